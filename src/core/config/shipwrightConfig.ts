@@ -1,0 +1,88 @@
+import { z } from 'zod';
+import { PhaseId, Role } from '../pipeline/phaseId';
+
+/**
+ * A model's price in USD per million tokens. `source` and `date` say where the figure was read, so a stale
+ * price is visible. `longContext` applies to a whole call when its prompt (input + cache write + cache read)
+ * exceeds `aboveTokens` (Anthropic bills such calls at a higher rate, e.g. Haiku 5.5 above 100k tokens).
+ */
+export const Price = z.object({
+  input: z.number().nonnegative(),
+  output: z.number().nonnegative(),
+  cacheWrite: z.number().nonnegative(),
+  cacheRead: z.number().nonnegative(),
+  source: z.string().min(1),
+  date: z.string().min(1),
+  longContext: z
+    .object({
+      aboveTokens: z.number().int().positive(),
+      input: z.number().nonnegative(),
+      output: z.number().nonnegative(),
+      cacheWrite: z.number().nonnegative(),
+      cacheRead: z.number().nonnegative(),
+    })
+    .optional(),
+});
+export type Price = z.infer<typeof Price>;
+
+/** A model the router may pick, named by a key of `models` in the config. */
+export const ModelSpec = z.object({
+  provider: z.enum(['ollama', 'anthropic']),
+  /** The provider's model id. */
+  model: z.string().min(1),
+  /** Context window in tokens. For Ollama, the value read from `/api/show` wins when this is absent. */
+  contextLength: z.number().int().positive().optional(),
+  /** Upper bound on output tokens per call. */
+  maxOutputTokens: z.number().int().positive().default(8192),
+  price: Price,
+});
+export type ModelSpec = z.infer<typeof ModelSpec>;
+
+/** Settings of the git worktree each ticket runs in. */
+export const WorktreeConfig = z.object({
+  /** Folder that holds the worktrees; default: `<repo>/../.shipwright-worktrees/<repo name>`. */
+  root: z.string().optional(),
+  /** Git-ignored files/folders the project needs, copied into a new worktree (e.g. `.env`). */
+  copy: z.array(z.string()).default(['.env']),
+  /** Git-ignored folders symlinked into a new worktree (e.g. `node_modules`). */
+  link: z.array(z.string()).default(['node_modules']),
+  /** A command run once in a new worktree (e.g. `npm ci`), with the test timeout. */
+  setupCommand: z.string().optional(),
+});
+
+/** The whole engine configuration; read from `.shipwright/config.json` or VS Code settings, zod-checked. */
+export const ShipwrightConfig = z.object({
+  models: z.record(z.string(), ModelSpec),
+  /** For each role, the ordered chain of model keys: the first is tried first; errors fall through. */
+  chains: z.partialRecord(Role, z.array(z.string()).min(1)),
+  /** Attempts of one phase on one model before escalating to the next model of its chain. */
+  attemptCap: z.number().int().min(1).max(10).default(3),
+  /** Per-ticket budget in USD. */
+  budgetUsd: z.number().positive().default(5),
+  /** How many child tickets of an epic run at once. */
+  concurrency: z.number().int().min(1).max(8).default(2),
+  /** The project's test command; detected from the repository when absent. */
+  testCommand: z.string().optional(),
+  /** Timeout of one test-command run, ms. */
+  testTimeoutMs: z.number().int().positive().default(300_000),
+  /** Characters of test output kept for a model (head and tail). */
+  testOutputBudgetChars: z.number().int().positive().default(8_000),
+  /** Timeout of one model call, ms. */
+  callTimeoutMs: z.number().int().positive().default(300_000),
+  /** Bounded retry of 429/529/5xx: retries per call, and the cap on an honoured `retry-after`, ms. */
+  retry: z
+    .object({ maxRetries: z.number().int().min(0).max(5).default(2), maxRetryAfterMs: z.number().int().min(0).default(20_000) })
+    .default({ maxRetries: 2, maxRetryAfterMs: 20_000 }),
+  /** Rounds of the ciFix loop and of review → implementation. */
+  fixRounds: z.number().int().min(0).max(10).default(2),
+  /** Token budget of the repository map fed to discovery and planning. */
+  repoMapTokens: z.number().int().positive().default(2_000),
+  /** Phases whose deliverable waits for a person's approval before the pipeline goes on. */
+  checkpoints: z.array(PhaseId).default([]),
+  worktree: WorktreeConfig.default({ copy: ['.env'], link: ['node_modules'] }),
+  /** Endpoints; environment variables OLLAMA_HOST / ANTHROPIC_BASE_URL win when these are absent. */
+  ollamaHost: z.string().optional(),
+  anthropicBaseUrl: z.string().optional(),
+});
+export type ShipwrightConfig = z.infer<typeof ShipwrightConfig>;
+export type ShipwrightConfigInput = z.input<typeof ShipwrightConfig>;

@@ -1,0 +1,13 @@
+import { z } from 'zod';
+
+/** Discovery's deliverable: what the change must do, for users, testable. */
+export const FunctionalSpec = z.object({
+  summary: z.string().min(1).describe('One paragraph: the problem and the outcome users get'),
+  userStories: z.array(z.string().min(1)).describe('As a <user>, I want <goal>, so that <reason>'),
+  acceptanceCriteria: z
+    .array(z.object({ id: z.string().min(1).describe('AC-1, AC-2…'), text: z.string().min(1).describe('Given/When/Then or a checkable statement') }))
+    .min(1),
+  outOfScope: z.array(z.string()).describe('What this ticket deliberately does not do'),
+  openQuestions: z.array(z.string()).describe('Questions a person should answer; empty when none'),
+});
+export type FunctionalSpec = z.infer<typeof FunctionalSpec>;

@@ -1,0 +1,60 @@
+import type { Usage } from './usage';
+
+/** Which API a model is reached through. */
+export type ProviderKind = 'ollama' | 'anthropic';
+
+/** One message of a conversation. */
+export interface ChatMessage {
+  role: 'user' | 'assistant';
+  content: string;
+}
+
+/**
+ * One structured call. The deliverable's JSON schema goes to Ollama as `format` and to Anthropic as the
+ * `input_schema` of a single forced tool named `schema.name`.
+ */
+export interface ChatRequest {
+  /** The provider's own model id (e.g. `qwen2.5-coder:7b`, `claude-haiku-5-5`). */
+  model: string;
+  /**
+   * The stable prefix: role instructions. Anthropic marks it with `cache_control: {type:'ephemeral'}`
+   * so repeats within 5 minutes are cache reads.
+   */
+  system: string;
+  messages: ChatMessage[];
+  schema: { name: string; description: string; jsonSchema: Record<string, unknown> };
+  /** Upper bound on generated tokens. */
+  maxOutputTokens: number;
+  /** Whole-call timeout in ms (connection + stream); a silent stream past it is a `timeout` ProviderError. */
+  timeoutMs: number;
+  /** Aborting rejects with a `cancelled` ProviderError. */
+  signal?: AbortSignal;
+}
+
+/** What a call returned. */
+export interface ChatResult {
+  /**
+   * The deliverable as JSON text: Ollama's `message.content` (a JSON string when `format` is a schema) or
+   * `JSON.stringify` of the Anthropic tool_use block's `input`. Not yet validated: the pipeline zod-parses it,
+   * and a parse failure is an objection like any other.
+   */
+  content: string;
+  /** The provider's own usage fields, mapped (see {@link Usage}). */
+  usage: Usage;
+  /** Wall time of the call in ms, retries included. */
+  latencyMs: number;
+  /** The provider's stop/done reason (`stop`, `length`, `end_turn`, `tool_use`, `max_tokens`…). */
+  stopReason?: string;
+}
+
+/**
+ * A model API. Implementations: `OllamaProvider` (ollama-js), `AnthropicProvider` (@anthropic-ai/sdk).
+ * Errors are always {@link ProviderError}s, tagged with a reason.
+ */
+export interface ModelProvider {
+  readonly kind: ProviderKind;
+  /** Runs one streamed, structured call. @throws ProviderError */
+  chat(req: ChatRequest): Promise<ChatResult>;
+  /** Estimated prompt tokens of a request (before the call), for budget checks. */
+  estimateInputTokens(req: ChatRequest): Promise<number>;
+}

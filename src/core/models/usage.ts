@@ -1,0 +1,29 @@
+/**
+ * Token usage of one model call, in tokens, as the provider itself reported it.
+ * - Ollama: `prompt_eval_count` → inputTokens, `eval_count` → outputTokens; no cache fields (always 0).
+ *   A missing count means 0 (Ollama omits zero values).
+ * - Anthropic: `usage.input_tokens` (uncached input only), `output_tokens`, `cache_creation_input_tokens`,
+ *   `cache_read_input_tokens`. The whole prompt is input + cacheWrite + cacheRead.
+ */
+export interface Usage {
+  inputTokens: number;
+  outputTokens: number;
+  cacheWriteTokens: number;
+  cacheReadTokens: number;
+}
+
+/** A usage of all zeros. */
+export const zeroUsage = (): Usage => ({ inputTokens: 0, outputTokens: 0, cacheWriteTokens: 0, cacheReadTokens: 0 });
+
+/** Total prompt tokens (uncached input + cache writes + cache reads). */
+export const promptTokens = (u: Usage): number => u.inputTokens + u.cacheWriteTokens + u.cacheReadTokens;
+
+/** Field-wise sum. */
+export function addUsage(a: Usage, b: Usage): Usage {
+  return {
+    inputTokens: a.inputTokens + b.inputTokens,
+    outputTokens: a.outputTokens + b.outputTokens,
+    cacheWriteTokens: a.cacheWriteTokens + b.cacheWriteTokens,
+    cacheReadTokens: a.cacheReadTokens + b.cacheReadTokens,
+  };
+}

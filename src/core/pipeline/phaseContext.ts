@@ -1,0 +1,69 @@
+import type { z } from 'zod';
+import type { ShipwrightConfig } from '../config/shipwrightConfig';
+import type { ApprovalPort } from '../ports/approvalPort';
+import type { Ticket } from '../ticket/ticket';
+import type { Objection } from './objection';
+import type { PhaseId, Role } from './phaseId';
+import type { EventSink } from './pipelineEvent';
+
+/** The ticket's git worktree (see src/core/workspace). */
+export interface WorktreeInfo {
+  /** Canonical absolute path of the worktree. */
+  path: string;
+  /** `shipwright/<id>-<slug>` */
+  branch: string;
+  /** The commit the ticket started from (the user's HEAD when it was created). */
+  baseCommit: string;
+  /** Canonical absolute path of the user's repository (its working tree root). */
+  repoRoot: string;
+}
+
+/** A request for one structured model session. */
+export interface SessionRequest<T> {
+  role: Role;
+  /** The phase the call is billed to (for `validation`, the phase being validated). */
+  phase: PhaseId;
+  /** 1-based attempt within the phase; recorded in the ledger. */
+  attempt: number;
+  /** Index into the role's chain to start from (0 = first model); raised by escalation. */
+  chainIndex: number;
+  /** Name of a prompt file in prompts/ without `.md`. */
+  prompt: string;
+  /** Values for the prompt's `{{variables}}`; a missing one is an error. */
+  vars: Record<string, string>;
+  /** The deliverable's schema; sent as JSON schema, and the answer is parsed with it. */
+  schema: z.ZodType<T>;
+  /** The deliverable's name, used as the Anthropic tool name (letters, digits, `_`). */
+  schemaName: string;
+}
+
+/** What a session returned: a parsed deliverable, or an objection when the answer did not fit the schema. */
+export type SessionResult<T> =
+  | { ok: true; value: T; modelKey: string; model: string; chainIndex: number }
+  | { ok: false; objection: Objection; raw: string; modelKey: string; model: string; chainIndex: number };
+
+/**
+ * Runs model sessions: renders the prompt, picks the model (router; provider errors fall through the chain),
+ * checks the budget before the call, records usage in the ledger after it, emits events, zod-parses the answer.
+ * @throws BudgetExceededError when the call would pass the ticket's budget
+ * @throws ChainExhaustedError when every model from chainIndex on failed with a provider error
+ * @throws ProviderError('cancelled') when the run was cancelled
+ */
+export interface ModelSession {
+  run<T>(req: SessionRequest<T>): Promise<SessionResult<T>>;
+  /** Number of models in the chain of `role`. */
+  chainLength(role: Role): number;
+}
+
+/** Everything a phase receives. A phase takes only the deliverables it needs from `deliverables`. */
+export interface PhaseContext {
+  ticket: Ticket;
+  config: ShipwrightConfig;
+  /** Parsed deliverables of earlier phases of this ticket, by phase. */
+  deliverables: Partial<Record<PhaseId, unknown>>;
+  worktree: WorktreeInfo;
+  session: ModelSession;
+  approvals: ApprovalPort;
+  emit: EventSink;
+  signal: AbortSignal;
+}
