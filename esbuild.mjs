@@ -11,6 +11,8 @@ const args = new Set(process.argv.slice(2));
 const production = args.has('--production');
 const watch = args.has('--watch');
 const tests = args.has('--tests');
+// --only=GLOB builds just those test/bench files (and nothing of dist/): handy while one suite is worked on.
+const only = process.argv.slice(2).find((a) => a.startsWith('--only='))?.slice('--only='.length);
 
 /** Options every Node-side bundle shares. */
 const node = /** @satisfies {esbuild.BuildOptions} */ ({
@@ -41,14 +43,15 @@ const builds = [
   },
 ];
 
-if (tests) {
+if (only) builds.length = 0;
+if (tests || only) {
   builds.push({
     ...node,
     // Test bundles keep npm packages external: they resolve from node_modules at run time,
     // so the real clients (ollama, @anthropic-ai/sdk) are the ones under test.
     packages: 'external',
     external: ['vscode'],
-    entryPoints: ['test/**/*.ts', 'bench/**/*.ts'],
+    entryPoints: only ? [only] : ['test/**/*.ts', 'bench/**/*.ts'],
     outbase: '.',
     outdir: 'out',
   });
