@@ -1,0 +1,38 @@
+import type { PhaseId } from '../pipeline/phaseId';
+import type { EventSink } from '../pipeline/pipelineEvent';
+import type { RunState } from '../pipeline/runState';
+import type { Ticket } from '../ticket/ticket';
+import type { FileDecision } from '../ports/approvalPort';
+
+/** Per-phase forecast of a dry run: the model the router would pick and the expected tokens and USD. */
+export interface PhaseForecast {
+  phase: PhaseId | 'validation';
+  modelKey: string;
+  model: string;
+  why: string;
+  inputTokens: number;
+  outputTokens: number;
+  usd: number;
+}
+
+/**
+ * What the adapters (CLI, VS Code) use of the engine. Built once in the composition root
+ * (`activate()`, the CLI's `main`) and shared.
+ */
+export interface EngineApi {
+  /** Subscribe to every event of every ticket. Returns the unsubscribe function. */
+  onEvent(sink: EventSink): () => void;
+  /** Run a ticket to a stopping state (ready, needs-human, budget-exceeded, failed, cancelled…). */
+  run(ticket: Ticket): Promise<RunState>;
+  /** Continue a stopped or crashed run from its last written step. `modelKey` forces the model for the retried phase. */
+  resume(ticketId: string, opts?: { modelKey?: string }): Promise<RunState>;
+  /** Cancel a running ticket; its state becomes `cancelled` and nothing written is lost. */
+  cancel(ticketId: string): void;
+  /** Every run of this workspace, newest first. */
+  list(): Promise<RunState[]>;
+  get(ticketId: string): Promise<RunState | undefined>;
+  /** The route, models and token/USD forecast, with no model call. */
+  forecast(ticket: Ticket): Promise<PhaseForecast[]>;
+  /** Apply a person's per-file decisions to a `ready` ticket: merge the approved files into the user's branch. */
+  finish(ticketId: string, decisions: FileDecision[], mode: 'merge' | 'keep-branch'): Promise<RunState>;
+}

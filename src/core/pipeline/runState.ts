@@ -1,0 +1,86 @@
+import { z } from 'zod';
+import { Ticket } from '../ticket/ticket';
+import { PhaseId, Role } from './phaseId';
+
+const ObjectionSchema = z.object({
+  source: z.enum(['validator', 'schema', 'tests', 'edit', 'review', 'human']),
+  message: z.string(),
+  where: z.string().optional(),
+});
+
+/** One attempt of a phase: the model that produced it and what was objected (empty when accepted). */
+export const AttemptRecord = z.object({
+  attempt: z.number().int().positive(),
+  modelKey: z.string(),
+  model: z.string(),
+  why: z.string(),
+  objections: z.array(ObjectionSchema),
+  accepted: z.boolean(),
+});
+export type AttemptRecord = z.infer<typeof AttemptRecord>;
+
+/** A phase's progress. `deliverable` is the accepted, parsed deliverable; `markdown` its rendering. */
+export const PhaseRecord = z.object({
+  phase: PhaseId,
+  status: z.enum(['pending', 'running', 'done', 'failed', 'skipped']),
+  attempts: z.array(AttemptRecord),
+  deliverable: z.unknown().optional(),
+  markdown: z.string().optional(),
+  path: z.string().optional(),
+  startedAt: z.string().optional(),
+  finishedAt: z.string().optional(),
+});
+export type PhaseRecord = z.infer<typeof PhaseRecord>;
+
+/** One billed model call (see LedgerRecord), persisted with the run. */
+export const LedgerRecordSchema = z.object({
+  ticketId: z.string(),
+  phase: Role,
+  attempt: z.number().int().positive(),
+  provider: z.enum(['ollama', 'anthropic']),
+  modelKey: z.string(),
+  model: z.string(),
+  why: z.string(),
+  usage: z.object({
+    inputTokens: z.number().int().nonnegative(),
+    outputTokens: z.number().int().nonnegative(),
+    cacheWriteTokens: z.number().int().nonnegative(),
+    cacheReadTokens: z.number().int().nonnegative(),
+  }),
+  usd: z.number().nonnegative(),
+  latencyMs: z.number().nonnegative(),
+  at: z.string(),
+});
+
+/**
+ * A ticket's whole run, written atomically (temp file + rename) after every step to
+ * `<git common dir>/shipwright/runs/<id>/state.json`, so `shipwright resume <id>` continues it.
+ */
+export const RunState = z.object({
+  version: z.literal(1),
+  ticket: Ticket,
+  state: z.enum(['queued', 'running', 'awaiting-approval', 'needs-human', 'budget-exceeded', 'ready', 'done', 'failed', 'cancelled']),
+  /** Why the state is what it is (for people). */
+  reason: z.string(),
+  route: z.array(PhaseId),
+  phases: z.array(PhaseRecord),
+  ledger: z.array(LedgerRecordSchema),
+  budgetUsd: z.number().positive(),
+  worktree: z
+    .object({ path: z.string(), branch: z.string(), baseCommit: z.string(), repoRoot: z.string() })
+    .optional(),
+  /** Child ticket ids of an epic. */
+  children: z.array(z.string()).default([]),
+  handoff: z
+    .object({
+      ticketId: z.string(),
+      phase: PhaseId,
+      attempts: z.array(z.object({ attempt: z.number(), modelKey: z.string(), model: z.string(), objections: z.array(ObjectionSchema) })),
+      openObjections: z.array(ObjectionSchema),
+      text: z.string(),
+    })
+    .optional(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+});
+export type RunState = z.infer<typeof RunState>;
