@@ -83,6 +83,15 @@ export const ShipwrightConfig = z.object({
   /** Endpoints; environment variables OLLAMA_HOST / ANTHROPIC_BASE_URL win when these are absent. */
   ollamaHost: z.string().optional(),
   anthropicBaseUrl: z.string().optional(),
+}).superRefine((c, ctx) => {
+  // A chain that names a model the config does not define would only fail at run time, mid-ticket.
+  for (const [role, chain] of Object.entries(c.chains)) {
+    for (const [i, key] of (chain ?? []).entries()) {
+      if (!(key in c.models)) {
+        ctx.addIssue({ code: 'custom', path: ['chains', role, i], message: `unknown model "${key}" (known: ${Object.keys(c.models).join(', ')})` });
+      }
+    }
+  }
 });
 export type ShipwrightConfig = z.infer<typeof ShipwrightConfig>;
 export type ShipwrightConfigInput = z.input<typeof ShipwrightConfig>;

@@ -5,6 +5,7 @@ import type { Ticket } from '../ticket/ticket';
 import type { Objection } from './objection';
 import type { PhaseId, Role } from './phaseId';
 import type { EventSink } from './pipelineEvent';
+import type { AttemptRecord } from './runState';
 
 /** The ticket's git worktree (see src/core/workspace). */
 export interface WorktreeInfo {
@@ -27,6 +28,8 @@ export interface SessionRequest<T> {
   attempt: number;
   /** Index into the role's chain to start from (0 = first model); raised by escalation. */
   chainIndex: number;
+  /** Why the session starts at chainIndex (recorded with the call), e.g. `escalated after 3 attempts on local-large`. */
+  reason?: string;
   /** Name of a prompt file in prompts/ without `.md`. */
   prompt: string;
   /** Values for the prompt's `{{variables}}`; a missing one is an error. */
@@ -66,4 +69,9 @@ export interface PhaseContext {
   approvals: ApprovalPort;
   emit: EventSink;
   signal: AbortSignal;
+  /**
+   * The phase's attempts so far (non-empty when a run resumes mid-phase), and the way to persist a new one:
+   * `recordAttempt` writes the run state atomically, so a killed run resumes with every earlier objection.
+   */
+  progress: { attempts: readonly AttemptRecord[]; recordAttempt(a: AttemptRecord): Promise<void> };
 }
