@@ -57,6 +57,8 @@ export const ShipwrightConfig = z.object({
   chains: z.partialRecord(Role, z.array(z.string()).min(1)),
   /** Attempts of one phase on one model before escalating to the next model of its chain. */
   attemptCap: z.number().int().min(1).max(10).default(3),
+  /** Attempts the next model of the chain gets after the cap, before the ticket goes to a person. */
+  escalationAttempts: z.number().int().min(0).max(5).default(1),
   /** Per-ticket budget in USD. */
   budgetUsd: z.number().positive().default(5),
   /** How many child tickets of an epic run at once. */

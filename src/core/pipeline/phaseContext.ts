@@ -42,8 +42,8 @@ export interface SessionRequest<T> {
 
 /** What a session returned: a parsed deliverable, or an objection when the answer did not fit the schema. */
 export type SessionResult<T> =
-  | { ok: true; value: T; modelKey: string; model: string; chainIndex: number }
-  | { ok: false; objection: Objection; raw: string; modelKey: string; model: string; chainIndex: number };
+  | { ok: true; value: T; modelKey: string; model: string; chainIndex: number; why: string }
+  | { ok: false; objection: Objection; raw: string; modelKey: string; model: string; chainIndex: number; why: string };
 
 /**
  * Runs model sessions: renders the prompt, picks the model (router; provider errors fall through the chain),
@@ -56,6 +56,8 @@ export interface ModelSession {
   run<T>(req: SessionRequest<T>): Promise<SessionResult<T>>;
   /** Number of models in the chain of `role`. */
   chainLength(role: Role): number;
+  /** The model a call at `chainIndex` would try first (before any fall-through), for `phaseStarted` events. */
+  peek(role: Role, chainIndex: number): { modelKey: string; model: string };
 }
 
 /** Everything a phase receives. A phase takes only the deliverables it needs from `deliverables`. */

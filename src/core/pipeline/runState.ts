@@ -16,6 +16,10 @@ export const AttemptRecord = z.object({
   why: z.string(),
   objections: z.array(ObjectionSchema),
   accepted: z.boolean(),
+  /** Position in the role's chain of the model that answered (after any fall-through). */
+  chainIndex: z.number().int().nonnegative().default(0),
+  /** True for attempts made after the attempt cap moved the phase to the next model. */
+  escalated: z.boolean().default(false),
 });
 export type AttemptRecord = z.infer<typeof AttemptRecord>;
 

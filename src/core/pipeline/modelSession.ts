@@ -1,0 +1,131 @@
+import { z } from 'zod';
+import type { ShipwrightConfig } from '../config/shipwrightConfig';
+import { BudgetExceededError } from '../models/budgetExceededError';
+import { ChainExhaustedError } from '../models/chainExhaustedError';
+import { expectedOutputTokens } from '../models/expectedOutputTokens';
+import type { LedgerRecord } from '../models/ledgerRecord';
+import type { ChatRequest, ModelProvider, ProviderKind } from '../models/modelProvider';
+import { ModelRouter } from '../models/modelRouter';
+import { priceCall } from '../models/priceCall';
+import { ProviderError } from '../models/providerError';
+import type { Role } from './phaseId';
+import type { ModelSession as ModelSessionApi, SessionRequest, SessionResult } from './phaseContext';
+import { stamp, type EventSink } from './pipelineEvent';
+
+/** What a session needs; built by the runner for one ticket. */
+export interface ModelSessionOptions {
+  ticketId: string;
+  config: ShipwrightConfig;
+  router: ModelRouter;
+  providers: Record<ProviderKind, ModelProvider>;
+  /** Renders a prompt file into its stable system part and its per-call user part. */
+  render: (prompt: string, vars: Record<string, string>) => { system: string; user: string };
+  /** USD the ticket has spent so far (ledger total). */
+  spentUsd: () => number;
+  /** Persists one billed call (run state + ledger) before the session goes on. */
+  record: (rec: LedgerRecord) => Promise<void>;
+  emit: EventSink;
+  signal: AbortSignal;
+}
+
+/**
+ * One structured model call per `run`, with the router's fall-through: a provider error moves to the next model
+ * of the role's chain and is recorded in the next call's `why`. The budget is checked against an estimate before
+ * every call (spent + estimated input × input price + expected output × output price); usage is recorded from
+ * the provider's own fields after it. The answer is JSON-parsed and zod-checked; a mismatch is an objection.
+ */
+export class ModelSession implements ModelSessionApi {
+  constructor(private readonly o: ModelSessionOptions) {}
+
+  chainLength(role: Role): number {
+    return this.o.router.chain(role).length;
+  }
+
+  peek(role: Role, chainIndex: number): { modelKey: string; model: string } {
+    const m = this.o.router.from(role, chainIndex)[0];
+    return { modelKey: m.key, model: m.spec.model };
+  }
+
+  async run<T>(req: SessionRequest<T>): Promise<SessionResult<T>> {
+    const { system, user } = this.o.render(req.prompt, req.vars);
+    // `io: 'input'` so fields with defaults are optional for the model, as the parser accepts them.
+    const jsonSchema = z.toJSONSchema(req.schema, { io: 'input' }) as Record<string, unknown>; // toJSONSchema returns a JSON Schema object
+    const failures: { modelKey: string; error: ProviderError }[] = [];
+    for (const m of this.o.router.from(req.role, req.chainIndex)) {
+      if (this.o.signal.aborted) throw new ProviderError('cancelled', 'the run was cancelled', { provider: m.spec.provider, model: m.spec.model });
+      const provider = this.o.providers[m.spec.provider];
+      const chat: ChatRequest = {
+        model: m.spec.model,
+        system,
+        messages: [{ role: 'user', content: user }],
+        schema: { name: req.schemaName, description: `The ${req.schemaName} deliverable`, jsonSchema },
+        maxOutputTokens: m.spec.maxOutputTokens,
+        timeoutMs: this.o.config.callTimeoutMs,
+        signal: this.o.signal,
+      };
+      const why = failures.length
+        ? `fallback: ${failures.map((f) => `${f.modelKey} ${f.error.reason}`).join(', ')}`
+        : (req.reason ?? ModelRouter.baseReason(req.role, m));
+
+      const estimatedInput = await provider.estimateInputTokens(chat);
+      const estimateUsd = priceCall(m.spec.price, {
+        inputTokens: estimatedInput,
+        outputTokens: expectedOutputTokens[req.role],
+        cacheWriteTokens: 0,
+        cacheReadTokens: 0,
+      });
+      const spent = this.o.spentUsd();
+      if (spent + estimateUsd > this.o.config.budgetUsd) throw new BudgetExceededError(spent, estimateUsd, this.o.config.budgetUsd);
+
+      let result;
+      try {
+        result = await provider.chat(chat);
+      } catch (e) {
+        if (ProviderError.is(e) && e.fallsThrough) {
+          failures.push({ modelKey: m.key, error: e });
+          this.o.emit(stamp({ type: 'log', ticketId: this.o.ticketId, level: 'warn', role: req.role, message: `${m.key} (${m.spec.model}) failed: ${e.reason}: ${e.message}` }));
+          continue;
+        }
+        throw e;
+      }
+
+      const rec: LedgerRecord = {
+        ticketId: this.o.ticketId,
+        phase: req.role === 'validation' ? 'validation' : req.phase,
+        attempt: req.attempt,
+        provider: m.spec.provider,
+        modelKey: m.key,
+        model: m.spec.model,
+        why,
+        usage: result.usage,
+        usd: priceCall(m.spec.price, result.usage),
+        latencyMs: result.latencyMs,
+        at: new Date().toISOString(),
+      };
+      await this.o.record(rec);
+
+      const base = { modelKey: m.key, model: m.spec.model, chainIndex: m.index, why };
+      const parsed = parseDeliverable(result.content, req.schema, req.schemaName);
+      return parsed.ok ? { ok: true, value: parsed.value, ...base } : { ok: false, objection: parsed.objection, raw: result.content, ...base };
+    }
+    throw new ChainExhaustedError(req.role, failures);
+  }
+}
+
+/** JSON-parses and zod-checks a model's answer; every failure is a `schema` objection the model can act on. */
+function parseDeliverable<T>(
+  content: string,
+  schema: z.ZodType<T>,
+  schemaName: string,
+): { ok: true; value: T } | { ok: false; objection: { source: 'schema'; message: string } } {
+  let json: unknown;
+  try {
+    json = JSON.parse(content);
+  } catch (e) {
+    const preview = content.length > 200 ? `${content.slice(0, 200)}…` : content;
+    return { ok: false, objection: { source: 'schema', message: `the answer was not JSON (${(e as Error).message}); it began: ${JSON.stringify(preview)}` } };
+  }
+  const r = schema.safeParse(json);
+  if (r.success) return { ok: true, value: r.data };
+  return { ok: false, objection: { source: 'schema', message: `the answer does not match the ${schemaName} schema:\n${z.prettifyError(r.error)}` } };
+}

@@ -1,0 +1,102 @@
+import type { z } from 'zod';
+import { buildHandoff } from './buildHandoff';
+import { formatObjections } from './formatObjections';
+import type { Objection } from './objection';
+import type { PhaseContext } from './phaseContext';
+import type { PhaseId } from './phaseId';
+import type { PhaseOutcome } from './phaseOutcome';
+import { stamp } from './pipelineEvent';
+import type { AttemptRecord } from './runState';
+import { validateDeliverable } from './validateDeliverable';
+
+/** A phase whose deliverable is one structured answer checked by the validator. */
+export interface ValidatedPhaseSpec<T> {
+  phase: PhaseId;
+  /** Prompt file name (prompts/<prompt>.md). */
+  prompt: string;
+  schema: z.ZodType<T>;
+  schemaName: string;
+  /** Prompt variables; `objections` is added here (every earlier attempt's objections). */
+  vars: Record<string, string>;
+  /** What the validator checks the deliverable against. */
+  previous: { name: string; markdown: string };
+  /** Markdown for people, also what the validator reads. */
+  render: (value: T) => string;
+  /** Mechanical checks that need no model (e.g. dependency keys exist); objections skip the validator call. */
+  check?: (value: T) => Objection[];
+}
+
+/**
+ * The validator loop. Attempts run on one model until `config.attemptCap`; each retry's prompt carries the
+ * objections of every earlier attempt. At the cap the phase escalates once to the next model of its chain for
+ * `config.escalationAttempts` more; if those fail too, the outcome is `needs-human` with a handoff summary.
+ * Provider errors fall through the chain inside the session, and the loop stays on the model that answered.
+ * Resumes from `ctx.progress.attempts` after a crash. A deliverable of a checkpoint phase waits for a person.
+ */
+export async function runValidatedPhase<T>(ctx: PhaseContext, spec: ValidatedPhaseSpec<T>): Promise<PhaseOutcome> {
+  const attempts: AttemptRecord[] = [...ctx.progress.attempts];
+  const last = attempts[attempts.length - 1];
+  let chainIndex = last?.chainIndex ?? 0;
+  let escalated = attempts.some((a) => a.escalated);
+  let onLevel = attempts.filter((a) => a.escalated === escalated).length;
+  let reason: string | undefined;
+
+  for (;;) {
+    const levelCap = escalated ? ctx.config.escalationAttempts : ctx.config.attemptCap;
+    if (onLevel >= levelCap) {
+      const chainLength = ctx.session.chainLength(spec.phase);
+      if (!escalated && chainIndex + 1 < chainLength && ctx.config.escalationAttempts > 0) {
+        const from = attempts[attempts.length - 1]?.modelKey ?? 'the first model';
+        escalated = true;
+        chainIndex += 1;
+        onLevel = 0;
+        reason = `escalated: ${ctx.config.attemptCap} attempts on ${from} were objected to`;
+        ctx.emit(stamp({ type: 'log', ticketId: ctx.ticket.id, level: 'warn', role: spec.phase, message: `${spec.phase}: ${reason}` }));
+        continue;
+      }
+      const summary = buildHandoff(ctx.ticket.id, spec.phase, attempts);
+      return { status: 'needs-human', summary };
+    }
+
+    const n = attempts.length + 1;
+    const planned = ctx.session.peek(spec.phase, chainIndex);
+    ctx.emit(stamp({ type: 'phaseStarted', ticketId: ctx.ticket.id, phase: spec.phase, attempt: n, ...planned, why: reason ?? (chainIndex === 0 ? `first in the ${spec.phase} chain` : `resumed on position ${chainIndex + 1} of the chain`) }));
+    const res = await ctx.session.run({
+      role: spec.phase,
+      phase: spec.phase,
+      attempt: n,
+      chainIndex,
+      reason,
+      prompt: spec.prompt,
+      vars: { ...spec.vars, objections: formatObjections(attempts) },
+      schema: spec.schema,
+      schemaName: spec.schemaName,
+    });
+    chainIndex = res.chainIndex;
+
+    let objections: Objection[];
+    let markdown = '';
+    if (!res.ok) objections = [res.objection];
+    else {
+      markdown = spec.render(res.value);
+      objections = spec.check?.(res.value) ?? [];
+      if (objections.length === 0) {
+        objections = await validateDeliverable(ctx, { phase: spec.phase, attempt: n, previous: spec.previous, markdown, earlier: attempts });
+      }
+      if (objections.length === 0 && ctx.config.checkpoints.includes(spec.phase)) {
+        ctx.emit(stamp({ type: 'stateChanged', ticketId: ctx.ticket.id, state: 'awaiting-approval', reason: `checkpoint: ${spec.phase} waits for approval` }));
+        const d = await ctx.approvals.approveDeliverable({ ticketId: ctx.ticket.id, phase: spec.phase, markdown });
+        ctx.emit(stamp({ type: 'stateChanged', ticketId: ctx.ticket.id, state: 'running', reason: `checkpoint: ${spec.phase} ${d.decision === 'approve' ? 'approved' : 'rejected'}` }));
+        if (d.decision === 'reject') objections = [{ source: 'human', message: d.reason }];
+      }
+    }
+    const accepted = objections.length === 0;
+    ctx.emit(stamp({ type: 'validatorVerdict', ticketId: ctx.ticket.id, phase: spec.phase, attempt: n, pass: accepted, objections }));
+    const rec: AttemptRecord = { attempt: n, modelKey: res.modelKey, model: res.model, why: res.why, objections, accepted, chainIndex, escalated };
+    await ctx.progress.recordAttempt(rec);
+    attempts.push(rec);
+    onLevel += 1;
+    reason = undefined;
+    if (accepted && res.ok) return { status: 'done', deliverable: res.value, markdown };
+  }
+}
