@@ -25,7 +25,7 @@ export interface WorkbenchOptions extends CodeServerOptions {
   /** `[key, value]` pairs of the workbench's `payload` URL parameter; paths become `vscode-remote://` URIs. */
   payload?: [string, string][];
   /** Called before the page loads, e.g. to expose `codeAutomationExit`. */
-  beforeGoto?: (page: Page) => Promise<void>;
+  beforeGoto?: (page: Page) => Promise<unknown>;
 }
 
 /** `vscode-remote://127.0.0.1:PORT/abs/path`: how the browser workbench names a file on the server. */
