@@ -1,0 +1,116 @@
+/**
+ * The scripting API both fake model servers share (fakeOllamaServer, fakeAnthropicServer). A test gives a
+ * {@link Responder}; each model call (Ollama `POST /api/chat`, Anthropic `POST /v1/messages`) becomes a
+ * {@link FakeRequest}, and the responder's {@link FakeReply} is rendered the way the real API would send it.
+ */
+
+/** One conversation message as the model saw it: text content only (content blocks joined by `\n`). */
+export interface FakeMessage {
+  role: string;
+  content: string;
+}
+
+/** A model call as the fake received it. */
+export interface FakeRequest {
+  provider: 'ollama' | 'anthropic';
+  model: string;
+  /** System prompt text: Ollama `system` messages joined by `\n`; Anthropic `system` (string or text blocks joined). */
+  system: string;
+  /**
+   * Non-system messages the model saw. For Ollama, after the silent drop of the oldest messages past
+   * `num_ctx` (see `droppedMessages`); the full list is in `raw`.
+   */
+  messages: FakeMessage[];
+  /** Anthropic: the forced tool's name. Ollama: `<Name>` from a line `Deliverable: <Name>` in the system prompt. */
+  schemaName?: string;
+  /** Ollama `format` (`"json"` or a JSON schema); Anthropic: the forced tool's `input_schema`. */
+  format?: unknown;
+  /** Ollama `options.num_ctx` as sent (undefined when the client did not send it). */
+  numCtx?: number;
+  /** Ollama only: how many of the oldest non-system messages were dropped to fit the context. */
+  droppedMessages?: number;
+  /** Whether the client asked for a stream. */
+  stream: boolean;
+  /** The parsed JSON body. */
+  raw: unknown;
+  /** Request headers, lower-case names. */
+  headers: Record<string, string>;
+}
+
+/**
+ * What the fake answers.
+ * - `json`: the structured answer. Ollama: `message.content` is its JSON text. Anthropic: the forced tool's
+ *   `input` (streamed as `input_json_delta`), or a text block of its JSON text when no tool is given.
+ * - `text`: raw model text (e.g. garbage). Ollama: `message.content`. Anthropic, streaming with a tool: the tool
+ *   input's `partial_json` as is (so an invalid-JSON tool input can be produced); otherwise a text block.
+ * - token overrides replace the fake's own counts (prompt: see each fake; output: o200k count of the reply text).
+ * - `status`: an HTTP error in the API's own error shape (`retryAfterSeconds` → `retry-after` header).
+ * - `hang`: never sends a byte (the client's own timeout/abort must end the call).
+ * - `midStreamError`: a 200 whose stream breaks with an error (Ollama `{"error"}` line, Anthropic `event: error`);
+ *   a non-streaming request gets HTTP 500 with that message.
+ */
+export type FakeReply =
+  | { json: unknown; inputTokens?: number; outputTokens?: number }
+  | { text: string; inputTokens?: number; outputTokens?: number }
+  | { status: number; errorType?: string; message?: string; retryAfterSeconds?: number }
+  | { hang: true }
+  | { midStreamError: string };
+
+/** Decides the reply to one model call; may be async. */
+export type Responder = (req: FakeRequest) => FakeReply | Promise<FakeReply>;
+
+/** Usage exactly as a fake reported it for one completed call (tokens); cache fields are 0 for Ollama. */
+export interface FakeUsage {
+  model: string;
+  inputTokens: number;
+  outputTokens: number;
+  cacheWriteTokens: number;
+  cacheReadTokens: number;
+}
+
+/** One HTTP request of any kind the fake received (model calls, `/api/show`, `count_tokens`…). */
+export interface FakeHttpHit {
+  method: string;
+  path: string;
+}
+
+/** A running fake model server. */
+export interface FakeModelServer {
+  /** Base URL, e.g. `http://127.0.0.1:40123` (no trailing slash, no `/v1`). */
+  readonly url: string;
+  /** Model calls received, in order (including ones answered with an error). */
+  readonly requests: FakeRequest[];
+  /** Usage of each call answered successfully, in order (a mid-stream error or hang records none). */
+  readonly usageLog: FakeUsage[];
+  /** Every HTTP request received, in order. */
+  readonly httpLog: FakeHttpHit[];
+  /** Replaces the responder for the calls that follow. */
+  respond(fn: Responder): void;
+  /** Stops listening and destroys open connections (hung calls included). */
+  close(): Promise<void>;
+}
+
+/** Type guards over {@link FakeReply}. */
+export const isJsonReply = (r: FakeReply): r is Extract<FakeReply, { json: unknown }> => 'json' in r;
+export const isTextReply = (r: FakeReply): r is Extract<FakeReply, { text: string }> => 'text' in r;
+export const isStatusReply = (r: FakeReply): r is Extract<FakeReply, { status: number }> => 'status' in r;
+export const isHangReply = (r: FakeReply): r is { hang: true } => 'hang' in r;
+export const isMidStreamErrorReply = (r: FakeReply): r is { midStreamError: string } => 'midStreamError' in r;
+
+/**
+ * A responder that answers the n-th call with the n-th reply, repeating the last one afterwards.
+ * e.g. `inSequence({ status: 429, retryAfterSeconds: 1 }, { json: { ok: true } })`.
+ */
+export function inSequence(...replies: FakeReply[]): Responder {
+  if (replies.length === 0) throw new Error('inSequence needs at least one reply');
+  let i = 0;
+  return () => replies[Math.min(i++, replies.length - 1)];
+}
+
+/** The default responder of both fakes: an empty JSON object (`{}`). */
+export const defaultResponder: Responder = () => ({ json: {} });
+
+/** Reads `Deliverable: <Name>` from a system prompt (the Ollama stand-in for Anthropic's tool name). */
+export function deliverableNameIn(system: string): string | undefined {
+  return /^\s*Deliverable:\s*(\S+)\s*$/m.exec(system)?.[1];
+}
