@@ -1,0 +1,189 @@
+import Anthropic, { APIConnectionError, APIConnectionTimeoutError, APIError } from '@anthropic-ai/sdk';
+import type { MessageCreateParamsStreaming, RawMessageStreamEvent, Tool } from '@anthropic-ai/sdk/resources/messages/messages';
+import { defaultRetryPolicy, retryAfterMs, withBoundedRetry, type RetryPolicy } from './boundedRetry';
+import { CallDeadline } from './callDeadline';
+import { estimateTokens } from './estimateTokens';
+import type { ChatRequest, ChatResult, ModelProvider } from './modelProvider';
+import { ProviderError } from './providerError';
+import type { Usage } from './usage';
+
+export interface AnthropicProviderOptions {
+  /** API key; default env `ANTHROPIC_API_KEY`. Without one every call fails with `auth`, sending nothing. */
+  apiKey?: string;
+  /** Base URL without `/v1`; default env `ANTHROPIC_BASE_URL`, else the SDK's `https://api.anthropic.com`. */
+  baseURL?: string;
+  /** Bounded retry of 429/529/5xx (config `retry`); default {@link defaultRetryPolicy}. */
+  retry?: RetryPolicy;
+  /** Timeout of a `count_tokens` request in {@link AnthropicProvider.estimateInputTokens}, ms (default 10,000). */
+  countTokensTimeoutMs?: number;
+}
+
+/**
+ * Anthropic Messages through the real `@anthropic-ai/sdk` 1.x: one streamed call with a single forced tool whose
+ * `input_schema` is the deliverable schema, and the system prompt as a text block marked
+ * `cache_control: {type:'ephemeral'}` so a repeat within 5 minutes is a cache read. The SDK's own retry is off
+ * (`maxRetries: 0`: it honours `retry-after` without an upper bound); {@link withBoundedRetry} does it with a cap.
+ * No `temperature`/`top_p`/`top_k` are sent: API version 2026-10-21 (SDK 1.x) answers them with 400.
+ */
+export class AnthropicProvider implements ModelProvider {
+  readonly kind = 'anthropic';
+  private readonly apiKey: string | undefined;
+  private readonly retry: RetryPolicy;
+  private sdk: Anthropic | undefined;
+
+  constructor(private readonly options: AnthropicProviderOptions = {}) {
+    this.apiKey = options.apiKey || process.env.ANTHROPIC_API_KEY || undefined;
+    this.retry = options.retry ?? defaultRetryPolicy;
+  }
+
+  /**
+   * Runs one structured call. `content` is the forced tool's input JSON exactly as streamed (text blocks' text
+   * when the model answered without the tool); usage is the final `message_delta` usage (cumulative).
+   * @throws ProviderError (auth, unreachable, timeout, cancelled, modelNotFound, rateLimited, overloaded,
+   *   serverError, badRequest)
+   */
+  async chat(req: ChatRequest): Promise<ChatResult> {
+    const started = Date.now();
+    const who = { provider: this.kind, model: req.model };
+    const client = this.client(req.model);
+    const deadline = new CallDeadline(req.timeoutMs, req.signal, who);
+    try {
+      deadline.throwIfAborted();
+      return await withBoundedRetry({
+        attempt: () => this.once(client, req, deadline, started),
+        policy: this.retry,
+        deadline,
+        who,
+        toProviderError: (e) => toAnthropicError(e, req.model),
+        waitHintMs: (e) => (e instanceof APIError ? retryAfterMs(e.headers) : undefined),
+      });
+    } finally {
+      deadline.dispose();
+    }
+  }
+
+  /**
+   * Prompt tokens of `req` from `POST /v1/messages/count_tokens` when the API answers, else the local
+   * {@link estimateTokens} of system, messages and schema. Never throws; no network without an API key.
+   */
+  async estimateInputTokens(req: ChatRequest): Promise<number> {
+    if (this.apiKey) {
+      try {
+        const { system, messages, tools } = paramsOf(req);
+        const counted = await this.client(req.model).messages.countTokens(
+          { model: req.model, system, messages, tools },
+          { timeout: this.options.countTokensTimeoutMs ?? 10_000, maxRetries: 0, signal: req.signal },
+        );
+        return counted.input_tokens;
+      } catch {
+        // An estimate must not fail a run: the local count below errs high.
+      }
+    }
+    return [req.system, ...req.messages.map((m) => m.content), JSON.stringify(req.schema.jsonSchema)].reduce((n, t) => n + estimateTokens(t), 0);
+  }
+
+  private async once(client: Anthropic, req: ChatRequest, deadline: CallDeadline, started: number): Promise<ChatResult> {
+    const stream = await client.messages.create(
+      { ...paramsOf(req), model: req.model, max_tokens: req.maxOutputTokens, stream: true },
+      { signal: deadline.signal, timeout: req.timeoutMs, maxRetries: 0 },
+    );
+    const reply = new StreamedReply();
+    for await (const event of stream) reply.take(event);
+    // The SDK ends an aborted stream quietly instead of throwing: the deadline says why.
+    deadline.throwIfAborted();
+    if (!reply.stopped) throw new ProviderError('serverError', 'the stream ended before message_stop', { provider: this.kind, model: req.model });
+    return { content: reply.content(), usage: reply.usage, latencyMs: Date.now() - started, stopReason: reply.stopReason };
+  }
+
+  private client(model: string): Anthropic {
+    if (!this.apiKey) throw new ProviderError('auth', 'no Anthropic API key (set ANTHROPIC_API_KEY or the key in settings)', { provider: this.kind, model });
+    this.sdk ??= new Anthropic({ apiKey: this.apiKey, baseURL: this.options.baseURL ?? process.env.ANTHROPIC_BASE_URL ?? null, maxRetries: 0 });
+    return this.sdk;
+  }
+}
+
+/** System block (cache breakpoint), messages and the forced tool of a request, shared by create and count. */
+function paramsOf(req: ChatRequest): Pick<MessageCreateParamsStreaming, 'system' | 'messages' | 'tools' | 'tool_choice'> {
+  // `$schema` is metadata of the zod export, not part of the tool's input shape.
+  const { $schema: _unused, ...shape } = req.schema.jsonSchema;
+  const tool: Tool = { name: req.schema.name, description: req.schema.description, input_schema: { ...shape, type: 'object' } };
+  return {
+    // The API rejects an empty text block: no system prompt means no system field.
+    ...(req.system ? { system: [{ type: 'text' as const, text: req.system, cache_control: { type: 'ephemeral' as const } }] } : {}),
+    messages: req.messages.map((m) => ({ role: m.role, content: m.content })),
+    tools: [tool],
+    tool_choice: { type: 'tool', name: req.schema.name },
+  };
+}
+
+/** Accumulates a Messages stream: tool input JSON and text per block index, usage, stop reason. */
+class StreamedReply {
+  usage: Usage = { inputTokens: 0, outputTokens: 0, cacheWriteTokens: 0, cacheReadTokens: 0 };
+  stopReason: string | undefined;
+  stopped = false;
+  private readonly toolJson = new Map<number, string>();
+  private text = '';
+
+  take(event: RawMessageStreamEvent): void {
+    switch (event.type) {
+      case 'message_start':
+        this.addUsage(event.message.usage);
+        break;
+      case 'content_block_start':
+        if (event.content_block.type === 'tool_use') this.toolJson.set(event.index, '');
+        break;
+      case 'content_block_delta':
+        if (event.delta.type === 'input_json_delta') this.toolJson.set(event.index, (this.toolJson.get(event.index) ?? '') + event.delta.partial_json);
+        else if (event.delta.type === 'text_delta') this.text += event.delta.text;
+        break;
+      case 'message_delta':
+        this.addUsage(event.usage);
+        this.stopReason = event.delta.stop_reason ?? this.stopReason;
+        break;
+      case 'message_stop':
+        this.stopped = true;
+        break;
+      case 'content_block_stop':
+        break;
+    }
+  }
+
+  /** The first tool_use block's input JSON (`{}` when it streamed none), else the text. */
+  content(): string {
+    const [first] = [...this.toolJson.entries()].sort(([a], [b]) => a - b);
+    if (first) return first[1] === '' ? '{}' : first[1];
+    return this.text;
+  }
+
+  /** `message_delta` usage is cumulative; a null field keeps the earlier value. */
+  private addUsage(u: { input_tokens: number | null; output_tokens: number | null; cache_creation_input_tokens: number | null; cache_read_input_tokens: number | null }): void {
+    this.usage = {
+      inputTokens: u.input_tokens ?? this.usage.inputTokens,
+      outputTokens: u.output_tokens ?? this.usage.outputTokens,
+      cacheWriteTokens: u.cache_creation_input_tokens ?? this.usage.cacheWriteTokens,
+      cacheReadTokens: u.cache_read_input_tokens ?? this.usage.cacheReadTokens,
+    };
+  }
+}
+
+/**
+ * Maps what the SDK throws to a ProviderError: `APIConnectionTimeoutError` → timeout, `APIConnectionError` →
+ * unreachable; by HTTP status 401/403 → auth, 404 → modelNotFound, 429 → rateLimited, 529/503 → overloaded,
+ * other 5xx → serverError, 400/413 and other 4xx → badRequest; an `event: error` mid-stream (an APIError
+ * without status) → serverError without status, so it is not retried.
+ */
+export function toAnthropicError(e: unknown, model: string): ProviderError {
+  const who = { provider: 'anthropic', model, cause: e };
+  const message = e instanceof Error ? e.message : String(e);
+  if (e instanceof APIConnectionTimeoutError) return new ProviderError('timeout', message, who);
+  if (e instanceof APIConnectionError) return new ProviderError('unreachable', `cannot reach the Anthropic API: ${message}`, who);
+  if (!(e instanceof APIError) || e.status === undefined) return new ProviderError('serverError', message, who);
+  const status = e.status;
+  const withStatus = { ...who, status };
+  if (status === 401 || status === 403) return new ProviderError('auth', message, withStatus);
+  if (status === 404) return new ProviderError('modelNotFound', message, withStatus);
+  if (status === 429) return new ProviderError('rateLimited', message, withStatus);
+  if (status === 529 || status === 503) return new ProviderError('overloaded', message, withStatus);
+  if (status >= 500) return new ProviderError('serverError', message, withStatus);
+  return new ProviderError('badRequest', message, withStatus);
+}
