@@ -26,7 +26,12 @@ export interface EngineApi {
   run(ticket: Ticket): Promise<RunState>;
   /** Continue a stopped or crashed run from its last written step. `modelKey` forces the model for the retried phase. */
   resume(ticketId: string, opts?: { modelKey?: string }): Promise<RunState>;
-  /** Cancel a running ticket; its state becomes `cancelled` and nothing written is lost. */
+  /**
+   * A person's way past `needs-human`: accept `deliverable` (the stuck phase's deliverable, edited by hand; checked
+   * against its schema) as that phase's result, then continue the run. @throws Error when it does not fit the schema
+   */
+  continueWith(ticketId: string, deliverable: unknown): Promise<RunState>;
+  /** Cancel a running ticket (or stop a waiting one); its state becomes `cancelled` and nothing written is lost. */
   cancel(ticketId: string): void;
   /** Every run of this workspace, newest first. */
   list(): Promise<RunState[]>;

@@ -75,5 +75,10 @@ export interface PhaseContext {
    * The phase's attempts so far (non-empty when a run resumes mid-phase), and the way to persist a new one:
    * `recordAttempt` writes the run state atomically, so a killed run resumes with every earlier objection.
    */
-  progress: { attempts: readonly AttemptRecord[]; recordAttempt(a: AttemptRecord): Promise<void> };
+  progress: {
+    attempts: readonly AttemptRecord[];
+    /** Attempts before this index predate a person's retry: their objections still count, not toward the cap. */
+    countFrom: number;
+    recordAttempt(a: AttemptRecord): Promise<void>;
+  };
 }

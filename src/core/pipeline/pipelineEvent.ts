@@ -23,7 +23,7 @@ export type PipelineEvent =
       /** Why the router picked this model. */
       why: string;
     }
-  | { type: 'usage'; at: string; record: LedgerRecord; ticketUsd: number; budgetUsd: number }
+  | { type: 'usage'; at: string; ticketId: string; record: LedgerRecord; ticketUsd: number; budgetUsd: number }
   | {
       type: 'validatorVerdict';
       at: string;

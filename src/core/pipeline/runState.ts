@@ -31,6 +31,8 @@ export const PhaseRecord = z.object({
   deliverable: z.unknown().optional(),
   markdown: z.string().optional(),
   path: z.string().optional(),
+  /** Attempts before this index were made before a person's retry: they still count as objections, not toward the cap. */
+  countFrom: z.number().int().nonnegative().default(0),
   startedAt: z.string().optional(),
   finishedAt: z.string().optional(),
 });
@@ -84,6 +86,10 @@ export const RunState = z.object({
       text: z.string(),
     })
     .optional(),
+  /** A person's "retry with this model": the phase's chain starts with `modelKey` until the phase is done. */
+  forcedModel: z.object({ phase: PhaseId, modelKey: z.string() }).optional(),
+  /** A person's edited deliverable for a stuck phase, taken as that phase's result when the run continues. */
+  acceptedByHuman: z.object({ phase: PhaseId, deliverable: z.unknown(), markdown: z.string() }).optional(),
   createdAt: z.string(),
   updatedAt: z.string(),
 });

@@ -35,10 +35,11 @@ export interface ValidatedPhaseSpec<T> {
  */
 export async function runValidatedPhase<T>(ctx: PhaseContext, spec: ValidatedPhaseSpec<T>): Promise<PhaseOutcome> {
   const attempts: AttemptRecord[] = [...ctx.progress.attempts];
-  const last = attempts[attempts.length - 1];
+  const counted = attempts.slice(ctx.progress.countFrom);
+  const last = counted[counted.length - 1];
   let chainIndex = last?.chainIndex ?? 0;
-  let escalated = attempts.some((a) => a.escalated);
-  let onLevel = attempts.filter((a) => a.escalated === escalated).length;
+  let escalated = counted.some((a) => a.escalated);
+  let onLevel = counted.filter((a) => a.escalated === escalated).length;
   let reason: string | undefined;
 
   for (;;) {

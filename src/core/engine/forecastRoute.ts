@@ -1,0 +1,66 @@
+import type { ShipwrightConfig } from '../config/shipwrightConfig';
+import { estimateTokens } from '../models/estimateTokens';
+import { expectedOutputTokens } from '../models/expectedOutputTokens';
+import type { ModelProvider, ProviderKind } from '../models/modelProvider';
+import { ModelRouter } from '../models/modelRouter';
+import { priceCall } from '../models/priceCall';
+import type { PhaseId } from '../pipeline/phaseId';
+import { ticketAsMarkdown } from '../pipeline/ticketAsMarkdown';
+import { promptTemplate, renderPrompt } from '../prompts/promptLibrary';
+import { routeFor } from '../ticket/route';
+import type { Ticket } from '../ticket/ticket';
+import type { PhaseForecast } from './engineApi';
+
+/** The earlier deliverables each phase reads (their expected size stands in for text that does not exist yet). */
+const READS: Record<PhaseId, PhaseId[]> = {
+  discovery: [],
+  techSpec: ['discovery'],
+  planning: ['discovery', 'techSpec'],
+  diagnosis: [],
+  split: ['discovery', 'techSpec'],
+  implementation: ['planning'],
+  review: ['discovery', 'implementation'],
+  ciFix: ['planning'],
+};
+/** Phases that get the repository map, and implementation's file budget (tokens) — estimates, not measurements. */
+const USES_REPO_MAP: PhaseId[] = ['discovery', 'techSpec', 'planning', 'diagnosis'];
+const FILES_TOKENS = 4_000;
+
+/**
+ * A dry run: for each phase of the ticket's route (and its validation), the model the router picks first, and
+ * a forecast of tokens and USD for one attempt: the rendered prompt's own tokens (estimateTokens), the ticket,
+ * the repository-map budget, and the expected size of the deliverables it reads. No model is called.
+ * `providers` is unused today but kept so a forecast can later ask a reachable provider to count tokens.
+ */
+export async function forecastRoute(
+  ticket: Ticket,
+  config: ShipwrightConfig,
+  _providers: Record<ProviderKind, ModelProvider>,
+): Promise<PhaseForecast[]> {
+  const router = new ModelRouter(config);
+  const ticketTokens = estimateTokens(ticketAsMarkdown(ticket));
+  const out: PhaseForecast[] = [];
+  for (const phase of routeFor(ticket.kind)) {
+    const m = router.chain(phase)[0];
+    const promptTokens = estimatePromptTokens(phase === 'implementation' ? 'implementationCode' : phase);
+    const reads = READS[phase].reduce((n, p) => n + expectedOutputTokens[p], 0);
+    const inputTokens =
+      promptTokens + ticketTokens + reads + (USES_REPO_MAP.includes(phase) ? config.repoMapTokens : 0) + (phase === 'implementation' ? FILES_TOKENS : 0);
+    const outputTokens = expectedOutputTokens[phase];
+    const usage = { inputTokens, outputTokens, cacheWriteTokens: 0, cacheReadTokens: 0 };
+    out.push({ phase, modelKey: m.key, model: m.spec.model, why: ModelRouter.baseReason(phase, m), inputTokens, outputTokens, usd: priceCall(m.spec.price, usage) });
+
+    const v = router.chain('validation')[0];
+    const vInput = estimatePromptTokens('validation') + outputTokens + (reads || ticketTokens);
+    const vUsage = { inputTokens: vInput, outputTokens: expectedOutputTokens.validation, cacheWriteTokens: 0, cacheReadTokens: 0 };
+    out.push({ phase: 'validation', modelKey: v.key, model: v.spec.model, why: `validates ${phase}`, inputTokens: vInput, outputTokens: vUsage.outputTokens, usd: priceCall(v.spec.price, vUsage) });
+  }
+  return out;
+}
+
+/** Tokens of a prompt file's fixed wording (variables rendered empty). */
+function estimatePromptTokens(name: string): number {
+  const empty = Object.fromEntries(promptTemplate(name).variables.map((v) => [v, '']));
+  const { system, user } = renderPrompt(name, empty);
+  return estimateTokens(system) + estimateTokens(user);
+}

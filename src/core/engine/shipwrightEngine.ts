@@ -1,0 +1,233 @@
+import type { ShipwrightConfig } from '../config/shipwrightConfig';
+import { EpicSplit } from '../deliverables/epicSplit';
+import { AnthropicProvider } from '../models/anthropicProvider';
+import type { ModelProvider, ProviderKind } from '../models/modelProvider';
+import { OllamaProvider } from '../models/ollamaProvider';
+import type { PhaseId } from '../pipeline/phaseId';
+import { PipelineRunner, type PhaseHandler } from '../pipeline/pipelineRunner';
+import { stamp, type EventSink, type PipelineEvent } from '../pipeline/pipelineEvent';
+import type { RunState } from '../pipeline/runState';
+import { RunStore } from '../pipeline/runStore';
+import { stoppedStates } from '../pipeline/ticketState';
+import type { ApprovalPort, FileDecision } from '../ports/approvalPort';
+import { renderPrompt } from '../prompts/promptLibrary';
+import { routeFor } from '../ticket/route';
+import type { Ticket } from '../ticket/ticket';
+import { WorktreeManager } from '../workspace/worktreeManager';
+import { childTickets } from './childTickets';
+import type { EngineApi, PhaseForecast } from './engineApi';
+import { forecastRoute } from './forecastRoute';
+import { finishTicket } from './finishTicket';
+import { defaultPhaseHandlers } from './defaultPhaseHandlers';
+import { newRunState } from './newRunState';
+import { runWithConcurrency } from './runWithConcurrency';
+import { schemaForPhase } from './schemaForPhase';
+
+/** What the composition root gives the engine. `providers` replaces the real clients only where a caller must. */
+export interface ShipwrightEngineOptions {
+  /** Any folder inside the user's git working tree. */
+  workspaceRoot: string;
+  config: ShipwrightConfig;
+  approvals: ApprovalPort;
+  providers?: Partial<Record<ProviderKind, ModelProvider>>;
+  /** Phase handlers by phase id; default: every phase of the three routes. */
+  phases?: Partial<Record<PhaseId, PhaseHandler>>;
+  /** Environment read for OLLAMA_HOST / ANTHROPIC_API_KEY / ANTHROPIC_BASE_URL; default process.env. */
+  env?: NodeJS.ProcessEnv;
+  /** The Anthropic key when it does not come from the environment (VS Code SecretStorage). */
+  anthropicApiKey?: string;
+}
+
+/**
+ * The engine: runs tickets through their routes in their own worktrees, keeps their states and run logs, and
+ * emits one event stream. VS Code- and terminal-free; the CLI and the extension are adapters over it.
+ */
+export class ShipwrightEngine implements EngineApi {
+  private readonly sinks = new Set<EventSink>();
+  private readonly running = new Map<string, AbortController>();
+  private readonly runner: PipelineRunner;
+
+  private constructor(
+    private readonly o: ShipwrightEngineOptions,
+    private readonly store: RunStore,
+    private readonly worktrees: WorktreeManager,
+    readonly providers: Record<ProviderKind, ModelProvider>,
+  ) {
+    this.runner = new PipelineRunner({
+      config: o.config,
+      store,
+      providers,
+      render: renderPrompt,
+      approvals: o.approvals,
+      phases: o.phases ?? defaultPhaseHandlers,
+      emit: (e) => this.emit(e),
+    });
+  }
+
+  /** @throws Error when `workspaceRoot` is not inside a git repository */
+  static async create(o: ShipwrightEngineOptions): Promise<ShipwrightEngine> {
+    const env = o.env ?? process.env;
+    const store = await RunStore.forWorkspace(o.workspaceRoot);
+    const worktrees = await WorktreeManager.open({ repoDir: o.workspaceRoot, config: o.config });
+    const providers: Record<ProviderKind, ModelProvider> = {
+      ollama: o.providers?.ollama ?? new OllamaProvider({ host: o.config.ollamaHost ?? env.OLLAMA_HOST, retry: o.config.retry }),
+      anthropic:
+        o.providers?.anthropic ??
+        new AnthropicProvider({
+          apiKey: o.anthropicApiKey ?? env.ANTHROPIC_API_KEY,
+          baseURL: o.config.anthropicBaseUrl ?? env.ANTHROPIC_BASE_URL,
+          retry: o.config.retry,
+        }),
+    };
+    return new ShipwrightEngine(o, store, worktrees, providers);
+  }
+
+  /** Where a ticket's run log (JSON lines of events) is. */
+  eventLogPath(ticketId: string): string {
+    return this.store.eventLogPath(ticketId);
+  }
+
+  onEvent(sink: EventSink): () => void {
+    this.sinks.add(sink);
+    return () => this.sinks.delete(sink);
+  }
+
+  private emit(e: PipelineEvent): void {
+    // The run log is written for every event; a failing write must not stop the run, so it is reported instead.
+    void this.store.appendEvent(e.ticketId, e).catch((err: unknown) => console.error(`run log: ${String(err)}`));
+    for (const s of this.sinks) s(e);
+  }
+
+  async run(ticket: Ticket): Promise<RunState> {
+    const existing = await this.store.load(ticket.id);
+    if (existing) throw new Error(`ticket ${ticket.id} has a run already (state ${existing.state}); use resume, or give the ticket another id`);
+    const state = newRunState(ticket, routeFor(ticket.kind), this.o.config.budgetUsd);
+    const created = await this.worktrees.create(ticket);
+    state.worktree = { path: created.path, branch: created.branch, baseCommit: created.baseCommit, repoRoot: created.repoRoot };
+    await this.store.save(state);
+    this.emit(stamp({ type: 'ticketStarted', ticketId: ticket.id, title: ticket.title, kind: ticket.kind, route: state.route, parentId: ticket.parentId }));
+    if (created.dirty) {
+      this.emit(stamp({
+        type: 'log', ticketId: ticket.id, level: 'warn',
+        message: `the ticket starts from commit ${created.baseCommit.slice(0, 10)}; your ${created.uncommitted.length} uncommitted change(s) are not included`,
+      }));
+    }
+    return this.drive(state);
+  }
+
+  async resume(ticketId: string, opts: { modelKey?: string } = {}): Promise<RunState> {
+    const state = await this.mustLoad(ticketId);
+    if (this.running.has(ticketId)) throw new Error(`ticket ${ticketId} is running already`);
+    if (state.state === 'done') return state;
+    const stuck = state.phases.find((p) => p.status === 'failed' || p.status === 'running');
+    if (stuck && state.state === 'needs-human') {
+      // A person's retry: earlier objections stay in the prompt, the attempt cap starts again.
+      stuck.status = 'pending';
+      stuck.countFrom = stuck.attempts.length;
+      state.handoff = undefined;
+    }
+    if (opts.modelKey) {
+      if (!(opts.modelKey in this.o.config.models)) throw new Error(`unknown model "${opts.modelKey}" (known: ${Object.keys(this.o.config.models).join(', ')})`);
+      state.forcedModel = { phase: (stuck ?? state.phases.find((p) => p.status !== 'done'))?.phase ?? state.route[0], modelKey: opts.modelKey };
+    }
+    return this.drive(state);
+  }
+
+  async continueWith(ticketId: string, deliverable: unknown): Promise<RunState> {
+    const state = await this.mustLoad(ticketId);
+    const stuck = state.phases.find((p) => p.status === 'failed');
+    if (!stuck || state.state !== 'needs-human') throw new Error(`ticket ${ticketId} is not waiting for a person (state ${state.state})`);
+    const { schema, render } = schemaForPhase(stuck.phase);
+    const r = schema.safeParse(deliverable);
+    if (!r.success) throw new Error(`the edited ${stuck.phase} deliverable does not fit its schema: ${r.error.message}`);
+    stuck.attempts.push({ attempt: stuck.attempts.length + 1, modelKey: 'human', model: 'human', why: 'edited by a person', objections: [], accepted: true, chainIndex: 0, escalated: false });
+    stuck.status = 'pending';
+    state.handoff = undefined;
+    state.acceptedByHuman = { phase: stuck.phase, deliverable: r.data, markdown: render(r.data) };
+    return this.drive(state);
+  }
+
+  cancel(ticketId: string): void {
+    const c = this.running.get(ticketId);
+    if (c) c.abort();
+    else
+      void this.store.load(ticketId).then(async (s) => {
+        if (s && s.state !== 'done') {
+          s.state = 'cancelled';
+          s.reason = 'stopped by the user';
+          await this.store.save(s);
+          this.emit(stamp({ type: 'stateChanged', ticketId, state: 'cancelled', reason: s.reason }));
+        }
+      });
+  }
+
+  list(): Promise<RunState[]> {
+    return this.store.list();
+  }
+
+  get(ticketId: string): Promise<RunState | undefined> {
+    return this.store.load(ticketId);
+  }
+
+  forecast(ticket: Ticket): Promise<PhaseForecast[]> {
+    return forecastRoute(ticket, this.o.config, this.providers);
+  }
+
+  async finish(ticketId: string, decisions: FileDecision[], mode: 'merge' | 'keep-branch'): Promise<RunState> {
+    const state = await this.mustLoad(ticketId);
+    const r = await finishTicket(state, decisions, mode);
+    await this.store.save(r);
+    this.emit(stamp({ type: 'stateChanged', ticketId, state: r.state, reason: r.reason }));
+    return r;
+  }
+
+  private async mustLoad(ticketId: string): Promise<RunState> {
+    const s = await this.store.load(ticketId);
+    if (!s) throw new Error(`no run of ticket "${ticketId}" in this repository (see \`shipwright status\`)`);
+    return s;
+  }
+
+  /** Runs a state to a stop; an epic that split goes on to run its children. */
+  private async drive(state: RunState): Promise<RunState> {
+    const id = state.ticket.id;
+    const controller = new AbortController();
+    this.running.set(id, controller);
+    try {
+      const worktree = state.worktree ?? (await this.worktrees.open(id));
+      await this.runner.run(state, worktree, controller.signal);
+    } finally {
+      this.running.delete(id);
+    }
+    if (state.ticket.kind === 'epic' && state.state === 'ready') await this.runChildren(state);
+    return state;
+  }
+
+  /** Runs an epic's children as features, `config.concurrency` at a time, in dependency order. */
+  private async runChildren(epic: RunState): Promise<void> {
+    const split = EpicSplit.parse(epic.phases.find((p) => p.phase === 'split')?.deliverable);
+    const children = childTickets(epic.ticket, split);
+    epic.children = children.map((c) => c.id);
+    await this.store.save(epic);
+    this.emit(stamp({ type: 'childTickets', ticketId: epic.ticket.id, children: children.map((c) => ({ id: c.id, title: c.title, dependsOn: c.dependsOn })) }));
+    const results = await runWithConcurrency(
+      children,
+      this.o.config.concurrency,
+      async (child) => {
+        const prior = await this.store.load(child.id);
+        if (!prior) return this.run(child);
+        return stoppedStates.includes(prior.state) && prior.state !== 'cancelled' ? prior : this.resume(child.id);
+      },
+      (s) => s.state === 'ready' || s.state === 'done',
+    );
+    const notReady = children.filter((c) => {
+      const r = results.get(c.id);
+      return !(r && 'result' in r && (r.result.state === 'ready' || r.result.state === 'done'));
+    });
+    epic.state = notReady.length ? 'needs-human' : 'done';
+    epic.reason = notReady.length
+      ? `child tickets not ready: ${notReady.map((c) => { const r = results.get(c.id); return `${c.id} (${r && 'result' in r ? r.result.state : `blocked by ${r?.blocked ?? 'unknown'}`})`; }).join(', ')}`
+      : `all ${children.length} child tickets are ready`;
+    await this.store.save(epic);
+    this.emit(stamp({ type: 'stateChanged', ticketId: epic.ticket.id, state: epic.state, reason: epic.reason }));
+  }
+}

@@ -1,0 +1,143 @@
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import type { ShipwrightConfig } from '../config/shipwrightConfig';
+import { deliverableFileName } from '../deliverables/renderMarkdown';
+import { BudgetExceededError } from '../models/budgetExceededError';
+import { ChainExhaustedError } from '../models/chainExhaustedError';
+import type { ModelProvider, ProviderKind } from '../models/modelProvider';
+import { ModelRouter } from '../models/modelRouter';
+import { ProviderError } from '../models/providerError';
+import type { ApprovalPort } from '../ports/approvalPort';
+import { commitAll } from '../workspace/commitAll';
+import { ModelSession } from './modelSession';
+import type { PhaseContext, WorktreeInfo } from './phaseContext';
+import type { PhaseId } from './phaseId';
+import type { PhaseOutcome } from './phaseOutcome';
+import { stamp, type EventSink } from './pipelineEvent';
+import type { RunState } from './runState';
+import type { RunStore } from './runStore';
+import type { TicketState } from './ticketState';
+
+/** A phase: gets its context, returns its outcome. */
+export type PhaseHandler = (ctx: PhaseContext) => Promise<PhaseOutcome>;
+
+/** The runner's collaborators, built once in the composition root. */
+export interface PipelineRunnerOptions {
+  config: ShipwrightConfig;
+  store: RunStore;
+  providers: Record<ProviderKind, ModelProvider>;
+  render: (prompt: string, vars: Record<string, string>) => { system: string; user: string };
+  approvals: ApprovalPort;
+  phases: Partial<Record<PhaseId, PhaseHandler>>;
+  emit: EventSink;
+}
+
+/**
+ * Runs a ticket's route phase by phase, each a session of its own that receives only the deliverables it needs.
+ * After every step (an attempt, a billed call, a finished phase) the run state is written atomically, so a killed
+ * run resumes where it stopped. Each accepted deliverable is written as markdown into the worktree
+ * (`.shipwright/<id>/NN-<phase>.md`) and committed, one commit per phase.
+ * Stops, with the reason in the state: needs-human (handoff), budget-exceeded, failed (no model could answer, or
+ * an error), cancelled. Ends `ready` when the route is done (an epic's children are run by the engine).
+ */
+export class PipelineRunner {
+  constructor(private readonly o: PipelineRunnerOptions) {}
+
+  /** Runs `state` (new, or loaded for resume) until it stops. `state` is updated in place and returned. */
+  async run(state: RunState, worktree: WorktreeInfo, signal: AbortSignal): Promise<RunState> {
+    const id = state.ticket.id;
+    const save = () => this.o.store.save(state);
+    const setState = async (s: TicketState, reason: string) => {
+      state.state = s;
+      state.reason = reason;
+      await save();
+      this.o.emit(stamp({ type: 'stateChanged', ticketId: id, state: s, reason }));
+    };
+    await setState('running', `running ${state.route.join(' → ')}`);
+
+    try {
+      for (const [index, rec] of state.phases.entries()) {
+        if (rec.status === 'done' || rec.status === 'skipped') continue;
+        const handler = this.o.phases[rec.phase];
+        if (!handler) throw new Error(`no handler for phase ${rec.phase}`);
+        rec.status = 'running';
+        rec.startedAt ??= new Date().toISOString();
+        await save();
+
+        const ctx: PhaseContext = {
+          ticket: state.ticket,
+          config: this.o.config,
+          deliverables: Object.fromEntries(state.phases.filter((p) => p.status === 'done').map((p) => [p.phase, p.deliverable])),
+          worktree,
+          session: this.session(state, rec.phase, signal, save),
+          approvals: this.o.approvals,
+          emit: this.o.emit,
+          signal,
+          progress: {
+            attempts: rec.attempts,
+            countFrom: rec.countFrom,
+            recordAttempt: async (a) => {
+              rec.attempts.push(a);
+              await save();
+            },
+          },
+        };
+        const human = state.acceptedByHuman?.phase === rec.phase ? state.acceptedByHuman : undefined;
+        const outcome: PhaseOutcome = human ? { status: 'done', deliverable: human.deliverable, markdown: human.markdown } : await handler(ctx);
+        state.acceptedByHuman = undefined;
+        if (outcome.status === 'needs-human') {
+          rec.status = 'failed';
+          state.handoff = outcome.summary;
+          await save();
+          this.o.emit(stamp({ type: 'handoff', ticketId: id, summary: outcome.summary }));
+          await setState('needs-human', outcome.summary.text);
+          return state;
+        }
+        const rel = path.posix.join('.shipwright', id, deliverableFileName(rec.phase, index + 1));
+        await fs.mkdir(path.join(worktree.path, path.dirname(rel)), { recursive: true });
+        await fs.writeFile(path.join(worktree.path, rel), outcome.markdown);
+        await commitAll(worktree, `shipwright(${id}): ${rec.phase} — ${state.ticket.title}`);
+        if (state.forcedModel?.phase === rec.phase) state.forcedModel = undefined;
+        Object.assign(rec, { status: 'done', deliverable: outcome.deliverable, markdown: outcome.markdown, path: rel, finishedAt: new Date().toISOString() });
+        await save();
+        this.o.emit(stamp({ type: 'phaseFinished', ticketId: id, phase: rec.phase, attempts: rec.attempts.length, markdown: outcome.markdown, path: rel }));
+      }
+      await setState('ready', state.ticket.kind === 'epic' ? 'split into child tickets' : `branch ${worktree.branch} is ready for review`);
+    } catch (e) {
+      const running = state.phases.find((p) => p.status === 'running');
+      if (running) running.status = 'pending';
+      if (e instanceof BudgetExceededError) await setState('budget-exceeded', e.message);
+      else if (signal.aborted || ProviderError.is(e, 'cancelled')) await setState('cancelled', 'cancelled by the user');
+      else if (e instanceof ChainExhaustedError) await setState('failed', e.message);
+      else await setState('failed', `${running?.phase ?? 'run'} failed: ${e instanceof Error ? e.message : String(e)}`);
+    }
+    return state;
+  }
+
+  /** A model session billed to this ticket: every call is appended to the run's ledger and saved before it goes on. */
+  private session(state: RunState, phase: PhaseId, signal: AbortSignal, save: () => Promise<void>): ModelSession {
+    let config: ShipwrightConfig = { ...this.o.config, budgetUsd: state.budgetUsd };
+    const forced = state.forcedModel?.phase === phase ? state.forcedModel.modelKey : undefined;
+    if (forced) {
+      // A person chose the model: it leads the phase's chain; the rest stays behind it for fall-through.
+      const chain = new ModelRouter(config).chain(phase).map((m) => m.key);
+      config = { ...config, chains: { ...config.chains, [phase]: [forced, ...chain.filter((k) => k !== forced)] } };
+    }
+    return new ModelSession({
+      ticketId: state.ticket.id,
+      config,
+      router: new ModelRouter(config),
+      providers: this.o.providers,
+      render: this.o.render,
+      spentUsd: () => state.ledger.reduce((sum, r) => sum + r.usd, 0),
+      record: async (r) => {
+        state.ledger.push(r);
+        await save();
+        const ticketUsd = state.ledger.reduce((sum, x) => sum + x.usd, 0);
+        this.o.emit(stamp({ type: 'usage', ticketId: state.ticket.id, record: r, ticketUsd, budgetUsd: state.budgetUsd }));
+      },
+      emit: this.o.emit,
+      signal,
+    });
+  }
+}
