@@ -1,0 +1,126 @@
+import { mkdir, readFile, stat, unlink, writeFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import type { FileEdit } from '../deliverables/fileEdits';
+import type { Objection } from '../pipeline/objection';
+import { closestLines } from './closestLines';
+import { confinePath } from './confinePath';
+
+/** What applying a batch did. When `objections` is not empty nothing at all was written. */
+export interface ApplyEditsResult {
+  ok: boolean;
+  /** Repository-relative paths written (created or changed) and deleted. */
+  written: string[];
+  deleted: string[];
+  /** Refused edits and search blocks that did not match (source `edit`, `where` = the path). */
+  objections: Objection[];
+}
+
+/** A file's content as the batch has left it so far; null = deleted by the batch. */
+type Pending = { rel: string; content: string | null };
+
+/**
+ * Applies a model's edits inside the worktree only. Every path is confined first (see confinePath); search
+ * blocks are matched exactly, then ignoring line endings and trailing spaces; a block must match exactly once.
+ * All edits are checked against the batch's own running state before anything is written, so a batch with
+ * any refused or non-matching edit writes nothing. Whole-file writes create parent folders.
+ * Never throws for a bad edit: problems come back as objections. (I/O errors while writing do throw.)
+ */
+export async function applyEdits(worktreePath: string, edits: FileEdit[]): Promise<ApplyEditsResult> {
+  const objections: Objection[] = [];
+  const pending = new Map<string, Pending>();
+  const refuse = (path: string, message: string): void => void objections.push({ source: 'edit', where: path, message });
+
+  for (const edit of edits) {
+    const confined = await confinePath(worktreePath, edit.path);
+    if (!confined.ok) {
+      refuse(edit.path, `edit of \`${edit.path}\` refused: ${confined.reason}`);
+      continue;
+    }
+    const { absolute, relative } = confined;
+    const current = pending.has(absolute) ? pending.get(absolute)?.content ?? null : await readCurrent(absolute);
+    if (current === 'directory') {
+      refuse(edit.path, `\`${edit.path}\` is a folder, not a file`);
+      continue;
+    }
+    switch (edit.kind) {
+      case 'write':
+        pending.set(absolute, { rel: relative, content: edit.content });
+        break;
+      case 'delete':
+        if (current === null) refuse(edit.path, `cannot delete \`${edit.path}\`: no such file`);
+        else pending.set(absolute, { rel: relative, content: null });
+        break;
+      case 'replace': {
+        if (current === null) {
+          refuse(edit.path, `cannot search in \`${edit.path}\`: no such file (use a whole-file write to create it)`);
+          break;
+        }
+        const replaced = replaceOnce(current, edit.search, edit.replace);
+        if (typeof replaced === 'string') pending.set(absolute, { rel: relative, content: replaced });
+        else refuse(edit.path, describeMiss(edit.path, current, edit.search, replaced.matches));
+        break;
+      }
+    }
+  }
+
+  if (objections.length > 0) return { ok: false, written: [], deleted: [], objections };
+  const written: string[] = [];
+  const deleted: string[] = [];
+  for (const [absolute, p] of pending) {
+    if (p.content === null) {
+      await unlink(absolute);
+      deleted.push(p.rel);
+    } else {
+      await mkdir(dirname(absolute), { recursive: true });
+      await writeFile(absolute, p.content);
+      written.push(p.rel);
+    }
+  }
+  return { ok: true, written, deleted, objections };
+}
+
+async function readCurrent(absolute: string): Promise<string | null | 'directory'> {
+  try {
+    if ((await stat(absolute)).isDirectory()) return 'directory';
+    return await readFile(absolute, 'utf8');
+  } catch {
+    return null;
+  }
+}
+
+/** The new text, or how many places matched when that was not exactly one. */
+function replaceOnce(text: string, search: string, replace: string): string | { matches: number } {
+  const exact = countOccurrences(text, search);
+  if (exact === 1) return text.replace(search, () => replace);
+  if (exact > 1) return { matches: exact };
+  // Models often get line endings and trailing spaces wrong; compare lines with those removed.
+  const lines = text.split('\n');
+  const block = search.replace(/\r?\n$/, '').split('\n').map(norm);
+  const hits: number[] = [];
+  for (let i = 0; i + block.length <= lines.length; i++) {
+    if (block.every((b, k) => norm(lines[i + k]) === b)) hits.push(i);
+  }
+  if (hits.length !== 1) return { matches: hits.length };
+  const start = hits[0];
+  const eol = lines[start].endsWith('\r') ? '\r\n' : '\n';
+  const replacement = replace.replace(/\r?\n$/, '').split(/\r?\n/).join(eol);
+  const trailingEol = eol === '\r\n' ? '\r' : '';
+  return [...lines.slice(0, start), replacement + trailingEol, ...lines.slice(start + block.length)].join('\n');
+}
+
+function norm(line: string): string {
+  return line.replace(/\s+$/, '');
+}
+
+function countOccurrences(text: string, search: string): number {
+  let count = 0;
+  for (let i = text.indexOf(search); i !== -1; i = text.indexOf(search, i + search.length)) count++;
+  return count;
+}
+
+function describeMiss(path: string, text: string, search: string, matches: number): string {
+  if (matches > 1) return `the search block for \`${path}\` matches ${matches} places; include more surrounding lines so it matches one`;
+  const near = closestLines(text, search);
+  return `the search block for \`${path}\` matches nothing in the file. The closest lines (from line ${near.startLine}, ` +
+    `similarity ${Math.round(near.score * 100)} %) are:\n${near.excerpt}\nCopy the lines exactly, or send the whole file.`;
+}

@@ -1,0 +1,92 @@
+import type { WorktreeInfo } from '../pipeline/phaseContext';
+import type { FileDecision } from '../ports/approvalPort';
+import { changedFiles } from './changedFiles';
+import { commitAll } from './commitAll';
+import { gitClient, splitNul } from './gitClient';
+import { WorktreeError } from './worktreeError';
+import { statusPaths } from './worktreeManager';
+import { readWorktreeMeta } from './worktreeMeta';
+
+/** What a merge did. */
+export interface MergeResult {
+  /** The merge commit on the user's branch. */
+  mergeCommit: string;
+  /** The user's branch that received it. */
+  intoBranch: string;
+  /** Paths merged. */
+  merged: string[];
+  /** Paths left out (rejected or undecided), restored to the base version by `restoreCommit` first. */
+  leftOut: string[];
+  restoreCommit?: string;
+}
+
+/**
+ * Brings the approved files of a ready ticket into the user's branch, with `git merge --no-ff` in the user's
+ * checkout. Before anything is written it checks that: every approved decision was made on the file's current
+ * content; the checkout is on the branch the ticket started from; nothing is staged there and no approved path
+ * has uncommitted changes (or is an untracked file in the way); and the merge has no conflicts
+ * (`git merge-tree --write-tree`, git ≥ 2.38). Files not approved are first restored to the base version in one
+ * commit on the ticket's branch, so the merge brings only approved files. The user's hooks run on the merge:
+ * it is their branch.
+ * @throws WorktreeError('stale') a file changed since its decision; ('wrongBranch'); ('dirty') with the paths;
+ *   ('conflict') with the conflicting paths; ('notFound') when nothing was approved. Nothing is written then.
+ */
+export async function mergeApproved(worktree: WorktreeInfo, decisions: FileDecision[]): Promise<MergeResult> {
+  const files = await changedFiles(worktree);
+  const byPath = new Map(decisions.map((d) => [d.path, d]));
+  const approved = files.filter((f) => byPath.get(f.path)?.decision === 'approve');
+  const stale = approved.filter((f) => byPath.get(f.path)?.contentHash !== f.contentHash).map((f) => f.path);
+  if (stale.length > 0) throw new WorktreeError('stale', `these files changed after they were approved; review them again: ${stale.join(', ')}`, stale);
+  if (approved.length === 0) throw new WorktreeError('notFound', 'no file of the change was approved; nothing to merge');
+  const leftOut = files.filter((f) => !approved.includes(f));
+
+  const meta = await readWorktreeMeta(worktree.path);
+  const user = gitClient(worktree.repoRoot, { hooks: true });
+  const current = (await user.raw(['symbolic-ref', '-q', '--short', 'HEAD']).catch(() => '')).trim();
+  const expected = meta?.fromBranch ?? null;
+  if (current === '' || (expected !== null && current !== expected)) {
+    throw new WorktreeError('wrongBranch', `your checkout is on ${current === '' ? 'a detached HEAD' : current}; switch to ${expected ?? 'a branch'} to merge ${worktree.branch}`);
+  }
+
+  const staged = splitNul(await user.raw(['diff', '--cached', '--name-only', '-z']));
+  // Left-out files are restored to base before the merge, so only approved paths can be written by it.
+  const touched = new Set(approved.map((f) => f.path));
+  const dirty = (await statusPaths(worktree.repoRoot)).filter((p) => touched.has(p));
+  if (staged.length > 0 || dirty.length > 0) {
+    const paths = [...new Set([...staged, ...dirty])];
+    throw new WorktreeError('dirty', `your checkout has uncommitted changes in ${paths.join(', ')}; commit or stash them yourself, then merge again`, paths);
+  }
+
+  // Checked before the restore commit, so a refused merge leaves the ticket's branch as it was.
+  await refuseConflicts(worktree, current, approved.map((f) => f.path));
+
+  let restoreCommit: string | undefined;
+  if (leftOut.length > 0) {
+    const wt = gitClient(worktree.path);
+    const existed = leftOut.filter((f) => f.status !== 'added').map((f) => f.path);
+    const added = leftOut.filter((f) => f.status === 'added').map((f) => f.path);
+    if (existed.length > 0) await wt.raw(['restore', `--source=${worktree.baseCommit}`, '--staged', '--worktree', '--', ...existed]);
+    if (added.length > 0) await wt.raw(['rm', '-q', '-f', '--', ...added]);
+    restoreCommit = await commitAll(worktree, `Leave out files not approved: ${leftOut.map((f) => f.path).join(', ')}`);
+  }
+
+  await user.raw(['merge', '--no-ff', '--no-edit', '-m', `Merge ${worktree.branch} (Shipwright)`, worktree.branch]);
+  const mergeCommit = (await user.revparse(['HEAD'])).trim();
+  return { mergeCommit, intoBranch: current, merged: approved.map((f) => f.path), leftOut: leftOut.map((f) => f.path), restoreCommit };
+}
+
+/** Refuses when the ticket's branch would conflict with the user's branch (computed without a checkout). */
+async function refuseConflicts(worktree: WorktreeInfo, userBranch: string, paths: string[]): Promise<void> {
+  let out: string;
+  try {
+    out = await gitClient(worktree.repoRoot).raw(['merge-tree', '--write-tree', '--name-only', '--no-messages', userBranch, worktree.branch]);
+  } catch (e) {
+    throw new WorktreeError('conflict', `could not check that ${worktree.branch} merges cleanly into ${userBranch}: ${String(e)}`, paths, { cause: e });
+  }
+  // Exit status 1 (conflicts) is not an error to simple-git when stderr is empty: read the output instead.
+  // It is the merged tree's id, then one conflicted path per line.
+  const conflicted = out.split('\n').slice(1).map((l) => l.trim()).filter((l) => l !== '');
+  if (conflicted.length > 0) {
+    throw new WorktreeError('conflict', `${worktree.branch} does not merge cleanly into ${userBranch}: ${conflicted.join(', ')}; keep the branch and merge by hand`, conflicted);
+  }
+}

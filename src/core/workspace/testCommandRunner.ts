@@ -1,0 +1,119 @@
+import { spawn } from 'node:child_process';
+import { HeadTailBuffer } from './trimOutput';
+
+/** What one run of the project's test command (or set-up command) gave. */
+export interface TestRunResult {
+  /** The command as run (a shell string). */
+  command: string;
+  /** Exit code; null when the process was killed by a signal (timeout, cancel). */
+  exitCode: number | null;
+  timedOut: boolean;
+  /** True when the run was stopped by the caller's AbortSignal. */
+  cancelled: boolean;
+  /** stdout and stderr interleaved in arrival order, trimmed to the budget (head and tail kept). */
+  output: string;
+  /** Characters the command printed in all, before trimming. */
+  outputChars: number;
+  /** Wall time, ms. */
+  durationMs: number;
+}
+
+/** Options of one run. */
+export interface TestRunOptions {
+  /** A shell command line, from configuration or detection; never from a model. */
+  command: string;
+  /** Working directory: the ticket's worktree. */
+  cwd: string;
+  /** Timeout, ms. After it the whole process group gets SIGTERM, then SIGKILL 2 s later. */
+  timeoutMs: number;
+  /** Characters of output kept (head and tail). */
+  outputBudgetChars: number;
+  signal?: AbortSignal;
+}
+
+/** Time between SIGTERM and SIGKILL, and how long to wait for pipes held open by escaped grandchildren, ms. */
+const GRACE_MS = 2_000;
+
+/**
+ * Runs a command in a shell in its own process group (POSIX: `detached`, so `kill(-pid)` reaches the test
+ * runner's children too — `npm test` → node → workers). `CI=true` and `NO_COLOR=1` keep runners out of watch
+ * mode and colour codes out of the output a model reads. Never throws for a failing command: a spawn failure
+ * is reported as exit code 127 with the error in `output`.
+ */
+export function runTestCommand(opts: TestRunOptions): Promise<TestRunResult> {
+  const started = Date.now();
+  const out = new HeadTailBuffer(opts.outputBudgetChars);
+  return new Promise((resolve) => {
+    const child = spawn(opts.command, {
+      cwd: opts.cwd,
+      shell: true,
+      detached: process.platform !== 'win32',
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, CI: 'true', NO_COLOR: '1', FORCE_COLOR: '0' },
+    });
+    let timedOut = false;
+    let cancelled = false;
+    let settled = false;
+    let exitCode: number | null = null;
+    const timers: NodeJS.Timeout[] = [];
+
+    const finish = (): void => {
+      if (settled) return;
+      settled = true;
+      timers.forEach(clearTimeout);
+      opts.signal?.removeEventListener('abort', onAbort);
+      resolve({
+        command: opts.command,
+        exitCode,
+        timedOut,
+        cancelled,
+        output: out.text(),
+        outputChars: out.totalChars,
+        durationMs: Date.now() - started,
+      });
+    };
+    const killGroup = (sig: NodeJS.Signals): void => {
+      if (child.pid === undefined) return;
+      try {
+        if (process.platform === 'win32') child.kill(sig);
+        else process.kill(-child.pid, sig);
+      } catch {
+        // The group is already gone.
+      }
+    };
+    const stop = (): void => {
+      killGroup('SIGTERM');
+      timers.push(setTimeout(() => killGroup('SIGKILL'), GRACE_MS));
+    };
+    const onAbort = (): void => {
+      cancelled = true;
+      stop();
+    };
+
+    child.stdout.setEncoding('utf8').on('data', (d: string) => out.push(d));
+    child.stderr.setEncoding('utf8').on('data', (d: string) => out.push(d));
+    child.on('error', (err) => {
+      out.push(`\n[could not start the command: ${err.message}]\n`);
+      exitCode = 127;
+      finish();
+    });
+    child.on('exit', (code) => {
+      exitCode = code;
+      // A grandchild that left the process group may hold the pipes open: do not wait for it forever.
+      timers.push(setTimeout(() => { child.stdout.destroy(); child.stderr.destroy(); finish(); }, GRACE_MS));
+    });
+    child.on('close', finish);
+
+    timers.push(setTimeout(() => { timedOut = true; stop(); }, opts.timeoutMs));
+    if (opts.signal?.aborted) onAbort();
+    else opts.signal?.addEventListener('abort', onAbort);
+  });
+}
+
+/** One line for people and events: `exit 1 in 2.3 s`, `timed out after 300 s`. */
+export function describeTestRun(r: TestRunResult): string {
+  const secs = (r.durationMs / 1000).toFixed(1);
+  if (r.timedOut) return `\`${r.command}\` timed out after ${secs} s`;
+  if (r.cancelled) return `\`${r.command}\` cancelled after ${secs} s`;
+  return `\`${r.command}\` exited ${r.exitCode ?? 'by signal'} in ${secs} s`;
+}

@@ -1,0 +1,227 @@
+import { cp, lstat, mkdir, realpath, symlink } from 'node:fs/promises';
+import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
+import type { ShipwrightConfig } from '../config/shipwrightConfig';
+import type { WorktreeInfo } from '../pipeline/phaseContext';
+import type { Ticket } from '../ticket/ticket';
+import { gitClient, splitNul } from './gitClient';
+import { runTestCommand, type TestRunResult, describeTestRun } from './testCommandRunner';
+import { WorktreeError } from './worktreeError';
+import { readWorktreeMeta, writeWorktreeMeta, type WorktreeMeta } from './worktreeMeta';
+
+/** A ticket's worktree with what the engine remembers about where it started. */
+export interface WorktreeDetails extends WorktreeInfo, Omit<WorktreeMeta, 'baseCommit' | 'branch'> {}
+
+/** What `create` made, and what a person should be told about it. */
+export interface CreatedWorktree extends WorktreeDetails {
+  /** True when the user's checkout had uncommitted changes (staged, unstaged or untracked) at creation. */
+  dirty: boolean;
+  /** Those changed paths, repository-relative; they are NOT in the worktree. */
+  uncommitted: string[];
+  /** Entries of `worktree.copy` / `worktree.link` that existed and were copied / linked. */
+  copied: string[];
+  linked: string[];
+  /** The set-up command's run, when one is configured. */
+  setup?: TestRunResult;
+}
+
+/** Options: the repository (any folder inside the user's working tree) and the settings used. */
+export interface WorktreeManagerOptions {
+  repoDir: string;
+  config: Pick<ShipwrightConfig, 'worktree' | 'testTimeoutMs' | 'testOutputBudgetChars'>;
+}
+
+/** Branch prefix; everything Shipwright makes lives under it. */
+const PREFIX = 'shipwright/';
+
+/** Serialises worktree creation/removal per repository in this process: git's own locks then never collide. */
+const queues = new Map<string, Promise<unknown>>();
+function serial<T>(key: string, fn: () => Promise<T>): Promise<T> {
+  const next = (queues.get(key) ?? Promise.resolve()).then(fn, fn);
+  queues.set(key, next.catch(() => undefined));
+  return next;
+}
+
+/**
+ * Creates, reopens, lists and removes the git worktrees tickets run in (through simple-git). A worktree lives
+ * outside the user's working tree — by default `<repoRoot>/../.shipwright-worktrees/<repoName>/<ticketId>` —
+ * on branch `shipwright/<id>-<slug>`, starting from the commit the user's HEAD points at. The user's checkout,
+ * index and stash are only read (with `--no-optional-locks`), never written.
+ */
+export class WorktreeManager {
+  private constructor(
+    /** Canonical absolute path of the user's working tree root. */
+    readonly repoRoot: string,
+    /** Canonical absolute folder holding this repository's worktrees. */
+    readonly worktreesRoot: string,
+    private readonly config: WorktreeManagerOptions['config'],
+  ) {}
+
+  /** @throws WorktreeError('notARepo') when `repoDir` is not inside a git working tree */
+  static async open(opts: WorktreeManagerOptions): Promise<WorktreeManager> {
+    let top: string;
+    try {
+      top = (await gitClient(opts.repoDir).raw(['rev-parse', '--show-toplevel'])).trim();
+    } catch (e) {
+      throw new WorktreeError('notARepo', `${opts.repoDir} is not inside a git working tree`, [], { cause: e });
+    }
+    const repoRoot = await realpath(top);
+    const configured = opts.config.worktree.root;
+    const root = configured !== undefined
+      ? resolve(repoRoot, configured)
+      : join(dirname(repoRoot), '.shipwright-worktrees', basename(repoRoot));
+    await mkdir(root, { recursive: true });
+    return new WorktreeManager(repoRoot, await realpath(root), opts.config);
+  }
+
+  /** The branch name of a ticket: `shipwright/<id>-<slug of the title>` (slug ≤ 40 chars). */
+  static branchName(ticket: Pick<Ticket, 'id' | 'title'>): string {
+    const slug = ticket.title.toLowerCase().normalize('NFKD').replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 40).replace(/-+$/, '');
+    return slug === '' ? `${PREFIX}${ticket.id}` : `${PREFIX}${ticket.id}-${slug}`;
+  }
+
+  /**
+   * Makes the ticket's branch and worktree from the user's current HEAD commit, copies/links the configured
+   * git-ignored files, and runs the set-up command.
+   * @throws WorktreeError('exists') when the ticket already has a worktree or its branch exists
+   * @throws WorktreeError('noCommits') when HEAD has no commit
+   * @throws WorktreeError('setupFailed') when the set-up command fails (the worktree is kept for inspection)
+   */
+  async create(ticket: Pick<Ticket, 'id' | 'title'>): Promise<CreatedWorktree> {
+    const user = gitClient(this.repoRoot);
+    const path = join(this.worktreesRoot, ticket.id);
+    const branch = WorktreeManager.branchName(ticket);
+    const created = await serial(this.repoRoot, async () => {
+      if ((await this.find(ticket.id)) !== undefined) throw new WorktreeError('exists', `ticket ${ticket.id} already has a worktree; open it to resume`);
+      if (await pathExists(path)) throw new WorktreeError('exists', `${path} already exists; remove it or set worktree.root`, [path]);
+      const exists = (await user.raw(['branch', '--list', branch])).trim() !== '';
+      if (exists) throw new WorktreeError('exists', `branch ${branch} already exists; remove it first`);
+      let baseCommit: string;
+      try {
+        baseCommit = (await user.raw(['rev-parse', '--verify', 'HEAD^{commit}'])).trim();
+      } catch (e) {
+        throw new WorktreeError('noCommits', 'the repository has no commit yet; commit something first', [], { cause: e });
+      }
+      const fromBranch = (await user.raw(['symbolic-ref', '-q', '--short', 'HEAD']).catch(() => '')).trim() || null;
+      const uncommitted = await statusPaths(this.repoRoot);
+      await user.raw(['worktree', 'add', '-b', branch, path, baseCommit]);
+      const canonical = await realpath(path);
+      const meta: WorktreeMeta = { ticketId: ticket.id, branch, baseCommit, fromBranch, createdAt: new Date().toISOString() };
+      await writeWorktreeMeta(canonical, meta);
+      return { meta, canonical, uncommitted };
+    });
+
+    const copied = await this.bring(created.canonical, this.config.worktree.copy, 'copy');
+    const linked = await this.bring(created.canonical, this.config.worktree.link, 'link');
+    const result: CreatedWorktree = {
+      ...created.meta,
+      path: created.canonical,
+      repoRoot: this.repoRoot,
+      dirty: created.uncommitted.length > 0,
+      uncommitted: created.uncommitted,
+      copied,
+      linked,
+    };
+    const setupCommand = this.config.worktree.setupCommand;
+    if (setupCommand !== undefined) {
+      result.setup = await runTestCommand({
+        command: setupCommand,
+        cwd: created.canonical,
+        timeoutMs: this.config.testTimeoutMs,
+        outputBudgetChars: this.config.testOutputBudgetChars,
+      });
+      if (result.setup.exitCode !== 0) {
+        throw new WorktreeError('setupFailed', `set-up command failed: ${describeTestRun(result.setup)}\n${result.setup.output}`, [created.canonical]);
+      }
+    }
+    return result;
+  }
+
+  /**
+   * The existing worktree of a ticket (to resume it).
+   * @throws WorktreeError('notFound') when there is none
+   */
+  async open(ticketId: string): Promise<WorktreeDetails> {
+    const found = await this.find(ticketId);
+    if (found === undefined) throw new WorktreeError('notFound', `ticket ${ticketId} has no worktree`);
+    return found;
+  }
+
+  /** Every Shipwright worktree of this repository. */
+  async list(): Promise<WorktreeDetails[]> {
+    const out = await gitClient(this.repoRoot).raw(['worktree', 'list', '--porcelain', '-z']);
+    const found: WorktreeDetails[] = [];
+    let current: { path?: string; branch?: string } = {};
+    // `-z`: every field ends with NUL and an empty field ends a record.
+    for (const line of [...out.split('\0'), '']) {
+      if (line === '') {
+        // Only worktrees on our branches, and only those whose folder is still there, are ours to report.
+        if (current.path !== undefined && current.branch?.startsWith(`refs/heads/${PREFIX}`) && (await pathExists(current.path))) {
+          const meta = await readWorktreeMeta(current.path);
+          if (meta !== undefined) found.push({ ...meta, path: await realpath(current.path), repoRoot: this.repoRoot });
+        }
+        current = {};
+      } else if (line.startsWith('worktree ')) {
+        current.path = line.slice('worktree '.length);
+      } else if (line.startsWith('branch ')) current.branch = line.slice('branch '.length);
+    }
+    return found;
+  }
+
+  /**
+   * Removes a ticket's worktree (with `--force`: uncommitted work in it is discarded — only ever on request),
+   * and its branch too when `deleteBranch` is set.
+   * @throws WorktreeError('notFound') when the ticket has no worktree
+   */
+  async remove(ticketId: string, opts: { deleteBranch: boolean }): Promise<void> {
+    await serial(this.repoRoot, async () => {
+      const wt = await this.open(ticketId);
+      const git = gitClient(this.repoRoot);
+      await git.raw(['worktree', 'remove', '--force', wt.path]);
+      if (opts.deleteBranch) await git.raw(['branch', '-D', wt.branch]);
+    });
+  }
+
+  private async find(ticketId: string): Promise<WorktreeDetails | undefined> {
+    return (await this.list()).find((w) => w.ticketId === ticketId);
+  }
+
+  /** Copies or symlinks the entries of a list that exist in the user's tree and not yet in the worktree. */
+  private async bring(worktreePath: string, entries: string[], how: 'copy' | 'link'): Promise<string[]> {
+    const done: string[] = [];
+    for (const entry of entries) {
+      // The list is configuration, but a path leaving the repository is still a mistake worth not following.
+      if (isAbsolute(entry) || entry.split(/[\\/]/).includes('..')) continue;
+      const from = join(this.repoRoot, entry);
+      const to = join(worktreePath, entry);
+      if (!(await pathExists(from)) || (await pathExists(to))) continue;
+      await mkdir(dirname(to), { recursive: true });
+      if (how === 'copy') await cp(from, to, { recursive: true, verbatimSymlinks: true });
+      else await symlink(from, to);
+      done.push(entry);
+    }
+    return done;
+  }
+}
+
+/** Paths with uncommitted changes in a checkout (staged, unstaged, untracked), read without taking locks. */
+export async function statusPaths(dir: string): Promise<string[]> {
+  const out = await gitClient(dir).raw(['status', '--porcelain=v1', '-z', '--untracked-files=all']);
+  const paths: string[] = [];
+  const fields = splitNul(out);
+  for (let i = 0; i < fields.length; i++) {
+    const f = fields[i];
+    paths.push(f.slice(3));
+    // A rename/copy entry is followed by its source path as a field of its own.
+    if (f[0] === 'R' || f[0] === 'C') i++;
+  }
+  return paths;
+}
+
+async function pathExists(p: string): Promise<boolean> {
+  try {
+    await lstat(p);
+    return true;
+  } catch {
+    return false;
+  }
+}

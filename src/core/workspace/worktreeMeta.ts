@@ -1,0 +1,44 @@
+import { readFile, rename, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { z } from 'zod';
+import { gitClient } from './gitClient';
+
+/**
+ * What the engine remembers about a ticket's worktree, beyond what git records: the commit and branch the
+ * ticket started from. Kept in the worktree's private git folder (`<repo>/.git/worktrees/<name>/shipwright.json`),
+ * which git removes with the worktree and which is never part of any checkout.
+ */
+export const WorktreeMeta = z.object({
+  ticketId: z.string(),
+  branch: z.string(),
+  baseCommit: z.string(),
+  /** The user's branch when the ticket was created; null when their HEAD was detached. */
+  fromBranch: z.string().nullable(),
+  /** ISO 8601 */
+  createdAt: z.string(),
+});
+export type WorktreeMeta = z.infer<typeof WorktreeMeta>;
+
+const FILE = 'shipwright.json';
+
+/** The worktree's private git folder (`git rev-parse --absolute-git-dir` inside it). */
+async function gitDirOf(worktreePath: string): Promise<string> {
+  return (await gitClient(worktreePath).raw(['rev-parse', '--absolute-git-dir'])).trim();
+}
+
+/** Writes the metadata atomically (temp file + rename). */
+export async function writeWorktreeMeta(worktreePath: string, meta: WorktreeMeta): Promise<void> {
+  const file = join(await gitDirOf(worktreePath), FILE);
+  await writeFile(`${file}.tmp`, JSON.stringify(meta, null, 2));
+  await rename(`${file}.tmp`, file);
+}
+
+/** Reads the metadata; undefined for a worktree Shipwright did not make (or whose file is unreadable). */
+export async function readWorktreeMeta(worktreePath: string): Promise<WorktreeMeta | undefined> {
+  try {
+    const text = await readFile(join(await gitDirOf(worktreePath), FILE), 'utf8');
+    return WorktreeMeta.parse(JSON.parse(text));
+  } catch {
+    return undefined;
+  }
+}

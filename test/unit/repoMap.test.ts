@@ -1,0 +1,45 @@
+import assert from 'node:assert/strict';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { buildRepoMap } from '../../src/core/workspace/repoMap';
+import { topLevelSymbols } from '../../src/core/workspace/topLevelSymbols';
+import { makeFixtureRepo, type FixtureRepo } from '../fixtures/fixtureRepo';
+
+suite('repoMap', () => {
+  let repo: FixtureRepo;
+  setup(() => {
+    repo = makeFixtureRepo();
+  });
+  teardown(() => repo.cleanup());
+
+  test('lists tracked files with sizes and top-level symbols, not untracked ones', async () => {
+    writeFileSync(join(repo.dir, 'scratch.js'), 'function secret() {}\n');
+    const map = await buildRepoMap(repo.dir, { tokenBudget: 2_000 });
+    assert.match(map.text, /^src\/calculator\.js \(\d+ B\): add$/m);
+    assert.match(map.text, /^package\.json \(\d+ B\)$/m);
+    assert.doesNotMatch(map.text, /scratch/);
+    assert.equal(map.omitted, 0);
+  });
+
+  test('stays within its token budget, relevant files first, and says how many were left out', async () => {
+    mkdirSync(join(repo.dir, 'lib'));
+    for (let i = 0; i < 200; i++) writeFileSync(join(repo.dir, 'lib', `module${i}.js`), `export function helper${i}() {}\nexport class Thing${i} {}\n`);
+    writeFileSync(join(repo.dir, 'lib', 'invoice.js'), 'export function totalInvoice() {}\n');
+    repo.git('add', '-A');
+    repo.git('commit', '-q', '-m', 'more');
+    const map = await buildRepoMap(repo.dir, { tokenBudget: 300, keywords: ['invoice', 'a'] });
+    assert.ok(map.tokens <= 300, `${map.tokens}`);
+    assert.ok(map.text.length <= 1_200);
+    assert.match(map.text.split('\n')[0], /^lib\/invoice\.js .*totalInvoice/);
+    assert.match(map.text, /… and \d+ more files not shown$/);
+    assert.ok(map.omitted > 100);
+  });
+
+  test('reads declarations in common languages', () => {
+    assert.deepEqual(topLevelSymbols('a.ts', 'export async function run() {}\nexport const x = 1;\nexport interface Shape {}\n  function inner() {}\nclass Local {}\n'), ['run', 'x', 'Shape', 'Local']);
+    assert.deepEqual(topLevelSymbols('a.py', 'def main():\n    def inner(): pass\nclass Thing:\n    pass\nasync def fetch():\n'), ['main', 'Thing', 'fetch']);
+    assert.deepEqual(topLevelSymbols('a.rs', 'pub fn parse() {}\nstruct Point;\npub(crate) enum Kind {}\n'), ['parse', 'Point', 'Kind']);
+    assert.deepEqual(topLevelSymbols('a.go', 'func Main() {}\nfunc (s *Server) Serve() {}\ntype Server struct{}\n'), ['Main', 'Serve', 'Server']);
+    assert.deepEqual(topLevelSymbols('notes.md', '# function x'), []);
+  });
+});

@@ -1,0 +1,109 @@
+import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { detectTestCommand } from '../../src/core/workspace/detectTestCommand';
+import { runTestCommand } from '../../src/core/workspace/testCommandRunner';
+import { trimOutput } from '../../src/core/workspace/trimOutput';
+import { makeFixtureRepo } from '../fixtures/fixtureRepo';
+
+suite('runTestCommand', () => {
+  let dir: string;
+  setup(() => {
+    dir = mkdtempSync(join(tmpdir(), 'shipwright-run-'));
+  });
+  teardown(() => rmSync(dir, { recursive: true, force: true }));
+
+  test('runs the fixture test command green, then red with the assertion in the output', async () => {
+    const repo = makeFixtureRepo();
+    try {
+      const green = await runTestCommand({ command: 'npm test', cwd: repo.dir, timeoutMs: 60_000, outputBudgetChars: 8_000 });
+      assert.equal(green.exitCode, 0, green.output);
+      assert.equal(green.timedOut, false);
+      assert.match(green.output, /# pass 1/);
+      writeFileSync(join(repo.dir, 'src/calculator.js'), 'module.exports = { add: (a, b) => a - b };\n');
+      const red = await runTestCommand({ command: 'npm test', cwd: repo.dir, timeoutMs: 60_000, outputBudgetChars: 8_000 });
+      assert.notEqual(red.exitCode, 0);
+      assert.match(red.output, /# fail 1/);
+      assert.match(red.output, /Expected values to be strictly equal/);
+    } finally {
+      repo.cleanup();
+    }
+  });
+
+  test('a hung command is stopped by its timeout, with its children', async () => {
+    // The shell starts a background sleep that writes a file when it wakes: it must never wake.
+    const r = await runTestCommand({
+      command: `echo started; (sleep 3 && touch ${join(dir, 'child-survived')}) & sleep 100`,
+      cwd: dir,
+      timeoutMs: 500,
+      outputBudgetChars: 1_000,
+    });
+    assert.equal(r.timedOut, true);
+    assert.equal(r.exitCode, null);
+    assert.match(r.output, /started/);
+    await new Promise((res) => setTimeout(res, 3_500));
+    assert.throws(() => rmSync(join(dir, 'child-survived')));
+  });
+
+  test('combined output is trimmed to the budget, keeping head and tail and saying what was cut', async () => {
+    const r = await runTestCommand({
+      command: `echo FIRST; for i in $(seq 1 2000); do echo line $i; done; echo LAST >&2; exit 4`,
+      cwd: dir,
+      timeoutMs: 30_000,
+      outputBudgetChars: 500,
+    });
+    assert.equal(r.exitCode, 4);
+    assert.ok(r.output.length < 600, `${r.output.length}`);
+    assert.match(r.output, /^FIRST/);
+    assert.match(r.output, /LAST\n$/);
+    assert.match(r.output, /characters of output cut here; \d+ in all/);
+    assert.ok(r.outputChars > 10_000);
+    assert.equal(trimOutput('short', 500), 'short');
+  });
+
+  test('a command that cannot start is exit 127, not a throw', async () => {
+    const r = await runTestCommand({ command: 'definitely-not-a-command-xyz', cwd: dir, timeoutMs: 10_000, outputBudgetChars: 1_000 });
+    assert.equal(r.exitCode, 127);
+    assert.match(r.output, /not found/);
+  });
+
+  test('an aborted run is stopped and says so', async () => {
+    const ac = new AbortController();
+    setTimeout(() => ac.abort(), 200);
+    const r = await runTestCommand({ command: 'sleep 100', cwd: dir, timeoutMs: 60_000, outputBudgetChars: 1_000, signal: ac.signal });
+    assert.equal(r.cancelled, true);
+    assert.equal(r.timedOut, false);
+  });
+});
+
+suite('detectTestCommand', () => {
+  let dir: string;
+  setup(() => {
+    dir = mkdtempSync(join(tmpdir(), 'shipwright-detect-'));
+  });
+  teardown(() => rmSync(dir, { recursive: true, force: true }));
+
+  const cases: [string, Record<string, string>, string | undefined][] = [
+    ['package.json scripts.test', { 'package.json': '{"scripts":{"test":"mocha"}}' }, 'npm test'],
+    ['npm placeholder is ignored, Makefile wins', { 'package.json': '{"scripts":{"test":"echo \\"Error: no test specified\\" && exit 1"}}', Makefile: 'build:\n\tcc x.c\ntest: build\n\t./run\n' }, 'make test'],
+    ['Makefile without test target', { Makefile: 'build:\n\tcc x.c\n' }, undefined],
+    ['pyproject with pytest', { 'pyproject.toml': '[tool.pytest.ini_options]\naddopts = "-q"\n' }, 'python3 -m pytest'],
+    ['pytest.ini', { 'pytest.ini': '[pytest]\n' }, 'python3 -m pytest'],
+    ['setup.cfg', { 'setup.cfg': '[tool:pytest]\n' }, 'python3 -m pytest'],
+    ['a tests folder with python', { 'tests/test_x.py': 'def test_x(): pass\n' }, 'python3 -m pytest'],
+    ['Cargo.toml', { 'Cargo.toml': '[package]\nname = "x"\n' }, 'cargo test'],
+    ['go.mod', { 'go.mod': 'module example.com/x\n' }, 'go test ./...'],
+    ['nothing', { 'README.md': '# hi\n' }, undefined],
+    ['broken package.json', { 'package.json': '{ nope' }, undefined],
+  ];
+  for (const [name, files, expected] of cases) {
+    test(name, async () => {
+      for (const [path, text] of Object.entries(files)) {
+        mkdirSync(join(dir, path, '..'), { recursive: true });
+        writeFileSync(join(dir, path), text);
+      }
+      assert.equal(await detectTestCommand(dir), expected);
+    });
+  }
+});

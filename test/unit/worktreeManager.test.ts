@@ -1,0 +1,118 @@
+import assert from 'node:assert/strict';
+import { existsSync, lstatSync, mkdirSync, readFileSync, readlinkSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { ShipwrightConfig } from '../../src/core/config/shipwrightConfig';
+import { commitAll } from '../../src/core/workspace/commitAll';
+import { WorktreeError } from '../../src/core/workspace/worktreeError';
+import { WorktreeManager } from '../../src/core/workspace/worktreeManager';
+import { git, makeFixtureRepo, snapshotCheckout, type FixtureRepo } from '../fixtures/fixtureRepo';
+
+function config(worktree: Record<string, unknown> = {}): ShipwrightConfig {
+  return ShipwrightConfig.parse({ models: {}, chains: {}, testTimeoutMs: 20_000, worktree: { copy: ['.env'], link: ['node_modules'], ...worktree } });
+}
+
+suite('WorktreeManager', () => {
+  let repo: FixtureRepo;
+  setup(() => {
+    repo = makeFixtureRepo();
+  });
+  teardown(() => repo.cleanup());
+
+  test('creates the worktree from HEAD outside the checkout and leaves a dirty checkout byte-identical', async () => {
+    // A user mid-work: a modified tracked file, a staged file, an untracked file and a stash entry.
+    writeFileSync(join(repo.dir, 'README.md'), 'stashed\n');
+    repo.git('add', 'README.md');
+    repo.git('stash', 'push', '-q', '-m', 'my stash');
+    writeFileSync(join(repo.dir, 'src/calculator.js'), '// half-done work\n');
+    writeFileSync(join(repo.dir, 'staged.txt'), 'staged\n');
+    repo.git('add', 'staged.txt');
+    writeFileSync(join(repo.dir, 'notes.txt'), 'untracked\n');
+    const head = repo.git('rev-parse', 'HEAD').trim();
+    const before = snapshotCheckout(repo.dir);
+
+    const manager = await WorktreeManager.open({ repoDir: repo.dir, config: config() });
+    const wt = await manager.create({ id: 't1', title: 'Add subtract()!' });
+
+    assert.deepEqual(snapshotCheckout(repo.dir), before);
+    assert.equal(wt.branch, 'shipwright/t1-add-subtract');
+    assert.equal(wt.baseCommit, head);
+    assert.equal(wt.fromBranch, 'main');
+    assert.equal(wt.path, join(repo.tmp, '.shipwright-worktrees', 'calculator', 't1'));
+    assert.equal(wt.dirty, true);
+    assert.deepEqual([...wt.uncommitted].sort(), ['notes.txt', 'src/calculator.js', 'staged.txt']);
+    // The worktree holds the committed file, not the user's half-done work.
+    assert.match(readFileSync(join(wt.path, 'src/calculator.js'), 'utf8'), /function add/);
+    assert.equal(existsSync(join(wt.path, 'notes.txt')), false);
+    assert.equal(git(wt.path, 'rev-parse', 'HEAD').trim(), head);
+    assert.equal(git(wt.path, 'branch', '--show-current').trim(), wt.branch);
+  });
+
+  test('copies and links git-ignored files that exist, and runs the set-up command', async () => {
+    writeFileSync(join(repo.dir, '.gitignore'), '.env\nnode_modules/\n');
+    writeFileSync(join(repo.dir, '.env'), 'SECRET=1\n');
+    mkdirSync(join(repo.dir, 'node_modules/left-pad'), { recursive: true });
+    writeFileSync(join(repo.dir, 'node_modules/left-pad/index.js'), 'module.exports = 1;\n');
+    const manager = await WorktreeManager.open({
+      repoDir: join(repo.dir, 'src'),
+      config: config({ copy: ['.env', 'missing.txt'], setupCommand: 'echo ready > setup-ran.txt' }),
+    });
+    const wt = await manager.create({ id: 't2', title: 'x' });
+    assert.deepEqual(wt.copied, ['.env']);
+    assert.deepEqual(wt.linked, ['node_modules']);
+    assert.equal(readFileSync(join(wt.path, '.env'), 'utf8'), 'SECRET=1\n');
+    assert.equal(lstatSync(join(wt.path, '.env')).isSymbolicLink(), false);
+    assert.equal(readlinkSync(join(wt.path, 'node_modules')), join(repo.dir, 'node_modules'));
+    assert.equal(wt.setup?.exitCode, 0);
+    assert.equal(readFileSync(join(wt.path, 'setup-ran.txt'), 'utf8'), 'ready\n');
+  });
+
+  test('a failing set-up command is reported with its output', async () => {
+    const manager = await WorktreeManager.open({ repoDir: repo.dir, config: config({ setupCommand: 'echo broken install; exit 3' }) });
+    await assert.rejects(manager.create({ id: 't3', title: 'x' }), (e: unknown) => WorktreeError.is(e, 'setupFailed') && /broken install/.test(e.message));
+  });
+
+  test('two tickets at once get separate worktrees and branches that do not see each other', async () => {
+    const manager = await WorktreeManager.open({ repoDir: repo.dir, config: config() });
+    const [a, b] = await Promise.all([manager.create({ id: 'a', title: 'first' }), manager.create({ id: 'b', title: 'second' })]);
+    assert.notEqual(a.path, b.path);
+    writeFileSync(join(a.path, 'src/calculator.js'), 'module.exports = { a: 1 };\n');
+    writeFileSync(join(b.path, 'src/calculator.js'), 'module.exports = { b: 2 };\n');
+    const [ca, cb] = await Promise.all([commitAll(a, 'a'), commitAll(b, 'b')]);
+    assert.ok(ca && cb);
+    assert.equal(git(repo.dir, 'show', `${a.branch}:src/calculator.js`), 'module.exports = { a: 1 };\n');
+    assert.equal(git(repo.dir, 'show', `${b.branch}:src/calculator.js`), 'module.exports = { b: 2 };\n');
+    assert.match(readFileSync(join(repo.dir, 'src/calculator.js'), 'utf8'), /function add/);
+    assert.deepEqual((await manager.list()).map((w) => w.ticketId).sort(), ['a', 'b']);
+  });
+
+  test('open resumes, create refuses a second worktree, remove only removes what it is asked to', async () => {
+    const manager = await WorktreeManager.open({ repoDir: repo.dir, config: config() });
+    const wt = await manager.create({ id: 'r1', title: 'resume me' });
+    writeFileSync(join(wt.path, 'work.txt'), 'progress\n');
+    assert.equal(await commitAll(wt, 'progress'), git(wt.path, 'rev-parse', 'HEAD').trim());
+    assert.equal(await commitAll(wt, 'nothing'), undefined);
+
+    const again = await WorktreeManager.open({ repoDir: repo.dir, config: config() });
+    const opened = await again.open('r1');
+    assert.equal(opened.path, wt.path);
+    assert.equal(opened.baseCommit, wt.baseCommit);
+    await assert.rejects(again.create({ id: 'r1', title: 'resume me' }), (e: unknown) => WorktreeError.is(e, 'exists'));
+    await assert.rejects(again.open('nope'), (e: unknown) => WorktreeError.is(e, 'notFound'));
+
+    await again.remove('r1', { deleteBranch: false });
+    assert.equal(existsSync(wt.path), false);
+    assert.equal(repo.git('branch', '--list', wt.branch).trim(), wt.branch);
+    const wt2 = await again.create({ id: 'r2', title: 'gone' });
+    await again.remove('r2', { deleteBranch: true });
+    assert.equal(repo.git('branch', '--list', wt2.branch).trim(), '');
+  });
+
+  test('a repository without a commit is refused with a reason', async () => {
+    const empty = join(repo.tmp, 'empty');
+    mkdirSync(empty);
+    git(empty, 'init', '-q');
+    const manager = await WorktreeManager.open({ repoDir: empty, config: config() });
+    await assert.rejects(manager.create({ id: 'e', title: 'x' }), (e: unknown) => WorktreeError.is(e, 'noCommits'));
+    await assert.rejects(WorktreeManager.open({ repoDir: repo.tmp, config: config() }), (e: unknown) => WorktreeError.is(e, 'notARepo'));
+  });
+});
