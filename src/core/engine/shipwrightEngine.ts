@@ -9,7 +9,8 @@ import { stamp, type EventSink, type PipelineEvent } from '../pipeline/pipelineE
 import type { RunState } from '../pipeline/runState';
 import { RunStore } from '../pipeline/runStore';
 import { stoppedStates } from '../pipeline/ticketState';
-import type { ApprovalPort, FileDecision } from '../ports/approvalPort';
+import type { ApprovalPort, ChangedFile, FileDecision } from '../ports/approvalPort';
+import { branchDiff, changedFiles } from '../workspace/changedFiles';
 import { renderPrompt } from '../prompts/promptLibrary';
 import { routeFor } from '../ticket/route';
 import type { Ticket } from '../ticket/ticket';
@@ -173,12 +174,47 @@ export class ShipwrightEngine implements EngineApi {
     return forecastRoute(ticket, this.o.config, this.providers);
   }
 
+  /** The files a ticket's branch changed against its base commit, with +/− counts and content hashes. */
+  async changedFiles(ticketId: string): Promise<ChangedFile[]> {
+    const s = await this.mustLoad(ticketId);
+    if (!s.worktree) throw new Error(`ticket ${ticketId} has no worktree`);
+    return changedFiles(s.worktree);
+  }
+
+  /** The unified diff of a ticket's branch against its base (one file when `path` is given). */
+  async diff(ticketId: string, path?: string): Promise<string> {
+    const s = await this.mustLoad(ticketId);
+    if (!s.worktree) throw new Error(`ticket ${ticketId} has no worktree`);
+    return branchDiff(s.worktree, { path });
+  }
+
+  /** Removes a ticket's worktree and branch — only when a person asks; the run state and log stay. */
+  async clean(ticketId: string): Promise<void> {
+    if (this.running.has(ticketId)) throw new Error(`ticket ${ticketId} is running; cancel it first`);
+    await this.worktrees.remove(ticketId, { deleteBranch: true });
+  }
+
   async finish(ticketId: string, decisions: FileDecision[], mode: 'merge' | 'keep-branch'): Promise<RunState> {
     const state = await this.mustLoad(ticketId);
+    const sentBack = decisions.filter((d) => d.decision === 'reject' && d.sendBack);
+    if (sentBack.length) return this.sendBack(state, sentBack);
     const r = await finishTicket(state, decisions, mode);
     await this.store.save(r);
     this.emit(stamp({ type: 'stateChanged', ticketId, state: r.state, reason: r.reason }));
     return r;
+  }
+
+  /** Rejected files a person sends back: implementation runs again with them as objections, then review. */
+  private async sendBack(state: RunState, rejected: FileDecision[]): Promise<RunState> {
+    const impl = state.phases.find((p) => p.phase === 'implementation');
+    if (!impl || state.state !== 'ready') throw new Error(`ticket ${state.ticket.id} cannot take files back (state ${state.state})`);
+    impl.attempts.push({
+      attempt: impl.attempts.length + 1, modelKey: 'human', model: 'human', why: 'files rejected by a person', accepted: false, chainIndex: 0, escalated: false,
+      objections: rejected.map((d) => ({ source: 'human' as const, where: d.path, message: d.reason ?? 'rejected by the reviewer' })),
+    });
+    impl.countFrom = impl.attempts.length;
+    for (const p of state.phases.slice(state.phases.indexOf(impl))) p.status = 'pending';
+    return this.drive(state);
   }
 
   private async mustLoad(ticketId: string): Promise<RunState> {

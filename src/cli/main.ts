@@ -1,0 +1,169 @@
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { ConfigError, loadConfig } from '../core/config/loadConfig';
+import { checkModelsReachable } from '../core/engine/checkModelsReachable';
+import { ShipwrightEngine } from '../core/engine/shipwrightEngine';
+import { formatUsd, totalsByPhase, totalsOf } from '../core/models/costLedger';
+import type { RunState } from '../core/pipeline/runState';
+import type { ChangedFile } from '../core/ports/approvalPort';
+import { parseTicket } from '../core/ticket/parseTicket';
+import { TicketParseError } from '../core/ticket/ticketParseError';
+import { routeFor } from '../core/ticket/route';
+import { formatEvent } from './progressPrinter';
+import { TerminalApprovals } from './terminalApprovals';
+
+const USAGE = `Usage:
+  shipwright run <ticket.md> [--workspace DIR] [--config FILE] [--dry-run] [--json] [--yes]
+  shipwright resume <id> [--model KEY] [--workspace DIR] [--config FILE] [--json]
+  shipwright status [<id>] [--workspace DIR]
+  shipwright cost <id> [--workspace DIR]
+  shipwright finish <id> (--merge | --keep-branch) [--reject PATH]... [--workspace DIR]
+  shipwright clean <id> [--workspace DIR]      remove the ticket's worktree and branch
+
+Models: Ollama at OLLAMA_HOST (default http://127.0.0.1:11434); Anthropic with ANTHROPIC_API_KEY.
+Exit codes: 0 ready/done, 1 failed, 2 usage or set-up error, 3 needs a person, 4 budget exceeded, 130 cancelled.`;
+
+/** Exit code of a run's final state. */
+function exitCodeOf(s: RunState): number {
+  switch (s.state) {
+    case 'ready': case 'done': return 0;
+    case 'needs-human': case 'awaiting-approval': return 3;
+    case 'budget-exceeded': return 4;
+    case 'cancelled': return 130;
+    default: return 1;
+  }
+}
+
+/** The CLI: parses argv, builds the engine (the composition root) and runs one command. Returns the exit code. */
+export async function main(argv: string[], io = { out: process.stdout, err: process.stderr, in: process.stdin, env: process.env }): Promise<number> {
+  const { values: o, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      workspace: { type: 'string' }, config: { type: 'string' }, 'dry-run': { type: 'boolean' }, json: { type: 'boolean' },
+      yes: { type: 'boolean' }, model: { type: 'string' }, merge: { type: 'boolean' }, 'keep-branch': { type: 'boolean' },
+      reject: { type: 'string', multiple: true }, help: { type: 'boolean', short: 'h' },
+    },
+  });
+  const [command, arg] = positionals;
+  const say = (s: string) => io.out.write(`${s}\n`);
+  if (o.help || !command) { say(USAGE); return command ? 0 : 2; }
+  const workspaceRoot = path.resolve(o.workspace ?? '.');
+  const config = await loadConfig({ workspaceRoot, file: o.config });
+  const needArg = (what: string) => { if (!arg) throw new UsageError(`${command} needs ${what}`); return arg; };
+
+  if (command === 'run' && o['dry-run']) {
+    const ticket = parseTicket(await fs.readFile(needArg('a ticket file'), 'utf8'), needArg('a ticket file'));
+    const engine = await buildEngine();
+    const forecast = await engine.forecast(ticket);
+    if (o.json) { say(JSON.stringify({ ticket: ticket.id, route: routeFor(ticket.kind), forecast })); return 0; }
+    say(`Ticket ${ticket.id} (${ticket.kind}): ${routeFor(ticket.kind).join(' → ')}`);
+    say(`${'phase'.padEnd(16)}${'model'.padEnd(30)}${'in tok'.padStart(8)}${'out tok'.padStart(9)}${'USD'.padStart(10)}  why`);
+    for (const f of forecast) say(`${f.phase.padEnd(16)}${`${f.modelKey} (${f.model})`.padEnd(30)}${String(f.inputTokens).padStart(8)}${String(f.outputTokens).padStart(9)}${formatUsd(f.usd).padStart(10)}  ${f.why}`);
+    const total = forecast.reduce((n, f) => n + f.usd, 0);
+    say(`Forecast for one attempt per phase: ${forecast.reduce((n, f) => n + f.inputTokens, 0)} input tokens, ${forecast.reduce((n, f) => n + f.outputTokens, 0)} output tokens, ${formatUsd(total)} (budget ${formatUsd(config.budgetUsd)}). No model was called.`);
+    return 0;
+  }
+
+  if (command === 'run' || command === 'resume') {
+    const reach = await checkModelsReachable(config, io.env);
+    if (!reach.ok) { io.err.write(`${reach.advice}\n`); return 2; }
+    const engine = await buildEngine();
+    engine.onEvent((e) => {
+      if (o.json) say(JSON.stringify(e));
+      else { const line = formatEvent(e); if (line) say(line); }
+    });
+    const stop = () => { for (const id of running) engine.cancel(id); };
+    const running: string[] = [];
+    process.once('SIGINT', stop);
+    let state: RunState;
+    if (command === 'run') {
+      const file = needArg('a ticket file');
+      const ticket = parseTicket(await fs.readFile(file, 'utf8'), file);
+      running.push(ticket.id);
+      state = await engine.run(ticket);
+    } else {
+      running.push(needArg('a ticket id'));
+      state = await engine.resume(needArg('a ticket id'), { modelKey: o.model });
+    }
+    process.removeListener('SIGINT', stop);
+    if (!o.json) printSummary(state, say);
+    return exitCodeOf(state);
+  }
+
+  const engine = await buildEngine();
+  if (command === 'status') {
+    const states = arg ? [await engine.get(arg)].filter((s): s is RunState => s !== undefined) : await engine.list();
+    if (arg && states.length === 0) throw new UsageError(`no run of ticket "${arg}"`);
+    if (states.length === 0) say('No tickets have run in this repository.');
+    for (const s of states) say(`${s.ticket.id.padEnd(32)} ${s.ticket.kind.padEnd(8)} ${s.state.padEnd(16)} ${formatUsd(totalsOf(s.ledger).usd).padStart(9)}  ${s.reason}`);
+    return 0;
+  }
+  if (command === 'cost') {
+    const s = await engine.get(needArg('a ticket id'));
+    if (!s) throw new UsageError(`no run of ticket "${arg}"`);
+    if (o.json) { say(JSON.stringify({ ticket: s.ticket.id, calls: s.ledger, total: totalsOf(s.ledger) })); return 0; }
+    printCost(s, say);
+    return 0;
+  }
+  if (command === 'finish') {
+    if (Boolean(o.merge) === Boolean(o['keep-branch'])) throw new UsageError('finish needs exactly one of --merge or --keep-branch');
+    const id = needArg('a ticket id');
+    const s = await engine.get(id);
+    if (!s) throw new UsageError(`no run of ticket "${id}"`);
+    const files = await engine.changedFiles(id);
+    const rejected = new Set(o.reject ?? []);
+    const decisions = files.map((f: ChangedFile) => ({ path: f.path, decision: rejected.has(f.path) ? 'reject' as const : 'approve' as const, contentHash: f.contentHash }));
+    const r = await engine.finish(id, decisions, o.merge ? 'merge' : 'keep-branch');
+    say(`${id}: ${r.state}: ${r.reason}`);
+    return exitCodeOf(r);
+  }
+  if (command === 'clean') {
+    await engine.clean(needArg('a ticket id'));
+    say(`removed the worktree and branch of ${arg}`);
+    return 0;
+  }
+  throw new UsageError(`unknown command "${command}"`);
+
+  async function buildEngine(): Promise<ShipwrightEngine> {
+    const interactive = Boolean(process.stdin.isTTY && process.stdout.isTTY) && !o.json;
+    return ShipwrightEngine.create({
+      workspaceRoot, config, env: io.env,
+      approvals: new TerminalApprovals({ interactive, assumeYes: Boolean(o.yes), out: io.out, in: io.in }),
+    });
+  }
+}
+
+function printSummary(s: RunState, say: (s: string) => void): void {
+  say('');
+  say(`${s.ticket.id}: ${s.state} — ${s.reason}`);
+  if (s.worktree) say(`branch ${s.worktree.branch} in ${s.worktree.path} (from ${s.worktree.baseCommit.slice(0, 10)})`);
+  printCost(s, say);
+  if (s.state === 'ready') say(`Next: \`shipwright finish ${s.ticket.id} --merge\` (or --keep-branch for a pull request).`);
+  if (s.state === 'needs-human' || s.state === 'budget-exceeded' || s.state === 'failed' || s.state === 'cancelled') say(`Continue with \`shipwright resume ${s.ticket.id}\` (optionally --model KEY).`);
+}
+
+function printCost(s: RunState, say: (s: string) => void): void {
+  say(`${'phase'.padEnd(16)}${'calls'.padStart(6)}${'input'.padStart(9)}${'output'.padStart(9)}${'cache w'.padStart(9)}${'cache r'.padStart(9)}${'USD'.padStart(10)}`);
+  for (const [phase, t] of totalsByPhase(s.ledger)) {
+    say(`${phase.padEnd(16)}${String(t.calls).padStart(6)}${String(t.usage.inputTokens).padStart(9)}${String(t.usage.outputTokens).padStart(9)}${String(t.usage.cacheWriteTokens).padStart(9)}${String(t.usage.cacheReadTokens).padStart(9)}${formatUsd(t.usd).padStart(10)}`);
+  }
+  const t = totalsOf(s.ledger);
+  say(`${'total'.padEnd(16)}${String(t.calls).padStart(6)}${String(t.usage.inputTokens).padStart(9)}${String(t.usage.outputTokens).padStart(9)}${String(t.usage.cacheWriteTokens).padStart(9)}${String(t.usage.cacheReadTokens).padStart(9)}${formatUsd(t.usd).padStart(10)}  (cloud ${formatUsd(t.cloudUsd)}, budget ${formatUsd(s.budgetUsd)})`);
+}
+
+/** A command-line mistake: printed with the usage, exit code 2. */
+class UsageError extends Error {}
+
+if (require.main === module) {
+  main(process.argv.slice(2)).then(
+    (code) => { process.exitCode = code; },
+    (e: unknown) => {
+      const known = e instanceof UsageError || e instanceof TicketParseError || e instanceof ConfigError;
+      process.stderr.write(`shipwright: ${e instanceof Error ? e.message : String(e)}\n${e instanceof UsageError ? `\n${USAGE}\n` : ''}`);
+      if (!known && e instanceof Error && process.env.SHIPWRIGHT_DEBUG) process.stderr.write(`${e.stack}\n`);
+      process.exitCode = known ? 2 : 1;
+    },
+  );
+}
