@@ -3,7 +3,7 @@ import { countO200kTokens } from '../../src/core/models/estimateTokens';
 import { promptBlocksOf, PromptCache } from './fakePromptCache';
 import { chunksOf, isRecord, parseObject, sendJson, startFakeHttp, tick, type IncomingCall } from './fakeHttp';
 import {
-  defaultResponder, isHangReply, isJsonReply, isMidStreamErrorReply, isStatusReply,
+  defaultResponder, isHangReply, isJsonReply, isMidStreamErrorReply, isStallReply, isStatusReply,
   type FakeModelServer, type FakeReply, type FakeRequest, type FakeUsage, type Responder,
 } from './fakeScript';
 
@@ -106,8 +106,9 @@ export async function startFakeAnthropic(options: FakeAnthropicOptions = {}): Pr
       return sendError(res, reply.status, reply.errorType, reply.message, headers);
     }
     if (isMidStreamErrorReply(reply) && !stream) return sendError(res, 500, 'api_error', reply.midStreamError);
+    if (isStallReply(reply) && !stream) return; // a non-streaming call waits for the whole answer: it hangs
 
-    const overrideIn = isMidStreamErrorReply(reply) ? undefined : reply.inputTokens;
+    const overrideIn = isMidStreamErrorReply(reply) || isStallReply(reply) ? undefined : reply.inputTokens;
     const cached = cache.use(model, blocks);
     const usage = {
       input_tokens: overrideIn ?? cached.uncached,
@@ -116,10 +117,12 @@ export async function startFakeAnthropic(options: FakeAnthropicOptions = {}): Pr
     };
     const start = { id: nextId('msg'), type: 'message', role: 'assistant', model, stop_sequence: null };
     const requestId = nextId('req');
-    if (isMidStreamErrorReply(reply)) {
+    if (isMidStreamErrorReply(reply) || isStallReply(reply)) {
+      // A stream that starts like any other, then breaks with an error event or goes silent for good.
       const sse = openSse(res, requestId);
       sse('message_start', { type: 'message_start', message: { ...start, content: [], stop_reason: null, usage: { ...usage, output_tokens: 1 } } });
       sse('content_block_start', { type: 'content_block_start', index: 0, content_block: { type: 'text', text: '' } });
+      if (isStallReply(reply)) return void sse('content_block_delta', { type: 'content_block_delta', index: 0, delta: { type: 'text_delta', text: reply.stallAfter } });
       await tick();
       sse('error', { type: 'error', error: { type: 'api_error', message: reply.midStreamError } });
       return void res.end();

@@ -2,7 +2,7 @@ import type * as http from 'node:http';
 import { countO200kTokens } from '../../src/core/models/estimateTokens';
 import { chunksOf, isRecord, parseObject, sendJson, startFakeHttp, tick, type IncomingCall } from './fakeHttp';
 import {
-  defaultResponder, deliverableNameIn, isHangReply, isJsonReply, isMidStreamErrorReply, isStatusReply,
+  defaultResponder, deliverableNameIn, isHangReply, isJsonReply, isMidStreamErrorReply, isStallReply, isStatusReply,
   type FakeMessage, type FakeModelServer, type FakeReply, type FakeRequest, type FakeUsage, type Responder,
 } from './fakeScript';
 
@@ -88,6 +88,12 @@ export async function startFakeOllama(options: FakeOllamaOptions = {}): Promise<
       return sendJson(res, reply.status, { error: text }, headers);
     }
     const base = { model: body.model, created_at: new Date().toISOString() };
+    if (isStallReply(reply)) {
+      if (!stream) return; // a non-streaming call waits for the whole answer: it hangs
+      res.writeHead(200, { 'content-type': 'application/x-ndjson' });
+      res.write(JSON.stringify({ ...base, message: { role: 'assistant', content: reply.stallAfter }, done: false }) + '\n');
+      return; // never ends
+    }
     if (isMidStreamErrorReply(reply)) {
       if (!stream) return sendJson(res, 500, { error: reply.midStreamError });
       res.writeHead(200, { 'content-type': 'application/x-ndjson' });

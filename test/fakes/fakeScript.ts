@@ -48,13 +48,16 @@ export interface FakeRequest {
  * - `hang`: never sends a byte (the client's own timeout/abort must end the call).
  * - `midStreamError`: a 200 whose stream breaks with an error (Ollama `{"error"}` line, Anthropic `event: error`);
  *   a non-streaming request gets HTTP 500 with that message.
+ * - `stallAfter`: a 200 stream that sends this partial content, then goes silent without ending (a stalled
+ *   model); a non-streaming request hangs like `hang`.
  */
 export type FakeReply =
   | { json: unknown; inputTokens?: number; outputTokens?: number }
   | { text: string; inputTokens?: number; outputTokens?: number }
   | { status: number; errorType?: string; message?: string; retryAfterSeconds?: number }
   | { hang: true }
-  | { midStreamError: string };
+  | { midStreamError: string }
+  | { stallAfter: string };
 
 /** Decides the reply to one model call; may be async. */
 export type Responder = (req: FakeRequest) => FakeReply | Promise<FakeReply>;
@@ -96,6 +99,7 @@ export const isTextReply = (r: FakeReply): r is Extract<FakeReply, { text: strin
 export const isStatusReply = (r: FakeReply): r is Extract<FakeReply, { status: number }> => 'status' in r;
 export const isHangReply = (r: FakeReply): r is { hang: true } => 'hang' in r;
 export const isMidStreamErrorReply = (r: FakeReply): r is { midStreamError: string } => 'midStreamError' in r;
+export const isStallReply = (r: FakeReply): r is { stallAfter: string } => 'stallAfter' in r;
 
 /**
  * A responder that answers the n-th call with the n-th reply, repeating the last one afterwards.

@@ -209,6 +209,13 @@ suite('AnthropicProvider against a fake Anthropic API', () => {
     assert.equal(fake.requests.length, 1);
   });
 
+  test('a stream that stalls after its first bytes is a timeout', async () => {
+    fake.respond(() => ({ stallAfter: '{"summary": "a' }));
+    const e = await failure(provider.chat(request({ timeoutMs: 300 })));
+    assert.equal(e.reason, 'timeout');
+    assert.equal(fake.requests.length, 1);
+  });
+
   test('aborting the caller signal is cancelled', async () => {
     const ctl = new AbortController();
     fake.respond(() => {

@@ -154,6 +154,13 @@ suite('OllamaProvider against a fake Ollama', () => {
     assert.equal(fake.requests.length, 1);
   });
 
+  test('a stream that stalls after its first bytes is a timeout', async () => {
+    fake.respond(() => ({ stallAfter: '{"pass": tr' }));
+    const e = await failure(provider.chat(request({ timeoutMs: 300 })));
+    assert.equal(e.reason, 'timeout');
+    assert.equal(fake.requests.length, 1);
+  });
+
   test('aborting the caller signal is cancelled', async () => {
     const ctl = new AbortController();
     fake.respond(() => {
