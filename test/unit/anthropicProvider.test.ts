@@ -2,11 +2,11 @@ import * as assert from 'node:assert/strict';
 import { AnthropicProvider } from '../../src/core/models/anthropicProvider';
 import type { RetryNotice } from '../../src/core/models/boundedRetry';
 import type { ChatRequest } from '../../src/core/models/modelProvider';
-import { ProviderError } from '../../src/core/models/providerError';
 import { promptTokens } from '../../src/core/models/usage';
 import { startFakeAnthropic } from '../fakes/fakeAnthropicServer';
 import { isRecord } from '../fakes/fakeHttp';
 import { inSequence, type FakeModelServer } from '../fakes/fakeScript';
+import { failure, providerCallContract, testRetryPolicy } from '../fakes/providerCallContract';
 
 const schema = {
   name: 'TechSpec',
@@ -34,27 +34,30 @@ function request(over: Partial<ChatRequest> = {}): ChatRequest {
   };
 }
 
-async function failure(p: Promise<unknown>): Promise<ProviderError> {
-  try {
-    await p;
-  } catch (e) {
-    assert.ok(e instanceof ProviderError, `expected a ProviderError, got ${String(e)}`);
-    return e;
-  }
-  assert.fail('expected the call to fail');
-}
-
 suite('AnthropicProvider against a fake Anthropic API', () => {
   let fake: FakeModelServer;
   let provider: AnthropicProvider;
   const notices: RetryNotice[] = [];
-  const retry = { maxRetries: 2, maxRetryAfterMs: 50, onRetry: (n: RetryNotice) => notices.push(n) };
+  const retry = testRetryPolicy(notices);
   setup(async () => {
     notices.length = 0;
     fake = await startFakeAnthropic({ models: ['claude-haiku-5-5', 'claude-opus-4-5'], apiKey: 'test-key' });
     provider = new AnthropicProvider({ apiKey: 'test-key', baseURL: fake.url, retry });
   });
   teardown(() => fake.close());
+
+  providerCallContract({
+    fake: () => fake,
+    provider: () => provider,
+    providerAt: (baseURL) => new AnthropicProvider({ apiKey: 'test-key', baseURL, retry }),
+    deadUrl: async () => {
+      const down = await startFakeAnthropic();
+      await down.close();
+      return down.url;
+    },
+    request,
+    notices,
+  });
 
   test('returns the forced tool input as JSON text, with the usage the API reported', async () => {
     fake.respond(() => ({ json: { summary: 'add a flag', files: ['src/cli.ts'] } }));
@@ -184,58 +187,5 @@ suite('AnthropicProvider against a fake Anthropic API', () => {
         else process.env[k] = v;
       }
     }
-  });
-
-  test('an error event mid-stream is serverError and not retried', async () => {
-    fake.respond(() => ({ midStreamError: 'Internal server error' }));
-    const e = await failure(provider.chat(request()));
-    assert.equal(e.reason, 'serverError');
-    assert.equal(fake.requests.length, 1);
-  });
-
-  test('a server that is down is unreachable, without retries', async () => {
-    const down = await startFakeAnthropic();
-    const url = down.url;
-    await down.close();
-    const e = await failure(new AnthropicProvider({ apiKey: 'k', baseURL: url, retry }).chat(request()));
-    assert.equal(e.reason, 'unreachable');
-    assert.equal(notices.length, 0);
-  });
-
-  test('a server that never answers is a timeout', async () => {
-    fake.respond(() => ({ hang: true }));
-    const e = await failure(provider.chat(request({ timeoutMs: 300 })));
-    assert.equal(e.reason, 'timeout');
-    assert.equal(fake.requests.length, 1);
-  });
-
-  test('a stream that stalls after its first bytes is a timeout', async () => {
-    fake.respond(() => ({ stallAfter: '{"summary": "a' }));
-    const e = await failure(provider.chat(request({ timeoutMs: 300 })));
-    assert.equal(e.reason, 'timeout');
-    assert.equal(fake.requests.length, 1);
-  });
-
-  test('aborting the caller signal is cancelled', async () => {
-    const ctl = new AbortController();
-    fake.respond(() => {
-      ctl.abort();
-      return { hang: true };
-    });
-    const e = await failure(provider.chat(request({ signal: ctl.signal })));
-    assert.equal(e.reason, 'cancelled');
-    assert.equal(e.fallsThrough, false);
-  });
-
-  test('non-JSON tool input is returned as content for the pipeline to object to', async () => {
-    fake.respond(() => ({ text: 'I think the design should be {summary: oops' }));
-    const result = await provider.chat(request());
-    assert.equal(result.content, 'I think the design should be {summary: oops');
-  });
-
-  test('scripted token counts are what the provider reports', async () => {
-    fake.respond(() => ({ json: { summary: 's', files: [] }, inputTokens: 4321, outputTokens: 99 }));
-    const result = await provider.chat(request());
-    assert.deepEqual(result.usage, { inputTokens: 4321, outputTokens: 99, cacheWriteTokens: 0, cacheReadTokens: 0 });
   });
 });

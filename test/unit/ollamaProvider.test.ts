@@ -1,10 +1,10 @@
 import * as assert from 'node:assert/strict';
 import type { ChatRequest } from '../../src/core/models/modelProvider';
 import { OllamaProvider } from '../../src/core/models/ollamaProvider';
-import { ProviderError } from '../../src/core/models/providerError';
 import type { RetryNotice } from '../../src/core/models/boundedRetry';
 import { startFakeOllama } from '../fakes/fakeOllamaServer';
 import { inSequence, type FakeModelServer } from '../fakes/fakeScript';
+import { failure, providerCallContract, testRetryPolicy } from '../fakes/providerCallContract';
 
 const schema = {
   name: 'Verdict',
@@ -24,17 +24,6 @@ function request(over: Partial<ChatRequest> = {}): ChatRequest {
   };
 }
 
-/** The ProviderError a promise rejects with (fails the test when it resolves or throws something else). */
-async function failure(p: Promise<unknown>): Promise<ProviderError> {
-  try {
-    await p;
-  } catch (e) {
-    assert.ok(e instanceof ProviderError, `expected a ProviderError, got ${String(e)}`);
-    return e;
-  }
-  assert.fail('expected the call to fail');
-}
-
 suite('OllamaProvider against a fake Ollama', () => {
   let fake: FakeModelServer;
   const notices: RetryNotice[] = [];
@@ -42,9 +31,22 @@ suite('OllamaProvider against a fake Ollama', () => {
   setup(async () => {
     notices.length = 0;
     fake = await startFakeOllama({ models: [{ name: 'qwen2.5-coder:7b', contextLength: 32_768 }, { name: 'tiny:1b', contextLength: 2_048 }] });
-    provider = new OllamaProvider({ host: fake.url, retry: { maxRetries: 2, maxRetryAfterMs: 50, onRetry: (n) => notices.push(n) } });
+    provider = new OllamaProvider({ host: fake.url, retry: testRetryPolicy(notices) });
   });
   teardown(() => fake.close());
+
+  providerCallContract({
+    fake: () => fake,
+    provider: () => provider,
+    providerAt: (host) => new OllamaProvider({ host, retry: testRetryPolicy(notices) }),
+    deadUrl: async () => {
+      const down = await startFakeOllama();
+      await down.close();
+      return down.url;
+    },
+    request,
+    notices,
+  });
 
   test('returns the structured answer as JSON text, with the usage the server reported', async () => {
     fake.respond(() => ({ json: { pass: true, reasons: ['scope is clear'] } }));
@@ -129,72 +131,10 @@ suite('OllamaProvider against a fake Ollama', () => {
     assert.equal(fake.requests.length, 1);
   });
 
-  test('an error line mid-stream is serverError and not retried', async () => {
-    fake.respond(() => ({ midStreamError: 'an error was encountered while running the model' }));
-    const e = await failure(provider.chat(request()));
-    assert.equal(e.reason, 'serverError');
-    assert.match(e.message, /while running the model/);
-    assert.equal(fake.requests.length, 1);
-  });
-
-  test('a server that is down is unreachable, without retries', async () => {
-    const down = await startFakeOllama();
-    const url = down.url;
-    await down.close();
-    const e = await failure(new OllamaProvider({ host: url, retry: { maxRetries: 2, maxRetryAfterMs: 50, onRetry: (n) => notices.push(n) } }).chat(request()));
-    assert.equal(e.reason, 'unreachable');
-    assert.match(e.message, /ECONNREFUSED/);
-    assert.equal(notices.length, 0);
-  });
-
-  test('a server that never answers is a timeout', async () => {
-    fake.respond(() => ({ hang: true }));
-    const e = await failure(provider.chat(request({ timeoutMs: 300 })));
-    assert.equal(e.reason, 'timeout');
-    assert.equal(fake.requests.length, 1);
-  });
-
-  test('a stream that stalls after its first bytes is a timeout', async () => {
-    fake.respond(() => ({ stallAfter: '{"pass": tr' }));
-    const e = await failure(provider.chat(request({ timeoutMs: 300 })));
-    assert.equal(e.reason, 'timeout');
-    assert.equal(fake.requests.length, 1);
-  });
-
-  test('aborting the caller signal is cancelled', async () => {
-    const ctl = new AbortController();
-    fake.respond(() => {
-      ctl.abort();
-      return { hang: true };
-    });
-    const e = await failure(provider.chat(request({ signal: ctl.signal })));
-    assert.equal(e.reason, 'cancelled');
-    assert.equal(e.fallsThrough, false);
-  });
-
-  test('an already aborted signal sends nothing', async () => {
-    const e = await failure(provider.chat(request({ signal: AbortSignal.abort() })));
-    assert.equal(e.reason, 'cancelled');
-    assert.equal(fake.httpLog.length, 0);
-  });
-
-  test('non-JSON model text is returned as content for the pipeline to object to', async () => {
-    fake.respond(() => ({ text: 'Sure! Here is the verdict: PASS' }));
-    const result = await provider.chat(request());
-    assert.equal(result.content, 'Sure! Here is the verdict: PASS');
-  });
-
   test('counts Ollama omits (zero) are read as 0', async () => {
     fake.respond(() => ({ json: {}, inputTokens: 0, outputTokens: 0 }));
     const result = await provider.chat(request());
     assert.deepEqual(result.usage, { inputTokens: 0, outputTokens: 0, cacheWriteTokens: 0, cacheReadTokens: 0 });
-  });
-
-  test('scripted token counts are what the provider reports', async () => {
-    fake.respond(() => ({ json: { pass: true }, inputTokens: 1234, outputTokens: 56 }));
-    const result = await provider.chat(request());
-    assert.equal(result.usage.inputTokens, 1234);
-    assert.equal(result.usage.outputTokens, 56);
   });
 
   test('takes the host from OLLAMA_HOST when no option names one', async () => {
@@ -206,11 +146,5 @@ suite('OllamaProvider against a fake Ollama', () => {
       if (before === undefined) delete process.env.OLLAMA_HOST;
       else process.env.OLLAMA_HOST = before;
     }
-  });
-
-  test('estimates the prompt at or above what the server counts', async () => {
-    const req = request({ messages: [{ role: 'user', content: 'function add(a, b) { return a + b; }\n'.repeat(200) }] });
-    await provider.chat(req);
-    assert.ok((await provider.estimateInputTokens(req)) >= fake.usageLog[0].inputTokens);
   });
 });
