@@ -20,6 +20,13 @@ export function testRetryPolicy(notices: RetryNotice[]): RetryPolicy {
   return { maxRetries: 2, maxRetryAfterMs: 50, onRetry: (n) => notices.push(n) };
 }
 
+/** The URL of a fake that was started and closed again: connections to it are refused. */
+export async function refusedUrl(start: () => Promise<FakeModelServer>): Promise<string> {
+  const down = await start();
+  await down.close();
+  return down.url;
+}
+
 /** What {@link providerCallContract} needs from a provider's test suite (getters: set up per test). */
 export interface ProviderUnderTest {
   fake(): FakeModelServer;

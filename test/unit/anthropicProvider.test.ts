@@ -6,7 +6,7 @@ import { promptTokens } from '../../src/core/models/usage';
 import { startFakeAnthropic } from '../fakes/fakeAnthropicServer';
 import { isRecord } from '../fakes/fakeHttp';
 import { inSequence, type FakeModelServer } from '../fakes/fakeScript';
-import { failure, providerCallContract, testRetryPolicy } from '../fakes/providerCallContract';
+import { failure, providerCallContract, refusedUrl, testRetryPolicy } from '../fakes/providerCallContract';
 
 const schema = {
   name: 'TechSpec',
@@ -50,11 +50,7 @@ suite('AnthropicProvider against a fake Anthropic API', () => {
     fake: () => fake,
     provider: () => provider,
     providerAt: (baseURL) => new AnthropicProvider({ apiKey: 'test-key', baseURL, retry }),
-    deadUrl: async () => {
-      const down = await startFakeAnthropic();
-      await down.close();
-      return down.url;
-    },
+    deadUrl: () => refusedUrl(() => startFakeAnthropic()),
     request,
     notices,
   });

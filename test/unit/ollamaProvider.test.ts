@@ -4,7 +4,7 @@ import { OllamaProvider } from '../../src/core/models/ollamaProvider';
 import type { RetryNotice } from '../../src/core/models/boundedRetry';
 import { startFakeOllama } from '../fakes/fakeOllamaServer';
 import { inSequence, type FakeModelServer } from '../fakes/fakeScript';
-import { failure, providerCallContract, testRetryPolicy } from '../fakes/providerCallContract';
+import { failure, providerCallContract, refusedUrl, testRetryPolicy } from '../fakes/providerCallContract';
 
 const schema = {
   name: 'Verdict',
@@ -39,11 +39,7 @@ suite('OllamaProvider against a fake Ollama', () => {
     fake: () => fake,
     provider: () => provider,
     providerAt: (host) => new OllamaProvider({ host, retry: testRetryPolicy(notices) }),
-    deadUrl: async () => {
-      const down = await startFakeOllama();
-      await down.close();
-      return down.url;
-    },
+    deadUrl: () => refusedUrl(() => startFakeOllama()),
     request,
     notices,
   });
