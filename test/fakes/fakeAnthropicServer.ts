@@ -3,7 +3,7 @@ import { countO200kTokens } from '../../src/core/models/estimateTokens';
 import { promptBlocksOf, PromptCache } from './fakePromptCache';
 import { chunksOf, isRecord, parseObject, sendJson, startFakeHttp, tick, type IncomingCall } from './fakeHttp';
 import {
-  defaultResponder, isHangReply, isJsonReply, isMidStreamErrorReply, isStallReply, isStatusReply,
+  capOutput, defaultResponder, isHangReply, isJsonReply, isMidStreamErrorReply, isStallReply, isStatusReply,
   type FakeModelServer, type FakeReply, type FakeRequest, type FakeUsage, type Responder,
 } from './fakeScript';
 
@@ -128,13 +128,14 @@ export async function startFakeAnthropic(options: FakeAnthropicOptions = {}): Pr
       return void res.end();
     }
     const asTool = tool !== undefined && (isJsonReply(reply) || stream);
-    const text = isJsonReply(reply) ? JSON.stringify(reply.json) : reply.text;
-    const outputTokens = reply.outputTokens ?? Math.max(1, countO200kTokens(text));
-    const stopReason = asTool ? 'tool_use' : 'end_turn';
+    const full = isJsonReply(reply) ? JSON.stringify(reply.json) : reply.text;
+    const { text, tokens: outputTokens, truncated } = capOutput(full, reply.outputTokens ?? Math.max(1, countO200kTokens(full)), body.max_tokens);
+    const stopReason = truncated ? 'max_tokens' : asTool ? 'tool_use' : 'end_turn';
     usageLog.push({ model, inputTokens: usage.input_tokens, outputTokens, cacheWriteTokens: usage.cache_creation_input_tokens, cacheReadTokens: usage.cache_read_input_tokens });
     const toolBlock = { type: 'tool_use', id: nextId('toolu'), name: tool?.name };
     if (!stream) {
-      const content = asTool ? [{ ...toolBlock, input: isJsonReply(reply) ? reply.json : {} }] : [{ type: 'text', text }];
+      // A cut-off tool input cannot be parsed: the API then returns what it could, here `{}`.
+      const content = asTool ? [{ ...toolBlock, input: isJsonReply(reply) && !truncated ? reply.json : {} }] : [{ type: 'text', text }];
       return sendJson(res, 200, { ...start, content, stop_reason: stopReason, usage: { ...usage, output_tokens: outputTokens, service_tier: 'standard' } }, { 'request-id': requestId });
     }
     const sse = openSse(res, requestId);

@@ -2,7 +2,7 @@ import type * as http from 'node:http';
 import { countO200kTokens } from '../../src/core/models/estimateTokens';
 import { chunksOf, isRecord, parseObject, sendJson, startFakeHttp, tick, type IncomingCall } from './fakeHttp';
 import {
-  defaultResponder, deliverableNameIn, isHangReply, isJsonReply, isMidStreamErrorReply, isStallReply, isStatusReply,
+  capOutput, defaultResponder, deliverableNameIn, isHangReply, isJsonReply, isMidStreamErrorReply, isStallReply, isStatusReply,
   type FakeMessage, type FakeModelServer, type FakeReply, type FakeRequest, type FakeUsage, type Responder,
 } from './fakeScript';
 
@@ -102,12 +102,13 @@ export async function startFakeOllama(options: FakeOllamaOptions = {}): Promise<
       res.end(JSON.stringify({ error: reply.midStreamError }) + '\n');
       return;
     }
-    const content = isJsonReply(reply) ? JSON.stringify(reply.json) : reply.text;
+    const full = isJsonReply(reply) ? JSON.stringify(reply.json) : reply.text;
+    const numPredict = isRecord(body.options) ? body.options.num_predict : undefined;
+    const { text: content, tokens: evalCount, truncated } = capOutput(full, reply.outputTokens ?? countO200kTokens(full), numPredict);
     const promptCount = reply.inputTokens ?? kept.reduce((n, m) => n + countO200kTokens(m.content), 0);
-    const evalCount = reply.outputTokens ?? countO200kTokens(content);
     usageLog.push({ model: body.model, inputTokens: promptCount, outputTokens: evalCount, cacheWriteTokens: 0, cacheReadTokens: 0 });
     const final = {
-      ...base, done_reason: 'stop', done: true, ...omitZero({
+      ...base, done_reason: truncated ? 'length' : 'stop', done: true, ...omitZero({
         total_duration: 1_500_000_000, load_duration: 20_000_000, prompt_eval_count: promptCount,
         prompt_eval_duration: promptCount * 200_000, eval_count: evalCount, eval_duration: evalCount * 20_000_000,
       }),

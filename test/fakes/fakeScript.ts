@@ -114,6 +114,15 @@ export function inSequence(...replies: FakeReply[]): Responder {
 /** The default responder of both fakes: an empty JSON object (`{}`). */
 export const defaultResponder: Responder = () => ({ json: {} });
 
+/**
+ * The reply text a model with an output limit would produce: when `tokens` exceeds `limit`, the text is cut
+ * proportionally and `truncated` is set (Ollama `done_reason: "length"`, Anthropic `stop_reason: "max_tokens"`).
+ */
+export function capOutput(text: string, tokens: number, limit: unknown): { text: string; tokens: number; truncated: boolean } {
+  if (typeof limit !== 'number' || limit < 0 || tokens <= limit) return { text, tokens, truncated: false };
+  return { text: text.slice(0, Math.floor((text.length * limit) / tokens)), tokens: limit, truncated: true };
+}
+
 /** Reads `Deliverable: <Name>` from a system prompt (the Ollama stand-in for Anthropic's tool name). */
 export function deliverableNameIn(system: string): string | undefined {
   return /^\s*Deliverable:\s*(\S+)\s*$/m.exec(system)?.[1];

@@ -117,6 +117,14 @@ suite('AnthropicProvider against a fake Anthropic API', () => {
     assert.equal(e.details.status, 404);
   });
 
+  test('an answer longer than maxOutputTokens is cut, with the provider\'s stop reason', async () => {
+    fake.respond(() => ({ json: { summary: 'x'.repeat(400) }, outputTokens: 400 }));
+    const result = await provider.chat(request({ maxOutputTokens: 100 }));
+    assert.equal(result.stopReason, 'max_tokens');
+    assert.equal(result.usage.outputTokens, 100);
+    assert.throws(() => JSON.parse(result.content), SyntaxError);
+  });
+
   test('429 with retry-after is retried after the capped wait, then succeeds', async () => {
     fake.respond(inSequence({ status: 429, retryAfterSeconds: 3600 }, { json: { summary: 's', files: [] } }));
     const result = await provider.chat(request());

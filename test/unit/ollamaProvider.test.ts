@@ -98,6 +98,14 @@ suite('OllamaProvider against a fake Ollama', () => {
     assert.equal((await failure(provider.chat(request()))).reason, 'modelNotFound');
   });
 
+  test('an answer longer than maxOutputTokens is cut, with the provider\'s stop reason', async () => {
+    fake.respond(() => ({ json: { summary: 'x'.repeat(400) }, outputTokens: 400 }));
+    const result = await provider.chat(request({ maxOutputTokens: 100 }));
+    assert.equal(result.stopReason, 'length');
+    assert.equal(result.usage.outputTokens, 100);
+    assert.throws(() => JSON.parse(result.content), SyntaxError);
+  });
+
   test('429 with retry-after is retried after the capped wait, then succeeds', async () => {
     fake.respond(inSequence({ status: 429, retryAfterSeconds: 3600 }, { json: { pass: false } }));
     const result = await provider.chat(request());

@@ -85,7 +85,8 @@ export class AnthropicProvider implements ModelProvider {
   private async once(client: Anthropic, req: ChatRequest, deadline: CallDeadline, started: number): Promise<ChatResult> {
     const stream = await client.messages.create(
       { ...paramsOf(req), model: req.model, max_tokens: req.maxOutputTokens, stream: true },
-      { signal: deadline.signal, timeout: req.timeoutMs, maxRetries: 0 },
+      // The SDK wants a positive integer; its timer covers the wait for headers, the deadline the whole call.
+      { signal: deadline.signal, timeout: Math.max(1, Math.ceil(req.timeoutMs)), maxRetries: 0 },
     );
     const reply = new StreamedReply();
     for await (const event of stream) reply.take(event);
