@@ -1,0 +1,116 @@
+import { z } from 'zod';
+
+/** Token counts of one group of calls, in tokens, as the providers reported them. */
+export const TokenCounts = z.object({
+  input: z.number().int().nonnegative(),
+  output: z.number().int().nonnegative(),
+  cacheWrite: z.number().int().nonnegative(),
+  cacheRead: z.number().int().nonnegative(),
+});
+export type TokenCounts = z.infer<typeof TokenCounts>;
+
+/** Calls of one kind of model (local Ollama or Anthropic cloud): tokens, USD, count and how many read the cache. */
+export const SpendView = z.object({
+  tokens: TokenCounts,
+  usd: z.number().nonnegative(),
+  calls: z.number().int().nonnegative(),
+  /** Calls whose prompt was partly read from the provider's prompt cache. */
+  cacheHits: z.number().int().nonnegative(),
+});
+export type SpendView = z.infer<typeof SpendView>;
+
+/** One objection to an attempt's deliverable (validator, schema, tests, edit, review or a person). */
+export const ObjectionView = z.object({ source: z.string(), message: z.string(), where: z.string().optional() });
+export type ObjectionView = z.infer<typeof ObjectionView>;
+
+/** One attempt of a phase: the model, why the router picked it, and what was objected. */
+export const AttemptView = z.object({
+  attempt: z.number().int().positive(),
+  modelKey: z.string(),
+  model: z.string(),
+  why: z.string(),
+  accepted: z.boolean(),
+  objections: z.array(ObjectionView),
+});
+export type AttemptView = z.infer<typeof AttemptView>;
+
+/** A phase of the selected ticket's route; `local`/`cloud` are the phase's own calls (validator calls are apart). */
+export const PhaseView = z.object({
+  phase: z.string(),
+  status: z.enum(['pending', 'running', 'done', 'failed', 'skipped']),
+  attempts: z.array(AttemptView),
+  hasDeliverable: z.boolean(),
+  local: SpendView,
+  cloud: SpendView,
+});
+export type PhaseView = z.infer<typeof PhaseView>;
+
+/** Where a file of the change stands with the person reviewing it; `stale`: approved, then changed. */
+export const FileApproval = z.enum(['pending', 'approved', 'rejected', 'stale']);
+export type FileApproval = z.infer<typeof FileApproval>;
+
+/** A file the ticket's branch changed. `added`/`removed` are line counts. */
+export const FileView = z.object({
+  path: z.string(),
+  status: z.enum(['added', 'modified', 'deleted']),
+  added: z.number().int().nonnegative(),
+  removed: z.number().int().nonnegative(),
+  approval: FileApproval,
+});
+export type FileView = z.infer<typeof FileView>;
+
+/** The panel's grouping of ticket states. */
+export const TicketGroup = z.enum(['running', 'needs-human', 'ready', 'done', 'stopped']);
+export type TicketGroup = z.infer<typeof TicketGroup>;
+
+/** A line of the ticket list. */
+export const TicketRow = z.object({
+  id: z.string(),
+  title: z.string(),
+  kind: z.string(),
+  state: z.string(),
+  group: TicketGroup,
+  usd: z.number().nonnegative(),
+  /** The workspace folder's name, shown in multi-root workspaces. */
+  folder: z.string(),
+});
+export type TicketRow = z.infer<typeof TicketRow>;
+
+/** Everything shown of the selected ticket. USD amounts are dollars, tokens are tokens. */
+export const TicketDetail = z.object({
+  id: z.string(),
+  title: z.string(),
+  kind: z.string(),
+  state: z.string(),
+  reason: z.string(),
+  budgetUsd: z.number().positive(),
+  phases: z.array(PhaseView),
+  /** The validator's calls over every phase (the ledger keys them by role, not by the phase they checked). */
+  validation: z.object({ local: SpendView, cloud: SpendView }),
+  local: SpendView,
+  cloud: SpendView,
+  totalUsd: z.number().nonnegative(),
+  files: z.array(FileView),
+  /** A ready ticket: the files can be approved and merged. */
+  reviewable: z.boolean(),
+  handoff: z
+    .object({ phase: z.string(), text: z.string(), openObjections: z.array(ObjectionView), attempts: z.number().int().nonnegative() })
+    .optional(),
+  /** A checkpoint waiting for a person's approval of a deliverable. */
+  checkpoint: z.object({ phase: z.string(), markdown: z.string() }).optional(),
+});
+export type TicketDetail = z.infer<typeof TicketDetail>;
+
+/** The whole panel, sent after the webview says `ready` and on every change (snapshots, never deltas). */
+export const ViewState = z.object({
+  trusted: z.boolean(),
+  tickets: z.array(TicketRow),
+  selected: TicketDetail.optional(),
+  /** USD spent today (local calendar day) over every ticket of the workspace. */
+  todayUsd: z.number().nonnegative(),
+  /** Model keys of the configuration, for "retry with a chosen model". */
+  modelKeys: z.array(z.string()),
+  /** A message for people, e.g. why a merge was refused. */
+  notice: z.object({ level: z.enum(['info', 'error']), text: z.string() }).optional(),
+});
+export type ViewState = z.infer<typeof ViewState>;

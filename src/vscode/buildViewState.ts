@@ -1,0 +1,92 @@
+import type { ChangedFile } from '../core/ports/approvalPort';
+import type { RunState } from '../core/pipeline/runState';
+import type { FileApproval, TicketDetail, TicketGroup, TicketRow, ViewState } from '../shared/viewState';
+import { runUsd, spendByProvider, todayUsd } from './spend';
+
+/** A run and the name of the workspace folder it belongs to. */
+export interface FolderRun {
+  folder: string;
+  run: RunState;
+}
+
+/** What the panel shows besides the runs themselves. */
+export interface ViewExtras {
+  trusted: boolean;
+  selectedId?: string;
+  /** The selected ticket's changed files, with the person's decision on each. */
+  files?: { file: ChangedFile; approval: FileApproval }[];
+  checkpoint?: { phase: string; markdown: string };
+  modelKeys: string[];
+  notice?: ViewState['notice'];
+  now: Date;
+}
+
+const GROUP: Record<RunState['state'], TicketGroup> = {
+  queued: 'running',
+  running: 'running',
+  'awaiting-approval': 'running',
+  'needs-human': 'needs-human',
+  'budget-exceeded': 'needs-human',
+  ready: 'ready',
+  done: 'done',
+  failed: 'stopped',
+  cancelled: 'stopped',
+};
+const ORDER: TicketGroup[] = ['running', 'needs-human', 'ready', 'done', 'stopped'];
+
+/**
+ * The panel's snapshot from the runs on disk (the engine's own record: nothing of the pipeline is recomputed
+ * here) and the review state held by the extension. Tickets are grouped running, needs-human, ready, done,
+ * stopped, newest first within a group. The selected ticket defaults to the first one.
+ */
+export function buildViewState(runs: readonly FolderRun[], x: ViewExtras): ViewState {
+  const rows: TicketRow[] = runs
+    .map(({ folder, run }) => ({ id: run.ticket.id, title: run.ticket.title, kind: run.ticket.kind, state: run.state, group: GROUP[run.state], usd: runUsd(run), folder, updatedAt: run.updatedAt }))
+    .sort((a, b) => ORDER.indexOf(a.group) - ORDER.indexOf(b.group) || b.updatedAt.localeCompare(a.updatedAt))
+    .map(({ updatedAt: _updatedAt, ...row }) => row);
+  const selected = runs.find((r) => r.run.ticket.id === x.selectedId) ?? runs.find((r) => r.run.ticket.id === rows[0]?.id);
+  return {
+    trusted: x.trusted,
+    tickets: rows,
+    selected: selected ? detailOf(selected.run, x) : undefined,
+    todayUsd: todayUsd(runs.map((r) => r.run), x.now),
+    modelKeys: x.modelKeys,
+    notice: x.notice,
+  };
+}
+
+function detailOf(run: RunState, x: ViewExtras): TicketDetail {
+  const phases = run.route.map((phase) => {
+    const rec = run.phases.find((p) => p.phase === phase);
+    return {
+      phase,
+      status: rec?.status ?? 'pending',
+      attempts: (rec?.attempts ?? []).map((a) => ({ ...a, objections: a.objections.map((o) => ({ ...o })) })),
+      hasDeliverable: rec?.markdown !== undefined,
+      ...spendByProvider(run.ledger.filter((r) => r.phase === phase)),
+    };
+  });
+  const all = spendByProvider(run.ledger);
+  const files = x.files ?? [];
+  return {
+    id: run.ticket.id,
+    title: run.ticket.title,
+    kind: run.ticket.kind,
+    state: run.state,
+    reason: run.reason,
+    budgetUsd: run.budgetUsd,
+    phases,
+    validation: spendByProvider(run.ledger.filter((r) => r.phase === 'validation')),
+    ...all,
+    totalUsd: all.local.usd + all.cloud.usd,
+    files: files.map(({ file, approval }) => ({ path: file.path, status: file.status, added: file.added, removed: file.removed, approval })),
+    reviewable: run.state === 'ready',
+    handoff: run.handoff && {
+      phase: run.handoff.phase,
+      text: run.handoff.text,
+      openObjections: run.handoff.openObjections.map((o) => ({ ...o })),
+      attempts: run.handoff.attempts.length,
+    },
+    checkpoint: x.checkpoint,
+  };
+}

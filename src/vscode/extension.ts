@@ -1,0 +1,98 @@
+import * as vscode from 'vscode';
+import { ApiKeyStore } from './apiKeyStore';
+import { BASE_SCHEME, BaseContentProvider } from './baseContentProvider';
+import { CostMeter } from './costMeter';
+import { createEngine } from './createEngine';
+import { FolderEngines } from './folderEngines';
+import { handlePanelMessage } from './handlePanelMessage';
+import { PIPELINE_VIEW_ID, PipelinePanel } from './pipelinePanel';
+import { PipelineBoard } from './pipelineBoard';
+import { COMMANDS, registerCommands } from './registerCommands';
+import { ReviewDesk } from './reviewDesk';
+import { RunLog } from './runLog';
+import { TicketActions } from './ticketActions';
+
+/** What `activate` returns (the extension's `exports`): the object graph, for the in-host integration tests. */
+export interface ShipwrightExtensionApi {
+  board: PipelineBoard;
+  desk: ReviewDesk;
+  engines: FolderEngines;
+  actions: TicketActions;
+  panel: PipelinePanel;
+  /** Time `activate` took, ms. */
+  activationMs: number;
+}
+
+/**
+ * The composition root: builds the object graph once and registers every disposable as it is made. Nothing
+ * runs until a command or the view is used (activation is lazy, never `*`); engines are built per workspace
+ * folder on first use, only in a trusted workspace.
+ */
+export function activate(context: vscode.ExtensionContext): ShipwrightExtensionApi {
+  const started = performance.now();
+  const reg = <T extends vscode.Disposable>(d: T): T => {
+    context.subscriptions.push(d);
+    return d;
+  };
+  const log = reg(new RunLog());
+  const keys = new ApiKeyStore(context.secrets);
+  let actions: TicketActions | undefined;
+  const revealPanel = async (): Promise<void> => {
+    await vscode.commands.executeCommand(`${PIPELINE_VIEW_ID}.focus`);
+  };
+  const desk = new ReviewDesk({
+    onAllDecided: (ticketId, decisions) => void actions?.finish(ticketId, decisions),
+    onRequest: (ticketId) => {
+      board.select(ticketId);
+      void revealPanel();
+    },
+  });
+  const engines = reg(new FolderEngines((folder) => createEngine(folder, desk, keys)));
+  const board = reg(new PipelineBoard(engines, desk));
+  actions = new TicketActions({ engines, board, desk, storage: context.globalStorageUri, revealPanel });
+  const ticketActions = actions;
+
+  reg(engines.onEvent(({ folder, event }) => {
+    log.write(folder.name, event);
+    void board.refresh();
+  }));
+  const unsubscribeDesk = desk.onChange(() => board.publish());
+  reg({ dispose: unsubscribeDesk });
+
+  const meter = reg(new CostMeter(COMMANDS.showPipeline));
+  meter.update([]);
+  reg(board.onDidChange(() => meter.update(board.allRuns.map((r) => r.run))));
+
+  reg(vscode.workspace.registerTextDocumentContentProvider(BASE_SCHEME, new BaseContentProvider()));
+  const panel = reg(new PipelinePanel(context.extensionUri, () => board.snapshot, board.onDidChange, (m) => handlePanelMessage(m, board, ticketActions), log.channel));
+  reg(vscode.window.registerWebviewViewProvider(PIPELINE_VIEW_ID, panel));
+  registerCommands(context.subscriptions, { actions: ticketActions, board, engines, keys, log, revealPanel });
+
+  reg(vscode.workspace.onDidChangeConfiguration((e) => {
+    if (e.affectsConfiguration('shipwright')) engines.invalidate();
+  }));
+  reg(keys.onDidChange(() => engines.invalidate()));
+  reg(vscode.workspace.onDidGrantWorkspaceTrust(() => void loadRuns(engines, board, log)));
+  reg(vscode.workspace.onDidChangeWorkspaceFolders(() => void loadRuns(engines, board, log)));
+  void loadRuns(engines, board, log);
+
+  const activationMs = performance.now() - started;
+  log.channel.info(`activated in ${activationMs.toFixed(1)} ms (${vscode.env.appName}, ${vscode.env.uiKind === vscode.UIKind.Web ? 'web' : 'desktop'})`);
+  return { board, desk, engines, actions: ticketActions, panel, activationMs };
+}
+
+/** Builds the engine of every folder (trusted workspaces only) so earlier runs show up, then refreshes. */
+async function loadRuns(engines: FolderEngines, board: PipelineBoard, log: RunLog): Promise<void> {
+  if (!vscode.workspace.isTrusted) {
+    board.publish();
+    return;
+  }
+  for (const folder of vscode.workspace.workspaceFolders ?? []) {
+    await engines.get(folder).catch((e: unknown) => log.channel.warn(`${folder.name}: no engine: ${e instanceof Error ? e.message : String(e)}`));
+  }
+  await board.refresh();
+}
+
+export function deactivate(): void {
+  // Everything is in context.subscriptions; running tickets keep their written state and resume later.
+}

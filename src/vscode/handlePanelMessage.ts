@@ -1,0 +1,54 @@
+import * as vscode from 'vscode';
+import type { WebviewMessage } from '../shared/panelMessage';
+import { assertNever } from '../shared/assertNever';
+import type { PipelineBoard } from './pipelineBoard';
+import { COMMANDS } from './registerCommands';
+import type { TicketActions } from './ticketActions';
+
+/**
+ * Does what a panel message asks. Messages are already zod-parsed; ticket ids and paths in them are still only
+ * names to look up (the actions refuse unknown tickets and files outside the ticket's change).
+ * @throws Error from the action (the panel shows it as a notification)
+ */
+export async function handlePanelMessage(m: WebviewMessage, board: PipelineBoard, actions: TicketActions): Promise<void> {
+  switch (m.type) {
+    case 'ready':
+      await board.refresh();
+      return;
+    case 'select':
+      board.select(m.ticketId);
+      return;
+    case 'runTicket':
+      await vscode.commands.executeCommand(COMMANDS.runTicket);
+      return;
+    case 'openDeliverable':
+      await actions.openDeliverable(m.ticketId, m.phase);
+      return;
+    case 'openDiff':
+      await actions.openDiff(m.ticketId, m.path);
+      return;
+    case 'decideFile':
+      actions.decide(m.ticketId, m.decision, [m.path]);
+      return;
+    case 'approveAll':
+      actions.decide(m.ticketId, 'approve');
+      return;
+    case 'retry':
+      await actions.resume(m.ticketId, m.modelKey);
+      return;
+    case 'editDeliverable':
+      await actions.editDeliverable(m.ticketId);
+      return;
+    case 'continue':
+      await actions.continueWithEdit(m.ticketId);
+      return;
+    case 'stop':
+      await actions.cancel(m.ticketId);
+      return;
+    case 'decideCheckpoint':
+      await actions.decideCheckpoint(m.ticketId, m.decision);
+      return;
+    default:
+      assertNever(m, 'panel message');
+  }
+}

@@ -1,0 +1,140 @@
+import * as vscode from 'vscode';
+import type { RunState } from '../core/pipeline/runState';
+import type { ChangedFile } from '../core/ports/approvalPort';
+import { changedFiles } from '../core/workspace/changedFiles';
+import type { ViewState } from '../shared/viewState';
+import { buildViewState, type FolderRun } from './buildViewState';
+import type { FolderEngines } from './folderEngines';
+import type { ReviewDesk } from './reviewDesk';
+
+/** A run with its workspace folder. */
+export interface BoardRun {
+  folder: vscode.WorkspaceFolder;
+  run: RunState;
+}
+
+/** States whose branch holds a change worth listing. */
+const WITH_CHANGES: ReadonlySet<RunState['state']> = new Set(['ready', 'awaiting-approval', 'needs-human', 'budget-exceeded', 'done', 'failed', 'cancelled']);
+
+/**
+ * What the panel and the status bar show, read from the engines (their runs on disk) and the review desk.
+ * Refreshes on every engine event (coalesced: many events in one tick make one refresh) and publishes a full
+ * `ViewState` snapshot each time.
+ */
+export class PipelineBoard implements vscode.Disposable {
+  private runs: BoardRun[] = [];
+  private selectedId: string | undefined;
+  private notice: ViewState['notice'];
+  private modelKeys: string[] = [];
+  private last: ViewState;
+  private pending: Promise<void> | undefined;
+  private again = false;
+  private readonly filesSeen = new Map<string, string>();
+  private readonly emitter = new vscode.EventEmitter<ViewState>();
+  /** Fires with every new snapshot. */
+  readonly onDidChange = this.emitter.event;
+
+  constructor(private readonly engines: FolderEngines, private readonly desk: ReviewDesk) {
+    this.last = this.build();
+  }
+
+  /** The newest snapshot. */
+  get snapshot(): ViewState {
+    return this.last;
+  }
+
+  /** Every known run, newest state. */
+  get allRuns(): readonly BoardRun[] {
+    return this.runs;
+  }
+
+  /** A known run by ticket id. */
+  find(ticketId: string): BoardRun | undefined {
+    return this.runs.find((r) => r.run.ticket.id === ticketId);
+  }
+
+  select(ticketId: string): void {
+    this.selectedId = ticketId;
+    this.notice = undefined;
+    void this.refresh();
+  }
+
+  /** Shows a message in the panel until the next selection or notice. */
+  say(level: 'info' | 'error', text: string): void {
+    this.notice = { level, text };
+    this.publish();
+  }
+
+  /** Re-reads every built engine's runs; calls during a refresh are folded into one more refresh after it. */
+  refresh(): Promise<void> {
+    if (this.pending) {
+      this.again = true;
+      return this.pending;
+    }
+    this.pending = this.load().finally(() => {
+      this.pending = undefined;
+      if (this.again) {
+        this.again = false;
+        void this.refresh();
+      }
+    });
+    return this.pending;
+  }
+
+  /** Publishes a snapshot from what is already loaded (e.g. after a review decision). */
+  publish(): void {
+    this.last = this.build();
+    this.emitter.fire(this.last);
+  }
+
+  private async load(): Promise<void> {
+    const runs: BoardRun[] = [];
+    const keys = new Set<string>();
+    for (const { folder, engine, config } of await this.engines.built()) {
+      Object.keys(config.models).forEach((k) => keys.add(k));
+      const list = await engine.list().catch(() => [] as RunState[]);
+      runs.push(...list.map((run) => ({ folder, run })));
+    }
+    this.runs = runs;
+    this.modelKeys = [...keys];
+    await this.loadFiles();
+    this.publish();
+  }
+
+  /** Lists the selected ticket's changed files once per written state (git is not asked on every event). */
+  private async loadFiles(): Promise<void> {
+    const sel = this.find(this.selectedId ?? '') ?? this.runs[0];
+    const wt = sel?.run.worktree;
+    if (!sel || !wt || !WITH_CHANGES.has(sel.run.state)) return;
+    const id = sel.run.ticket.id;
+    const stamp = `${sel.run.updatedAt}|${sel.run.state}`;
+    if (this.filesSeen.get(id) === stamp && this.desk.files(id)) return;
+    let files: ChangedFile[];
+    try {
+      files = await changedFiles(wt);
+    } catch {
+      return; // the worktree is gone (merged and removed): nothing left to list
+    }
+    this.filesSeen.set(id, stamp);
+    this.desk.show(id, wt.path, wt.baseCommit, files);
+  }
+
+  private build(): ViewState {
+    const runs: FolderRun[] = this.runs.map((r) => ({ folder: r.folder.name, run: r.run }));
+    const selectedId = this.find(this.selectedId ?? '')?.run.ticket.id ?? this.runs[0]?.run.ticket.id;
+    const files = selectedId ? this.desk.files(selectedId) : undefined;
+    return buildViewState(runs, {
+      trusted: vscode.workspace.isTrusted,
+      selectedId,
+      files: files?.map((file) => ({ file, approval: this.desk.approvalOf(selectedId ?? '', file) })),
+      checkpoint: selectedId ? this.desk.checkpoint(selectedId) : undefined,
+      modelKeys: this.modelKeys,
+      notice: this.notice,
+      now: new Date(),
+    });
+  }
+
+  dispose(): void {
+    this.emitter.dispose();
+  }
+}

@@ -1,0 +1,158 @@
+import * as vscode from 'vscode';
+import { formatUsd } from '../core/models/costLedger';
+import { TicketParseError } from '../core/ticket/ticketParseError';
+import type { Ticket } from '../core/ticket/ticket';
+import type { ApiKeyStore } from './apiKeyStore';
+import { askTicket, readTicketFile } from './askTicket';
+import type { FolderEngines } from './folderEngines';
+import { pickWorkspaceFolder } from './pickWorkspaceFolder';
+import type { PipelineBoard } from './pipelineBoard';
+import type { RunLog } from './runLog';
+import type { TicketActions } from './ticketActions';
+import { requireTrust } from './trustGate';
+
+/** What the commands need; built once in `activate()`. */
+export interface CommandDeps {
+  actions: TicketActions;
+  board: PipelineBoard;
+  engines: FolderEngines;
+  keys: ApiKeyStore;
+  log: RunLog;
+  revealPanel: () => Promise<void>;
+}
+
+/** The command ids (package.json `contributes.commands`). */
+export const COMMANDS = {
+  runTicket: 'shipwright.runTicket',
+  runTicketFromFile: 'shipwright.runTicketFromFile',
+  cancel: 'shipwright.cancel',
+  resume: 'shipwright.resume',
+  showPipeline: 'shipwright.showPipeline',
+  dryRun: 'shipwright.dryRun',
+  setApiKey: 'shipwright.setApiKey',
+  openRunLog: 'shipwright.openRunLog',
+  approveFile: 'shipwright.approveFile',
+  rejectFile: 'shipwright.rejectFile',
+  approveAll: 'shipwright.approveAll',
+} as const;
+
+/**
+ * Registers every command, each disposable into `subscriptions` as it is made. Handlers report errors as
+ * notifications (a ticket file's parse error names the line) and return the run's promise, so a caller (a test,
+ * another extension) can await the outcome.
+ */
+export function registerCommands(subscriptions: vscode.Disposable[], d: CommandDeps): void {
+  const reg = (id: string, handler: (...args: never[]) => unknown): void => {
+    subscriptions.push(
+      vscode.commands.registerCommand(id, async (...args: never[]) => {
+        try {
+          return await handler(...args);
+        } catch (e) {
+          const text = e instanceof TicketParseError || e instanceof Error ? e.message : String(e);
+          d.log.channel.error(`${id}: ${text}`);
+          void vscode.window.showErrorMessage(`Shipwright: ${text}`);
+          return undefined;
+        }
+      }),
+    );
+  };
+
+  reg(COMMANDS.runTicket, async (ticket?: Ticket) => {
+    if (!requireTrust()) return undefined;
+    const folder = await pickWorkspaceFolder();
+    if (!folder) return undefined;
+    if (ticket) return d.actions.run(folder, ticket);
+    const choice = await askTicket(folder);
+    if (!choice) return undefined;
+    return d.actions.run(folder, 'ticket' in choice ? choice.ticket : await readTicketFile(folder, choice.file));
+  });
+
+  reg(COMMANDS.runTicketFromFile, async (file?: vscode.Uri) => {
+    if (!requireTrust()) return undefined;
+    const target = file ?? (vscode.window.activeTextEditor?.document.uri.fsPath.endsWith('.md') ? vscode.window.activeTextEditor.document.uri : undefined)
+      ?? (await vscode.window.showOpenDialog({ canSelectMany: false, filters: { 'Ticket (markdown)': ['md'] }, openLabel: 'Run this ticket' }))?.[0];
+    if (!target) return undefined;
+    const folder = await pickWorkspaceFolder(target);
+    if (!folder) return undefined;
+    return d.actions.run(folder, await readTicketFile(folder, target));
+  });
+
+  reg(COMMANDS.cancel, async (ticketId?: string) => {
+    const id = ticketId ?? (await pickTicket(d.board, 'Cancel which ticket?', ['running', 'queued', 'awaiting-approval', 'needs-human', 'ready']));
+    if (id) await d.actions.cancel(id);
+  });
+
+  reg(COMMANDS.resume, async (ticketId?: string, modelKey?: string) => {
+    const id = ticketId ?? (await pickTicket(d.board, 'Resume which ticket?', ['needs-human', 'budget-exceeded', 'failed', 'cancelled', 'running', 'queued']));
+    return id ? d.actions.resume(id, modelKey) : undefined;
+  });
+
+  reg(COMMANDS.showPipeline, () => d.revealPanel());
+
+  reg(COMMANDS.dryRun, async (ticket?: Ticket) => {
+    if (!requireTrust()) return undefined;
+    const folder = await pickWorkspaceFolder();
+    if (!folder) return undefined;
+    let t = ticket;
+    if (!t) {
+      const choice = await askTicket(folder);
+      if (!choice) return undefined;
+      t = 'ticket' in choice ? choice.ticket : await readTicketFile(folder, choice.file);
+    }
+    const forecast = await (await d.engines.get(folder)).forecast(t);
+    const total = forecast.reduce((s, f) => s + f.usd, 0);
+    const rows = forecast.map((f) => `| ${f.phase} | ${f.modelKey} (${f.model}) | ${f.why} | ${f.inputTokens} | ${f.outputTokens} | ${formatUsd(f.usd)} |`);
+    const content = [`# Dry run: ${t.title}`, '', `Kind: ${t.kind}. No model was called; tokens are estimates.`, '', '| Phase | Model | Why | Input tokens | Output tokens | USD |', '|---|---|---|---:|---:|---:|', ...rows, '', `**Total: ${formatUsd(total)}**`].join('\n');
+    const doc = await vscode.workspace.openTextDocument({ language: 'markdown', content });
+    await vscode.window.showTextDocument(doc, { preview: true });
+    return forecast;
+  });
+
+  reg(COMMANDS.setApiKey, async () => {
+    const key = await vscode.window.showInputBox({
+      title: 'Shipwright: Anthropic API key',
+      prompt: 'Stored in VS Code\'s secret storage only (never in settings or logs). Leave empty to delete it.',
+      password: true,
+      ignoreFocusOut: true,
+    });
+    if (key === undefined) return;
+    await d.keys.set(key);
+    void vscode.window.showInformationMessage(key.trim() ? 'Shipwright: Anthropic API key stored.' : 'Shipwright: Anthropic API key deleted.');
+  });
+
+  reg(COMMANDS.openRunLog, () => d.log.show());
+
+  const fileOfEditor = (uri?: vscode.Uri): { ticketId: string; path: string } => {
+    const target = uri ?? vscode.window.activeTextEditor?.document.uri;
+    const open = target && d.actions.openDiffs.get(target.toString());
+    if (!open) throw new Error('this editor is not a diff opened from the Shipwright panel');
+    return open;
+  };
+  reg(COMMANDS.approveFile, (uri?: vscode.Uri) => {
+    const f = fileOfEditor(uri);
+    d.actions.decide(f.ticketId, 'approve', [f.path]);
+  });
+  reg(COMMANDS.rejectFile, async (uri?: vscode.Uri) => {
+    const f = fileOfEditor(uri);
+    const reason = await vscode.window.showInputBox({ title: `Reject ${f.path}`, prompt: 'Why (optional)?', ignoreFocusOut: true });
+    if (reason === undefined) return;
+    d.actions.decide(f.ticketId, 'reject', [f.path], reason.trim() || undefined);
+  });
+  reg(COMMANDS.approveAll, async (ticketId?: string) => {
+    const id = ticketId ?? (await pickTicket(d.board, 'Approve every file of which ticket?', ['ready']));
+    if (id) d.actions.decide(id, 'approve');
+  });
+}
+
+/** Asks for one of the board's tickets in the given states; undefined when none or cancelled. */
+async function pickTicket(board: PipelineBoard, placeHolder: string, states: string[]): Promise<string | undefined> {
+  await board.refresh();
+  const items = board.allRuns
+    .filter((r) => states.includes(r.run.state))
+    .map((r) => ({ label: r.run.ticket.id, description: `${r.run.state} · ${r.folder.name}`, detail: r.run.ticket.title }));
+  if (items.length === 0) {
+    void vscode.window.showInformationMessage(`Shipwright: no ticket is ${states.join(', ')}.`);
+    return undefined;
+  }
+  return (await vscode.window.showQuickPick(items, { placeHolder }))?.label;
+}

@@ -1,0 +1,154 @@
+import * as vscode from 'vscode';
+import { formatUsd } from '../core/models/costLedger';
+import type { FileDecision } from '../core/ports/approvalPort';
+import type { RunState } from '../core/pipeline/runState';
+import type { Ticket } from '../core/ticket/ticket';
+import { openDeliverableEdit, readDeliverableEdit } from './deliverableEdit';
+import { openFileDiff, type OpenDiff } from './fileDiff';
+import type { FolderEngines } from './folderEngines';
+import type { PipelineBoard } from './pipelineBoard';
+import type { ReviewDesk } from './reviewDesk';
+import { requireTrust } from './trustGate';
+
+/** What the actions need; built once in `activate()`. */
+export interface TicketActionsOptions {
+  engines: FolderEngines;
+  board: PipelineBoard;
+  desk: ReviewDesk;
+  /** Global storage of the extension (edited deliverables). */
+  storage: vscode.Uri;
+  revealPanel: () => Promise<void>;
+}
+
+/**
+ * Everything a person can do to a ticket, shared by the commands and the panel: each looks the ticket up on
+ * the board, calls the engine of its folder, and reports the outcome as a notification and in the panel.
+ */
+export class TicketActions {
+  /** Diffs opened by `openDiff`, by the right-hand URI, for the editor-title Approve / Reject. */
+  readonly openDiffs = new Map<string, OpenDiff>();
+
+  constructor(private readonly o: TicketActionsOptions) {}
+
+  /** Runs a ticket to a stop in `folder`. Resolves with the final state; undefined when not trusted. */
+  async run(folder: vscode.WorkspaceFolder, ticket: Ticket): Promise<RunState | undefined> {
+    if (!requireTrust()) return undefined;
+    const engine = await this.o.engines.get(folder);
+    this.o.board.select(ticket.id);
+    void this.o.revealPanel();
+    const state = await this.o.engines.whileBusy(folder, () => engine.run(ticket));
+    await this.stopped(state);
+    return state;
+  }
+
+  /** Continues a stopped run; `modelKey` forces the model of the retried phase. */
+  async resume(ticketId: string, modelKey?: string): Promise<RunState | undefined> {
+    if (!requireTrust()) return undefined;
+    const { folder } = this.mustFind(ticketId);
+    const engine = await this.o.engines.get(folder);
+    this.o.board.select(ticketId);
+    const state = await this.o.engines.whileBusy(folder, () => engine.resume(ticketId, modelKey ? { modelKey } : undefined));
+    await this.stopped(state);
+    return state;
+  }
+
+  /** Stops a running or waiting ticket. */
+  async cancel(ticketId: string): Promise<void> {
+    const { folder } = this.mustFind(ticketId);
+    (await this.o.engines.get(folder)).cancel(ticketId);
+    this.o.desk.drop(ticketId);
+    await this.o.board.refresh();
+  }
+
+  /** Opens the stuck phase's deliverable for editing (JSON, with a skeleton of its schema). */
+  async editDeliverable(ticketId: string): Promise<void> {
+    await openDeliverableEdit(this.o.storage, this.mustFind(ticketId).run);
+  }
+
+  /** Takes the person's edited deliverable as the stuck phase's result and continues the run. */
+  async continueWithEdit(ticketId: string): Promise<RunState | undefined> {
+    if (!requireTrust()) return undefined;
+    const { folder, run } = this.mustFind(ticketId);
+    const deliverable = await readDeliverableEdit(this.o.storage, run);
+    const engine = await this.o.engines.get(folder);
+    const state = await this.o.engines.whileBusy(folder, () => engine.continueWith(ticketId, deliverable));
+    await this.stopped(state);
+    return state;
+  }
+
+  /** Opens a phase's deliverable as rendered markdown (the file in the worktree when it was written). */
+  async openDeliverable(ticketId: string, phase: string): Promise<void> {
+    const { run } = this.mustFind(ticketId);
+    const rec = run.phases.find((p) => p.phase === phase);
+    if (!rec?.markdown) throw new Error(`${ticketId} has no ${phase} deliverable yet`);
+    let uri: vscode.Uri | undefined;
+    if (rec.path && run.worktree) {
+      const candidate = rec.path.startsWith('/') ? vscode.Uri.file(rec.path) : vscode.Uri.joinPath(vscode.Uri.file(run.worktree.path), rec.path);
+      uri = await vscode.workspace.fs.stat(candidate).then(() => candidate, () => undefined);
+    }
+    const doc = uri ? await vscode.workspace.openTextDocument(uri) : await vscode.workspace.openTextDocument({ language: 'markdown', content: rec.markdown });
+    await vscode.window.showTextDocument(doc, { preview: true });
+    await vscode.commands.executeCommand('markdown.showPreview', doc.uri);
+  }
+
+  /** Opens the diff of one changed file. */
+  async openDiff(ticketId: string, path: string): Promise<void> {
+    const file = this.o.desk.files(ticketId)?.find((f) => f.path === path);
+    if (!file) throw new Error(`${path} is not part of ticket ${ticketId}'s change`);
+    await openFileDiff(this.mustFind(ticketId).run, file, this.openDiffs);
+  }
+
+  /** Approves or rejects files of a ready ticket (all when `paths` is undefined). */
+  decide(ticketId: string, decision: 'approve' | 'reject', paths?: string[], reason?: string): void {
+    const { run } = this.mustFind(ticketId);
+    if (run.state !== 'ready') throw new Error(`ticket ${ticketId} is ${run.state}; only a ready ticket's change can be approved`);
+    this.o.desk.decide(ticketId, decision, paths, reason);
+  }
+
+  /** Merges the approved files (called by the review desk once every file has a decision). */
+  async finish(ticketId: string, decisions: FileDecision[]): Promise<void> {
+    const { folder } = this.mustFind(ticketId);
+    const engine = await this.o.engines.get(folder);
+    const approved = decisions.filter((d) => d.decision === 'approve').length;
+    try {
+      const state = approved > 0 ? await engine.finish(ticketId, decisions, 'merge') : await engine.finish(ticketId, decisions, 'keep-branch');
+      this.o.board.say('info', `${ticketId}: ${state.reason}`);
+      void vscode.window.showInformationMessage(`Shipwright: ${ticketId} — ${state.reason}`);
+    } catch (e) {
+      const text = e instanceof Error ? e.message : String(e);
+      this.o.board.say('error', `${ticketId}: not merged: ${text}`);
+      void vscode.window.showErrorMessage(`Shipwright: ${ticketId} was not merged: ${text}`);
+    }
+    await this.o.board.refresh();
+  }
+
+  /** Answers a deliverable checkpoint; a rejection asks for the reason (sent back to the phase). */
+  async decideCheckpoint(ticketId: string, decision: 'approve' | 'reject'): Promise<void> {
+    if (decision === 'approve') return this.o.desk.answerCheckpoint(ticketId, { decision: 'approve' });
+    const reason = await vscode.window.showInputBox({ title: 'Shipwright: reject the deliverable', prompt: 'What should change?', ignoreFocusOut: true });
+    if (reason?.trim()) this.o.desk.answerCheckpoint(ticketId, { decision: 'reject', reason: reason.trim() });
+  }
+
+  /** The run of a ticket on the board. @throws Error when it is unknown */
+  mustFind(ticketId: string): NonNullable<ReturnType<PipelineBoard['find']>> {
+    const found = this.o.board.find(ticketId);
+    if (!found) throw new Error(`no run of ticket "${ticketId}" in this workspace`);
+    return found;
+  }
+
+  /** Tells the person how a run stopped, with the next step. */
+  private async stopped(state: RunState): Promise<void> {
+    await this.o.board.refresh();
+    const id = state.ticket.id;
+    const usd = formatUsd(state.ledger.reduce((s, r) => s + r.usd, 0));
+    if (state.state === 'ready') {
+      const pick = await vscode.window.showInformationMessage(`Shipwright: ${id} is ready (${usd}). Review the change file by file, then approve to merge.`, 'Open Pipeline');
+      if (pick) await this.o.revealPanel();
+    } else if (state.state === 'needs-human' || state.state === 'budget-exceeded') {
+      const pick = await vscode.window.showWarningMessage(`Shipwright: ${id} needs you: ${state.reason}`, 'Open Pipeline');
+      if (pick) await this.o.revealPanel();
+    } else if (state.state === 'failed') {
+      void vscode.window.showErrorMessage(`Shipwright: ${id} failed: ${state.reason}`);
+    }
+  }
+}

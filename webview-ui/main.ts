@@ -1,0 +1,32 @@
+import { assertNever } from '../src/shared/assertNever';
+import { HostMessage, type WebviewMessage } from '../src/shared/panelMessage';
+import { renderPanel } from './renderPanel';
+import { vscodeApi } from './vscodeApi';
+
+/** Sends a typed message to the extension host. */
+function post(message: WebviewMessage): void {
+  vscodeApi.postMessage(message);
+}
+
+const app = document.getElementById('app');
+
+// Every message is parsed: the page only trusts what fits the shared schema.
+window.addEventListener('message', (ev: MessageEvent<unknown>) => {
+  const parsed = HostMessage.safeParse(ev.data);
+  if (!parsed.success || !app) return;
+  const m = parsed.data;
+  switch (m.type) {
+    case 'snapshot': {
+      // Re-rendering replaces the DOM; keep keyboard focus on the control with the same key.
+      const focusKey = document.activeElement instanceof HTMLElement ? document.activeElement.dataset.key : undefined;
+      app.replaceChildren(renderPanel(m.state, post));
+      app.setAttribute('aria-busy', 'false');
+      if (focusKey) app.querySelector<HTMLElement>(`[data-key="${CSS.escape(focusKey)}"]`)?.focus();
+      break;
+    }
+    default:
+      assertNever(m.type, 'host message');
+  }
+});
+
+post({ type: 'ready' });
