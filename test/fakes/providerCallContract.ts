@@ -37,6 +37,8 @@ export interface ProviderUnderTest {
   deadUrl(): Promise<string>;
   request(over?: Partial<ChatRequest>): ChatRequest;
   notices: RetryNotice[];
+  /** The provider's stop reason for an answer cut at the output limit (`length`, `max_tokens`). */
+  cutStopReason: string;
 }
 
 /**
@@ -97,6 +99,14 @@ export function providerCallContract(p: ProviderUnderTest): void {
     p.fake().respond(() => ({ json: { summary: 's' }, inputTokens: 4321, outputTokens: 99 }));
     const { usage } = await p.provider().chat(p.request());
     assert.deepEqual(usage, { inputTokens: 4321, outputTokens: 99, cacheWriteTokens: 0, cacheReadTokens: 0 });
+  });
+
+  test('an answer longer than maxOutputTokens is cut, with the provider\'s stop reason', async () => {
+    p.fake().respond(() => ({ json: { summary: 'x'.repeat(400) }, outputTokens: 400 }));
+    const result = await p.provider().chat(p.request({ maxOutputTokens: 100 }));
+    assert.equal(result.stopReason, p.cutStopReason);
+    assert.equal(result.usage.outputTokens, 100);
+    assert.throws(() => JSON.parse(result.content), SyntaxError);
   });
 
   test('the pre-call estimate is at or above the prompt the server counted', async () => {
