@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
+import { ConfigError, resolveConfig, type ConfigOverrides } from '../core/config/loadConfig';
 import type { ShipwrightConfig } from '../core/config/shipwrightConfig';
-import { mergeConfigLayers, parseConfigFile, type ConfigLayer } from './configLayers';
 
 /**
  * Settings under `shipwright.*` that mirror a key of the engine config (package.json `contributes.configuration`).
@@ -12,26 +12,33 @@ export const SETTING_KEYS = ['models', 'chains', 'budgetUsd', 'attemptCap', 'tes
 export const WORKSPACE_CONFIG_FILE = '.shipwright/config.json';
 
 /**
- * The engine configuration for one workspace folder: defaults, then the `shipwright.*` settings a person set
- * (user, workspace or folder level; unset settings do not override), then `<folder>/.shipwright/config.json`,
- * which wins. @throws ConfigError when a layer is not valid JSON or the merge fails the engine's schema
+ * The engine configuration for one workspace folder, merged by the core's `resolveConfig` (models and chains key
+ * by key, the rest by top-level key, checked by the engine's zod schema): defaults, then the `shipwright.*`
+ * settings a person set (user, workspace or folder level; settings left at their default do not override), then
+ * `<folder>/.shipwright/config.json`, which wins.
+ * @throws ConfigError when the file is not a JSON object or the merge fails the engine's schema
  */
 export async function readEffectiveConfig(folder: vscode.WorkspaceFolder): Promise<ShipwrightConfig> {
   const settings = vscode.workspace.getConfiguration('shipwright', folder.uri);
-  const values: Record<string, unknown> = {};
+  const fromSettings: Record<string, unknown> = {};
   for (const key of SETTING_KEYS) {
     const i = settings.inspect(key);
     const set = i?.workspaceFolderValue ?? i?.workspaceValue ?? i?.globalValue;
-    if (set !== undefined && set !== null && set !== '') values[key] = set;
+    if (set !== undefined && set !== null && set !== '') fromSettings[key] = set;
   }
-  const layers: ConfigLayer[] = [{ source: 'settings', values }];
+  // Both layers are untyped JSON here; resolveConfig checks the merged whole against the schema.
+  const layers = [fromSettings as ConfigOverrides];
   const file = vscode.Uri.joinPath(folder.uri, WORKSPACE_CONFIG_FILE);
-  let text: string | undefined;
-  try {
-    text = new TextDecoder().decode(await vscode.workspace.fs.readFile(file));
-  } catch {
-    text = undefined; // no workspace file: settings and defaults only
+  const bytes = await vscode.workspace.fs.readFile(file).then((b) => b, () => undefined); // no file: settings only
+  if (bytes) {
+    let json: unknown;
+    try {
+      json = JSON.parse(new TextDecoder().decode(bytes));
+    } catch (e) {
+      throw new ConfigError(`not valid JSON: ${(e as Error).message}`, WORKSPACE_CONFIG_FILE);
+    }
+    if (typeof json !== 'object' || json === null || Array.isArray(json)) throw new ConfigError('must be a JSON object', WORKSPACE_CONFIG_FILE);
+    layers.push(json as ConfigOverrides);
   }
-  if (text !== undefined) layers.push(parseConfigFile(text, WORKSPACE_CONFIG_FILE));
-  return mergeConfigLayers(layers);
+  return resolveConfig(layers, bytes ? `settings + ${WORKSPACE_CONFIG_FILE}` : 'settings');
 }
