@@ -24,6 +24,7 @@ export interface FakeHttpServer {
  */
 export async function startFakeHttp(
   handle: (call: IncomingCall, res: http.ServerResponse) => Promise<void>,
+  port = 0,
 ): Promise<FakeHttpServer> {
   const httpLog: FakeHttpHit[] = [];
   const server = http.createServer((req, res) => {
@@ -41,11 +42,11 @@ export async function startFakeHttp(
       });
     });
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
   // `address()` is an AddressInfo (not a string) for a TCP listener.
-  const { port } = server.address() as AddressInfo;
+  const bound = (server.address() as AddressInfo).port;
   return {
-    url: `http://127.0.0.1:${port}`,
+    url: `http://127.0.0.1:${bound}`,
     httpLog,
     close: () =>
       new Promise<void>((resolve) => {

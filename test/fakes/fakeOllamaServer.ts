@@ -24,6 +24,8 @@ export interface FakeOllamaOptions {
   respond?: Responder;
   /** Context used when a request sends no `options.num_ctx` (Ollama's own default; 4,096 here). */
   defaultNumCtx?: number;
+  /** Port on 127.0.0.1; default 0 (an ephemeral port). */
+  port?: number;
 }
 
 /** Ollama's version string the fake reports on `/api/version`. */
@@ -152,7 +154,7 @@ export async function startFakeOllama(options: FakeOllamaOptions = {}): Promise<
     if (route === 'POST /api/show') return show(call, res);
     if (route === 'POST /api/chat') return chat(call, res);
     sendJson(res, 404, { error: `404 page not found` });
-  });
+  }, options.port ?? 0);
   return {
     url: http_.url, requests, usageLog, httpLog: http_.httpLog,
     respond: (fn) => void (responder = fn),
