@@ -114,6 +114,10 @@ suite('parseTicket', () => {
     test('duplicate key', () => {
       parseError(() => parseTicket(ticket('kind: feature\nkind: epic'), 't.md'), { reason: 'yamlSyntax', line: 3, field: undefined });
     });
+    test('YAML aliases (a resource-exhaustion risk) are refused on their line', () => {
+      const bomb = 'a: &a [x, x, x]\nb: &b [*a, *a, *a]\nkind: feature';
+      parseError(() => parseTicket(ticket(bomb), 't.md'), { reason: 'yamlSyntax', line: 3, field: undefined });
+    });
     test('front matter that is not a mapping', () => {
       parseError(() => parseTicket(ticket('- kind: feature'), 't.md'), { reason: 'yamlSyntax', line: 2, field: undefined });
     });

@@ -1,4 +1,4 @@
-import { isMap, isNode, isScalar, isSeq, LineCounter, parseDocument } from 'yaml';
+import { isMap, isNode, isScalar, isSeq, LineCounter, parseDocument, visit, type Alias } from 'yaml';
 import { TicketParseError } from './ticketParseError';
 
 /** One front-matter entry, with the file lines a message about it should name. */
@@ -31,8 +31,8 @@ const DELIMITER = /^---[ \t]*$/;
  * Splits a ticket file (`\n` line ends) into its YAML front matter, read with `yaml`'s `parseDocument` and a
  * `LineCounter` so every entry knows its file line, and the markdown body after it.
  * @throws TicketParseError `noFrontMatter` when the first line is not `---`; `unclosedFrontMatter` when no
- *   later line is `---`; `yamlSyntax` on a YAML error (duplicate keys included) or when the front matter is
- *   not a mapping of plain keys.
+ *   later line is `---`; `yamlSyntax` on a YAML error (duplicate keys included), on an alias, or when the front
+ *   matter is not a mapping of plain keys.
  */
 export function readFrontMatter(text: string, source: string): FrontMatter {
   const lines = text.split('\n');
@@ -57,6 +57,17 @@ export function readFrontMatter(text: string, source: string): FrontMatter {
   const firstError = doc.errors[0];
   if (firstError !== undefined) {
     throw new TicketParseError('yamlSyntax', source, fileLine(firstError.pos[0]), undefined, `front matter is not valid YAML: ${firstError.message}`);
+  }
+  // Aliases can expand a few lines into millions of values (and tickets are untrusted); no ticket key needs them.
+  let alias: Alias | undefined;
+  visit(doc, {
+    Alias: (_key, node) => {
+      alias = node;
+      return visit.BREAK;
+    },
+  });
+  if (alias !== undefined) {
+    throw new TicketParseError('yamlSyntax', source, fileLine(alias.range?.[0] ?? 0), undefined, 'front matter must not use YAML aliases (`*name`)');
   }
   const fields = new Map<string, FrontMatterField>();
   const contents = doc.contents;
