@@ -18,6 +18,7 @@ const USAGE = `Usage:
   shipwright resume <id> [--model KEY] [--workspace DIR] [--config FILE] [--json]
   shipwright status [<id>] [--workspace DIR]
   shipwright cost <id> [--workspace DIR]
+  shipwright diff <id> [PATH]                  the change against the commit the ticket started from
   shipwright finish <id> (--merge | --keep-branch) [--reject PATH]... [--workspace DIR]
   shipwright clean <id> [--workspace DIR]      remove the ticket's worktree and branch
 
@@ -105,6 +106,12 @@ export async function main(argv: string[], io = { out: process.stdout, err: proc
     if (!s) throw new UsageError(`no run of ticket "${arg}"`);
     if (o.json) { say(JSON.stringify({ ticket: s.ticket.id, calls: s.ledger, total: totalsOf(s.ledger) })); return 0; }
     printCost(s, say);
+    return 0;
+  }
+  if (command === 'diff') {
+    const id = needArg('a ticket id');
+    for (const f of await engine.changedFiles(id)) say(`${f.status.padEnd(9)} ${f.path} +${f.added}/-${f.removed}`);
+    say(await engine.diff(id, positionals[2]));
     return 0;
   }
   if (command === 'finish') {
