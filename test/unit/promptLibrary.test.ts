@@ -70,7 +70,7 @@ suite('promptLibrary', () => {
     );
     assert.throws(
       () => renderPrompt('discovery', {}),
-      (e: unknown) => PromptError.is(e, 'missingVariable') && e.missing.join() === 'ticket,objections',
+      (e: unknown) => PromptError.is(e, 'missingVariable') && e.missing.join() === 'ticket,repoMap,objections',
     );
   });
 
