@@ -16,7 +16,19 @@ export interface ApplyEditsResult {
 }
 
 /** A file's content as the batch has left it so far; null = deleted by the batch. */
-type Pending = { rel: string; content: string | null };
+type Pending = { rel: string; before: string | null; content: string | null };
+
+/** One file the batch would change: repository-relative path, content before and after (null = no file). */
+export interface PlannedChange {
+  path: string;
+  before: string | null;
+  after: string | null;
+}
+
+/** Options: `check` sees the whole planned change before anything is written; its objections stop the batch. */
+export interface ApplyEditsOptions {
+  check?: (planned: PlannedChange[]) => Objection[];
+}
 
 /**
  * Applies a model's edits inside the worktree only. Every path is confined first (see confinePath); search
@@ -25,7 +37,7 @@ type Pending = { rel: string; content: string | null };
  * any refused or non-matching edit writes nothing. Whole-file writes create parent folders.
  * Never throws for a bad edit: problems come back as objections. (I/O errors while writing do throw.)
  */
-export async function applyEdits(worktreePath: string, edits: FileEdit[]): Promise<ApplyEditsResult> {
+export async function applyEdits(worktreePath: string, edits: FileEdit[], opts: ApplyEditsOptions = {}): Promise<ApplyEditsResult> {
   const objections: Objection[] = [];
   const pending = new Map<string, Pending>();
   const refuse = (path: string, message: string): void => void objections.push({ source: 'edit', where: path, message });
@@ -37,18 +49,21 @@ export async function applyEdits(worktreePath: string, edits: FileEdit[]): Promi
       continue;
     }
     const { absolute, relative } = confined;
-    const current = pending.has(absolute) ? pending.get(absolute)?.content ?? null : await readCurrent(absolute);
+    const earlier = pending.get(absolute);
+    const current = earlier !== undefined ? earlier.content : await readCurrent(absolute);
     if (current === 'directory') {
       refuse(edit.path, `\`${edit.path}\` is a folder, not a file`);
       continue;
     }
+    const before = earlier !== undefined ? earlier.before : current;
+    const plan = (content: string | null): void => void pending.set(absolute, { rel: relative, before, content });
     switch (edit.kind) {
       case 'write':
-        pending.set(absolute, { rel: relative, content: edit.content });
+        plan(edit.content);
         break;
       case 'delete':
         if (current === null) refuse(edit.path, `cannot delete \`${edit.path}\`: no such file`);
-        else pending.set(absolute, { rel: relative, content: null });
+        else plan(null);
         break;
       case 'replace': {
         if (current === null) {
@@ -56,13 +71,16 @@ export async function applyEdits(worktreePath: string, edits: FileEdit[]): Promi
           break;
         }
         const replaced = replaceOnce(current, edit.search, edit.replace);
-        if (typeof replaced === 'string') pending.set(absolute, { rel: relative, content: replaced });
+        if (typeof replaced === 'string') plan(replaced);
         else refuse(edit.path, describeMiss(edit.path, current, edit.search, replaced.matches));
         break;
       }
     }
   }
 
+  if (objections.length === 0 && opts.check !== undefined) {
+    objections.push(...opts.check([...pending.values()].map((p) => ({ path: p.rel, before: p.before, after: p.content }))));
+  }
   if (objections.length > 0) return { ok: false, written: [], deleted: [], objections };
   const written: string[] = [];
   const deleted: string[] = [];

@@ -43,10 +43,11 @@ export async function blobHash(dir: string, commit: string, path: string): Promi
 
 /**
  * Unified diff text of the branch against its base, for one file or (no `path`) the whole change; `context`
- * lines around each hunk (git's default 3).
+ * lines around each hunk (git's default 3); `exclude` leaves folders/paths out (e.g. `.shipwright`).
  */
-export async function branchDiff(worktree: WorktreeInfo, opts: { path?: string; context?: number } = {}): Promise<string> {
-  const args = ['diff', '--no-renames', '--no-color', `-U${opts.context ?? 3}`, worktree.baseCommit, 'HEAD'];
-  if (opts.path !== undefined) args.push('--', opts.path);
+export async function branchDiff(worktree: WorktreeInfo, opts: { path?: string; context?: number; exclude?: string[] } = {}): Promise<string> {
+  const args = ['diff', '--no-renames', '--no-color', `-U${opts.context ?? 3}`, worktree.baseCommit, 'HEAD', '--'];
+  args.push(opts.path ?? '.');
+  for (const x of opts.exclude ?? []) args.push(`:(exclude)${x}`);
   return gitClient(worktree.path).raw(args);
 }

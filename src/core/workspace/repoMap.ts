@@ -1,5 +1,6 @@
 import { lstat, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { countO200kTokens, ESTIMATE_FRAMING_TOKENS, ESTIMATE_MARGIN, estimateTokens } from '../models/estimateTokens';
 import { gitClient, splitNul } from './gitClient';
 import { hasSymbolPatterns, topLevelSymbols } from './topLevelSymbols';
 
@@ -10,7 +11,7 @@ export interface RepoMapFile {
   symbols: string[];
 }
 
-/** The rendered map and what it left out. `tokens` is the estimate of `text` (see estimate below). */
+/** The rendered map and what it left out. `tokens` is `estimateTokens(text)` (o200k count with a safety margin). */
 export interface RepoMap {
   text: string;
   tokens: number;
@@ -22,19 +23,17 @@ export interface RepoMap {
 /** Files larger than this are listed with their size but not read for symbols, bytes. */
 const MAX_READ_BYTES = 256 * 1024;
 
-/**
- * Token estimate of a text: characters / 4, rounded up. `src/core/models/estimateTokens.ts` did not exist when
- * this was written; switch to it when it does, so the map's budget and the router's estimates agree.
- */
-function estimate(text: string): number {
-  return Math.ceil(text.length / 4);
+/** The map's estimate of lines counted so far (o200k tokens): the same margin and framing as estimateTokens. */
+function estimate(rawTokens: number): number {
+  return Math.ceil(rawTokens * ESTIMATE_MARGIN) + ESTIMATE_FRAMING_TOKENS;
 }
 
 /**
  * The repository map fed to discovery and planning: tracked files (`git ls-files`), their sizes and top-level
  * symbols, rendered one file per line (`path (N B): sym, sym`) within `tokenBudget` tokens. Files whose path or
  * symbols mention one of `keywords` (e.g. words of the ticket) come first, then the largest; files that do not fit
- * with symbols are listed by path while room remains; the last line says how many were left out.
+ * with symbols are listed by path while room remains; the last line says how many were left out. Tokens are
+ * counted with the same estimate the model router uses (src/core/models/estimateTokens.ts).
  */
 export async function buildRepoMap(root: string, opts: { tokenBudget: number; keywords?: string[] }): Promise<RepoMap> {
   const paths = splitNul(await gitClient(root).raw(['ls-files', '-z', '--cached']));
@@ -60,27 +59,19 @@ export async function buildRepoMap(root: string, opts: { tokenBudget: number; ke
   };
   const ranked = [...files].sort((a, b) => relevance(b) - relevance(a) || b.size - a.size || a.path.localeCompare(b.path));
 
+  // Lines are counted one by one (the sum is within a token or two of counting the joined text).
   const lines: string[] = [];
-  let used = 0;
-  const fits = (line: string, reserve: number): boolean => used + estimate(line + '\n') + reserve <= opts.tokenBudget;
-  const bare: RepoMapFile[] = [];
-  const reserve = estimate(`… and ${files.length} more files not shown\n`);
-  for (const f of ranked) {
-    const line = `${f.path} (${f.size} B)${f.symbols.length > 0 ? `: ${f.symbols.join(', ')}` : ''}`;
-    if (fits(line, reserve)) {
-      lines.push(line);
-      used += estimate(line + '\n');
-    } else bare.push(f);
-  }
-  let omitted = 0;
-  for (const f of bare) {
-    const line = `${f.path} (${f.size} B)`;
-    if (fits(line, reserve)) {
-      lines.push(line);
-      used += estimate(line + '\n');
-    } else omitted++;
-  }
+  let used = countO200kTokens(`… and ${files.length} more files not shown\n`);
+  const add = (line: string): boolean => {
+    const cost = countO200kTokens(`${line}\n`);
+    if (estimate(used + cost) > opts.tokenBudget) return false;
+    lines.push(line);
+    used += cost;
+    return true;
+  };
+  const bare = ranked.filter((f) => !add(`${f.path} (${f.size} B)${f.symbols.length > 0 ? `: ${f.symbols.join(', ')}` : ''}`));
+  const omitted = bare.filter((f) => !add(`${f.path} (${f.size} B)`)).length;
   if (omitted > 0) lines.push(`… and ${omitted} more files not shown`);
   const text = lines.join('\n');
-  return { text, tokens: estimate(text), files: ranked, omitted };
+  return { text, tokens: estimateTokens(text), files: ranked, omitted };
 }

@@ -1,0 +1,112 @@
+import { FileEdits } from '../../deliverables/fileEdits';
+import { applyEdits, type ApplyEditsResult, type PlannedChange } from '../../workspace/applyEdits';
+import { restorePaths } from '../../workspace/restorePaths';
+import { formatObjections } from '../formatObjections';
+import type { Objection } from '../objection';
+import type { PhaseContext } from '../phaseContext';
+import type { PhaseId, Role } from '../phaseId';
+import { stamp } from '../pipelineEvent';
+import type { AttemptRecord } from '../runState';
+import { fileContext } from './fileContext';
+
+/** How many more files a session may ask for with needFiles (once per step). */
+const MAX_NEED_FILES = 8;
+
+/** One step that asks a model for FileEdits and applies them: the tests step, a task, a fix round. */
+export interface EditStepSpec {
+  /** For logs and events: `tests`, `T2`, `ciFix`, `review fix 1`. */
+  label: string;
+  role: Role;
+  /** The phase the calls are billed to. */
+  phase: PhaseId;
+  prompt: 'implementationTests' | 'implementationCode' | 'ciFix';
+  /** Prompt variables other than `files` and `objections`, computed per attempt (test output changes). */
+  vars: () => Record<string, string>;
+  /** Files the session sees (current content). */
+  files: string[];
+  /** Objections shown to every attempt besides those of earlier attempts (e.g. review findings). */
+  given?: Objection[];
+  /** Mechanical checks of the planned change before anything is written (test weakening, test-files-only). */
+  check: (planned: PlannedChange[]) => Objection[];
+  /** After the edits are written: objections make another attempt; `revert` undoes this attempt's files first. */
+  verify: (applied: ApplyEditsResult) => Promise<{ objections: Objection[]; revert: boolean }>;
+  /** Attempts on the first model, and on the next model of the chain after that (0 = no escalation). */
+  cap: { attempts: number; escalation: number };
+  /** True when an answer with no edits is acceptable (verify still decides). */
+  allowEmpty?: boolean;
+}
+
+/** The accepted answer of a step, or the attempts that were all objected to. */
+export type EditStepResult =
+  | { ok: true; edits: FileEdits; applied: ApplyEditsResult; modelKey: string; attempts: number }
+  | { ok: false; attempts: number };
+
+/**
+ * Runs attempts until one is accepted or the caps are used up. Each attempt: one session (FileEdits) whose prompt
+ * carries the current files and every earlier objection of this step; a `needFiles` answer is granted once (up
+ * to 8 files, confined) and asked again without counting as an attempt; then the edits are applied inside the
+ * worktree (all or nothing, with `check`), then `verify` runs. Every attempt is recorded in the phase's run state
+ * (`ctx.progress.recordAttempt`) and appended to `log`, which the caller uses for a handoff.
+ * @throws what ModelSession.run throws (budget, chain exhausted, cancelled)
+ */
+export async function runEditStep(ctx: PhaseContext, spec: EditStepSpec, log: AttemptRecord[]): Promise<EditStepResult> {
+  const mine: AttemptRecord[] = [];
+  const given: AttemptRecord[] = spec.given?.length ? [{ attempt: 0, modelKey: 'review', model: '', why: '', objections: spec.given, accepted: false, chainIndex: 0, escalated: false }] : [];
+  const files = [...spec.files];
+  let askedForFiles = false;
+  let chainIndex = 0;
+  let escalated = false;
+  let onLevel = 0;
+  let reason: string | undefined;
+
+  for (;;) {
+    if (onLevel >= (escalated ? spec.cap.escalation : spec.cap.attempts)) {
+      if (escalated || spec.cap.escalation === 0 || chainIndex + 1 >= ctx.session.chainLength(spec.role)) return { ok: false, attempts: mine.length };
+      escalated = true;
+      chainIndex += 1;
+      onLevel = 0;
+      reason = `escalated: ${spec.cap.attempts} attempts at ${spec.label} were objected to`;
+      ctx.emit(stamp({ type: 'log', ticketId: ctx.ticket.id, level: 'warn', role: spec.role, message: `${spec.phase} ${spec.label}: ${reason}` }));
+    }
+    const n = log.length + 1;
+    const planned = ctx.session.peek(spec.role, chainIndex);
+    ctx.emit(stamp({ type: 'phaseStarted', ticketId: ctx.ticket.id, phase: spec.phase, attempt: n, ...planned, why: `${spec.label}: ${reason ?? (chainIndex === 0 ? `first in the ${spec.role} chain` : `position ${chainIndex + 1} of the chain`)}` }));
+    const res = await ctx.session.run({
+      role: spec.role, phase: spec.phase, attempt: n, chainIndex, reason, prompt: spec.prompt,
+      vars: { ...spec.vars(), files: await fileContext(ctx.worktree.path, files), objections: formatObjections([...given, ...mine]) },
+      schema: FileEdits, schemaName: 'FileEdits',
+    });
+    chainIndex = res.chainIndex;
+    reason = undefined;
+
+    let objections: Objection[] = [];
+    let applied: ApplyEditsResult | undefined;
+    let counts = true;
+    if (!res.ok) objections = [res.objection];
+    else if (res.value.needFiles.length > 0 && res.value.edits.length === 0 && !askedForFiles) {
+      askedForFiles = true;
+      counts = false;
+      files.push(...res.value.needFiles.slice(0, MAX_NEED_FILES));
+      ctx.emit(stamp({ type: 'log', ticketId: ctx.ticket.id, level: 'info', role: spec.role, message: `${spec.label}: the model asked for ${res.value.needFiles.join(', ')}` }));
+    } else if (res.value.edits.length === 0 && !spec.allowEmpty) {
+      objections = [{ source: 'edit', message: askedForFiles && res.value.needFiles.length > 0 ? 'more files were already given once: make the edits with what you have' : 'the answer has no edits' }];
+    } else {
+      applied = await applyEdits(ctx.worktree.path, res.value.edits, { check: spec.check });
+      objections = applied.objections;
+      if (applied.ok) {
+        const verdict = await spec.verify(applied);
+        objections = verdict.objections;
+        if (objections.length > 0 && verdict.revert) await restorePaths(ctx.worktree.path, [...applied.written, ...applied.deleted]);
+      }
+    }
+
+    const rec: AttemptRecord = { attempt: n, modelKey: res.modelKey, model: res.model, why: `${spec.label}: ${res.why}`, objections, accepted: counts && objections.length === 0, chainIndex, escalated };
+    await ctx.progress.recordAttempt(rec);
+    log.push(rec);
+    if (!counts) continue;
+    mine.push(rec);
+    onLevel += 1;
+    ctx.emit(stamp({ type: 'validatorVerdict', ticketId: ctx.ticket.id, phase: spec.phase, attempt: n, pass: objections.length === 0, objections }));
+    if (objections.length === 0 && res.ok && applied !== undefined) return { ok: true, edits: res.value, applied, modelKey: res.modelKey, attempts: mine.length };
+  }
+}

@@ -1,0 +1,126 @@
+import { detectTestCommand } from '../../workspace/detectTestCommand';
+import { describeTestRun, type TestRunResult } from '../../workspace/testCommandRunner';
+import { buildHandoff } from '../buildHandoff';
+import type { HandoffSummary } from '../handoffSummary';
+import { runEditStep } from '../implementation/editStep';
+import { runFixRounds } from '../implementation/fixRounds';
+import { implementationWork, taskText } from '../implementation/implementationWork';
+import { excerpt, renderImplementationReport, type ImplementationReport, type StepReport } from '../implementation/implementationReport';
+import { redCheck } from '../implementation/redCheck';
+import { runAsText, runTests } from '../implementation/runTests';
+import { commitStep, stepCommits, stepFiles, stepsDone } from '../implementation/stepCommits';
+import { isTestPath, onlyTestFiles, weakenedTests } from '../implementation/testGuard';
+import type { PhaseContext } from '../phaseContext';
+import type { PhaseOutcome } from '../phaseOutcome';
+import type { AttemptRecord } from '../runState';
+
+/**
+ * Implementation, tests first, with the project's test command as the judge (the model never runs anything):
+ * 1. tests — one `implementationTests` session writes the tests of every task (test files only); the engine runs
+ *    the test command and requires red for the right reason (see redCheck); the tests are committed.
+ * 2. code — per plan task, an `implementationCode` session gets that task, its files, its acceptance criteria
+ *    and the current failing output (nothing else; it may ask once for more files); a change that deletes or
+ *    weakens a test is refused before it is written; each task is committed. The last task must end green.
+ * 3. ciFix — if the suite is still red, the bounded fix loop (config.fixRounds) reads the failing log.
+ * A hotfix runs the same steps on its diagnosis (the reproducing test, then the fix). Finished steps are marked
+ * in commit trailers, so a resumed run skips them. Gives up (`needs-human`) when a step's attempts are used up.
+ */
+export async function implementationPhase(ctx: PhaseContext): Promise<PhaseOutcome> {
+  const command = ctx.config.testCommand ?? (await detectTestCommand(ctx.worktree.path));
+  if (command === undefined) return noTestCommand(ctx);
+  const work = implementationWork(ctx);
+  const done = await stepsDone(ctx.worktree);
+  const log: AttemptRecord[] = [...ctx.progress.attempts];
+  const steps: StepReport[] = [];
+  const report: Omit<ImplementationReport, 'green' | 'explanation'> = { edits: [], needFiles: [], testCommand: command, steps };
+  let run: TestRunResult = await runTests(ctx, command, 'implementation', done.has(stepCommits.tests) ? 'red' : 'green');
+
+  // 1. Tests first.
+  let newTests: string[];
+  if (done.has(stepCommits.tests)) newTests = await stepFiles(ctx.worktree, stepCommits.tests);
+  else {
+    report.baseline = describeTestRun(run);
+    const baseline = run;
+    const step = await runEditStep(ctx, {
+      label: stepCommits.tests,
+      role: 'implementation',
+      phase: 'implementation',
+      prompt: 'implementationTests',
+      vars: () => ({ task: work.testsTask, spec: work.fullSpec, failingOutput: `Before your tests: ${runAsText(baseline)}` }),
+      files: [...new Set(work.tasks.flatMap((t) => [...t.tests, ...t.files]))],
+      check: (planned) => [...onlyTestFiles(planned, work.testPaths), ...weakenedTests(planned, isTestPath)],
+      verify: async (applied) => {
+        run = await runTests(ctx, command, 'implementation', 'red');
+        return { objections: redCheck(run, applied.written), revert: true };
+      },
+      cap: { attempts: ctx.config.attemptCap, escalation: ctx.config.escalationAttempts },
+    }, log);
+    if (!step.ok) return handoff(ctx, log, 'the tests could not be made to fail for the right reason');
+    newTests = step.applied.written;
+    await commitStep(ctx.worktree, stepCommits.tests, `shipwright(${ctx.ticket.id}): failing tests first (red) — ${ctx.ticket.title}`);
+    report.red = { run: describeTestRun(run), excerpt: excerpt(run.output) };
+    steps.push({ step: stepCommits.tests, title: 'tests first', explanation: step.edits.explanation, written: step.applied.written, deleted: step.applied.deleted, attempts: step.attempts, modelKey: step.modelKey, run: describeTestRun(run) });
+  }
+  const given = new Set([...newTests, ...work.testPaths]);
+  const guarded = (path: string): boolean => given.has(path) || isTestPath(path);
+
+  // 2. Code, task by task.
+  for (const [i, task] of work.tasks.entries()) {
+    if (done.has(task.id)) continue;
+    const last = i === work.tasks.length - 1;
+    const step = await runEditStep(ctx, {
+      label: task.id,
+      role: 'implementation',
+      phase: 'implementation',
+      prompt: 'implementationCode',
+      vars: () => ({ task: taskText(task), spec: work.criteria(task.criteria), failingOutput: runAsText(run) }),
+      files: [...task.files, ...task.tests],
+      check: (planned) => weakenedTests(planned, guarded),
+      verify: async () => {
+        run = await runTests(ctx, command, 'implementation', 'green');
+        // Earlier tasks may leave tests red that later tasks make green; the last task must end green.
+        const red = last && run.exitCode !== 0;
+        return { objections: red ? [{ source: 'tests', message: `the tests still fail after the last task: ${describeTestRun(run)}; see the test output` }] : [], revert: false };
+      },
+      cap: { attempts: ctx.config.attemptCap, escalation: ctx.config.escalationAttempts },
+      allowEmpty: !last,
+    }, log);
+    if (!step.ok && !last) return handoff(ctx, log, `task ${task.id} could not be implemented`);
+    if (step.ok) {
+      await commitStep(ctx.worktree, task.id, `shipwright(${ctx.ticket.id}): ${task.id} ${task.title} (${run.exitCode === 0 ? 'green' : 'red'})`);
+      steps.push({ step: task.id, title: task.title, explanation: step.edits.explanation, written: step.applied.written, deleted: step.applied.deleted, attempts: step.attempts, modelKey: step.modelKey, run: describeTestRun(run) });
+    } else {
+      // Keep what the last attempts wrote: the fix loop starts from it and reads its failing output.
+      await commitStep(ctx.worktree, `${task.id}-partial`, `shipwright(${ctx.ticket.id}): ${task.id} ${task.title} (still red)`);
+    }
+  }
+
+  // 3. The bounded fix loop on a red suite (also after a resume that stopped mid-way).
+  if (run.exitCode !== 0) {
+    const fixed = await runFixRounds(ctx, { command, run, phase: 'ciFix', spec: work.criteria(), guarded, log });
+    if (!fixed.ok) return handoff(ctx, log, `the test command still fails after ${ctx.config.fixRounds} fix round(s): ${describeTestRun(fixed.run)}`);
+    run = fixed.run;
+    steps.push(fixed.report);
+  }
+
+  const full: ImplementationReport = {
+    ...report,
+    explanation: `${work.tasks.length} task(s) implemented tests-first; \`${command}\` passes.`,
+    green: describeTestRun(run),
+  };
+  return { status: 'done', deliverable: full, markdown: renderImplementationReport(full) };
+}
+
+/** needs-human with every attempt of the phase, and why it stopped. */
+function handoff(ctx: PhaseContext, log: AttemptRecord[], why: string): PhaseOutcome {
+  const summary: HandoffSummary = buildHandoff(ctx.ticket.id, 'implementation', log);
+  return { status: 'needs-human', summary: { ...summary, text: `${why}. ${summary.text}` } };
+}
+
+function noTestCommand(ctx: PhaseContext): PhaseOutcome {
+  const message = 'no test command is configured and none was found (package.json scripts.test, Makefile test:, pytest, Cargo.toml, go.mod): set `testCommand` in the configuration';
+  return {
+    status: 'needs-human',
+    summary: { ticketId: ctx.ticket.id, phase: 'implementation', attempts: [], openObjections: [{ source: 'tests', message }], text: `Implementation needs a test command to judge the work: ${message}.` },
+  };
+}
