@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { defaultConfig } from '../../src/core/config/defaultConfig';
 import { priceCall } from '../../src/core/models/priceCall';
 import { parseTicket } from '../../src/core/ticket/parseTicket';
 import { scriptedModel, validatedPhaseOf } from '../fakes/scriptedModel';
@@ -128,7 +129,7 @@ suite('engine: validator loop, escalation, fall-through, budget and ledger', () 
     assert.equal(billed.length, kit.anthropic.usageLog.length);
     assert.ok(kit.anthropic.usageLog.some((u) => u.cacheReadTokens > 0), 'repeated system prompts were read from the cache');
     assert.ok(kit.anthropic.usageLog.some((u) => u.cacheWriteTokens > 0), 'first system prompts were written to the cache');
-    const config = (await import('../../src/core/config/defaultConfig')).defaultConfig;
+    const config = defaultConfig;
     let expected = 0;
     for (const [i, u] of kit.anthropic.usageLog.entries()) {
       const key = billed[i].modelKey as keyof typeof config.models;
