@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { FileEdits } from '../../src/core/deliverables/fileEdits';
 import type { FunctionalSpec } from '../../src/core/deliverables/functionalSpec';
 import type { Plan } from '../../src/core/deliverables/plan';
 import type { ReviewReport } from '../../src/core/deliverables/reviewReport';
@@ -10,9 +9,9 @@ import { ciFixPhase } from '../../src/core/pipeline/phases/ciFixPhase';
 import { implementationPhase } from '../../src/core/pipeline/phases/implementationPhase';
 import { reviewPhase } from '../../src/core/pipeline/phases/reviewPhase';
 import type { Ticket } from '../../src/core/ticket/ticket';
-import type { FakeReply, FakeRequest } from '../fakes/fakeScript';
+import type { FakeReply } from '../fakes/fakeScript';
 import { snapshotCheckout } from '../fixtures/fixtureRepo';
-import { startPhaseHarness, stepOf, userText, type PhaseHarness } from '../fixtures/phaseHarness';
+import { edits, script, startPhaseHarness, stepOf, userText, write, type PhaseHarness } from '../fixtures/phaseHarness';
 
 const ticket: Ticket = {
   id: 'sub', kind: 'feature', title: 'Add subtract', body: 'The calculator needs sub(a, b).', acceptanceCriteria: ['sub(a, b) returns a - b'], dependsOn: [],
@@ -33,28 +32,7 @@ const brokenTests = `${header}test('sub subtracts', () => {\n  assert.equal(calc
 const goodCode = "'use strict';\n\nfunction add(a, b) {\n  return a + b;\n}\n\nfunction sub(a, b) {\n  return a - b;\n}\n\nmodule.exports = { add, sub };\n";
 const wrongCode = goodCode.replace('return a - b;', 'return b - a;');
 
-const edits = (explanation: string, ...e: FileEdits['edits']): FakeReply => ({ json: { explanation, edits: e, needFiles: [] } });
-const write = (path: string, content: string): FileEdits['edits'][number] => ({ kind: 'write', path, content });
-const pass: FakeReply = { json: { pass: true, objections: [] } };
 const approve: FakeReply = { json: { decision: 'approve', summary: 'sub() is correct and tested.', findings: [] } satisfies ReviewReport };
-
-/** Replies per step, in order; the last one repeats. Every request is kept for assertions. */
-function script(steps: Partial<Record<ReturnType<typeof stepOf>, FakeReply[]>>): { respond: (r: FakeRequest) => FakeReply; seen: FakeRequest[] } {
-  const used = new Map<string, number>();
-  const seen: FakeRequest[] = [];
-  return {
-    seen,
-    respond: (req) => {
-      seen.push(req);
-      const step = stepOf(req);
-      const list = step === 'validation' ? [pass] : steps[step];
-      if (list === undefined) return { status: 500, message: `no scripted reply for ${step}` };
-      const i = used.get(step) ?? 0;
-      used.set(step, i + 1);
-      return list[Math.min(i, list.length - 1)];
-    },
-  };
-}
 
 const testRuns = (events: PipelineEvent[]) => events.flatMap((e) => (e.type === 'testRun' ? [`${e.phase}:${e.expect}:${e.passed ? 'pass' : 'fail'}`] : []));
 
