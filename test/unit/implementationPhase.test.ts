@@ -192,4 +192,49 @@ suite('implementation, ciFix and review phases', function () {
     assert.match(asked, /=== README\.md \(\d+ lines\) ===\n# Calculator/);
     assert.match(asked, /=== \.\.\/\.\.\/etc\/passwd ===\n\(not shown: `\.\.` segments are refused\)/);
   });
+
+  test('a hanging test run is stopped by its timeout and objected to; two tickets run at once in one repository', async () => {
+    const hang = `${header}test('sub subtracts', () => {\n  setInterval(() => {}, 1000);\n  assert.equal(calc.sub(5, 3), 2);\n});\n`;
+    const s = script({
+      tests: [edits('hangs', write('test/sub.test.js', hang)), edits('good', write('test/sub.test.js', goodTests))],
+      code: [edits('add sub', write('src/calculator.js', goodCode))],
+    });
+    h = await startPhaseHarness(ticket, s.respond);
+    const first = await implementationPhase(h.context(deliverables, { testTimeoutMs: 3_000 }));
+    assert.equal(first.status, 'done');
+    assert.match(h.attempts[0].objections[0].message, /timed out after/);
+    assert.ok(h.events.some((e) => e.type === 'testRun' && e.timedOut));
+
+    // Two more tickets in worktrees of the same repository, implemented at the same time.
+    const other: Ticket = { ...ticket, id: 'sub2', title: 'Add subtract again' };
+    const third: Ticket = { ...ticket, id: 'sub3', title: 'And again' };
+    const [w2, w3] = await Promise.all([h.addWorktree(other), h.addWorktree(third)]);
+    const before = snapshotCheckout(h.repo.dir);
+    const [o2, o3] = await Promise.all([
+      implementationPhase(h.context(deliverables, {}, { ticket: other, worktree: w2 })),
+      implementationPhase(h.context(deliverables, {}, { ticket: third, worktree: w3 })),
+    ]);
+    assert.equal(o2.status, 'done');
+    assert.equal(o3.status, 'done');
+    for (const w of [w2, w3]) {
+      assert.match(h.repo.git('log', '-1', '--format=%s', w.branch), /T1 Add sub\(\) \(green\)/);
+      assert.equal(h.repo.git('show', `${w.branch}:test/sub.test.js`), goodTests);
+    }
+    assert.deepEqual(snapshotCheckout(h.repo.dir), before);
+  });
+
+  test('a resumed implementation skips the steps its branch already committed', async () => {
+    const s = script({ tests: [edits('tests', write('test/sub.test.js', goodTests))], code: [{ status: 500, message: 'model crashed' }] });
+    h = await startPhaseHarness(ticket, s.respond);
+    await assert.rejects(implementationPhase(h.context(deliverables)));
+    assert.match(h.repo.git('log', '-1', '--format=%B', h.worktree.branch), /Shipwright-Step: tests/);
+
+    h.fake.respond(script({ code: [edits('add sub', write('src/calculator.js', goodCode))] }).respond);
+    const testsCalls = h.fake.requests.filter((r) => stepOf(r) === 'tests').length;
+    const out = await implementationPhase(h.context(deliverables));
+    assert.equal(out.status, 'done');
+    assert.equal(h.fake.requests.filter((r) => stepOf(r) === 'tests').length, testsCalls);
+    // The given tests are still guarded after the resume: they came from the committed tests step.
+    assert.match(out.status === 'done' ? out.markdown : '', /## T1: Add sub\(\)/);
+  });
 });
