@@ -103,7 +103,10 @@ export class ShipwrightEngine implements EngineApi {
     const existing = await this.store.load(ticket.id);
     if (existing) throw new Error(`ticket ${ticket.id} has a run already (state ${existing.state}); use resume, or give the ticket another id`);
     const state = newRunState(ticket, routeFor(ticket.kind), this.o.config.budgetUsd);
-    const created = await this.worktrees.create(ticket);
+    // An epic child starts from the branches of the children it depends on, so it builds on their work.
+    const deps = await Promise.all(ticket.dependsOn.map((d) => this.store.load(d)));
+    const buildOn = deps.flatMap((d) => (d?.worktree && (d.state === 'ready' || d.state === 'done') ? [d.worktree.branch] : []));
+    const created = await this.worktrees.create(ticket, { buildOn });
     state.worktree = { path: created.path, branch: created.branch, baseCommit: created.baseCommit, repoRoot: created.repoRoot };
     await this.store.save(state);
     this.emit(stamp({ type: 'ticketStarted', ticketId: ticket.id, title: ticket.title, kind: ticket.kind, route: state.route, parentId: ticket.parentId }));
@@ -235,6 +238,7 @@ export class ShipwrightEngine implements EngineApi {
       this.running.delete(id);
     }
     if (state.ticket.kind === 'epic' && state.state === 'ready') await this.runChildren(state);
+    await this.store.idle(id); // the run log is complete when the run returns
     return state;
   }
 

@@ -39,15 +39,13 @@ export class RunStore {
   save(state: RunState): Promise<void> {
     const id = state.ticket.id;
     const text = JSON.stringify({ ...state, updatedAt: new Date().toISOString() }, null, 2);
-    const next = (this.queues.get(id) ?? Promise.resolve()).then(async () => {
+    return this.enqueue(id, async () => {
       const target = this.file(id, 'state.json');
       await fs.mkdir(path.dirname(target), { recursive: true });
       const tmp = `${target}.${process.pid}.${Date.now()}.tmp`;
       await fs.writeFile(tmp, text);
       await fs.rename(tmp, target);
     });
-    this.queues.set(id, next.catch(() => undefined));
-    return next;
   }
 
   /** The state of a ticket, or undefined when there is none. @throws Error naming the file when it is corrupt */
@@ -83,9 +81,22 @@ export class RunStore {
     return states.filter((s): s is RunState => s !== undefined).sort((a, b) => b.createdAt.localeCompare(a.createdAt));
   }
 
-  /** Appends an event to the ticket's run log. */
-  async appendEvent(id: string, event: PipelineEvent): Promise<void> {
-    await fs.mkdir(path.join(this.dir, id), { recursive: true });
-    await fs.appendFile(this.eventLogPath(id), `${JSON.stringify(event)}\n`);
+  /** Appends an event to the ticket's run log; appends of one ticket keep their order. */
+  appendEvent(id: string, event: PipelineEvent): Promise<void> {
+    return this.enqueue(`log:${id}`, async () => {
+      await fs.mkdir(path.join(this.dir, id), { recursive: true });
+      await fs.appendFile(this.eventLogPath(id), `${JSON.stringify(event)}\n`);
+    });
+  }
+
+  /** Resolves when every write of the ticket queued so far (state and run log) has finished. */
+  async idle(id: string): Promise<void> {
+    await Promise.all([this.queues.get(id), this.queues.get(`log:${id}`)]);
+  }
+
+  private enqueue(key: string, fn: () => Promise<void>): Promise<void> {
+    const next = (this.queues.get(key) ?? Promise.resolve()).then(fn);
+    this.queues.set(key, next.catch(() => undefined));
+    return next;
   }
 }

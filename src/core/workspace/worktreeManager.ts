@@ -33,6 +33,24 @@ export interface WorktreeManagerOptions {
 /** Branch prefix; everything Shipwright makes lives under it. */
 const PREFIX = 'shipwright/';
 
+/**
+ * Merges the branches a ticket builds on (an epic child's finished dependencies) into its new worktree, so the
+ * child starts from their work; the result is the child's base commit, and its own diff stays its own.
+ * @throws WorktreeError('conflict') naming the branches when they do not merge cleanly (the merge is aborted)
+ */
+async function buildOn(worktreePath: string, branches: string[]): Promise<string> {
+  const git = gitClient(worktreePath);
+  const hasIdentity = (await git.raw(['config', '--get', 'user.email']).catch(() => '')).trim() !== '';
+  const identity = hasIdentity ? [] : ['-c', 'user.name=Shipwright', '-c', 'user.email=shipwright@localhost'];
+  try {
+    await git.raw([...identity, 'merge', '--no-ff', '--no-edit', '-m', `shipwright: build on ${branches.join(', ')}`, ...branches]);
+  } catch (e) {
+    await git.raw(['merge', '--abort']).catch(() => undefined);
+    throw new WorktreeError('conflict', `the branches this ticket builds on do not merge cleanly: ${branches.join(', ')}`, branches, { cause: e });
+  }
+  return (await git.revparse(['HEAD'])).trim();
+}
+
 /** Serialises worktree creation/removal per repository in this process: git's own locks then never collide. */
 const queues = new Map<string, Promise<unknown>>();
 function serial<T>(key: string, fn: () => Promise<T>): Promise<T> {
@@ -86,7 +104,7 @@ export class WorktreeManager {
    * @throws WorktreeError('noCommits') when HEAD has no commit
    * @throws WorktreeError('setupFailed') when the set-up command fails (the worktree is kept for inspection)
    */
-  async create(ticket: Pick<Ticket, 'id' | 'title'>): Promise<CreatedWorktree> {
+  async create(ticket: Pick<Ticket, 'id' | 'title'>, opts: { buildOn?: string[] } = {}): Promise<CreatedWorktree> {
     const user = gitClient(this.repoRoot);
     const path = join(this.worktreesRoot, ticket.id);
     const branch = WorktreeManager.branchName(ticket);
@@ -105,6 +123,7 @@ export class WorktreeManager {
       const uncommitted = await statusPaths(this.repoRoot);
       await user.raw(['worktree', 'add', '-b', branch, path, baseCommit]);
       const canonical = await realpath(path);
+      if (opts.buildOn?.length) baseCommit = await buildOn(canonical, opts.buildOn);
       const meta: WorktreeMeta = { ticketId: ticket.id, branch, baseCommit, fromBranch, createdAt: new Date().toISOString() };
       await writeWorktreeMeta(canonical, meta);
       return { meta, canonical, uncommitted };
