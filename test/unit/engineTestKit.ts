@@ -1,3 +1,4 @@
+import { defaultConfig } from '../../src/core/config/defaultConfig';
 import { resolveConfig, type ConfigOverrides } from '../../src/core/config/loadConfig';
 import { ShipwrightEngine } from '../../src/core/engine/shipwrightEngine';
 import type { PipelineEvent } from '../../src/core/pipeline/pipelineEvent';
@@ -13,19 +14,9 @@ export const LOCAL_MODELS = [
   { name: 'qwen3-coder:30b', contextLength: 262_144 },
 ];
 
-/** Chains for tests: local first everywhere (the defaults put techSpec/planning on the cloud first). */
+/** Chains for tests: the defaults, but local first for techSpec and planning too (the defaults put the cloud first). */
 export const LOCAL_FIRST: ConfigOverrides = {
-  chains: {
-    discovery: ['local-large', 'sonnet'],
-    techSpec: ['local-large', 'sonnet'],
-    planning: ['local-large', 'sonnet'],
-    implementation: ['local-large', 'sonnet'],
-    review: ['local-large', 'sonnet'],
-    diagnosis: ['local-large', 'sonnet'],
-    split: ['local-large', 'sonnet'],
-    ciFix: ['local-large', 'sonnet'],
-    validation: ['local-small', 'haiku'],
-  },
+  chains: { ...defaultConfig.chains, techSpec: ['local-large', 'sonnet'], planning: ['local-large', 'sonnet'] },
 };
 
 /** Approvals that accept every checkpoint and file (what a person clicking "approve" would do). */
