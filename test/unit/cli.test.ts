@@ -1,0 +1,62 @@
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { existsSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { makeFixtureRepo, type FixtureRepo } from '../fixtures/fixtureRepo';
+
+const root = join(__dirname, '..', '..', '..');
+const cli = join(root, 'dist', 'cli.js');
+const ticket = join(root, 'test', 'fixtures', 'tickets', 'feature-add-subtract.md');
+
+/** Runs the built CLI as a user would, with an environment that reaches no model. */
+function shipwright(repo: FixtureRepo, ...args: string[]) {
+  const r = spawnSync(process.execPath, [cli, ...args, '--workspace', repo.dir], {
+    encoding: 'utf8',
+    env: { PATH: process.env.PATH ?? '', HOME: repo.tmp, OLLAMA_HOST: 'http://127.0.0.1:9' }, // port 9: nothing listens
+    timeout: 60_000,
+  });
+  return { code: r.status, out: r.stdout, err: r.stderr };
+}
+
+suite('the shipwright CLI, as a user runs it', () => {
+  let repo: FixtureRepo | undefined;
+  setup(() => {
+    repo = makeFixtureRepo();
+  });
+  teardown(() => repo?.cleanup());
+
+  test('--dry-run prints the route, the model per phase and a forecast, with no model running', () => {
+    const r = shipwright(repo!, 'run', ticket, '--dry-run');
+    assert.equal(r.code, 0, r.err);
+    assert.match(r.out, /discovery → techSpec → planning → implementation → review/);
+    assert.match(r.out, /techSpec\s+opus \(claude-opus-5-5\)\s+\d+\s+\d+\s+\$0\.\d{4}/);
+    assert.match(r.out, /validation\s+local-small \(qwen2\.5-coder:7b\)/);
+    assert.match(r.out, /Forecast for one attempt per phase: \d+ input tokens, \d+ output tokens, \$0\.\d+/);
+    assert.equal(existsSync(join(repo!.dir, '.git', 'shipwright')), false, 'a dry run writes no run state');
+  });
+
+  test('run with no Ollama and no Anthropic key exits non-zero and says how to start one', () => {
+    const r = shipwright(repo!, 'run', ticket);
+    assert.equal(r.code, 2);
+    assert.match(r.err, /Ollama is not answering at http:\/\/127\.0\.0\.1:9/);
+    assert.match(r.err, /ollama serve/);
+    assert.match(r.err, /ANTHROPIC_API_KEY/);
+    assert.equal(existsSync(join(repo!.tmp, '.shipwright-worktrees')), false, 'no worktree was made');
+  });
+
+  test('a malformed ticket is refused with its line and field, and nothing runs', () => {
+    const bad = join(repo!.tmp, 'bad.md');
+    writeFileSync(bad, '---\nkind: bug\ntitle: Broken\n---\nBody\n');
+    const r = shipwright(repo!, 'run', bad, '--dry-run');
+    assert.equal(r.code, 2);
+    assert.match(r.err, /bad\.md:2: kind: must be one of feature, hotfix, epic/);
+    assert.equal(r.out, '');
+  });
+
+  test('status and cost of an unknown ticket say so', () => {
+    assert.match(shipwright(repo!, 'status').out, /No tickets have run in this repository/);
+    const r = shipwright(repo!, 'cost', 'nope');
+    assert.equal(r.code, 2);
+    assert.match(r.err, /no run of ticket "nope"/);
+  });
+});
