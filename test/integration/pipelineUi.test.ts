@@ -1,0 +1,141 @@
+import * as assert from 'node:assert/strict';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { FrameLocator, Page } from 'playwright-core';
+import { formatUsd } from '../../src/core/models/costLedger';
+import { RunState } from '../../src/core/pipeline/runState';
+import { startFakeAnthropic } from '../fakes/fakeAnthropicServer';
+import { startFakeOllama } from '../fakes/fakeOllamaServer';
+import type { FakeModelServer, FakeReply, FakeRequest } from '../fakes/fakeScript';
+import { scriptedModel, validatedPhaseOf } from '../fakes/scriptedModel';
+import { makeFixtureRepo, type FixtureRepo } from '../fixtures/fixtureRepo';
+import { answerQuickInput, runFromPalette } from './palette';
+import { extensionPath, openWorkbench, type Workbench } from './workbench';
+import { repoRoot } from './codeServer';
+
+/** The models the fake Ollama serves (context lengths in tokens), the default config's local models. */
+const LOCAL_MODELS = [
+  { name: 'qwen2.5-coder:7b', contextLength: 32_768 },
+  { name: 'qwen3-coder:30b', contextLength: 262_144 },
+];
+
+const local = ['local-large', 'sonnet'];
+
+/** A run's state as the engine wrote it (`<git dir>/shipwright/runs/<id>/state.json`). */
+function runState(repo: FixtureRepo, id: string): RunState {
+  return RunState.parse(JSON.parse(readFileSync(join(repo.dir, '.git', 'shipwright', 'runs', id, 'state.json'), 'utf8')));
+}
+
+/** The pipeline panel's document: the webview is two nested iframes. */
+function panel(page: Page): FrameLocator {
+  return page.frameLocator('iframe.webview.ready').first().frameLocator('iframe#active-frame');
+}
+
+suite('Shipwright in code-server, driven in headless Chromium', function () {
+  this.timeout(240_000);
+  let repo: FixtureRepo;
+  let ollama: FakeModelServer;
+  let anthropic: FakeModelServer;
+  let wb: Workbench;
+  /** Answers a model call before the scripted calculator model does (undefined: let it answer). */
+  let override: ((req: FakeRequest) => FakeReply | undefined) | undefined;
+
+  suiteSetup(async () => {
+    repo = makeFixtureRepo('calculator');
+    const model = scriptedModel((req) => override?.(req));
+    ollama = await startFakeOllama({ models: LOCAL_MODELS, respond: model.responder });
+    anthropic = await startFakeAnthropic({ respond: model.responder });
+    // Endpoints and the test command in the workspace file; chains and the attempt cap in settings: both layers.
+    mkdirSync(join(repo.dir, '.shipwright'));
+    writeFileSync(join(repo.dir, '.shipwright', 'config.json'), JSON.stringify({ ollamaHost: ollama.url, anthropicBaseUrl: anthropic.url, testCommand: 'npm test', testTimeoutMs: 60_000, callTimeoutMs: 30_000 }, null, 2));
+    repo.git('add', '-A');
+    repo.git('commit', '-q', '-m', 'Shipwright configuration');
+    wb = await openWorkbench({
+      workspace: repo.dir,
+      settings: {
+        'shipwright.chains': { discovery: local, techSpec: local, planning: local, implementation: local, review: local, diagnosis: local, split: local, ciFix: local, validation: ['haiku'] },
+        'shipwright.attemptCap': 1,
+      },
+      env: { ANTHROPIC_API_KEY: 'test-key' },
+      payload: [['extensionDevelopmentPath', extensionPath]],
+    });
+    // Our own activity-bar item shows once the workbench has read the extension's manifest.
+    const item = wb.page.locator('.activitybar .action-item a[aria-label^="Shipwright"]');
+    await item.waitFor({ state: 'visible', timeout: 60_000 });
+    await item.click();
+    await panel(wb.page).locator('button[data-key="run"]').waitFor({ state: 'visible', timeout: 60_000 });
+  });
+
+  // A failed UI test leaves a screenshot and the panel's text in test-results/ (git-ignored) to look at.
+  teardown(async function () {
+    if (this.currentTest?.state !== 'failed' || !wb) return;
+    const dir = join(repoRoot, 'test-results');
+    mkdirSync(dir, { recursive: true });
+    const name = (this.currentTest.title.slice(0, 40) || 'ui').replace(/[^a-z0-9]+/gi, '-');
+    await wb.page.screenshot({ path: join(dir, `${name}.png`) }).catch(() => undefined);
+    const text = await panel(wb.page).locator('body').innerText({ timeout: 5_000 }).catch((e: unknown) => `(no panel text: ${String(e)})`);
+    writeFileSync(join(dir, `${name}.txt`), `${text}\n\n--- console ---\n${wb.console.join('\n')}`);
+  });
+
+  suiteTeardown(async () => {
+    if (process.env.SHIPWRIGHT_TEST_VERBOSE) console.log(wb?.console.join('\n'));
+    await wb?.close();
+    await Promise.all([ollama?.close(), anthropic?.close()]);
+    repo?.cleanup();
+  });
+
+  test('a feature ticket from the palette completes every phase; the status bar shows the ledger\'s dollars; Approve merges the diff', async () => {
+    const { page } = wb;
+    await runFromPalette(page, 'Shipwright: Run Ticket…');
+    await answerQuickInput(page, '(1/3)', 'feature');
+    await answerQuickInput(page, '(2/3)', 'Add subtract to the calculator');
+    await answerQuickInput(page, '(3/3)', 'Add subtract(a, b) to src/calculator.js, exported next to add.');
+    const id = 'add-subtract-to-the-calculator';
+
+    const view = panel(page);
+    await view.locator('[data-testid="ticket-state"]', { hasText: 'ready' }).waitFor({ timeout: 180_000 });
+    const phases = await view.locator('li.phase').evaluateAll((els) => els.map((e) => `${e.getAttribute('data-phase')}:${e.getAttribute('data-status')}`));
+    assert.deepEqual(phases, ['discovery:done', 'techSpec:done', 'planning:done', 'implementation:done', 'review:done']);
+
+    const state = runState(repo, id);
+    assert.equal(state.state, 'ready');
+    const ledgerUsd = formatUsd(state.ledger.reduce((s, r) => s + r.usd, 0));
+    assert.ok(state.ledger.some((r) => r.provider === 'anthropic' && r.usd > 0), 'the validator ran on the (fake) cloud and cost something');
+    assert.equal(await view.locator('[data-testid="total-usd"]').textContent(), ledgerUsd);
+    const meter = page.locator('.part.statusbar .statusbar-item', { hasText: 'today' });
+    await assert.doesNotReject(meter.filter({ hasText: `${ledgerUsd} · today ${ledgerUsd}` }).waitFor({ timeout: 10_000 }), `status bar shows ${ledgerUsd}`);
+
+    await page.locator('.part.sidebar').screenshot({ path: join(repoRoot, 'media', 'screenshot-panel.png') });
+
+    await view.locator('button[data-key="diff:src/calculator.js"]').click();
+    await page.locator('.monaco-diff-editor').first().waitFor({ state: 'visible', timeout: 20_000 });
+    await page.locator('.editor-actions [aria-label^="Approve"]').first().click();
+    await view.locator('li.file[data-path="src/calculator.js"].approval-approved').waitFor({ timeout: 20_000 });
+    await view.locator('button[data-key="approve-all"]').click();
+    await view.locator('[data-testid="ticket-state"]', { hasText: 'done' }).waitFor({ timeout: 60_000 });
+    assert.match(readFileSync(join(repo.dir, 'src', 'calculator.js'), 'utf8'), /function subtract\(a, b\)/, 'the approved change is in the user\'s checkout');
+    assert.match(repo.git('log', '-1', '--format=%s'), /^Merge shipwright\//);
+  });
+
+  test('a ticket the validator keeps rejecting shows its handoff summary, and Retry with a chosen model carries it on', async () => {
+    const { page } = wb;
+    override = (req) => (req.schemaName === 'Verdict' && validatedPhaseOf(req) === 'discovery' ? { json: { pass: false, objections: [{ message: 'the spec says nothing about negative results', where: 'acceptanceCriteria' }] } } : undefined);
+    await runFromPalette(page, 'Shipwright: Run Ticket…');
+    await answerQuickInput(page, '(1/3)', 'feature');
+    await answerQuickInput(page, '(2/3)', 'Add multiply to the calculator');
+    await answerQuickInput(page, '(3/3)', 'Add multiply(a, b) in src/multiply.js.');
+
+    const view = panel(page);
+    const handoff = view.locator('[data-testid="handoff"]');
+    await handoff.waitFor({ timeout: 120_000 });
+    assert.match((await handoff.textContent()) ?? '', /negative results/, 'the open objection is in the summary');
+    assert.equal(runState(repo, 'add-multiply-to-the-calculator').state, 'needs-human');
+
+    override = undefined;
+    await view.locator('select#retry-model').selectOption('local-large');
+    await view.locator('button[data-key="retry"]').click();
+    await view.locator('li.phase[data-phase="discovery"][data-status="done"]').waitFor({ timeout: 120_000 });
+    const retried = runState(repo, 'add-multiply-to-the-calculator').phases.find((p) => p.phase === 'discovery');
+    assert.equal(retried?.attempts.at(-1)?.modelKey, 'local-large', 'the retry ran on the chosen model');
+  });
+});
