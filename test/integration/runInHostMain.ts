@@ -18,6 +18,7 @@ async function main(): Promise<number> {
     }
     for (const t of r.tests) console.log(`${t.state === 'passed' ? '✔' : t.state === 'failed' ? '✘' : '-'} ${t.title}${t.error ? `\n    ${t.error.split('\n').join('\n    ')}` : ''}`);
     console.log(`in-host: ${r.passes} passing, ${r.failures} failing, ${r.pending} pending (workbench exit ${outcome.exitCode})`);
+    for (const line of outcome.console) if (line.includes('SHIPWRIGHT_METRIC')) console.log(line.replace(/^.*SHIPWRIGHT_METRIC /, 'metric: '));
     if (process.env.SHIPWRIGHT_TEST_VERBOSE) console.log(outcome.console.join('\n'));
     return outcome.exitCode === 0 && r.failures === 0 ? 0 : 1;
   } finally {
