@@ -14,6 +14,8 @@ export interface RunInHostOptions {
   env?: Record<string, string>;
   /** Leave workspace trust on (an untrusted-workspace run). */
   workspaceTrust?: boolean;
+  /** Extra user settings. */
+  settings?: Record<string, unknown>;
   /** Upper bound on the whole run, ms (default 180 000). */
   timeoutMs?: number;
 }
@@ -41,6 +43,7 @@ export async function runInHost(opts: RunInHostOptions): Promise<RunInHostOutcom
   const wb = await openWorkbench({
     workspace: opts.workspace,
     workspaceTrust: opts.workspaceTrust,
+    settings: opts.settings,
     env: { ...opts.env, [resultsFileEnv]: resultsFile },
     payload: [
       ['extensionDevelopmentPath', extensionPath],
