@@ -215,8 +215,11 @@ export class ShipwrightEngine implements EngineApi {
       attempt: impl.attempts.length + 1, modelKey: 'human', model: 'human', why: 'files rejected by a person', accepted: false, chainIndex: 0, escalated: false,
       objections: rejected.map((d) => ({ source: 'human' as const, where: d.path, message: d.reason ?? 'rejected by the reviewer' })),
     });
-    impl.countFrom = impl.attempts.length;
-    for (const p of state.phases.slice(state.phases.indexOf(impl))) p.status = 'pending';
+    // Implementation's human-fix step answers the objections; each phase from it on gets a fresh attempt cap.
+    for (const p of state.phases.slice(state.phases.indexOf(impl))) {
+      p.status = 'pending';
+      p.countFrom = p.attempts.length;
+    }
     return this.drive(state);
   }
 

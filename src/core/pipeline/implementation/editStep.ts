@@ -26,6 +26,8 @@ export interface EditStepSpec {
   files: string[];
   /** Objections shown to every attempt besides those of earlier attempts (e.g. review findings). */
   given?: Objection[];
+  /** Attempts before this step whose objections every attempt also sees, first (e.g. a person's rejection). */
+  earlier?: readonly AttemptRecord[];
   /** Mechanical checks of the planned change before anything is written (test weakening, test-files-only). */
   check: (planned: PlannedChange[]) => Objection[];
   /** After the edits are written: objections make another attempt; `revert` undoes this attempt's files first. */
@@ -51,7 +53,8 @@ export type EditStepResult =
  */
 export async function runEditStep(ctx: PhaseContext, spec: EditStepSpec, log: AttemptRecord[]): Promise<EditStepResult> {
   const mine: AttemptRecord[] = [];
-  const given: AttemptRecord[] = spec.given?.length ? [{ attempt: 0, modelKey: 'review', model: '', why: '', objections: spec.given, accepted: false, chainIndex: 0, escalated: false }] : [];
+  const given: AttemptRecord[] = [...(spec.earlier ?? [])];
+  if (spec.given?.length) given.push({ attempt: 0, modelKey: 'review', model: '', why: '', objections: spec.given, accepted: false, chainIndex: 0, escalated: false });
   const files = [...spec.files];
   let askedForFiles = false;
   let chainIndex = 0;

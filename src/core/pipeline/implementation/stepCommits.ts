@@ -7,6 +7,8 @@ export const stepCommits = {
   tests: 'tests',
   ciFix: 'ciFix',
   reviewFix: (round: number) => `review-fix-${round}`,
+  /** The n-th round of files a person rejected and sent back (1-based). */
+  humanFix: (round: number) => `human-fix-${round}`,
 } as const;
 
 /** The git trailer that marks a commit as a finished implementation step, so a resumed run skips it. */

@@ -4,6 +4,7 @@ import { buildHandoff } from '../buildHandoff';
 import type { HandoffSummary } from '../handoffSummary';
 import { runEditStep } from '../implementation/editStep';
 import { runFixRounds } from '../implementation/fixRounds';
+import { runHumanFix } from '../implementation/humanFixStep';
 import { implementationWork, taskText } from '../implementation/implementationWork';
 import { excerpt, renderImplementationReport, type ImplementationReport, type StepReport } from '../implementation/implementationReport';
 import { redCheck } from '../implementation/redCheck';
@@ -22,6 +23,7 @@ import type { AttemptRecord } from '../runState';
  *    and the current failing output (nothing else; it may ask once for more files); a change that deletes or
  *    weakens a test is refused before it is written; each task is committed. The last task must end green.
  * 3. ciFix — if the suite is still red, the bounded fix loop (config.fixRounds) reads the failing log.
+ * 4. human fix — files a person rejected and sent back get one session that must leave the suite green (humanFixStep).
  * A hotfix runs the same steps on its diagnosis (the reproducing test, then the fix). Finished steps are marked
  * in commit trailers, so a resumed run skips them. Gives up (`needs-human`) when a step's attempts are used up.
  */
@@ -102,6 +104,12 @@ export async function implementationPhase(ctx: PhaseContext): Promise<PhaseOutco
     run = fixed.run;
     steps.push(fixed.report);
   }
+
+  // 4. Files a person rejected and sent back, once per round.
+  const human = await runHumanFix(ctx, { command, run, spec: work.criteria(), guarded, log, done });
+  if (!human.ok) return handoff(ctx, log, human.why);
+  run = human.run;
+  if (human.report !== undefined) steps.push(human.report);
 
   const full: ImplementationReport = {
     ...report,
