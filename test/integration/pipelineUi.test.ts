@@ -57,6 +57,7 @@ suite('Shipwright in code-server, driven in headless Chromium', function () {
         'shipwright.attemptCap': 1,
       },
       env: { ANTHROPIC_API_KEY: 'test-key' },
+      viewport: { width: 1400, height: 1300 },
       payload: [['extensionDevelopmentPath', extensionPath]],
     });
     // Our own activity-bar item shows once the workbench has read the extension's manifest.
@@ -105,6 +106,14 @@ suite('Shipwright in code-server, driven in headless Chromium', function () {
     const meter = page.locator('.part.statusbar .statusbar-item', { hasText: 'today' });
     await assert.doesNotReject(meter.filter({ hasText: `${ledgerUsd} · today ${ledgerUsd}` }).waitFor({ timeout: 10_000 }), `status bar shows ${ledgerUsd}`);
 
+    // Widen the side bar by dragging its sash, so the screenshot shows the panel as people size it for work.
+    const bar = await page.locator('.part.sidebar').boundingBox();
+    if (bar) {
+      await page.mouse.move(bar.x + bar.width + 1, bar.y + 300);
+      await page.mouse.down();
+      await page.mouse.move(bar.x + bar.width + 240, bar.y + 300, { steps: 8 });
+      await page.mouse.up();
+    }
     await page.locator('.part.sidebar').screenshot({ path: join(repoRoot, 'media', 'screenshot-panel.png') });
 
     await view.locator('button[data-key="diff:src/calculator.js"]').click();

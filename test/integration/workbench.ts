@@ -24,6 +24,8 @@ export interface Workbench {
 export interface WorkbenchOptions extends CodeServerOptions {
   /** `[key, value]` pairs of the workbench's `payload` URL parameter; paths become `vscode-remote://` URIs. */
   payload?: [string, string][];
+  /** Browser viewport, CSS pixels (default 1400 × 900). */
+  viewport?: { width: number; height: number };
   /** Called before the page loads, e.g. to expose `codeAutomationExit`. */
   beforeGoto?: (page: Page) => Promise<unknown>;
 }
@@ -46,7 +48,7 @@ export async function openWorkbench(opts: WorkbenchOptions): Promise<Workbench> 
     context = await chromium.launchPersistentContext(profile, {
       executablePath: chromiumPath,
       headless: true,
-      viewport: { width: 1400, height: 900 },
+      viewport: opts.viewport ?? { width: 1400, height: 900 },
       args: [
         '--no-sandbox',
         '--disable-gpu',
