@@ -11,11 +11,14 @@ import { COMMANDS, registerCommands } from './registerCommands';
 import { ReviewDesk } from './reviewDesk';
 import { RunLog } from './runLog';
 import { TicketActions } from './ticketActions';
+import { watchWorktreeEdits } from './worktreeEdits';
+import { WORKSPACE_CONFIG_FILE } from './readEffectiveConfig';
 
 /** What `activate` returns (the extension's `exports`): the object graph, for the in-host integration tests. */
 export interface ShipwrightExtensionApi {
   board: PipelineBoard;
   desk: ReviewDesk;
+  keys: ApiKeyStore;
   engines: FolderEngines;
   actions: TicketActions;
   panel: PipelinePanel;
@@ -68,9 +71,13 @@ export function activate(context: vscode.ExtensionContext): ShipwrightExtensionA
   reg(vscode.window.registerWebviewViewProvider(PIPELINE_VIEW_ID, panel));
   registerCommands(context.subscriptions, { actions: ticketActions, board, engines, keys, log, revealPanel });
 
+  reg(watchWorktreeEdits(board, log.channel));
   reg(vscode.workspace.onDidChangeConfiguration((e) => {
     if (e.affectsConfiguration('shipwright')) engines.invalidate();
   }));
+  // The workspace file wins over settings, so its edits count as a configuration change too.
+  const configFiles = reg(vscode.workspace.createFileSystemWatcher(`**/${WORKSPACE_CONFIG_FILE}`));
+  for (const on of [configFiles.onDidChange, configFiles.onDidCreate, configFiles.onDidDelete]) reg(on(() => engines.invalidate()));
   reg(keys.onDidChange(() => engines.invalidate()));
   reg(vscode.workspace.onDidGrantWorkspaceTrust(() => void loadRuns(engines, board, log)));
   reg(vscode.workspace.onDidChangeWorkspaceFolders(() => void loadRuns(engines, board, log)));
@@ -78,7 +85,7 @@ export function activate(context: vscode.ExtensionContext): ShipwrightExtensionA
 
   const activationMs = performance.now() - started;
   log.channel.info(`activated in ${activationMs.toFixed(1)} ms (${vscode.env.appName}, ${vscode.env.uiKind === vscode.UIKind.Web ? 'web' : 'desktop'})`);
-  return { board, desk, engines, actions: ticketActions, panel, activationMs };
+  return { board, desk, keys, engines, actions: ticketActions, panel, activationMs };
 }
 
 /** Builds the engine of every folder (trusted workspaces only) so earlier runs show up, then refreshes. */

@@ -28,7 +28,8 @@ export async function handlePanelMessage(m: WebviewMessage, board: PipelineBoard
       await actions.openDiff(m.ticketId, m.path);
       return;
     case 'decideFile':
-      actions.decide(m.ticketId, m.decision, [m.path]);
+      if (m.decision === 'approve') actions.decide(m.ticketId, 'approve', [m.path]);
+      else await actions.reject(m.ticketId, m.path);
       return;
     case 'approveAll':
       actions.decide(m.ticketId, 'approve');

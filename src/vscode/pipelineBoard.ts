@@ -65,6 +65,11 @@ export class PipelineBoard implements vscode.Disposable {
     this.publish();
   }
 
+  /** Makes the next refresh list a ticket's changed files again (its branch moved without a state change). */
+  forgetFiles(ticketId: string): void {
+    this.filesSeen.delete(ticketId);
+  }
+
   /** Re-reads every built engine's runs; calls during a refresh are folded into one more refresh after it. */
   refresh(): Promise<void> {
     if (this.pending) {

@@ -134,9 +134,7 @@ export function registerCommands(subscriptions: vscode.Disposable[], d: CommandD
   });
   reg(COMMANDS.rejectFile, async (uri?: vscode.Uri) => {
     const f = fileOfEditor(uri);
-    const reason = await vscode.window.showInputBox({ title: `Reject ${f.path}`, prompt: 'Why (optional)?', ignoreFocusOut: true });
-    if (reason === undefined) return;
-    d.actions.decide(f.ticketId, 'reject', [f.path], reason.trim() || undefined);
+    await d.actions.reject(f.ticketId, f.path);
   });
   reg(COMMANDS.approveAll, async (ticketId?: string) => {
     const id = ticketId ?? (await pickTicket(d.board, 'Approve every file of which ticket?', ['ready']));

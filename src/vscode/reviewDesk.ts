@@ -73,17 +73,18 @@ export class ReviewDesk implements ApprovalPort {
   }
 
   /**
-   * Records a person's decision on the file's current content. `paths` undefined means every file.
+   * Records a person's decision on the file's current content. `paths` undefined means every file. A rejection
+   * may carry a reason and `sendBack` (the engine then gives the file back to implementation with the reason).
    * @throws Error when the ticket has no review or a path is not part of it
    */
-  decide(ticketId: string, decision: 'approve' | 'reject', paths?: string[], reason?: string): void {
+  decide(ticketId: string, decision: 'approve' | 'reject', paths?: string[], why?: { reason?: string; sendBack?: boolean }): void {
     const review = this.reviews.get(ticketId);
     if (!review) throw new Error(`ticket ${ticketId} has no change waiting for review`);
     const targets = paths ?? review.files.map((f) => f.path);
     for (const path of targets) {
       const file = review.files.find((f) => f.path === path);
       if (!file) throw new Error(`${path} is not part of ticket ${ticketId}'s change`);
-      review.decisions.set(path, { path, decision, contentHash: file.contentHash, ...(reason ? { reason } : {}) });
+      review.decisions.set(path, { path, decision, contentHash: file.contentHash, ...(why?.reason ? { reason: why.reason } : {}), ...(why?.sendBack ? { sendBack: true } : {}) });
     }
     this.changed();
     const current = review.files.map((f) => review.decisions.get(f.path)).filter((d): d is FileDecision => d !== undefined);

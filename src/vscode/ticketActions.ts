@@ -99,10 +99,26 @@ export class TicketActions {
   }
 
   /** Approves or rejects files of a ready ticket (all when `paths` is undefined). */
-  decide(ticketId: string, decision: 'approve' | 'reject', paths?: string[], reason?: string): void {
+  decide(ticketId: string, decision: 'approve' | 'reject', paths?: string[], why?: { reason?: string; sendBack?: boolean }): void {
     const { run } = this.mustFind(ticketId);
     if (run.state !== 'ready') throw new Error(`ticket ${ticketId} is ${run.state}; only a ready ticket's change can be approved`);
-    this.o.desk.decide(ticketId, decision, paths, reason);
+    this.o.desk.decide(ticketId, decision, paths, why);
+  }
+
+  /**
+   * Rejects one file after asking why and what should happen to it: left out of the merge, or sent back to the
+   * model with the reason (the engine's implementation fixes it, then the ticket is ready again).
+   */
+  async reject(ticketId: string, path: string): Promise<void> {
+    const reason = await vscode.window.showInputBox({ title: `Shipwright: reject ${path}`, prompt: 'Why? (sent to the model when you send the file back)', ignoreFocusOut: true });
+    if (reason === undefined) return;
+    const items = [
+      { label: 'Leave it out of the merge', sendBack: false },
+      { label: 'Send it back to the model to fix', sendBack: true, description: reason.trim() ? undefined : 'give a reason first' },
+    ];
+    const pick = reason.trim() ? await vscode.window.showQuickPick(items, { title: `Shipwright: reject ${path}`, ignoreFocusOut: true }) : items[0];
+    if (!pick) return;
+    this.decide(ticketId, 'reject', [path], { reason: reason.trim() || undefined, sendBack: pick.sendBack });
   }
 
   /** Merges the approved files (called by the review desk once every file has a decision). */
@@ -136,17 +152,21 @@ export class TicketActions {
     return found;
   }
 
-  /** Tells the person how a run stopped, with the next step. */
+  /**
+   * Tells the person how a run stopped, with the next step. The notification is not awaited: it stays until the
+   * person answers, and the command's promise must resolve with the state regardless.
+   */
   private async stopped(state: RunState): Promise<void> {
     await this.o.board.refresh();
     const id = state.ticket.id;
     const usd = formatUsd(state.ledger.reduce((s, r) => s + r.usd, 0));
+    const open = (pick: string | undefined): void => {
+      if (pick) void this.o.revealPanel();
+    };
     if (state.state === 'ready') {
-      const pick = await vscode.window.showInformationMessage(`Shipwright: ${id} is ready (${usd}). Review the change file by file, then approve to merge.`, 'Open Pipeline');
-      if (pick) await this.o.revealPanel();
+      void vscode.window.showInformationMessage(`Shipwright: ${id} is ready (${usd}). Review the change file by file, then approve to merge.`, 'Open Pipeline').then(open);
     } else if (state.state === 'needs-human' || state.state === 'budget-exceeded') {
-      const pick = await vscode.window.showWarningMessage(`Shipwright: ${id} needs you: ${state.reason}`, 'Open Pipeline');
-      if (pick) await this.o.revealPanel();
+      void vscode.window.showWarningMessage(`Shipwright: ${id} needs you: ${state.reason}`, 'Open Pipeline').then(open);
     } else if (state.state === 'failed') {
       void vscode.window.showErrorMessage(`Shipwright: ${id} failed: ${state.reason}`);
     }

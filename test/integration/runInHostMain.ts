@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { runInHost } from './runInHost';
-import { scratchRepo } from './suite/scratchRepo';
+import { repoRoot } from './codeServer';
+import { filesOf, scratchRepo } from './suite/scratchRepo';
 
 /**
  * `node out/test/integration/runInHostMain.js`: runs the in-host suites (out/test/integration/suite in a
@@ -15,7 +16,8 @@ async function main(): Promise<number> {
 
 /** Runs one in-host suite folder on a fresh git repository; 0 when it passed. */
 async function runSuite(name: string, folder: string, untrusted: boolean): Promise<number> {
-  const repo = scratchRepo({ 'README.md': '# scratch\n' });
+  // The calculator fixture as a fresh repository: the trusted suite runs real tickets on it.
+  const repo = scratchRepo(filesOf(join(repoRoot, 'test', 'fixtures', 'calculator')));
   const workspace = repo.dir;
   try {
     const outcome = await runInHost({

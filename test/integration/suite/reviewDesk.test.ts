@@ -11,7 +11,7 @@ suite('review desk (approvals bound to content)', () => {
     desk.decide('t', 'approve', ['a.js']);
     assert.equal(desk.approvalOf('t', file('a.js', 'h1')), 'approved');
     assert.equal(desk.approvalOf('t', file('b.js', 'h2')), 'pending');
-    desk.decide('t', 'reject', ['b.js'], 'not this one');
+    desk.decide('t', 'reject', ['b.js'], { reason: 'not this one' });
     const decisions = await review;
     assert.deepEqual(decisions, [
       { path: 'a.js', decision: 'approve', contentHash: 'h1' },

@@ -1,6 +1,6 @@
-import { mkdirSync, mkdtempSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { dirname, join, relative } from 'node:path';
 import { git } from '../../fixtures/fixtureRepo';
 
 /** A real git repository in a fresh temp folder holding `files` (relative path → text) in one commit. */
@@ -14,4 +14,18 @@ export function scratchRepo(files: Record<string, string>): { dir: string; git(.
   git(dir, 'add', '-A');
   git(dir, 'commit', '-q', '-m', 'initial');
   return { dir, git: (...args) => git(dir, ...args), cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+/** Every file under `dir` (relative path → text), e.g. a fixture to copy into a scratch repository. */
+export function filesOf(dir: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  const walk = (d: string): void => {
+    for (const e of readdirSync(d, { withFileTypes: true })) {
+      const p = join(d, e.name);
+      if (e.isDirectory()) walk(p);
+      else out[relative(dir, p)] = readFileSync(p, 'utf8');
+    }
+  };
+  walk(dir);
+  return out;
 }
