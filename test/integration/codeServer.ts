@@ -102,7 +102,8 @@ export async function startCodeServer(opts: CodeServerOptions): Promise<CodeServ
   if (!opts.workspaceTrust) args.push('--disable-workspace-trust');
   args.push(opts.workspace);
 
-  const child = spawn(process.execPath, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  // Its own process group, so stopping it also stops the extension host and watchers it started.
+  const child = spawn(process.execPath, args, { env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
   let output = '';
   const url = await new Promise<string>((resolvePromise, reject) => {
     const timer = setTimeout(
@@ -141,15 +142,24 @@ export async function startCodeServer(opts: CodeServerOptions): Promise<CodeServ
   };
 }
 
-/** SIGTERM, then SIGKILL when the process has not exited after 5 s. */
+/** SIGTERM to the server's process group, then SIGKILL when the server has not exited after 5 s. */
 async function stopChild(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  await new Promise<void>((done) => {
-    const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
-    child.once('exit', () => {
-      clearTimeout(timer);
-      done();
+  const group = (signal: NodeJS.Signals): void => {
+    try {
+      if (child.pid) process.kill(-child.pid, signal);
+    } catch {
+      // the group is gone already
+    }
+  };
+  if (child.exitCode === null && child.signalCode === null) {
+    await new Promise<void>((done) => {
+      const timer = setTimeout(() => group('SIGKILL'), 5_000);
+      child.once('exit', () => {
+        clearTimeout(timer);
+        done();
+      });
+      group('SIGTERM');
     });
-    child.kill('SIGTERM');
-  });
+  }
+  group('SIGKILL'); // children that outlived the server (extension host, watchers)
 }
