@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -31,6 +31,8 @@ export interface CodeServerOptions {
   settings?: Record<string, unknown>;
   /** Leave workspace trust on (default off: `--disable-workspace-trust`). */
   workspaceTrust?: boolean;
+  /** A `.vsix` to install into this run's extensions folder before the server starts. */
+  installVsix?: string;
   /** How long to wait for the listening line, ms (default 60 000). */
   startTimeoutMs?: number;
 }
@@ -87,6 +89,9 @@ export async function startCodeServer(opts: CodeServerOptions): Promise<CodeServ
   // A code-server started from a VS Code terminal would otherwise hand its arguments to that VS Code.
   delete env.VSCODE_IPC_HOOK_CLI;
 
+  if (opts.installVsix) {
+    execFileSync(process.execPath, [codeServerEntry, '--config', join(home, 'config.yaml'), '--user-data-dir', dirs.user, '--extensions-dir', dirs.ext, '--install-extension', opts.installVsix], { env, stdio: 'pipe' });
+  }
   const args = [
     codeServerEntry,
     '--bind-addr', '127.0.0.1:0',
