@@ -90,9 +90,10 @@ export class ReviewDesk implements ApprovalPort {
     const current = review.files.map((f) => review.decisions.get(f.path)).filter((d): d is FileDecision => d !== undefined);
     const complete = review.files.length > 0 && review.files.every((f) => this.approvalOf(ticketId, f) === 'approved' || this.approvalOf(ticketId, f) === 'rejected');
     if (!complete) return;
-    this.reviews.delete(ticketId);
-    this.changed();
-    if (review.waiter) review.waiter(current);
+    // The decisions stay (the panel keeps showing them); deciding again after a refused merge submits again.
+    const waiter = review.waiter;
+    review.waiter = undefined;
+    if (waiter) waiter(current);
     else this.opts.onAllDecided(ticketId, current);
   }
 

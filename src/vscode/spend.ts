@@ -1,13 +1,14 @@
 import type { RunState } from '../core/pipeline/runState';
 import type { SpendView } from '../shared/viewState';
 
-type Record_ = RunState['ledger'][number];
+/** One billed call as persisted with a run. */
+type LedgerEntry = RunState['ledger'][number];
 
 /**
  * Sums ledger records into tokens (the providers' own counts), USD (the ledger's prices), calls, and calls that
  * read the prompt cache (`cacheReadTokens > 0`: Anthropic's `cache_read_input_tokens`).
  */
-export function spendOf(records: readonly Record_[]): SpendView {
+export function spendOf(records: readonly LedgerEntry[]): SpendView {
   const s: SpendView = { tokens: { input: 0, output: 0, cacheWrite: 0, cacheRead: 0 }, usd: 0, calls: 0, cacheHits: 0 };
   for (const r of records) {
     s.tokens.input += r.usage.inputTokens;
@@ -22,7 +23,7 @@ export function spendOf(records: readonly Record_[]): SpendView {
 }
 
 /** Local (Ollama) and cloud (Anthropic) spend of some records, apart. */
-export function spendByProvider(records: readonly Record_[]): { local: SpendView; cloud: SpendView } {
+export function spendByProvider(records: readonly LedgerEntry[]): { local: SpendView; cloud: SpendView } {
   return { local: spendOf(records.filter((r) => r.provider === 'ollama')), cloud: spendOf(records.filter((r) => r.provider !== 'ollama')) };
 }
 
