@@ -9,6 +9,8 @@ function post(message: WebviewMessage): void {
 }
 
 const app = document.getElementById('app');
+const announce = document.getElementById('announce');
+let lastAnnounced = '';
 
 // Every message is parsed: the page only trusts what fits the shared schema.
 window.addEventListener('message', (ev: MessageEvent<unknown>) => {
@@ -22,6 +24,12 @@ window.addEventListener('message', (ev: MessageEvent<unknown>) => {
       app.replaceChildren(renderPanel(m.state, post));
       app.setAttribute('aria-busy', 'false');
       if (focusKey) app.querySelector<HTMLElement>(`[data-key="${CSS.escape(focusKey)}"]`)?.focus();
+      // The panel is re-rendered on every event; only this short line is a live region, so a screen reader
+      // hears the selected ticket's progress, not the whole panel again.
+      const sel = m.state.selected;
+      const running = sel?.phases.find((p) => p.status === 'running');
+      const line = sel ? `${sel.title}: ${sel.state}${running ? `, ${running.phase} running` : ''}` : '';
+      if (announce && line !== lastAnnounced) announce.textContent = lastAnnounced = line;
       break;
     }
     default:

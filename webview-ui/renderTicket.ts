@@ -38,10 +38,18 @@ function renderCheckpoint(t: TicketDetail, post: Post): HTMLElement {
   );
 }
 
+/** The model a person picked for a retry, per ticket: kept across re-renders (a snapshot may arrive meanwhile). */
+const retryChoice = new Map<string, string>();
+
 function renderHandoff(t: TicketDetail, modelKeys: string[], post: Post): HTMLElement {
   const hd = t.handoff;
   if (!hd) return h('div');
-  const select = h('select', { id: 'retry-model', 'data-key': 'retry-model' }, ...modelKeys.map((k) => h('option', { value: k }, k)));
+  const chosen = retryChoice.get(t.id) ?? modelKeys[0] ?? '';
+  const select = h(
+    'select',
+    { id: 'retry-model', 'data-key': 'retry-model', onchange: (ev) => ev.target instanceof HTMLSelectElement && retryChoice.set(t.id, ev.target.value) },
+    ...modelKeys.map((k) => h('option', { value: k, selected: k === chosen }, k)),
+  );
   return h('div', { class: 'handoff', role: 'region', 'aria-labelledby': 'handoff-title', 'data-testid': 'handoff' },
     h('h3', { id: 'handoff-title' }, `Needs you at ${hd.phase} (after ${hd.attempts} attempts)`),
     h('p', {}, hd.text),
@@ -52,7 +60,7 @@ function renderHandoff(t: TicketDetail, modelKeys: string[], post: Post): HTMLEl
       h('button', {
         type: 'button',
         'data-key': 'retry',
-        onclick: () => post({ type: 'retry', ticketId: t.id, modelKey: (select instanceof HTMLSelectElement ? select.value : '') || modelKeys[0] || '' }),
+        onclick: () => post({ type: 'retry', ticketId: t.id, modelKey: retryChoice.get(t.id) ?? chosen }),
       }, 'Retry'),
       h('button', { type: 'button', class: 'secondary', 'data-key': 'edit', onclick: () => post({ type: 'editDeliverable', ticketId: t.id }) }, 'Edit deliverable'),
       h('button', { type: 'button', class: 'secondary', 'data-key': 'continue', onclick: () => post({ type: 'continue', ticketId: t.id }) }, 'Continue with edit'),

@@ -46,7 +46,7 @@ export async function readDeliverableEdit(storage: vscode.Uri, run: RunState): P
   try {
     return JSON.parse(text);
   } catch (e) {
-    throw new Error(`the edited deliverable is not JSON: ${(e as Error).message}`);
+    throw new Error(`the edited deliverable is not JSON: ${e instanceof Error ? e.message : String(e)}`);
   }
 }
 

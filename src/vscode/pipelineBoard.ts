@@ -97,7 +97,10 @@ export class PipelineBoard implements vscode.Disposable {
     const keys = new Set<string>();
     for (const { folder, engine, config } of await this.engines.built()) {
       Object.keys(config.models).forEach((k) => keys.add(k));
-      const list = await engine.list().catch(() => [] as RunState[]);
+      const list = await engine.list().catch((e: unknown): RunState[] => {
+        this.notice = { level: 'error', text: `${folder.name}: cannot read runs: ${e instanceof Error ? e.message : String(e)}` };
+        return [];
+      });
       runs.push(...list.map((run) => ({ folder, run })));
     }
     this.runs = runs;

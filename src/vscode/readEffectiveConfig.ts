@@ -35,7 +35,7 @@ export async function readEffectiveConfig(folder: vscode.WorkspaceFolder): Promi
     try {
       json = JSON.parse(new TextDecoder().decode(bytes));
     } catch (e) {
-      throw new ConfigError(`not valid JSON: ${(e as Error).message}`, WORKSPACE_CONFIG_FILE);
+      throw new ConfigError(`not valid JSON: ${e instanceof Error ? e.message : String(e)}`, WORKSPACE_CONFIG_FILE);
     }
     if (typeof json !== 'object' || json === null || Array.isArray(json)) throw new ConfigError('must be a JSON object', WORKSPACE_CONFIG_FILE);
     layers.push(json as ConfigOverrides);

@@ -27,7 +27,8 @@ export function webviewHtml(webview: vscode.Webview, extensionUri: vscode.Uri): 
 <title>Shipwright pipeline</title>
 </head>
 <body>
-<main id="app" aria-live="polite" aria-busy="true"><p>Loading…</p></main>
+<main id="app" aria-busy="true"><p>Loading…</p></main>
+<div id="announce" class="sr-only" role="status" aria-live="polite"></div>
 <script nonce="${nonce}" src="${script.toString()}"></script>
 </body>
 </html>`;

@@ -151,4 +151,15 @@ suite('Shipwright in code-server, driven in headless Chromium', function () {
     const retried = runState(repo, 'add-multiply-to-the-calculator').phases.find((p) => p.phase === 'discovery');
     assert.equal(retried?.attempts.at(-1)?.modelKey, 'local-large', 'the retry ran on the chosen model');
   });
+
+  test('the panel works from the keyboard: Enter on a ticket selects it, focus survives the re-render, the live region says its state', async () => {
+    const view = panel(wb.page);
+    const key = 'ticket:add-subtract-to-the-calculator';
+    await view.locator(`button[data-key="${key}"]`).focus();
+    await wb.page.keyboard.press('Enter');
+    await view.locator('#detail-title', { hasText: 'Add subtract to the calculator' }).waitFor({ timeout: 10_000 });
+    assert.equal(await view.locator(`button[data-key="${key}"]`).getAttribute('aria-pressed'), 'true');
+    assert.equal(await view.locator('body').evaluate(() => (document.activeElement instanceof HTMLElement ? document.activeElement.dataset.key : undefined)), key);
+    await view.locator('#announce', { hasText: 'Add subtract to the calculator: done' }).waitFor({ state: 'attached', timeout: 10_000 });
+  });
 });
