@@ -162,4 +162,21 @@ suite('Shipwright in code-server, driven in headless Chromium', function () {
     assert.equal(await view.locator('body').evaluate(() => (document.activeElement instanceof HTMLElement ? document.activeElement.dataset.key : undefined)), key);
     await view.locator('#announce', { hasText: 'Add subtract to the calculator: done' }).waitFor({ state: 'attached', timeout: 10_000 });
   });
+
+  test('the explorer\'s context menu runs a markdown file as a ticket, and a file that is not one is refused naming it', async () => {
+    const { page } = wb;
+    await page.locator('.activitybar .action-item a[aria-label^="Explorer"]').click();
+    const readme = page.locator('.explorer-folders-view .monaco-list-row', { hasText: 'README.md' }).first();
+    await readme.waitFor({ timeout: 20_000 });
+    await readme.click({ button: 'right' });
+    // The workbench's context menu ignores a click that lands while it is still opening: hover, then press.
+    const item = page.locator('.context-view .action-label', { hasText: 'Run Ticket from File' });
+    await item.hover();
+    await page.waitForTimeout(300);
+    await page.mouse.down();
+    await page.mouse.up();
+    const toast = page.locator('.notifications-toasts .notification-toast', { hasText: 'README.md' });
+    await toast.waitFor({ timeout: 20_000 });
+    assert.match((await toast.innerText()).replace(/\s+/g, ' '), /Shipwright: README\.md.*front matter/i, 'the error names the file and what is missing');
+  });
 });
