@@ -162,7 +162,7 @@ suite('Shipwright in code-server, driven in headless Chromium', function () {
     await view.locator('#announce', { hasText: 'Add subtract to the calculator: done' }).waitFor({ state: 'attached', timeout: 10_000 });
   });
 
-  test('the explorer\'s context menu runs a markdown file as a ticket, and a file that is not one is refused naming it', async () => {
+  test('the explorer\'s context menu runs a markdown file as a ticket (a file that is not one is refused naming it); the cost meter opens the panel', async () => {
     const { page } = wb;
     await page.locator('.activitybar .action-item a[aria-label^="Explorer"]').click();
     const readme = page.locator('.explorer-folders-view .monaco-list-row', { hasText: 'README.md' }).first();
@@ -177,5 +177,10 @@ suite('Shipwright in code-server, driven in headless Chromium', function () {
     const toast = page.locator('.notifications-toasts .notification-toast', { hasText: 'README.md' });
     await toast.waitFor({ timeout: 20_000 });
     assert.match((await toast.innerText()).replace(/\s+/g, ' '), /Shipwright: README\.md.*front matter/i, 'the error names the file and what is missing');
+
+    // The explorer is in front now; a click on the cost meter brings the pipeline back.
+    await page.locator('.part.statusbar .statusbar-item', { hasText: 'today' }).click();
+    await panel(page).locator('button[data-key="run"]').waitFor({ state: 'visible', timeout: 20_000 });
+    assert.equal(await page.locator('.explorer-folders-view').isVisible(), false);
   });
 });
