@@ -1,7 +1,6 @@
 import type { ShipwrightConfig } from '../config/shipwrightConfig';
 import { estimateTokens } from '../models/estimateTokens';
 import { expectedOutputTokens } from '../models/expectedOutputTokens';
-import type { ModelProvider, ProviderKind } from '../models/modelProvider';
 import { ModelRouter } from '../models/modelRouter';
 import { priceCall } from '../models/priceCall';
 import type { PhaseId } from '../pipeline/phaseId';
@@ -30,12 +29,10 @@ const FILES_TOKENS = 4_000;
  * A dry run: for each phase of the ticket's route (and its validation), the model the router picks first, and
  * a forecast of tokens and USD for one attempt: the rendered prompt's own tokens (estimateTokens), the ticket,
  * the repository-map budget, and the expected size of the deliverables it reads. No model is called.
- * `providers` is unused today but kept so a forecast can later ask a reachable provider to count tokens.
  */
 export async function forecastRoute(
   ticket: Ticket,
   config: ShipwrightConfig,
-  _providers: Record<ProviderKind, ModelProvider>,
 ): Promise<PhaseForecast[]> {
   const router = new ModelRouter(config);
   const ticketTokens = estimateTokens(ticketAsMarkdown(ticket));

@@ -174,7 +174,7 @@ export class ShipwrightEngine implements EngineApi {
   }
 
   forecast(ticket: Ticket): Promise<PhaseForecast[]> {
-    return forecastRoute(ticket, this.o.config, this.providers);
+    return forecastRoute(ticket, this.o.config);
   }
 
   /** The files a ticket's branch changed against its base commit, with +/− counts and content hashes. */

@@ -1,16 +1,15 @@
 import { Diagnosis } from '../../deliverables/diagnosis';
 import { renderDeliverable } from '../../deliverables/renderMarkdown';
-import { buildRepoMap } from '../../workspace/repoMap';
 import type { PhaseContext } from '../phaseContext';
+import { repoMapFor } from '../repoMapFor';
 import type { PhaseOutcome } from '../phaseOutcome';
 import { ticketAsMarkdown } from '../ticketAsMarkdown';
-import { ticketKeywords } from '../ticketKeywords';
 import { runValidatedPhase } from '../validatedPhase';
 
 /** Hotfix diagnosis: the bug report (and the repository map) → root cause and the failing test that reproduces it. */
 export async function diagnosisPhase(ctx: PhaseContext): Promise<PhaseOutcome> {
   const ticket = ticketAsMarkdown(ctx.ticket);
-  const repoMap = (await buildRepoMap(ctx.worktree.path, { tokenBudget: ctx.config.repoMapTokens, keywords: ticketKeywords(ctx.ticket) })).text;
+  const repoMap = await repoMapFor(ctx);
   return runValidatedPhase(ctx, {
     phase: 'diagnosis',
     prompt: 'diagnosis',

@@ -1,16 +1,15 @@
 import { FunctionalSpec } from '../../deliverables/functionalSpec';
 import { renderDeliverable } from '../../deliverables/renderMarkdown';
-import { buildRepoMap } from '../../workspace/repoMap';
 import type { PhaseContext } from '../phaseContext';
+import { repoMapFor } from '../repoMapFor';
 import type { PhaseOutcome } from '../phaseOutcome';
 import { ticketAsMarkdown } from '../ticketAsMarkdown';
-import { ticketKeywords } from '../ticketKeywords';
 import { runValidatedPhase } from '../validatedPhase';
 
 /** Discovery: the ticket (and a budgeted repository map) → a functional spec, validated against the ticket. */
 export async function discoveryPhase(ctx: PhaseContext): Promise<PhaseOutcome> {
   const ticket = ticketAsMarkdown(ctx.ticket);
-  const repoMap = (await buildRepoMap(ctx.worktree.path, { tokenBudget: ctx.config.repoMapTokens, keywords: ticketKeywords(ctx.ticket) })).text;
+  const repoMap = await repoMapFor(ctx);
   return runValidatedPhase(ctx, {
     phase: 'discovery',
     prompt: 'discovery',

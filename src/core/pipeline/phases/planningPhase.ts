@@ -1,11 +1,10 @@
 import { Plan } from '../../deliverables/plan';
 import { renderDeliverable } from '../../deliverables/renderMarkdown';
-import { buildRepoMap } from '../../workspace/repoMap';
 import { deliverableMarkdown } from '../deliverableMarkdown';
 import type { Objection } from '../objection';
 import type { PhaseContext } from '../phaseContext';
+import { repoMapFor } from '../repoMapFor';
 import type { PhaseOutcome } from '../phaseOutcome';
-import { ticketKeywords } from '../ticketKeywords';
 import { ticketAsMarkdown } from '../ticketAsMarkdown';
 import { runValidatedPhase } from '../validatedPhase';
 
@@ -14,7 +13,7 @@ export async function planningPhase(ctx: PhaseContext): Promise<PhaseOutcome> {
   const ticket = ticketAsMarkdown(ctx.ticket);
   const functionalSpec = deliverableMarkdown(ctx, 'discovery');
   const design = deliverableMarkdown(ctx, 'techSpec');
-  const repoMap = (await buildRepoMap(ctx.worktree.path, { tokenBudget: ctx.config.repoMapTokens, keywords: ticketKeywords(ctx.ticket) })).text;
+  const repoMap = await repoMapFor(ctx);
   return runValidatedPhase(ctx, {
     phase: 'planning',
     prompt: 'planning',

@@ -1,10 +1,9 @@
 import { renderDeliverable } from '../../deliverables/renderMarkdown';
 import { TechSpec } from '../../deliverables/techSpec';
-import { buildRepoMap } from '../../workspace/repoMap';
 import { deliverableMarkdown } from '../deliverableMarkdown';
 import type { PhaseContext } from '../phaseContext';
+import { repoMapFor } from '../repoMapFor';
 import type { PhaseOutcome } from '../phaseOutcome';
-import { ticketKeywords } from '../ticketKeywords';
 import { ticketAsMarkdown } from '../ticketAsMarkdown';
 import { runValidatedPhase } from '../validatedPhase';
 
@@ -12,7 +11,7 @@ import { runValidatedPhase } from '../validatedPhase';
 export async function techSpecPhase(ctx: PhaseContext): Promise<PhaseOutcome> {
   const ticket = ticketAsMarkdown(ctx.ticket);
   const spec = deliverableMarkdown(ctx, 'discovery');
-  const repoMap = (await buildRepoMap(ctx.worktree.path, { tokenBudget: ctx.config.repoMapTokens, keywords: ticketKeywords(ctx.ticket) })).text;
+  const repoMap = await repoMapFor(ctx);
   return runValidatedPhase(ctx, {
     phase: 'techSpec',
     prompt: 'techSpec',
