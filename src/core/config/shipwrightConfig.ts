@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { PhaseId, Role } from '../pipeline/phaseId';
+import { DEFAULT_SANDBOX, SandboxSettings } from '../sandbox/sandboxSettings';
 
 /**
  * A model's price in USD per million tokens. `source` and `date` say where the figure was read, so a stale
@@ -82,6 +83,8 @@ export const ShipwrightConfig = z.object({
   /** Phases whose deliverable waits for a person's approval before the pipeline goes on. */
   checkpoints: z.array(PhaseId).default([]),
   worktree: WorktreeConfig.default({ copy: ['.env'], link: ['node_modules'] }),
+  /** How the test and set-up commands are confined (`"auto"` | `"off"` or the object form; see SandboxSettings). */
+  sandbox: SandboxSettings.default(DEFAULT_SANDBOX),
   /** Endpoints; environment variables OLLAMA_HOST / ANTHROPIC_BASE_URL win when these are absent. */
   ollamaHost: z.string().optional(),
   anthropicBaseUrl: z.string().optional(),

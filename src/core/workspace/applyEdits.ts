@@ -1,5 +1,6 @@
-import { mkdir, readFile, stat, unlink, writeFile } from 'node:fs/promises';
-import { dirname } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { chmod, mkdir, readFile, rename, stat, unlink, writeFile } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
 import type { FileEdit } from '../deliverables/fileEdits';
 import type { Objection } from '../pipeline/objection';
 import { closestLines } from './closestLines';
@@ -90,11 +91,29 @@ export async function applyEdits(worktreePath: string, edits: FileEdit[], opts: 
       deleted.push(p.rel);
     } else {
       await mkdir(dirname(absolute), { recursive: true });
-      await writeFile(absolute, p.content);
+      await writeReplacing(absolute, p.content);
       written.push(p.rel);
     }
   }
   return { ok: true, written, deleted, objections };
+}
+
+/**
+ * Writes a file by creating a new one beside it and renaming it over the old: an existing hard link (a test
+ * run could have linked an outside file into the worktree) is replaced, never written through. The old file's
+ * permission bits are kept (an executable script stays executable).
+ */
+async function writeReplacing(absolute: string, content: string): Promise<void> {
+  const temp = join(dirname(absolute), `.${basename(absolute)}.shipwright-${randomBytes(6).toString('hex')}`);
+  const mode = await stat(absolute).then((s) => s.mode & 0o7777, () => undefined);
+  try {
+    await writeFile(temp, content, { flag: 'wx' });
+    if (mode !== undefined) await chmod(temp, mode);
+    await rename(temp, absolute);
+  } catch (e) {
+    await unlink(temp).catch(() => undefined);
+    throw e;
+  }
 }
 
 async function readCurrent(absolute: string): Promise<string | null | 'directory'> {

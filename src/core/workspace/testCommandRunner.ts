@@ -1,4 +1,6 @@
 import { spawn } from 'node:child_process';
+import { shellLaunch, type CommandSandbox } from '../sandbox/commandSandbox';
+import { redactSecrets } from '../sandbox/redactSecrets';
 import { HeadTailBuffer } from './trimOutput';
 
 /** What one run of the project's test command (or set-up command) gave. */
@@ -10,8 +12,12 @@ export interface TestRunResult {
   timedOut: boolean;
   /** True when the run was stopped by the caller's AbortSignal. */
   cancelled: boolean;
-  /** stdout and stderr interleaved in arrival order, trimmed to the budget (head and tail kept). */
+  /** stdout and stderr interleaved in arrival order, trimmed to the budget (head and tail kept), secrets redacted. */
   output: string;
+  /** Credentials found and redacted in the output (see redactSecrets). */
+  redacted: number;
+  /** True when the command ran inside the sandbox. */
+  confined: boolean;
   /** Characters the command printed in all, before trimming. */
   outputChars: number;
   /** Wall time, ms. */
@@ -29,6 +35,13 @@ export interface TestRunOptions {
   /** Characters of output kept (head and tail). */
   outputBudgetChars: number;
   signal?: AbortSignal;
+  /**
+   * Where the command runs (see prepareSandbox). The engine always passes one; without it the command runs in
+   * a plain shell with the engine's whole environment (kept for tests of the runner itself).
+   */
+  sandbox?: CommandSandbox;
+  /** Network inside the sandbox (settings.network for tests, settings.setupNetwork for set-up). */
+  network?: boolean;
 }
 
 /** Time between SIGTERM and SIGKILL, and how long to wait for pipes held open by escaped grandchildren, ms. */
@@ -44,12 +57,14 @@ export function runTestCommand(opts: TestRunOptions): Promise<TestRunResult> {
   const started = Date.now();
   const out = new HeadTailBuffer(opts.outputBudgetChars);
   return new Promise((resolve) => {
-    const child = spawn(opts.command, {
+    const launch = opts.sandbox?.launch(opts.command, { network: opts.network ?? false })
+      ?? shellLaunch(opts.command, { ...process.env, CI: 'true', NO_COLOR: '1', FORCE_COLOR: '0' });
+    const child = spawn(launch.file, launch.args, {
       cwd: opts.cwd,
-      shell: true,
       detached: process.platform !== 'win32',
       stdio: ['ignore', 'pipe', 'pipe'],
-      env: { ...process.env, CI: 'true', NO_COLOR: '1', FORCE_COLOR: '0' },
+      env: launch.env,
+      windowsVerbatimArguments: process.platform === 'win32',
     });
     let timedOut = false;
     let cancelled = false;
@@ -62,12 +77,15 @@ export function runTestCommand(opts: TestRunOptions): Promise<TestRunResult> {
       settled = true;
       timers.forEach(clearTimeout);
       opts.signal?.removeEventListener('abort', onAbort);
+      const clean = redactSecrets(out.text());
       resolve({
         command: opts.command,
         exitCode,
         timedOut,
         cancelled,
-        output: out.text(),
+        output: clean.text,
+        redacted: clean.redacted,
+        confined: opts.sandbox?.confined ?? false,
         outputChars: out.totalChars,
         durationMs: Date.now() - started,
       });

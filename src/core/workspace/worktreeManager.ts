@@ -2,6 +2,8 @@ import { cp, lstat, mkdir, realpath, symlink } from 'node:fs/promises';
 import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
 import type { ShipwrightConfig } from '../config/shipwrightConfig';
 import type { WorktreeInfo } from '../pipeline/phaseContext';
+import { prepareSandbox } from '../sandbox/commandSandbox';
+import { DEFAULT_SANDBOX } from '../sandbox/sandboxSettings';
 import type { Ticket } from '../ticket/ticket';
 import { gitClient, splitNul } from './gitClient';
 import { runTestCommand, type TestRunResult, describeTestRun } from './testCommandRunner';
@@ -27,7 +29,7 @@ export interface CreatedWorktree extends WorktreeDetails {
 /** Options: the repository (any folder inside the user's working tree) and the settings used. */
 export interface WorktreeManagerOptions {
   repoDir: string;
-  config: Pick<ShipwrightConfig, 'worktree' | 'testTimeoutMs' | 'testOutputBudgetChars'>;
+  config: Pick<ShipwrightConfig, 'worktree' | 'testTimeoutMs' | 'testOutputBudgetChars'> & Partial<Pick<ShipwrightConfig, 'sandbox'>>;
 }
 
 /** Branch prefix; everything Shipwright makes lives under it. */
@@ -103,6 +105,7 @@ export class WorktreeManager {
    * @throws WorktreeError('exists') when the ticket already has a worktree or its branch exists
    * @throws WorktreeError('noCommits') when HEAD has no commit
    * @throws WorktreeError('setupFailed') when the set-up command fails (the worktree is kept for inspection)
+   * @throws SandboxError('unavailable') when the set-up command cannot be confined (see prepareSandbox)
    */
   async create(ticket: Pick<Ticket, 'id' | 'title'>, opts: { buildOn?: string[] } = {}): Promise<CreatedWorktree> {
     const user = gitClient(this.repoRoot);
@@ -142,11 +145,14 @@ export class WorktreeManager {
     };
     const setupCommand = this.config.worktree.setupCommand;
     if (setupCommand !== undefined) {
+      const settings = this.config.sandbox ?? DEFAULT_SANDBOX;
       result.setup = await runTestCommand({
         command: setupCommand,
         cwd: created.canonical,
         timeoutMs: this.config.testTimeoutMs,
         outputBudgetChars: this.config.testOutputBudgetChars,
+        sandbox: await prepareSandbox({ settings, worktree: created.canonical, repoRoot: this.repoRoot }),
+        network: settings.setupNetwork,
       });
       if (result.setup.exitCode !== 0) {
         throw new WorktreeError('setupFailed', `set-up command failed: ${describeTestRun(result.setup)}\n${result.setup.output}`, [created.canonical]);

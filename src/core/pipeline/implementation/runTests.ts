@@ -1,19 +1,33 @@
+import { prepareSandbox } from '../../sandbox/commandSandbox';
 import { runTestCommand, describeTestRun, type TestRunResult } from '../../workspace/testCommandRunner';
 import type { PhaseContext } from '../phaseContext';
 import type { PhaseId } from '../phaseId';
 import { stamp } from '../pipelineEvent';
 
+/** Notices already given in this process: an unconfined run is said once, not before every test run. */
+const told = new Set<string>();
+
 /**
- * Runs the project's test command in the ticket's worktree with the configured timeout and output budget,
- * and emits a `testRun` event saying what was expected (`red` after the tests step, `green` after code).
+ * Runs the project's test command in the ticket's worktree, inside the sandbox (config.sandbox; see
+ * prepareSandbox), with the configured timeout and output budget, and emits a `testRun` event saying what was
+ * expected (`red` after the tests step, `green` after code). When the command runs unconfined (sandbox off,
+ * macOS, Windows) a warning says so once per process.
+ * @throws SandboxError('unavailable') on Linux when the sandbox is `auto` and bubblewrap is missing
  */
 export async function runTests(ctx: PhaseContext, command: string, phase: PhaseId, expect: 'red' | 'green'): Promise<TestRunResult> {
+  const sandbox = await prepareSandbox({ settings: ctx.config.sandbox, worktree: ctx.worktree.path, repoRoot: ctx.worktree.repoRoot });
+  if (!sandbox.confined && !told.has(sandbox.description)) {
+    told.add(sandbox.description);
+    ctx.emit(stamp({ type: 'log', ticketId: ctx.ticket.id, level: 'warn', message: `Not sandboxed: ${sandbox.description}.` }));
+  }
   const run = await runTestCommand({
     command,
     cwd: ctx.worktree.path,
     timeoutMs: ctx.config.testTimeoutMs,
     outputBudgetChars: ctx.config.testOutputBudgetChars,
     signal: ctx.signal,
+    sandbox,
+    network: ctx.config.sandbox.network,
   });
   ctx.emit(stamp({
     type: 'testRun', ticketId: ctx.ticket.id, phase, expect, passed: run.exitCode === 0, exitCode: run.exitCode, timedOut: run.timedOut,
