@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { ApiKeyStore } from './apiKeyStore';
+import { OPENAI_SECRET_KEY, registerOpenAiKeyCommand } from './openAiKeyCommand';
 import { BASE_SCHEME, BaseContentProvider } from './baseContentProvider';
 import { CostMeter } from './costMeter';
 import { createEngine } from './createEngine';
@@ -39,6 +40,7 @@ export function activate(context: vscode.ExtensionContext): ShipwrightExtensionA
   };
   const log = reg(new RunLog());
   const keys = new ApiKeyStore(context.secrets);
+  const openaiKeys = new ApiKeyStore(context.secrets, OPENAI_SECRET_KEY, 'OPENAI_API_KEY');
   let actions: TicketActions | undefined;
   const revealPanel = async (): Promise<void> => {
     await vscode.commands.executeCommand(`${PIPELINE_VIEW_ID}.focus`);
@@ -50,7 +52,7 @@ export function activate(context: vscode.ExtensionContext): ShipwrightExtensionA
       void revealPanel();
     },
   });
-  const engines = reg(new FolderEngines((folder) => createEngine(folder, desk, keys)));
+  const engines = reg(new FolderEngines((folder) => createEngine(folder, desk, keys, openaiKeys)));
   const board = reg(new PipelineBoard(engines, desk));
   actions = new TicketActions({ engines, board, desk, storage: context.globalStorageUri, revealPanel });
   const ticketActions = actions;
@@ -79,6 +81,8 @@ export function activate(context: vscode.ExtensionContext): ShipwrightExtensionA
   const configFiles = reg(vscode.workspace.createFileSystemWatcher(`**/${WORKSPACE_CONFIG_FILE}`));
   for (const on of [configFiles.onDidChange, configFiles.onDidCreate, configFiles.onDidDelete]) reg(on(() => engines.invalidate()));
   reg(keys.onDidChange(() => engines.invalidate()));
+  reg(openaiKeys.onDidChange(() => engines.invalidate()));
+  registerOpenAiKeyCommand(context.subscriptions, openaiKeys);
   reg(vscode.workspace.onDidGrantWorkspaceTrust(() => void loadRuns(engines, board, log)));
   reg(vscode.workspace.onDidChangeWorkspaceFolders(() => void loadRuns(engines, board, log)));
   void loadRuns(engines, board, log);

@@ -12,7 +12,7 @@ export interface FakeMessage {
 
 /** A model call as the fake received it. */
 export interface FakeRequest {
-  provider: 'ollama' | 'anthropic';
+  provider: 'ollama' | 'anthropic' | 'openai';
   model: string;
   /** System prompt text: Ollama `system` messages joined by `\n`; Anthropic `system` (string or text blocks joined). */
   system: string;

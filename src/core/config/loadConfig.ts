@@ -1,6 +1,7 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
+import { applyOpenAiPresets } from '../models/openaiPresets';
 import { defaultConfig } from './defaultConfig';
 import { ShipwrightConfig, type ShipwrightConfigInput } from './shipwrightConfig';
 
@@ -33,6 +34,8 @@ export function resolveConfig(layers: readonly ConfigOverrides[], source?: strin
       chains: { ...(merged.chains as object), ...(layer.chains ?? {}) },
     };
   }
+  // A preset fills the fields its entry left out before the schema names any as missing.
+  merged.models = applyOpenAiPresets(merged.models as Record<string, unknown>);
   const r = ShipwrightConfig.safeParse(merged);
   if (!r.success) throw new ConfigError(`invalid config:\n${z.prettifyError(r.error)}`, source);
   return r.data;

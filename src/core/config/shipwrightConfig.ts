@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { OPENAI_PRESET_NAMES } from '../models/openaiPresets';
 import { PhaseId, Role } from '../pipeline/phaseId';
 import { DEFAULT_SANDBOX, SandboxSettings } from '../sandbox/sandboxSettings';
 
@@ -28,7 +29,7 @@ export type Price = z.infer<typeof Price>;
 
 /** A model the router may pick, named by a key of `models` in the config. */
 export const ModelSpec = z.object({
-  provider: z.enum(['ollama', 'anthropic']),
+  provider: z.enum(['ollama', 'anthropic', 'openai']),
   /** The provider's model id. */
   model: z.string().min(1),
   /** Context window in tokens. For Ollama, the value read from `/api/show` wins when this is absent. */
@@ -36,6 +37,20 @@ export const ModelSpec = z.object({
   /** Upper bound on output tokens per call. */
   maxOutputTokens: z.number().int().positive().default(8192),
   price: Price,
+  /** `openai` only: the server's base URL with `/v1`; default the preset's, else `OPENAI_BASE_URL`, else api.openai.com. */
+  baseUrl: z.url().optional(),
+  /** `openai` only: a known runtime (see openaiPresets.ts) that supplies `baseUrl`, capabilities and, when local, a zero price. */
+  preset: z.enum(OPENAI_PRESET_NAMES).optional(),
+  /** `openai` only: capabilities that differ from the preset's, and the environment variable holding this server's key. */
+  openai: z
+    .object({
+      strict: z.boolean(),
+      includeUsage: z.boolean(),
+      maxTokensField: z.enum(['max_tokens', 'max_completion_tokens']),
+      apiKeyEnv: z.string().min(1),
+    })
+    .partial()
+    .optional(),
 });
 export type ModelSpec = z.infer<typeof ModelSpec>;
 

@@ -3,6 +3,7 @@ import { EpicSplit } from '../deliverables/epicSplit';
 import { AnthropicProvider } from '../models/anthropicProvider';
 import type { ModelProvider, ProviderKind } from '../models/modelProvider';
 import { OllamaProvider } from '../models/ollamaProvider';
+import { OpenAiProvider } from '../models/openaiProvider';
 import type { PhaseId } from '../pipeline/phaseId';
 import { PipelineRunner, type PhaseHandler } from '../pipeline/pipelineRunner';
 import { stamp, type EventSink, type PipelineEvent } from '../pipeline/pipelineEvent';
@@ -37,6 +38,8 @@ export interface ShipwrightEngineOptions {
   env?: NodeJS.ProcessEnv;
   /** The Anthropic key when it does not come from the environment (VS Code SecretStorage). */
   anthropicApiKey?: string;
+  /** The OpenAI key when it does not come from `OPENAI_API_KEY` (VS Code SecretStorage). */
+  openaiApiKey?: string;
 }
 
 /**
@@ -79,6 +82,7 @@ export class ShipwrightEngine implements EngineApi {
           baseURL: o.config.anthropicBaseUrl ?? env.ANTHROPIC_BASE_URL,
           retry: o.config.retry,
         }),
+      openai: o.providers?.openai ?? new OpenAiProvider({ apiKey: o.openaiApiKey ?? (env.OPENAI_API_KEY || undefined), env, retry: o.config.retry }),
     };
     return new ShipwrightEngine(o, store, worktrees, providers);
   }

@@ -1,7 +1,8 @@
+import type { ModelSpec } from '../config/shipwrightConfig';
 import type { Usage } from './usage';
 
 /** Which API a model is reached through. */
-export type ProviderKind = 'ollama' | 'anthropic';
+export type ProviderKind = 'ollama' | 'anthropic' | 'openai';
 
 /** One message of a conversation. */
 export interface ChatMessage {
@@ -29,6 +30,11 @@ export interface ChatRequest {
   timeoutMs: number;
   /** Aborting rejects with a `cancelled` ProviderError. */
   signal?: AbortSignal;
+  /**
+   * The config entry of the model, for providers that need more than its id: the OpenAI-compatible provider
+   * reads its base URL, preset and capabilities from it. Absent in calls made outside a routed session.
+   */
+  spec?: ModelSpec;
 }
 
 /** What a call returned. */

@@ -62,6 +62,7 @@ export class ModelSession implements ModelSessionApi {
         maxOutputTokens: m.spec.maxOutputTokens,
         timeoutMs: this.o.config.callTimeoutMs,
         signal: this.o.signal,
+        spec: m.spec,
       };
       const why = failures.length
         ? `fallback: ${failures.map((f) => `${f.modelKey} ${f.error.reason}`).join(', ')}`

@@ -43,7 +43,7 @@ export const LedgerRecordSchema = z.object({
   ticketId: z.string(),
   phase: Role,
   attempt: z.number().int().positive(),
-  provider: z.enum(['ollama', 'anthropic']),
+  provider: z.enum(['ollama', 'anthropic', 'openai']),
   modelKey: z.string(),
   model: z.string(),
   why: z.string(),
