@@ -98,6 +98,8 @@ export const ShipwrightConfig = z.object({
   /** Phases whose deliverable waits for a person's approval before the pipeline goes on. */
   checkpoints: z.array(PhaseId).default([]),
   worktree: WorktreeConfig.default({ copy: ['.env'], link: ['node_modules'] }),
+  /** Globs of files that hold secrets, added to the built-in list (DEFAULT_SECRET_FILES): never read into a prompt. */
+  secretFiles: z.array(z.string().min(1)).default([]),
   /** How the test and set-up commands are confined (`"auto"` | `"off"` or the object form; see SandboxSettings). */
   sandbox: SandboxSettings.default(DEFAULT_SANDBOX),
   /** Endpoints; environment variables OLLAMA_HOST / ANTHROPIC_BASE_URL win when these are absent. */

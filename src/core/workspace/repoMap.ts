@@ -1,6 +1,7 @@
 import { lstat, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { countO200kTokens, ESTIMATE_FRAMING_TOKENS, ESTIMATE_MARGIN, estimateTokens } from '../models/estimateTokens';
+import { isSecretPath } from '../secrets/secretPaths';
 import { gitClient, splitNul } from './gitClient';
 import { hasSymbolPatterns, topLevelSymbols } from './topLevelSymbols';
 
@@ -35,7 +36,7 @@ function estimate(rawTokens: number): number {
  * with symbols are listed by path while room remains; the last line says how many were left out. Tokens are
  * counted with the same estimate the model router uses (src/core/models/estimateTokens.ts).
  */
-export async function buildRepoMap(root: string, opts: { tokenBudget: number; keywords?: string[] }): Promise<RepoMap> {
+export async function buildRepoMap(root: string, opts: { tokenBudget: number; keywords?: string[]; secretFiles?: readonly string[] }): Promise<RepoMap> {
   const paths = splitNul(await gitClient(root).raw(['ls-files', '-z', '--cached']));
   const files: RepoMapFile[] = [];
   for (const path of paths) {
@@ -48,7 +49,8 @@ export async function buildRepoMap(root: string, opts: { tokenBudget: number; ke
       continue; // deleted in the working tree
     }
     let symbols: string[] = [];
-    if (size <= MAX_READ_BYTES && hasSymbolPatterns(path)) symbols = topLevelSymbols(path, await readFile(join(root, path), 'utf8'));
+    // A secret file is listed by name and size; its content is never read for a prompt.
+    if (size <= MAX_READ_BYTES && hasSymbolPatterns(path) && !isSecretPath(path, opts.secretFiles)) symbols = topLevelSymbols(path, await readFile(join(root, path), 'utf8'));
     files.push({ path, size, symbols });
   }
 

@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { shellLaunch, type CommandSandbox } from '../sandbox/commandSandbox';
-import { redactSecrets } from '../sandbox/redactSecrets';
+import { redactSecrets } from '../secrets/redactSecrets';
 import { HeadTailBuffer } from './trimOutput';
 
 /** What one run of the project's test command (or set-up command) gave. */
@@ -40,6 +40,8 @@ export interface TestRunOptions {
    * a plain shell with the engine's whole environment (kept for tests of the runner itself).
    */
   sandbox?: CommandSandbox;
+  /** Exact values to redact from the output besides the known shapes (the worktree's secret-file values). */
+  knownSecrets?: readonly string[];
   /** Network inside the sandbox (settings.network for tests, settings.setupNetwork for set-up). */
   network?: boolean;
 }
@@ -77,7 +79,7 @@ export function runTestCommand(opts: TestRunOptions): Promise<TestRunResult> {
       settled = true;
       timers.forEach(clearTimeout);
       opts.signal?.removeEventListener('abort', onAbort);
-      const clean = redactSecrets(out.text());
+      const clean = redactSecrets(out.text(), process.env, opts.knownSecrets);
       resolve({
         command: opts.command,
         exitCode,

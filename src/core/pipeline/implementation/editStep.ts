@@ -1,4 +1,6 @@
 import { FileEdits } from '../../deliverables/fileEdits';
+import type { SecretPolicy } from '../../secrets/readForPrompt';
+import { secretPolicy } from '../../secrets/secretPolicy';
 import { applyEdits, type ApplyEditsResult, type PlannedChange } from '../../workspace/applyEdits';
 import { restorePaths } from '../../workspace/restorePaths';
 import { formatObjections } from '../formatObjections';
@@ -61,6 +63,7 @@ export async function runEditStep(ctx: PhaseContext, spec: EditStepSpec, log: At
   let escalated = false;
   let onLevel = 0;
   let reason: string | undefined;
+  const secrets: SecretPolicy = await secretPolicy(ctx.worktree.path, ctx.config.secretFiles);
 
   for (;;) {
     if (onLevel >= (escalated ? spec.cap.escalation : spec.cap.attempts)) {
@@ -76,7 +79,7 @@ export async function runEditStep(ctx: PhaseContext, spec: EditStepSpec, log: At
     ctx.emit(stamp({ type: 'phaseStarted', ticketId: ctx.ticket.id, phase: spec.phase, attempt: n, ...planned, why: `${spec.label}: ${reason ?? (chainIndex === 0 ? `first in the ${spec.role} chain` : `position ${chainIndex + 1} of the chain`)}` }));
     const res = await ctx.session.run({
       role: spec.role, phase: spec.phase, attempt: n, chainIndex, reason, prompt: spec.prompt,
-      vars: { ...spec.vars(), files: await fileContext(ctx.worktree.path, files), objections: formatObjections([...given, ...mine]) },
+      vars: { ...spec.vars(), files: await fileContext(ctx.worktree.path, files, secrets), objections: formatObjections([...given, ...mine]) },
       schema: FileEdits, schemaName: 'FileEdits',
     });
     chainIndex = res.chainIndex;

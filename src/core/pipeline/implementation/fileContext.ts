@@ -1,5 +1,5 @@
-import { readFile } from 'node:fs/promises';
-import { confinePath } from '../../workspace/confinePath';
+import { readForPrompt, type SecretPolicy } from '../../secrets/readForPrompt';
+import { DEFAULT_SECRET_FILES } from '../../secrets/secretPaths';
 import { trimOutput } from '../../workspace/trimOutput';
 
 /** Characters of file content a session receives in all, and per file (head and tail kept); ~4 chars a token. */
@@ -8,33 +8,27 @@ export const FILE_BUDGET_CHARS = 16_000;
 
 /**
  * The named files as prompt text, each under a `=== path ===` header: the current content (trimmed to its
- * budget), `(does not exist yet)`, or why it cannot be shown (a path outside the worktree). Paths are untrusted
- * (from the plan or a model's needFiles) and confined first. Duplicates are shown once; files past the total
- * budget are only named.
+ * budget), `(does not exist yet)`, or why it cannot be shown (a path outside the worktree, a secret file).
+ * Paths are untrusted (from the plan or a model's needFiles) and read through readForPrompt (confined, secret
+ * files refused, credentials redacted). Duplicates are shown once; files past the total budget are only named.
  */
-export async function fileContext(worktreePath: string, paths: readonly string[]): Promise<string> {
+export async function fileContext(worktreePath: string, paths: readonly string[], policy: SecretPolicy = { patterns: DEFAULT_SECRET_FILES, values: [] }): Promise<string> {
   const parts: string[] = [];
   let used = 0;
   for (const path of [...new Set(paths)]) {
-    const confined = await confinePath(worktreePath, path);
-    if (!confined.ok) {
-      parts.push(`=== ${path} ===\n(not shown: ${confined.reason})`);
+    const read = await readForPrompt(worktreePath, path, policy);
+    if (!read.ok) {
+      parts.push(`=== ${read.relative} ===\n(${read.missing ? 'does not exist yet' : `not shown: ${read.reason}`})`);
       continue;
     }
-    let text: string;
-    try {
-      text = await readFile(confined.absolute, 'utf8');
-    } catch {
-      parts.push(`=== ${confined.relative} ===\n(does not exist yet)`);
-      continue;
-    }
+    const { text } = read;
     const shown = trimOutput(text, FILE_BUDGET_CHARS);
     if (used + shown.length > FILES_BUDGET_CHARS) {
-      parts.push(`=== ${confined.relative} ===\n(not shown: the files budget of ${FILES_BUDGET_CHARS} characters is used up; ask for it in needFiles if you need it)`);
+      parts.push(`=== ${read.relative} ===\n(not shown: the files budget of ${FILES_BUDGET_CHARS} characters is used up; ask for it in needFiles if you need it)`);
       continue;
     }
     used += shown.length;
-    parts.push(`=== ${confined.relative} (${text.split('\n').length} lines) ===\n${shown}`);
+    parts.push(`=== ${read.relative} (${text.split('\n').length} lines) ===\n${shown}`);
   }
   return parts.length > 0 ? parts.join('\n\n') : '(no files)';
 }

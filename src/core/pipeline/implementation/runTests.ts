@@ -1,4 +1,5 @@
 import { prepareSandbox } from '../../sandbox/commandSandbox';
+import { secretPolicy } from '../../secrets/secretPolicy';
 import { runTestCommand, describeTestRun, type TestRunResult } from '../../workspace/testCommandRunner';
 import type { PhaseContext } from '../phaseContext';
 import type { PhaseId } from '../phaseId';
@@ -28,6 +29,7 @@ export async function runTests(ctx: PhaseContext, command: string, phase: PhaseI
     signal: ctx.signal,
     sandbox,
     network: ctx.config.sandbox.network,
+    knownSecrets: (await secretPolicy(ctx.worktree.path, ctx.config.secretFiles)).values,
   });
   ctx.emit(stamp({
     type: 'testRun', ticketId: ctx.ticket.id, phase, expect, passed: run.exitCode === 0, exitCode: run.exitCode, timedOut: run.timedOut,

@@ -1,5 +1,8 @@
 import { renderDeliverable } from '../../deliverables/renderMarkdown';
 import { ReviewReport } from '../../deliverables/reviewReport';
+import { redactSecrets } from '../../secrets/redactSecrets';
+import { isSecretPath } from '../../secrets/secretPaths';
+import { secretPolicy } from '../../secrets/secretPolicy';
 import { branchDiff, changedFiles } from '../../workspace/changedFiles';
 import { detectTestCommand } from '../../workspace/detectTestCommand';
 import { describeTestRun, type TestRunResult } from '../../workspace/testCommandRunner';
@@ -41,7 +44,12 @@ export async function reviewPhase(ctx: PhaseContext): Promise<PhaseOutcome> {
   let run: TestRunResult | undefined = command !== undefined ? await runTests(ctx, command, 'review', 'green') : undefined;
 
   for (let round = 0; ; round++) {
-    const diff = trimOutput(await branchDiff(ctx.worktree, { exclude: ['.shipwright'] }), DIFF_BUDGET_CHARS);
+    // Secret files the branch changed are left out of the diff a model reads; credentials elsewhere are redacted.
+    const secrets = await secretPolicy(ctx.worktree.path, ctx.config.secretFiles);
+    const secretChanges = (await changedFiles(ctx.worktree)).map((f) => f.path).filter((p) => isSecretPath(p, secrets.patterns));
+    const fullDiff = await branchDiff(ctx.worktree, { exclude: ['.shipwright', ...secretChanges] });
+    const diff = trimOutput(redactSecrets(fullDiff, process.env, secrets.values).text, DIFF_BUDGET_CHARS)
+      + (secretChanges.length > 0 ? `\n(left out: ${secretChanges.join(', ')} — files that hold secrets are never sent to a model)` : '');
     const testLine = run === undefined ? 'No test command is configured.' : `The test command: ${describeTestRun(run)}.`;
     // A fresh attempt count per review round: the earlier rounds' accepted reports must not use up this one's cap.
     const roundCtx: PhaseContext = round === 0 && !done.has(stepCommits.reviewFix(1)) ? ctx : { ...ctx, progress: { attempts: [], countFrom: 0, recordAttempt: ctx.progress.recordAttempt } };

@@ -18,6 +18,7 @@ const SHAPES: { kind: string; re: RegExp }[] = [
   { kind: 'Google API key', re: /\bAIza[0-9A-Za-z_-]{35}/g },
   { kind: 'Stripe key', re: /\b[rs]k_(?:live|test)_[0-9A-Za-z]{16,}/g },
   { kind: 'npm token', re: /\bnpm_[A-Za-z0-9]{36}\b/g },
+  { kind: 'URL credentials', re: /\b([a-z][a-z0-9+.-]*:\/\/[^\s:@/]+:)[^\s@/]{3,}(?=@)/gi },
   { kind: 'JWT', re: /\beyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}/g },
   // `password=…`, `api_key: "…"`, `AWS_SECRET_ACCESS_KEY=…` in env dumps and config prints: keep the name, drop the value.
   { kind: 'secret value', re: /\b([A-Za-z0-9_.-]*(?:PASSWORD|PASSWD|SECRET|API_?KEY|ACCESS_?KEY|AUTH_?TOKEN|PRIVATE_?KEY|TOKEN)[A-Za-z0-9_.-]*["']?\s*[:=]\s*["']?)([^\s"',;]{6,})/gi },
@@ -27,14 +28,23 @@ const SHAPES: { kind: string; re: RegExp }[] = [
 const SECRET_ENV = /(?:API_?KEY|TOKEN|SECRET|PASSWORD|CREDENTIAL)/i;
 
 /**
- * Replaces credentials in untrusted text (test output, set-up output) before it can reach a prompt, a log or a
- * deliverable: the exact values of the engine's own secret-named environment variables (≥ 8 characters), then
+ * Replaces credentials in untrusted text (test output, set-up output, file content) before it can reach a
+ * prompt, a log or a deliverable: the exact `known` values (e.g. those of the worktree's secret files, see
+ * secretValues), the exact values of the engine's own secret-named environment variables (≥ 8 characters), then
  * the known shapes above. Returns the text and how many were redacted. A secret split by the output trimmer's
  * cut marker may leave a few characters on either side of the marker.
  */
-export function redactSecrets(text: string, env: NodeJS.ProcessEnv = process.env): { text: string; redacted: number } {
+export function redactSecrets(text: string, env: NodeJS.ProcessEnv = process.env, known: readonly string[] = []): { text: string; redacted: number } {
   let redacted = 0;
   let out = text;
+  for (const value of [...known].sort((a, b) => b.length - a.length)) {
+    if (value.length < 8) continue;
+    const parts = out.split(value);
+    if (parts.length > 1) {
+      redacted += parts.length - 1;
+      out = parts.join('[redacted value of a secret file]');
+    }
+  }
   for (const [name, value] of Object.entries(env)) {
     if (value === undefined || value.length < 8 || !SECRET_ENV.test(name)) continue;
     const parts = out.split(value);
@@ -47,7 +57,7 @@ export function redactSecrets(text: string, env: NodeJS.ProcessEnv = process.env
     out = out.replace(re, (...m: unknown[]) => {
       redacted += 1;
       // The `secret value` shape keeps its name part (group 1); the others replace the whole match.
-      return kind === 'secret value' ? `${String(m[1])}[redacted]` : `[redacted ${kind}]`;
+      return kind === 'secret value' || kind === 'URL credentials' ? `${String(m[1])}[redacted]` : `[redacted ${kind}]`;
     });
   }
   return { text: out, redacted };
