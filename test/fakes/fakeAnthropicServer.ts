@@ -2,13 +2,14 @@ import type * as http from 'node:http';
 import { countO200kTokens } from '../../src/core/models/estimateTokens';
 import { promptBlocksOf, PromptCache } from './fakePromptCache';
 import { chunksOf, isRecord, parseObject, sendJson, startFakeHttp, tick, type IncomingCall } from './fakeHttp';
+import { fakeClaudeModel, refusalOf } from './fakeClaudeModels';
 import {
-  capOutput, defaultResponder, isHangReply, isJsonReply, isMidStreamErrorReply, isStallReply, isStatusReply,
-  type FakeModelServer, type FakeReply, type FakeRequest, type FakeUsage, type Responder,
+  capOutput, defaultResponder, deliverableNameIn, isCorruptLineReply, isHangReply, isJsonReply, isMidStreamErrorReply, isRefusalReply,
+  isStallReply, isStatusReply, isTextReply, type FakeModelServer, type FakeReply, type FakeRequest, type FakeUsage, type Responder,
 } from './fakeScript';
 
 export interface FakeAnthropicOptions {
-  /** Minimum cacheable prefix per model id, tokens; overrides {@link defaultCacheMinimum}. */
+  /** Minimum cacheable prefix per model id, tokens; overrides the model table's (`FAKE_CLAUDE_MODELS`). */
   cacheMinimums?: Record<string, number>;
   respond?: Responder;
   /** When given, only these model ids exist (others: 404 not_found_error). Default: every model id exists. */
@@ -17,35 +18,45 @@ export interface FakeAnthropicOptions {
   apiKey?: string;
 }
 
-/**
- * Minimum cacheable prompt per model (Anthropic prompt-caching docs, stored copy 2026-10): 512 tokens on the
- * 5.5 models, 1,024 on Sonnet 4.5, 4,096 on Opus 4.5 and Haiku 4.5; 1,024 for anything else.
- */
+/** Minimum cacheable prompt of a model id, tokens (from the fake's model table, `FAKE_CLAUDE_MODELS`; sources there). */
 export function defaultCacheMinimum(model: string): number {
-  if (/-5-5\b/.test(model)) return 512;
-  if (/(opus|haiku)-4-5/.test(model)) return 4096;
-  return 1024;
+  return fakeClaudeModel(model).cacheMinimum;
 }
 
-/** `error.type` Anthropic uses for each status (API errors page). */
+/** `error.type` Anthropic uses for each status (https://platform.claude.com/docs/en/api/errors). */
 const ERROR_TYPES: Record<number, [type: string, message: string]> = {
   400: ['invalid_request_error', 'invalid request'],
   401: ['authentication_error', 'invalid x-api-key'],
+  402: ['billing_error', 'There is an issue with your billing or payment information.'],
   403: ['permission_error', 'your API key does not have permission to use the specified resource'],
   404: ['not_found_error', 'not found'],
+  409: ['conflict_error', 'conflict'],
   413: ['request_too_large', 'request exceeds the maximum allowed number of bytes'],
   429: ['rate_limit_error', 'rate limit exceeded'],
   500: ['api_error', 'internal server error'],
+  504: ['timeout_error', 'request timed out'],
   529: ['overloaded_error', 'Overloaded'],
 };
 
-/** Sampling parameters API version 2026-10-21 no longer accepts (SDK 1.x). */
+/** Sampling parameters API version 2026-10-21 no longer accepts (https://platform.claude.com/docs/en/api/migration-2026-10-21). */
 const REMOVED_PARAMS = ['temperature', 'top_p', 'top_k'];
 
 /**
+ * Thinking tokens per visible output token a thinking model spends when the script names none, by effort — the
+ * fake's own stand-in figure (the API documents only that more effort thinks more,
+ * https://platform.claude.com/docs/en/models/sonnet-5-5/migration-guide#thinking-runs-by-default).
+ */
+const FAKE_THINKING_RATIO: Record<string, number> = { low: 0.25, medium: 1, high: 2, xhigh: 3, max: 4 };
+
+/**
  * Starts a fake Anthropic Messages API on 127.0.0.1 (ephemeral port): `POST /v1/messages` (JSON or SSE stream)
- * and `POST /v1/messages/count_tokens`. Token counts are exact o200k_base counts (gpt-tokenizer) of the prompt's
- * blocks (each tool's JSON, system text blocks, message text blocks), so `count_tokens` equals
+ * and `POST /v1/messages/count_tokens`. Each model id has the capabilities of `FAKE_CLAUDE_MODELS`: what the
+ * real API refuses for it (forced tools, thinking settings, effort, schemas outside the structured-output subset,
+ * `max_tokens` above the model's limit) is a 400 with the real error shape ({@link refusalOf}). A thinking model
+ * streams a thinking block (display `omitted`: empty text plus a signature) before its answer, and its thinking
+ * counts in `output_tokens`, against `max_tokens` and in `output_tokens_details.thinking_tokens`.
+ * Token counts are exact o200k_base counts (gpt-tokenizer) of the prompt's blocks (each tool's JSON, the
+ * structured-output schema, system text blocks, message text blocks), so `count_tokens` equals
  * input + cache write + cache read of the same prompt. Prompt caching follows {@link PromptCache}.
  */
 export async function startFakeAnthropic(options: FakeAnthropicOptions = {}): Promise<FakeModelServer> {
@@ -56,10 +67,12 @@ export async function startFakeAnthropic(options: FakeAnthropicOptions = {}): Pr
   let serial = 0;
   const nextId = (prefix: string) => `${prefix}_fake${String(++serial).padStart(8, '0')}`;
 
-  function sendError(res: http.ServerResponse, status: number, type?: string, message?: string, headers: Record<string, string> = {}): void {
+  function sendError(res: http.ServerResponse, status: number, type?: string, message?: string, headers: Record<string, string> = {}, errorCode?: string): void {
     const [defType, defMessage] = ERROR_TYPES[status] ?? (status >= 500 ? ERROR_TYPES[500] : ERROR_TYPES[400]);
     const requestId = nextId('req');
-    sendJson(res, status, { type: 'error', error: { type: type ?? defType, message: message ?? defMessage }, request_id: requestId }, { 'request-id': requestId, ...headers });
+    // `error.details.error_code` names the cause, e.g. `enforced_spend_limit_reached` on a spend-cap 429 (https://platform.claude.com/docs/en/api/errors).
+    const details = errorCode ? { details: { error_code: errorCode } } : {};
+    sendJson(res, status, { type: 'error', error: { type: type ?? defType, message: message ?? defMessage, ...details }, request_id: requestId }, { 'request-id': requestId, ...headers });
   }
 
   /** Auth, version header and body shape, in the order the API checks them; undefined once an error was sent. */
@@ -73,6 +86,8 @@ export async function startFakeAnthropic(options: FakeAnthropicOptions = {}): Pr
     if (typeof body.model !== 'string') return void sendError(res, 400, undefined, 'model: Field required');
     if (!Array.isArray(body.messages)) return void sendError(res, 400, undefined, 'messages: Field required');
     if (options.models && !options.models.includes(body.model)) return void sendError(res, 404, undefined, `model: ${body.model}`);
+    const refused = refusalOf(body);
+    if (refused) return void sendError(res, 400, 'invalid_request_error', refused);
     return body;
   }
 
@@ -80,22 +95,32 @@ export async function startFakeAnthropic(options: FakeAnthropicOptions = {}): Pr
     const body = admit(call, res);
     if (!body) return;
     const model = String(body.model);
+    const caps = fakeClaudeModel(model);
     const removed = REMOVED_PARAMS.find((p) => p in body);
     if (removed) return sendError(res, 400, undefined, `${removed}: Extra inputs are not permitted`);
     if (typeof body.max_tokens !== 'number') return sendError(res, 400, undefined, 'max_tokens: Field required');
+    if (body.max_tokens > caps.maxOutput) {
+      return sendError(res, 400, undefined, `max_tokens: ${body.max_tokens} > ${caps.maxOutput}, which is the maximum allowed number of output tokens for ${model}`);
+    }
     const blocks = promptBlocksOf(body);
     const tools = Array.isArray(body.tools) ? body.tools.filter(isRecord) : [];
     const choice = isRecord(body.tool_choice) ? body.tool_choice : undefined;
     const tool = choice?.type === 'tool' ? tools.find((t) => t.name === choice.name) : choice?.type === 'any' ? tools[0] : undefined;
     if (choice?.type === 'tool' && !tool) return sendError(res, 400, undefined, `tool_choice: tool '${String(choice.name)}' not found in tools`);
+    const output = isRecord(body.output_config) ? body.output_config : {};
+    const format = isRecord(output.format) ? output.format : undefined;
+    const effort = typeof output.effort === 'string' ? output.effort : caps.defaultEffort;
+    const thinkingType = isRecord(body.thinking) ? body.thinking.type : undefined;
+    // A forced tool skips thinking (Haiku 5.5 migration guide); `between_tools` gives none without tools (Sonnet 5.5 migration guide).
+    const thinks = caps.thinking !== 'off' && !tool && thinkingType !== 'disabled' && !(thinkingType === 'between_tools' && tools.length === 0);
     const stream = body.stream === true;
+    const system = blocks.filter((b) => b.kind === 'system').map((b) => b.text).join('\n');
     const req: FakeRequest = {
-      provider: 'anthropic', model,
-      system: blocks.filter((b) => b.kind === 'system').map((b) => b.text).join('\n'),
+      provider: 'anthropic', model, system,
       messages: Array.isArray(body.messages)
         ? body.messages.filter(isRecord).map((m) => ({ role: String(m.role), content: blocks.filter((b) => b.message === m).map((b) => b.text).join('\n') }))
         : [],
-      schemaName: typeof tool?.name === 'string' ? tool.name : undefined, format: tool?.input_schema,
+      schemaName: typeof tool?.name === 'string' ? tool.name : deliverableNameIn(system), format: tool?.input_schema ?? format?.schema,
       stream, raw: body, headers: call.headers,
     };
     requests.push(req);
@@ -103,12 +128,14 @@ export async function startFakeAnthropic(options: FakeAnthropicOptions = {}): Pr
     if (isHangReply(reply)) return;
     if (isStatusReply(reply)) {
       const headers: Record<string, string> = reply.retryAfterSeconds !== undefined ? { 'retry-after': String(reply.retryAfterSeconds) } : {};
-      return sendError(res, reply.status, reply.errorType, reply.message, headers);
+      return sendError(res, reply.status, reply.errorType, reply.message, headers, reply.errorCode);
     }
-    if (isMidStreamErrorReply(reply) && !stream) return sendError(res, 500, 'api_error', reply.midStreamError);
+    if (isCorruptLineReply(reply)) throw new Error('corruptLineIn is an Ollama-only reply');
+    if (isMidStreamErrorReply(reply) && !stream) return sendError(res, 500, reply.errorType ?? 'api_error', reply.midStreamError);
     if (isStallReply(reply) && !stream) return; // a non-streaming call waits for the whole answer: it hangs
 
-    const overrideIn = isMidStreamErrorReply(reply) || isStallReply(reply) ? undefined : reply.inputTokens;
+    const scripted = isJsonReply(reply) || isTextReply(reply) ? reply : undefined;
+    const overrideIn = scripted?.inputTokens;
     const cached = cache.use(model, blocks);
     const usage = {
       input_tokens: overrideIn ?? cached.uncached,
@@ -118,39 +145,73 @@ export async function startFakeAnthropic(options: FakeAnthropicOptions = {}): Pr
     const start = { id: nextId('msg'), type: 'message', role: 'assistant', model, stop_sequence: null };
     const requestId = nextId('req');
     if (isMidStreamErrorReply(reply) || isStallReply(reply)) {
-      // A stream that starts like any other, then breaks with an error event or goes silent for good.
+      // A stream that starts like any other, then breaks with an error event (often `overloaded_error`,
+      // https://platform.claude.com/docs/en/api/errors) or goes silent for good.
       const sse = openSse(res, requestId);
       sse('message_start', { type: 'message_start', message: { ...start, content: [], stop_reason: null, usage: { ...usage, output_tokens: 1 } } });
       sse('content_block_start', { type: 'content_block_start', index: 0, content_block: { type: 'text', text: '' } });
       if (isStallReply(reply)) return void sse('content_block_delta', { type: 'content_block_delta', index: 0, delta: { type: 'text_delta', text: reply.stallAfter } });
       await tick();
-      sse('error', { type: 'error', error: { type: 'api_error', message: reply.midStreamError } });
+      sse('error', { type: 'error', error: { type: reply.errorType ?? 'api_error', message: reply.midStreamError } });
+      return void res.end();
+    }
+    if (isRefusalReply(reply)) {
+      // HTTP 200, no content, `stop_reason: "refusal"` with `stop_details` (https://platform.claude.com/docs/en/models/sonnet-5-5/whats-new-sonnet-5-5#refusals-fallback-and-billing).
+      const stopDetails = { type: 'refusal', category: reply.refusal, explanation: reply.refusal ? `The request was declined (${reply.refusal}).` : null };
+      usageLog.push({ model, inputTokens: usage.input_tokens, outputTokens: 0, cacheWriteTokens: usage.cache_creation_input_tokens, cacheReadTokens: usage.cache_read_input_tokens });
+      const final = { ...usage, output_tokens: 0, output_tokens_details: null };
+      if (!stream) return sendJson(res, 200, { ...start, content: [], stop_reason: 'refusal', stop_details: stopDetails, usage: final }, { 'request-id': requestId });
+      const sse = openSse(res, requestId);
+      sse('message_start', { type: 'message_start', message: { ...start, content: [], stop_reason: null, usage: { ...usage, output_tokens: 0 } } });
+      sse('message_delta', { type: 'message_delta', delta: { stop_reason: 'refusal', stop_sequence: null, stop_details: stopDetails }, usage: final });
+      sse('message_stop', { type: 'message_stop' });
       return void res.end();
     }
     const asTool = tool !== undefined && (isJsonReply(reply) || stream);
     const full = isJsonReply(reply) ? JSON.stringify(reply.json) : reply.text;
-    const { text, tokens: outputTokens, truncated } = capOutput(full, reply.outputTokens ?? Math.max(1, countO200kTokens(full)), body.max_tokens);
+    const visible = reply.outputTokens ?? Math.max(1, countO200kTokens(full));
+    const wantThinking = thinks ? (reply.thinkingTokens ?? Math.ceil(visible * (FAKE_THINKING_RATIO[effort ?? 'high'] ?? 2))) : 0;
+    // `max_tokens` caps thinking and answer together: thinking can use it all and leave no text
+    // (https://platform.claude.com/docs/en/build-with-claude/structured-outputs, "Invalid outputs").
+    const thinkingTokens = Math.min(wantThinking, body.max_tokens);
+    const capped = capOutput(full, visible, body.max_tokens - thinkingTokens);
+    const { text, truncated } = thinkingTokens >= body.max_tokens && wantThinking > 0 ? { text: '', truncated: true } : capped;
+    const outputTokens = thinkingTokens + (text === '' && truncated ? 0 : capped.tokens);
     const stopReason = truncated ? 'max_tokens' : asTool ? 'tool_use' : 'end_turn';
     usageLog.push({ model, inputTokens: usage.input_tokens, outputTokens, cacheWriteTokens: usage.cache_creation_input_tokens, cacheReadTokens: usage.cache_read_input_tokens });
+    const details = thinkingTokens > 0 ? { thinking_tokens: thinkingTokens } : null;
     const toolBlock = { type: 'tool_use', id: nextId('toolu'), name: tool?.name };
+    const signature = `sig_${requestId}`;
     if (!stream) {
       // A cut-off tool input cannot be parsed: the API then returns what it could, here `{}`.
-      const content = asTool ? [{ ...toolBlock, input: isJsonReply(reply) && !truncated ? reply.json : {} }] : [{ type: 'text', text }];
-      return sendJson(res, 200, { ...start, content, stop_reason: stopReason, usage: { ...usage, output_tokens: outputTokens, service_tier: 'standard' } }, { 'request-id': requestId });
+      const answer = asTool ? [{ ...toolBlock, input: isJsonReply(reply) && !truncated ? reply.json : {} }] : text === '' && truncated ? [] : [{ type: 'text', text }];
+      const content = thinkingTokens > 0 ? [{ type: 'thinking', thinking: '', signature }, ...answer] : answer;
+      return sendJson(res, 200, { ...start, content, stop_reason: stopReason, usage: { ...usage, output_tokens: outputTokens, output_tokens_details: details, service_tier: 'standard' } }, { 'request-id': requestId });
     }
     const sse = openSse(res, requestId);
     sse('message_start', { type: 'message_start', message: { ...start, content: [], stop_reason: null, usage: { ...usage, output_tokens: 1 } } });
     sse('ping', { type: 'ping' });
-    sse('content_block_start', { type: 'content_block_start', index: 0, content_block: asTool ? { ...toolBlock, input: {} } : { type: 'text', text: '' } });
-    const deltas = asTool ? ['', ...chunksOf(text, 24)] : chunksOf(text, 24);
-    for (const [i, piece] of deltas.entries()) {
-      const delta = asTool ? { type: 'input_json_delta', partial_json: piece } : { type: 'text_delta', text: piece };
-      sse('content_block_delta', { type: 'content_block_delta', index: 0, delta });
-      if (i === 1) sse('ping', { type: 'ping' });
+    let index = 0;
+    if (thinkingTokens > 0) {
+      // Display `omitted` (the default): an empty thinking block with a signature (model-apis-2026-11.md notes §A).
+      sse('content_block_start', { type: 'content_block_start', index, content_block: { type: 'thinking', thinking: '', signature: '' } });
+      sse('content_block_delta', { type: 'content_block_delta', index, delta: { type: 'signature_delta', signature } });
+      sse('content_block_stop', { type: 'content_block_stop', index });
+      index += 1;
       await tick();
     }
-    sse('content_block_stop', { type: 'content_block_stop', index: 0 });
-    sse('message_delta', { type: 'message_delta', delta: { stop_reason: stopReason, stop_sequence: null }, usage: { ...usage, output_tokens: outputTokens } });
+    if (!(text === '' && truncated && thinkingTokens > 0)) {
+      sse('content_block_start', { type: 'content_block_start', index, content_block: asTool ? { ...toolBlock, input: {} } : { type: 'text', text: '' } });
+      const deltas = asTool ? ['', ...chunksOf(text, 24)] : chunksOf(text, 24);
+      for (const [i, piece] of deltas.entries()) {
+        const delta = asTool ? { type: 'input_json_delta', partial_json: piece } : { type: 'text_delta', text: piece };
+        sse('content_block_delta', { type: 'content_block_delta', index, delta });
+        if (i === 1) sse('ping', { type: 'ping' });
+        await tick();
+      }
+      sse('content_block_stop', { type: 'content_block_stop', index });
+    }
+    sse('message_delta', { type: 'message_delta', delta: { stop_reason: stopReason, stop_sequence: null, stop_details: null }, usage: { ...usage, output_tokens: outputTokens, output_tokens_details: details } });
     sse('message_stop', { type: 'message_stop' });
     res.end();
   }

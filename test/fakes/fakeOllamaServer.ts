@@ -2,7 +2,7 @@ import type * as http from 'node:http';
 import { countO200kTokens } from '../../src/core/models/estimateTokens';
 import { chunksOf, isRecord, parseObject, sendJson, startFakeHttp, tick, type IncomingCall } from './fakeHttp';
 import {
-  capOutput, defaultResponder, deliverableNameIn, isHangReply, isJsonReply, isMidStreamErrorReply, isStallReply, isStatusReply,
+  capOutput, defaultResponder, deliverableNameIn, isCorruptLineReply, isHangReply, isRefusalReply, isJsonReply, isMidStreamErrorReply, isStallReply, isStatusReply,
   type FakeMessage, type FakeModelServer, type FakeReply, type FakeRequest, type FakeUsage, type Responder,
 } from './fakeScript';
 
@@ -102,6 +102,20 @@ export async function startFakeOllama(options: FakeOllamaOptions = {}): Promise<
       res.write(JSON.stringify({ ...base, message: { role: 'assistant', content: '{"' }, done: false }) + '\n');
       await tick();
       res.end(JSON.stringify({ error: reply.midStreamError }) + '\n');
+      return;
+    }
+    if (isRefusalReply(reply)) throw new Error('refusal is an Anthropic-only reply');
+    if (isCorruptLineReply(reply)) {
+      // A line cut mid-object, as a proxy or a broken connection can deliver it; ollama-js's parser warns and skips
+      // it (node_modules/ollama/src/utils.ts, parseJSON), issue 7 measured a spec losing 64 characters that way.
+      res.writeHead(200, { 'content-type': 'application/x-ndjson' });
+      const pieces = chunksOf(JSON.stringify(reply.corruptLineIn), 24);
+      for (const [i, piece] of pieces.entries()) {
+        const line = JSON.stringify({ ...base, message: { role: 'assistant', content: piece }, done: false });
+        res.write((i === 1 ? line.slice(0, Math.floor(line.length / 2)) : line) + '\n');
+        await tick();
+      }
+      res.end(JSON.stringify({ ...base, done_reason: 'stop', done: true, message: { role: 'assistant', content: '' } }) + '\n');
       return;
     }
     const full = isJsonReply(reply) ? JSON.stringify(reply.json) : reply.text;

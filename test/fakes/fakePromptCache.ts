@@ -2,9 +2,13 @@ import { createHash } from 'node:crypto';
 import { countO200kTokens } from '../../src/core/models/estimateTokens';
 import { isRecord } from './fakeHttp';
 
-/** One cacheable block of an Anthropic prompt, in the API's prefix order: tools, then system, then messages. */
+/**
+ * One cacheable block of an Anthropic prompt, in the API's prefix order: tools, the structured-output schema, then
+ * system, then messages. The schema counts as prompt and sits in the prefix: changing `output_config.format`
+ * invalidates the cache (https://platform.claude.com/docs/en/build-with-claude/structured-outputs, "Feature compatibility").
+ */
 export interface PromptBlock {
-  kind: 'tool' | 'system' | 'message';
+  kind: 'tool' | 'format' | 'system' | 'message';
   /** Text a block stands for (tool: its JSON definition; non-text content: its JSON). */
   text: string;
   /** o200k_base token count of `text`. */
@@ -23,6 +27,8 @@ export function promptBlocksOf(body: Record<string, unknown>): PromptBlock[] {
   for (const t of Array.isArray(body.tools) ? body.tools.filter(isRecord) : []) {
     add('tool', JSON.stringify({ name: t.name, description: t.description, input_schema: t.input_schema }), t.cache_control);
   }
+  const output = isRecord(body.output_config) ? body.output_config : undefined;
+  if (isRecord(output?.format)) add('format', JSON.stringify(output.format), undefined);
   if (typeof body.system === 'string') add('system', body.system, undefined);
   else if (Array.isArray(body.system)) for (const b of body.system.filter(isRecord)) add('system', String(b.text ?? ''), b.cache_control);
   for (const m of Array.isArray(body.messages) ? body.messages.filter(isRecord) : []) {

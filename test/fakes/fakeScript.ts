@@ -50,14 +50,23 @@ export interface FakeRequest {
  *   a non-streaming request gets HTTP 500 with that message.
  * - `stallAfter`: a 200 stream that sends this partial content, then goes silent without ending (a stalled
  *   model); a non-streaming request hangs like `hang`.
+ * - `thinkingTokens`: thinking the model does before its answer (Anthropic: thinking blocks, counted in
+ *   `output_tokens` and against `max_tokens`, reported in `output_tokens_details.thinking_tokens`; Ollama thinking
+ *   models: `message.thinking`, counted in `eval_count`). Default: the fake's own figure for thinking models.
+ * - `errorCode`: Anthropic `error.details.error_code` (e.g. `enforced_spend_limit_reached` on a 429).
+ * - `refusal`: Anthropic only: HTTP 200, `stop_reason: "refusal"` with `stop_details.category`, no answer.
+ * - `corruptLineIn`: Ollama only: this JSON answer streamed as NDJSON with its second content line broken (not
+ *   JSON), then a normal end — ollama-js skips such a line with a warning, so the answer arrives shorter.
  */
 export type FakeReply =
-  | { json: unknown; inputTokens?: number; outputTokens?: number }
-  | { text: string; inputTokens?: number; outputTokens?: number }
-  | { status: number; errorType?: string; message?: string; retryAfterSeconds?: number }
+  | { json: unknown; inputTokens?: number; outputTokens?: number; thinkingTokens?: number }
+  | { text: string; inputTokens?: number; outputTokens?: number; thinkingTokens?: number }
+  | { status: number; errorType?: string; message?: string; retryAfterSeconds?: number; errorCode?: string }
   | { hang: true }
-  | { midStreamError: string }
-  | { stallAfter: string };
+  | { midStreamError: string; errorType?: string }
+  | { stallAfter: string }
+  | { refusal: 'cyber' | 'bio' | 'frontier_llm' | 'reasoning_extraction' | 'general_harms' | null }
+  | { corruptLineIn: unknown };
 
 /** Decides the reply to one model call; may be async. */
 export type Responder = (req: FakeRequest) => FakeReply | Promise<FakeReply>;
@@ -98,8 +107,10 @@ export const isJsonReply = (r: FakeReply): r is Extract<FakeReply, { json: unkno
 export const isTextReply = (r: FakeReply): r is Extract<FakeReply, { text: string }> => 'text' in r;
 export const isStatusReply = (r: FakeReply): r is Extract<FakeReply, { status: number }> => 'status' in r;
 export const isHangReply = (r: FakeReply): r is { hang: true } => 'hang' in r;
-export const isMidStreamErrorReply = (r: FakeReply): r is { midStreamError: string } => 'midStreamError' in r;
+export const isMidStreamErrorReply = (r: FakeReply): r is { midStreamError: string; errorType?: string } => 'midStreamError' in r;
 export const isStallReply = (r: FakeReply): r is { stallAfter: string } => 'stallAfter' in r;
+export const isRefusalReply = (r: FakeReply): r is Extract<FakeReply, { refusal: unknown }> => 'refusal' in r;
+export const isCorruptLineReply = (r: FakeReply): r is { corruptLineIn: unknown } => 'corruptLineIn' in r;
 
 /**
  * A responder that answers the n-th call with the n-th reply, repeating the last one afterwards.

@@ -79,7 +79,7 @@ suite('fake Anthropic API (wire level)', () => {
       .join('');
     assert.deepEqual(JSON.parse(json), { steps: ['red', 'green'] });
     const delta = events.find(([e]) => e === 'message_delta')?.[1] as { usage: Record<string, number> }; // found by name
-    assert.deepEqual(delta.usage, { input_tokens: fake.usageLog[0].inputTokens, cache_creation_input_tokens: 0, cache_read_input_tokens: 0, output_tokens: fake.usageLog[0].outputTokens });
+    assert.deepEqual(delta.usage, { input_tokens: fake.usageLog[0].inputTokens, cache_creation_input_tokens: 0, cache_read_input_tokens: 0, output_tokens: fake.usageLog[0].outputTokens, output_tokens_details: null });
   });
 
   test("the SDK's own stream helper accepts the stream", async () => {
@@ -149,5 +149,86 @@ suite('fake Anthropic API (wire level)', () => {
     const again = await client.messages.create({ ...minimal, system: LONG, cache_control: { type: 'ephemeral' as const } });
     assert.equal(again.usage.input_tokens, 0);
     assert.ok((again.usage.cache_read_input_tokens ?? 0) > 512);
+  });
+
+  const auth = { authorization: 'Bearer k', 'anthropic-version': '2026-10-21' };
+  const errorOf = async (res: Response) => ((await res.json()) as { error: { type: string; message: string; details?: { error_code?: string } } }).error; // the API error shape
+
+  test('a forced tool is a 400 with the documented message on Opus/Sonnet 5.5 and Fable/Mythos 5.1, on count_tokens too; Haiku 5.5 accepts it', async () => {
+    for (const model of ['claude-opus-5-5', 'claude-sonnet-5-5', 'claude-fable-5-1', 'claude-mythos-5-1']) {
+      for (const choice of [{ type: 'tool', name: 'Plan' }, { type: 'any' }]) {
+        for (const path of ['/v1/messages', '/v1/messages/count_tokens']) {
+          const res = await post(path, { ...minimal, model, tools: [tool], tool_choice: choice }, auth);
+          assert.equal(res.status, 400, `${model} ${choice.type} ${path}`);
+          assert.deepEqual(await errorOf(res), { type: 'invalid_request_error', message: 'tool_choice: type "tool" and "any" are not supported for this model.' });
+        }
+      }
+      const auto = await post('/v1/messages', { ...minimal, model, tools: [tool], tool_choice: { type: 'auto' } }, auth);
+      assert.equal(auto.status, 200, `${model} auto`);
+    }
+    assert.equal((await post('/v1/messages', { ...minimal, tools: [tool], tool_choice: { type: 'tool', name: 'Plan' } }, auth)).status, 200);
+  });
+
+  test('output_config.format outside the strict subset is a 400; the SDK transform of the same schema passes', async () => {
+    const { transformJSONSchema } = await import('@anthropic-ai/sdk/lib/transform-json-schema');
+    const raw = { type: 'object', properties: { name: { type: 'string', minLength: 1 }, tags: { type: 'array', items: { type: 'string' }, minItems: 2 } }, required: ['name', 'tags'] };
+    const send = (schema: unknown) => post('/v1/messages', { ...minimal, model: 'claude-opus-5-5', output_config: { format: { type: 'json_schema', schema } } }, auth);
+    const noAdditional = await send({ type: 'object', properties: { name: { type: 'string' } }, required: ['name'] });
+    assert.equal(noAdditional.status, 400);
+    assert.match((await errorOf(noAdditional)).message, /additionalProperties/);
+    const minLength = await send({ ...raw, additionalProperties: false });
+    assert.equal(minLength.status, 400);
+    assert.match((await errorOf(minLength)).message, /property 'minLength' is not supported/);
+    const oneOf = await send({ type: 'object', additionalProperties: false, properties: { e: { oneOf: [{ type: 'string' }, { type: 'number' }] } }, required: ['e'] });
+    assert.equal(oneOf.status, 400);
+    const ok = await send(transformJSONSchema(raw));
+    assert.equal(ok.status, 200);
+  });
+
+  test('thinking settings the model refuses are 400s: disabled on Opus/Sonnet 5.5, disabled at effort max on Haiku 5.5, enabled on Opus 5.5; bad effort', async () => {
+    const send = (model: string, extra: Record<string, unknown>) => post('/v1/messages', { ...minimal, model, ...extra }, auth);
+    assert.equal((await send('claude-opus-5-5', { thinking: { type: 'disabled' } })).status, 400);
+    assert.equal((await send('claude-sonnet-5-5', { thinking: { type: 'disabled' } })).status, 400);
+    assert.equal((await send('claude-opus-5-5', { thinking: { type: 'enabled', budget_tokens: 2000 } })).status, 400);
+    assert.equal((await send('claude-haiku-5-5', { thinking: { type: 'disabled' }, output_config: { effort: 'max' } })).status, 400);
+    assert.equal((await send('claude-haiku-5-5', { thinking: { type: 'disabled' }, output_config: { effort: 'low' } })).status, 200);
+    assert.equal((await send('claude-opus-5-5', { output_config: { effort: 'extreme' } })).status, 400);
+    assert.equal((await send('claude-opus-5-5', { max_tokens: 200_000 })).status, 400);
+  });
+
+  test('a thinking model streams a thinking block first; thinking counts in output_tokens, against max_tokens and in output_tokens_details', async () => {
+    fake.respond(() => ({ json: { steps: ['red'] }, thinkingTokens: 500 }));
+    const message = await client.messages.stream({ ...minimal, model: 'claude-opus-5-5', max_tokens: 2000 }).finalMessage();
+    assert.deepEqual(message.content.map((b) => b.type), ['thinking', 'text']);
+    assert.equal(message.usage.output_tokens_details?.thinking_tokens, 500);
+    assert.equal(message.usage.output_tokens, 500 + fake.usageLog[0].outputTokens - 500);
+    assert.ok(message.usage.output_tokens > 500);
+    const cut = await client.messages.stream({ ...minimal, model: 'claude-opus-5-5', max_tokens: 400 }).finalMessage();
+    assert.equal(cut.stop_reason, 'max_tokens');
+    assert.deepEqual(cut.content.map((b) => b.type), ['thinking'], 'the thinking used the whole cap: no text');
+    assert.equal(cut.usage.output_tokens, 400);
+  });
+
+  test('a refusal is a 200 with stop_reason refusal and its category', async () => {
+    fake.respond(() => ({ refusal: 'cyber' }));
+    const message = await client.messages.stream({ ...minimal, model: 'claude-sonnet-5-5' }).finalMessage();
+    assert.equal(message.stop_reason, 'refusal');
+    assert.equal(message.stop_details?.category, 'cyber');
+    assert.deepEqual(message.content, []);
+  });
+
+  test('spend cap, billing and mid-stream overload carry the documented types and codes', async () => {
+    fake.respond(inSequence({ status: 429, errorCode: 'enforced_spend_limit_reached', message: 'You have reached your spend limit.' }, { status: 402 }, { midStreamError: 'Overloaded', errorType: 'overloaded_error' }));
+    await assert.rejects(client.messages.create(minimal), (e: unknown) => e instanceof APIError && e.status === 429 && e.errorCode === 'enforced_spend_limit_reached' && !e.headers?.get('retry-after'));
+    await assert.rejects(client.messages.create(minimal), (e: unknown) => e instanceof APIError && e.status === 402 && e.type === 'billing_error');
+    const stream = await client.messages.create({ ...minimal, stream: true });
+    await assert.rejects(
+      (async () => {
+        for await (const _event of stream) {
+          // drain
+        }
+      })(),
+      (e: unknown) => e instanceof APIError && /overloaded_error|Overloaded/.test(e.message),
+    );
   });
 });

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { OPENAI_PRESET_NAMES } from '../models/openaiPresets';
 import { PhaseId, Role } from '../pipeline/phaseId';
 import { DEFAULT_SANDBOX, SandboxSettings } from '../sandbox/sandboxSettings';
+import { capabilitiesOf, Effort, ModelCapabilitiesOverride } from './modelCapabilities';
 
 /**
  * A model's price in USD per million tokens. `source` and `date` say where the figure was read, so a stale
@@ -34,8 +35,13 @@ export const ModelSpec = z.object({
   model: z.string().min(1),
   /** Context window in tokens. For Ollama, the value read from `/api/show` wins when this is absent. */
   contextLength: z.number().int().positive().optional(),
-  /** Upper bound on output tokens per call. */
-  maxOutputTokens: z.number().int().positive().default(8192),
+  /**
+   * Output cap per call (Anthropic `max_tokens`, Ollama `num_predict`), tokens, thinking included. Default:
+   * {@link outputCapFor} — room for thinking on models that think, never above the model's own ceiling.
+   */
+  maxOutputTokens: z.number().int().positive().optional(),
+  /** What the model accepts; anything left out comes from the built-in table for its id (see modelCapabilities). */
+  capabilities: ModelCapabilitiesOverride.optional(),
   price: Price,
   /** `openai` only: the server's base URL with `/v1`; default the preset's, else `OPENAI_BASE_URL`, else api.openai.com. */
   baseUrl: z.url().optional(),
@@ -54,6 +60,24 @@ export const ModelSpec = z.object({
 });
 export type ModelSpec = z.infer<typeof ModelSpec>;
 
+/**
+ * Default effort per role. Thinking is billed as output (Opus 5.5 $20/MTok) and the API defaults are medium
+ * (Opus, Haiku) and high (Sonnet), so every role says what it needs: validation and review give a short verdict
+ * on a given text (low); discovery restates the ticket (low); design, planning, code and fixes need reasoning
+ * (medium). Nothing defaults to high: a person can raise one role in config.
+ */
+export const DEFAULT_EFFORT: Partial<Record<Role, Effort>> = {
+  discovery: 'low',
+  techSpec: 'medium',
+  planning: 'medium',
+  implementation: 'medium',
+  review: 'low',
+  diagnosis: 'medium',
+  split: 'medium',
+  ciFix: 'medium',
+  validation: 'low',
+};
+
 /** Settings of the git worktree each ticket runs in. */
 export const WorktreeConfig = z.object({
   /** Folder that holds the worktrees; default: `<repo>/../.shipwright-worktrees/<repo name>`. */
@@ -71,6 +95,12 @@ export const ShipwrightConfig = z.object({
   models: z.record(z.string(), ModelSpec),
   /** For each role, the ordered chain of model keys: the first is tried first; errors fall through. */
   chains: z.partialRecord(Role, z.array(z.string()).min(1)),
+  /**
+   * Effort per role (`output_config.effort`), sent to models that take it (clamped to the levels the model
+   * accepts). Defaults chosen for cost, see README "Effort": low where the answer is a short check, medium where
+   * the model designs or writes code.
+   */
+  effort: z.partialRecord(Role, Effort).default(DEFAULT_EFFORT),
   /** Attempts of one phase on one model before escalating to the next model of its chain. */
   attemptCap: z.number().int().min(1).max(10).default(3),
   /** Attempts the next model of the chain gets after the cap, before the ticket goes to a person. */
@@ -106,6 +136,14 @@ export const ShipwrightConfig = z.object({
   ollamaHost: z.string().optional(),
   anthropicBaseUrl: z.string().optional(),
 }).superRefine((c, ctx) => {
+  // A model whose capabilities contradict each other would be refused by its API on every call.
+  for (const [key, spec] of Object.entries(c.models)) {
+    try {
+      capabilitiesOf(spec);
+    } catch (e) {
+      ctx.addIssue({ code: 'custom', path: ['models', key, 'capabilities'], message: (e as Error).message });
+    }
+  }
   // A chain that names a model the config does not define would only fail at run time, mid-ticket.
   for (const [role, chain] of Object.entries(c.chains)) {
     for (const [i, key] of (chain ?? []).entries()) {

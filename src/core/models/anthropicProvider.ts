@@ -1,5 +1,7 @@
 import Anthropic, { APIConnectionError, APIConnectionTimeoutError, APIError } from '@anthropic-ai/sdk';
+import { transformJSONSchema } from '@anthropic-ai/sdk/lib/transform-json-schema';
 import type { MessageCreateParamsStreaming, RawMessageStreamEvent, Tool } from '@anthropic-ai/sdk/resources/messages/messages';
+import { capabilitiesOf } from '../config/modelCapabilities';
 import { defaultRetryPolicy, retryAfterMs, withBoundedRetry, type RetryPolicy } from './boundedRetry';
 import { CallDeadline } from './callDeadline';
 import { estimateTokens } from './estimateTokens';
@@ -19,8 +21,11 @@ export interface AnthropicProviderOptions {
 }
 
 /**
- * Anthropic Messages through the real `@anthropic-ai/sdk` 1.x: one streamed call with a single forced tool whose
- * `input_schema` is the deliverable schema, and the system prompt as a text block marked
+ * Anthropic Messages through the real `@anthropic-ai/sdk` 1.x: one streamed call whose shape the model's
+ * capabilities decide — structured outputs (`output_config.format`, the schema run through the SDK's own
+ * `transformJSONSchema` so it meets the strict subset; no `tools`, no `tool_choice`; the answer is the text block
+ * after any thinking blocks), or on a model that accepts one (Haiku 5.5) a single forced tool — with
+ * `output_config.effort` when the model takes effort, and the system prompt as a text block marked
  * `cache_control: {type:'ephemeral'}` so a repeat within 5 minutes is a cache read. The SDK's own retry is off
  * (`maxRetries: 0`: it honours `retry-after` without an upper bound); {@link withBoundedRetry} does it with a cap.
  * No `temperature`/`top_p`/`top_k` are sent: API version 2026-10-21 (SDK 1.x) answers them with 400.
@@ -37,8 +42,8 @@ export class AnthropicProvider implements ModelProvider {
   }
 
   /**
-   * Runs one structured call. `content` is the forced tool's input JSON exactly as streamed (text blocks' text
-   * when the model answered without the tool); usage is the final `message_delta` usage (cumulative).
+   * Runs one structured call. `content` is the text blocks' text (structured outputs), or the forced tool's input
+   * JSON exactly as streamed; thinking blocks are not part of it; usage is the final `message_delta` usage (cumulative).
    * @throws ProviderError (auth, unreachable, timeout, cancelled, modelNotFound, rateLimited, overloaded,
    *   serverError, badRequest)
    */
@@ -69,9 +74,10 @@ export class AnthropicProvider implements ModelProvider {
   async estimateInputTokens(req: ChatRequest): Promise<number> {
     if (this.apiKey) {
       try {
-        const { system, messages, tools } = paramsOf(req);
+        // No tool_choice: count_tokens applies the same forced-tool check as messages (model-apis-2026-11.md row 1).
+        const { system, messages, tools, output_config } = paramsOf(req);
         const counted = await this.client(req.model).messages.countTokens(
-          { model: req.model, system, messages, tools },
+          { model: req.model, system, messages, tools, output_config },
           { timeout: this.options.countTokensTimeoutMs ?? 10_000, maxRetries: 0, signal: req.signal },
         );
         return counted.input_tokens;
@@ -103,18 +109,37 @@ export class AnthropicProvider implements ModelProvider {
   }
 }
 
-/** System block (cache breakpoint), messages and the forced tool of a request, shared by create and count. */
-function paramsOf(req: ChatRequest): Pick<MessageCreateParamsStreaming, 'system' | 'messages' | 'tools' | 'tool_choice'> {
-  // `$schema` is metadata of the zod export, not part of the tool's input shape.
-  const { $schema: _unused, ...shape } = req.schema.jsonSchema;
-  const tool: Tool = { name: req.schema.name, description: req.schema.description, input_schema: { ...shape, type: 'object' } };
-  return {
+/**
+ * System block (cache breakpoint), messages, and the structured-output part of a request, shared by create and
+ * count: `output_config.format` (json_schema) by default, a forced tool only where the capabilities allow one.
+ * No `thinking` field: adaptive thinking is the default of every thinking model, and `disabled` is a 400 on
+ * Opus/Sonnet 5.5 (https://platform.claude.com/docs/en/models/opus-5-5/whats-new-opus-5-5).
+ * @throws ProviderError badRequest when the schema cannot be made strict (the SDK transform needs a `type`)
+ */
+export function paramsOf(req: ChatRequest): Pick<MessageCreateParamsStreaming, 'system' | 'messages' | 'tools' | 'tool_choice' | 'output_config'> {
+  const caps = req.capabilities ?? capabilitiesOf({ provider: 'anthropic', model: req.model });
+  const effort = req.effort ? { effort: req.effort } : {};
+  const common = {
     // The API rejects an empty text block: no system prompt means no system field.
     ...(req.system ? { system: [{ type: 'text' as const, text: req.system, cache_control: { type: 'ephemeral' as const } }] } : {}),
     messages: req.messages.map((m) => ({ role: m.role, content: m.content })),
-    tools: [tool],
-    tool_choice: { type: 'tool', name: req.schema.name },
   };
+  if (caps.structuredOutput === 'forcedTool' && caps.forcedTool) {
+    // `$schema` is metadata of the zod export, not part of the tool's input shape.
+    const { $schema: _unused, ...shape } = req.schema.jsonSchema;
+    const tool: Tool = { name: req.schema.name, description: req.schema.description, input_schema: { ...shape, type: 'object' } };
+    return { ...common, tools: [tool], tool_choice: { type: 'tool', name: req.schema.name }, ...(req.effort ? { output_config: effort } : {}) };
+  }
+  let schema: Record<string, unknown>;
+  try {
+    // The strict subset refuses minLength, pattern, oneOf, maxItems… and needs additionalProperties:false on every
+    // object (https://platform.claude.com/docs/en/build-with-claude/structured-outputs, "JSON Schema limitations");
+    // the SDK's transform rewrites them (constraints move into descriptions). zod stays the real check.
+    schema = transformJSONSchema(req.schema.jsonSchema);
+  } catch (e) {
+    throw new ProviderError('badRequest', `the ${req.schema.name} schema cannot be sent as structured output: ${(e as Error).message}`, { provider: 'anthropic', model: req.model });
+  }
+  return { ...common, output_config: { format: { type: 'json_schema', schema }, ...effort } };
 }
 
 /** Accumulates a Messages stream: tool input JSON and text per block index, usage, stop reason. */
@@ -149,20 +174,28 @@ class StreamedReply {
     }
   }
 
-  /** The first tool_use block's input JSON (`{}` when it streamed none), else the text. */
+  /** The first tool_use block's input JSON (`{}` when it streamed none), else the text blocks' text. */
   content(): string {
     const [first] = [...this.toolJson.entries()].sort(([a], [b]) => a - b);
     if (first) return first[1] === '' ? '{}' : first[1];
     return this.text;
   }
 
-  /** `message_delta` usage is cumulative; a null field keeps the earlier value. */
-  private addUsage(u: { input_tokens: number | null; output_tokens: number | null; cache_creation_input_tokens: number | null; cache_read_input_tokens: number | null }): void {
+  /**
+   * `message_delta` usage is cumulative; a null field keeps the earlier value. `output_tokens_details.thinking_tokens`
+   * is the thinking inside `output_tokens` (SDK `OutputTokensDetails`).
+   */
+  private addUsage(u: {
+    input_tokens: number | null; output_tokens: number | null; cache_creation_input_tokens: number | null; cache_read_input_tokens: number | null;
+    output_tokens_details?: { thinking_tokens: number } | null;
+  }): void {
+    const thinking = u.output_tokens_details?.thinking_tokens ?? this.usage.thinkingTokens;
     this.usage = {
       inputTokens: u.input_tokens ?? this.usage.inputTokens,
       outputTokens: u.output_tokens ?? this.usage.outputTokens,
       cacheWriteTokens: u.cache_creation_input_tokens ?? this.usage.cacheWriteTokens,
       cacheReadTokens: u.cache_read_input_tokens ?? this.usage.cacheReadTokens,
+      ...(thinking ? { thinkingTokens: thinking } : {}),
     };
   }
 }

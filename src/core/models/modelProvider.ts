@@ -1,4 +1,5 @@
 import type { ModelSpec } from '../config/shipwrightConfig';
+import type { Effort, ModelCapabilities } from '../config/modelCapabilities';
 import type { Usage } from './usage';
 
 /** Which API a model is reached through. */
@@ -11,7 +12,8 @@ export interface ChatMessage {
 }
 
 /**
- * One structured call. The deliverable's JSON schema goes to Ollama as `format` and to Anthropic as the
+ * One structured call. The deliverable's JSON schema goes to Ollama as `format`, and to Anthropic as
+ * `output_config.format` (structured outputs) or, on a model whose capabilities say `forcedTool`, as the
  * `input_schema` of a single forced tool named `schema.name`.
  */
 export interface ChatRequest {
@@ -24,8 +26,12 @@ export interface ChatRequest {
   system: string;
   messages: ChatMessage[];
   schema: { name: string; description: string; jsonSchema: Record<string, unknown> };
-  /** Upper bound on generated tokens. */
+  /** Upper bound on generated tokens, thinking included. */
   maxOutputTokens: number;
+  /** What the model accepts (decides the request shape); default: `capabilitiesOf` the provider and model id. */
+  capabilities?: ModelCapabilities;
+  /** Effort to send (`output_config.effort`), already clamped to the model's levels; none: the API's default. */
+  effort?: Effort;
   /** Whole-call timeout in ms (connection + stream); a silent stream past it is a `timeout` ProviderError. */
   timeoutMs: number;
   /** Aborting rejects with a `cancelled` ProviderError. */

@@ -4,12 +4,16 @@
  *   A missing count means 0 (Ollama omits zero values).
  * - Anthropic: `usage.input_tokens` (uncached input only), `output_tokens`, `cache_creation_input_tokens`,
  *   `cache_read_input_tokens`. The whole prompt is input + cacheWrite + cacheRead.
+ * - thinkingTokens: the part of outputTokens the model spent thinking (Anthropic
+ *   `usage.output_tokens_details.thinking_tokens`), present only when the provider reported it. Already inside
+ *   outputTokens and billed with it (thinking is billed as output); shown, never added again.
  */
 export interface Usage {
   inputTokens: number;
   outputTokens: number;
   cacheWriteTokens: number;
   cacheReadTokens: number;
+  thinkingTokens?: number;
 }
 
 /** A usage of all zeros. */
@@ -20,10 +24,12 @@ export const promptTokens = (u: Usage): number => u.inputTokens + u.cacheWriteTo
 
 /** Field-wise sum. */
 export function addUsage(a: Usage, b: Usage): Usage {
+  const thinking = (a.thinkingTokens ?? 0) + (b.thinkingTokens ?? 0);
   return {
     inputTokens: a.inputTokens + b.inputTokens,
     outputTokens: a.outputTokens + b.outputTokens,
     cacheWriteTokens: a.cacheWriteTokens + b.cacheWriteTokens,
     cacheReadTokens: a.cacheReadTokens + b.cacheReadTokens,
+    ...(thinking > 0 ? { thinkingTokens: thinking } : {}),
   };
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { capabilitiesOf, effortFor } from '../config/modelCapabilities';
 import type { ShipwrightConfig } from '../config/shipwrightConfig';
 import { BudgetExceededError } from '../models/budgetExceededError';
 import { ChainExhaustedError } from '../models/chainExhaustedError';
@@ -8,6 +9,7 @@ import type { ChatRequest, ModelProvider, ProviderKind } from '../models/modelPr
 import { ModelRouter } from '../models/modelRouter';
 import { priceCall } from '../models/priceCall';
 import { ProviderError } from '../models/providerError';
+import { outputCapFor, thinkingAllowance } from '../models/thinkingAllowance';
 import type { Role } from './phaseId';
 import type { ModelSession as ModelSessionApi, SessionRequest, SessionResult } from './phaseContext';
 import { stamp, type EventSink } from './pipelineEvent';
@@ -54,12 +56,16 @@ export class ModelSession implements ModelSessionApi {
     for (const m of this.o.router.from(req.role, req.chainIndex)) {
       if (this.o.signal.aborted) throw new ProviderError('cancelled', 'the run was cancelled', { provider: m.spec.provider, model: m.spec.model });
       const provider = this.o.providers[m.spec.provider];
+      const capabilities = capabilitiesOf(m.spec);
+      const effort = effortFor(capabilities, this.o.config.effort[req.role]);
       const chat: ChatRequest = {
         model: m.spec.model,
         system,
         messages: [{ role: 'user', content: user }],
         schema: { name: req.schemaName, description: `The ${req.schemaName} deliverable`, jsonSchema },
-        maxOutputTokens: m.spec.maxOutputTokens,
+        maxOutputTokens: outputCapFor(m.spec, capabilities),
+        capabilities,
+        effort,
         timeoutMs: this.o.config.callTimeoutMs,
         signal: this.o.signal,
         spec: m.spec,
@@ -71,7 +77,8 @@ export class ModelSession implements ModelSessionApi {
       const estimatedInput = await provider.estimateInputTokens(chat);
       const estimateUsd = priceCall(m.spec.price, {
         inputTokens: estimatedInput,
-        outputTokens: expectedOutputTokens[req.role],
+        // Thinking is billed as output: the estimate carries the allowance for this model and effort.
+        outputTokens: expectedOutputTokens[req.role] + thinkingAllowance(capabilities, effort, expectedOutputTokens[req.role]),
         cacheWriteTokens: 0,
         cacheReadTokens: 0,
       });
