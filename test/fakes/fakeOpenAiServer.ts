@@ -3,7 +3,7 @@ import { countO200kTokens } from '../../src/core/models/estimateTokens';
 import { chunksOf, isRecord, parseObject, sendJson, startFakeHttp, tick, type IncomingCall } from './fakeHttp';
 import { fillStrictNulls, RESPONSE_FORMAT_NAME, strictViolation } from './fakeOpenAiStrictRules';
 import {
-  capOutput, defaultResponder, isHangReply, isJsonReply, isMidStreamErrorReply, isStallReply, isStatusReply,
+  capOutput, defaultResponder, isCorruptLineReply, isHangReply, isJsonReply, isMidStreamErrorReply, isRefusalReply, isStallReply, isStatusReply,
   type FakeMessage, type FakeModelServer, type FakeReply, type FakeRequest, type FakeUsage,
 } from './fakeScript';
 
@@ -141,6 +141,7 @@ export async function startFakeOpenAi(options: FakeOpenAiOptions = {}): Promise<
       sse({ error: { message: reply.midStreamError, type: 'server_error', param: null, code: null } });
       return void res.end();
     }
+    if (isRefusalReply(reply) || isCorruptLineReply(reply)) throw new Error('refusal and corruptLineIn are replies of the Anthropic and Ollama fakes');
     const answer = isJsonReply(reply) ? JSON.stringify(strict && isRecord(jsonSchema?.schema) ? fillStrictNulls(reply.json, jsonSchema.schema) : reply.json) : reply.text;
     const reasoning = reasoningTokens ?? 0;
     const { text, tokens, truncated } = capOutput(answer, reply.outputTokens ?? countO200kTokens(answer), limit === undefined ? undefined : limit - reasoning);
