@@ -178,7 +178,7 @@ export async function startFakeAnthropic(options: FakeAnthropicOptions = {}): Pr
     const { text, truncated } = thinkingTokens >= body.max_tokens && wantThinking > 0 ? { text: '', truncated: true } : capped;
     const outputTokens = thinkingTokens + (text === '' && truncated ? 0 : capped.tokens);
     const stopReason = truncated ? 'max_tokens' : asTool ? 'tool_use' : 'end_turn';
-    usageLog.push({ model, inputTokens: usage.input_tokens, outputTokens, cacheWriteTokens: usage.cache_creation_input_tokens, cacheReadTokens: usage.cache_read_input_tokens });
+    usageLog.push({ model, inputTokens: usage.input_tokens, outputTokens, cacheWriteTokens: usage.cache_creation_input_tokens, cacheReadTokens: usage.cache_read_input_tokens, ...(thinkingTokens > 0 ? { thinkingTokens } : {}) });
     const details = thinkingTokens > 0 ? { thinking_tokens: thinkingTokens } : null;
     const toolBlock = { type: 'tool_use', id: nextId('toolu'), name: tool?.name };
     const signature = `sig_${requestId}`;

@@ -78,6 +78,8 @@ export interface FakeUsage {
   outputTokens: number;
   cacheWriteTokens: number;
   cacheReadTokens: number;
+  /** Thinking inside outputTokens, when the fake reported it (Anthropic `output_tokens_details.thinking_tokens`). */
+  thinkingTokens?: number;
 }
 
 /** One HTTP request of any kind the fake received (model calls, `/api/show`, `count_tokens`…). */
