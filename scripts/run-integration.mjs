@@ -38,6 +38,7 @@ failed += run('node', ['out/test/integration/runInHostMain.js'], env) === 0 ? 0 
 // UI tests sit at out/test/integration/*.test.js (the depth test/fixtures/fixtureRepo.ts expects).
 const mocha = (file) => run('npx', ['mocha', '--ui', 'tdd', '--timeout', '240000', '--no-config', file], env) === 0 ? 0 : 1;
 failed += mocha('out/test/integration/pipelineUi.test.js');
+failed += mocha('out/test/integration/firstRunUi.test.js');
 
 // What ships: a production build packaged by vsce (flags: no prompts for a missing repository URL or LICENSE).
 const extensionDir = env.SHIPWRIGHT_EXTENSION_PATH ?? root;

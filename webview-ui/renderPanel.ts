@@ -1,6 +1,7 @@
 import type { WebviewMessage } from '../src/shared/panelMessage';
 import type { TicketGroup, TicketRow, ViewState } from '../src/shared/viewState';
 import { h, usd } from './dom';
+import { renderSetup } from './renderSetup';
 import { renderTicket } from './renderTicket';
 
 /** Sends a message to the extension host. */
@@ -18,7 +19,9 @@ const GROUP_TITLE: Record<TicketGroup, string> = {
 export function renderPanel(s: ViewState, post: Post): HTMLElement {
   const root = h('div', { class: 'panel' });
   if (!s.trusted) {
-    root.append(h('p', { class: 'notice error', role: 'alert' }, 'Shipwright does not run tickets in an untrusted workspace: a ticket runs the project\'s test command and code written by a model. Trust the workspace to run tickets.'));
+    root.append(h('div', { class: 'notice error', role: 'alert' },
+      h('p', {}, 'Shipwright does not run tickets in an untrusted workspace: a ticket runs the project\'s test command and code written by a model.'),
+      h('button', { type: 'button', 'data-key': 'manage-trust', onclick: () => post({ type: 'manageTrust' }) }, 'Manage Workspace Trust…')));
   }
   if (s.notice) root.append(h('p', { class: `notice ${s.notice.level}`, role: s.notice.level === 'error' ? 'alert' : 'status' }, s.notice.text));
   root.append(
@@ -27,8 +30,11 @@ export function renderPanel(s: ViewState, post: Post): HTMLElement {
       h('span', { class: 'today', 'aria-label': `Spent today ${usd(s.todayUsd)}` }, `Today ${usd(s.todayUsd)}`),
     ),
   );
+  if (s.trusted) root.append(renderSetup(s.setup, s.checkingModels, s.tickets.length > 0, post));
   if (s.tickets.length === 0) {
-    root.append(h('p', { class: 'empty' }, 'No tickets yet. Run one from the command palette (Shipwright: Run Ticket…) or with the button above.'));
+    root.append(h('p', { class: 'empty' }, s.trusted
+      ? 'No tickets yet. Once the models are ready, press Run Ticket… and describe a change.'
+      : 'Tickets that ran here before show up once the workspace is trusted.'));
     return root;
   }
   const nav = h('nav', { 'aria-label': 'Tickets' });

@@ -80,7 +80,8 @@ function renderTimeline(t: TicketDetail, post: Post): HTMLElement {
         h('span', { class: 'dot', 'aria-hidden': 'true' }),
         h('strong', {}, p.phase),
         h('span', { class: 'status' }, STATUS_LABEL[p.status]),
-        last && h('span', { class: 'model', title: last.why }, `${last.modelKey} (${last.model})`),
+        last ? h('span', { class: 'model', title: last.why }, `${last.modelKey} (${last.model})`)
+          : p.plannedModel && p.status === 'pending' && h('span', { class: 'model', 'data-testid': 'planned-model' }, `will run on ${p.plannedModel}`),
         h('span', { class: 'cost' }, `${usd(p.local.usd + p.cloud.usd)} · ${tokens(p.local.tokens.input + p.local.tokens.output + p.cloud.tokens.input + p.cloud.tokens.output + p.cloud.tokens.cacheRead + p.cloud.tokens.cacheWrite)} tok`),
         p.hasDeliverable && h('button', { type: 'button', class: 'link', 'data-key': `deliverable:${p.phase}`, 'aria-label': `Open the ${p.phase} deliverable`, onclick: () => post({ type: 'openDeliverable', ticketId: t.id, phase: p.phase }) }, 'Deliverable'),
       ),

@@ -17,6 +17,12 @@ export const WebviewMessage = z.discriminatedUnion('type', [
   z.object({ type: z.literal('continue'), ...ticket }),
   z.object({ type: z.literal('stop'), ...ticket }),
   z.object({ type: z.literal('decideCheckpoint'), ...ticket, decision: z.enum(['approve', 'reject']) }),
+  z.object({ type: z.literal('checkModels') }),
+  z.object({ type: z.literal('manageTrust') }),
+  z.object({ type: z.literal('setApiKey') }),
+  z.object({ type: z.literal('setOllamaHost') }),
+  z.object({ type: z.literal('pickModel') }),
+  z.object({ type: z.literal('copyPull'), model: z.string().min(1).max(200) }),
 ]);
 export type WebviewMessage = z.infer<typeof WebviewMessage>;
 

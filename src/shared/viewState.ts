@@ -40,6 +40,8 @@ export const PhaseView = z.object({
   status: z.enum(['pending', 'running', 'done', 'failed', 'skipped']),
   attempts: z.array(AttemptView),
   hasDeliverable: z.boolean(),
+  /** The model the phase will run on per the last model check ("key (model)"), for phases not started yet. */
+  plannedModel: z.string().optional(),
   local: SpendView,
   cloud: SpendView,
 });
@@ -58,6 +60,55 @@ export const FileView = z.object({
   approval: FileApproval,
 });
 export type FileView = z.infer<typeof FileView>;
+
+/**
+ * The model that will really run a role (a phase or the validator) with what can be reached now: the first model
+ * of the role's chain whose provider answers (Ollama reachable and the model pulled; an Anthropic key set).
+ * `modelKey` is undefined when no model of the chain can run. `skipped`: earlier models of the chain and why.
+ */
+export const PhaseModelView = z.object({
+  phase: z.string(),
+  modelKey: z.string().optional(),
+  model: z.string().optional(),
+  provider: z.string().optional(),
+  skipped: z.array(z.object({ modelKey: z.string(), why: z.string() })),
+});
+export type PhaseModelView = z.infer<typeof PhaseModelView>;
+
+/** A model of the configuration, for pickers: name, provider, price (USD per million tokens) and whether it can run now. */
+export const ModelChoiceView = z.object({
+  key: z.string(),
+  model: z.string(),
+  provider: z.string(),
+  inputUsdPerMTok: z.number().nonnegative(),
+  outputUsdPerMTok: z.number().nonnegative(),
+  /** Why it cannot run now ("no key", "not pulled", "Ollama not answering"); undefined when it can. */
+  unavailable: z.string().optional(),
+});
+export type ModelChoiceView = z.infer<typeof ModelChoiceView>;
+
+/** What the model check found: which models Shipwright will use, and what is missing. */
+export const ModelSetupView = z.object({
+  ollama: z.object({
+    host: z.string(),
+    reachable: z.boolean(),
+    /** Model names Ollama has pulled (`/api/tags`). */
+    pulled: z.array(z.string()),
+    /** Where the host came from: a `shipwright.ollamaHost` setting, `.shipwright/config.json`, `OLLAMA_HOST` or the default. */
+    hostFrom: z.enum(['settings', 'file', 'env', 'default']),
+    /** For people: why it is not answering (no raw error codes). */
+    problem: z.string().optional(),
+  }),
+  anthropic: z.object({ hasKey: z.boolean() }),
+  /** Per role of a feature ticket and the validator, the model that will run. */
+  phases: z.array(PhaseModelView),
+  /** Ollama models the chains name that are not pulled (while Ollama answers). */
+  notPulled: z.array(z.string()),
+  /** Every role has a model that can run. */
+  ready: z.boolean(),
+  checkedAt: z.string(),
+});
+export type ModelSetupView = z.infer<typeof ModelSetupView>;
 
 /** The panel's grouping of ticket states. */
 export const TicketGroup = z.enum(['running', 'needs-human', 'ready', 'done', 'stopped']);
@@ -110,6 +161,12 @@ export const ViewState = z.object({
   todayUsd: z.number().nonnegative(),
   /** Model keys of the configuration, for "retry with a chosen model". */
   modelKeys: z.array(z.string()),
+  /** The models of the configuration with name, provider and price, for pickers. */
+  models: z.array(ModelChoiceView).default([]),
+  /** The last model check; undefined before the first one (or in an untrusted workspace). */
+  setup: ModelSetupView.optional(),
+  /** A model check is under way. */
+  checkingModels: z.boolean().default(false),
   /** A message for people, e.g. why a merge was refused. */
   notice: z.object({ level: z.enum(['info', 'error']), text: z.string() }).optional(),
 });

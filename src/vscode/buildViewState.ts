@@ -1,6 +1,7 @@
 import type { ChangedFile } from '../core/ports/approvalPort';
 import type { RunState } from '../core/pipeline/runState';
 import type { FileApproval, TicketDetail, TicketGroup, TicketRow, ViewState } from '../shared/viewState';
+import type { ModelCheck } from './modelSetup';
 import { runUsd, spendByProvider, todayUsd } from './spend';
 
 /** A run and the name of the workspace folder it belongs to. */
@@ -17,6 +18,9 @@ export interface ViewExtras {
   files?: { file: ChangedFile; approval: FileApproval }[];
   checkpoint?: { phase: string; markdown: string };
   modelKeys: string[];
+  /** The last model check: which model each role will really run on, and the models with prices. */
+  models?: ModelCheck;
+  checkingModels?: boolean;
   notice?: ViewState['notice'];
   now: Date;
 }
@@ -51,6 +55,9 @@ export function buildViewState(runs: readonly FolderRun[], x: ViewExtras): ViewS
     selected: selected ? detailOf(selected.run, x) : undefined,
     todayUsd: todayUsd(runs.map((r) => r.run), x.now),
     modelKeys: x.modelKeys,
+    models: x.models?.choices ?? [],
+    setup: x.models?.setup,
+    checkingModels: x.checkingModels ?? false,
     notice: x.notice,
   };
 }
@@ -63,6 +70,7 @@ function detailOf(run: RunState, x: ViewExtras): TicketDetail {
       status: rec?.status ?? 'pending',
       attempts: (rec?.attempts ?? []).map((a) => ({ ...a, objections: a.objections.map((o) => ({ ...o })) })),
       hasDeliverable: rec?.markdown !== undefined,
+      plannedModel: plannedModelOf(phase, x.models),
       ...spendByProvider(run.ledger.filter((r) => r.phase === phase)),
     };
   });
@@ -89,4 +97,10 @@ function detailOf(run: RunState, x: ViewExtras): TicketDetail {
     },
     checkpoint: x.checkpoint,
   };
+}
+
+/** "local-large (qwen3-coder:30b)": the model a phase will run on per the last model check. */
+function plannedModelOf(phase: string, check: ModelCheck | undefined): string | undefined {
+  const p = check?.setup.phases.find((m) => m.phase === phase);
+  return p?.modelKey ? `${p.modelKey} (${p.model ?? '?'})` : undefined;
 }

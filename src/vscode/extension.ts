@@ -7,7 +7,9 @@ import { createEngine } from './createEngine';
 import { FolderEngines } from './folderEngines';
 import { handlePanelMessage } from './handlePanelMessage';
 import { PIPELINE_VIEW_ID, PipelinePanel } from './pipelinePanel';
+import { ModelDoctor } from './modelDoctor';
 import { PipelineBoard } from './pipelineBoard';
+import { SetupActions } from './setupActions';
 import { COMMANDS, registerCommands } from './registerCommands';
 import { ReviewDesk } from './reviewDesk';
 import { RunLog } from './runLog';
@@ -23,6 +25,7 @@ export interface ShipwrightExtensionApi {
   engines: FolderEngines;
   actions: TicketActions;
   panel: PipelinePanel;
+  doctor: ModelDoctor;
   /** Time `activate` took, ms. */
   activationMs: number;
 }
@@ -52,9 +55,15 @@ export function activate(context: vscode.ExtensionContext): ShipwrightExtensionA
       void revealPanel();
     },
   });
+  const doctor = reg(new ModelDoctor(keys));
+  const setup = new SetupActions(doctor);
   const engines = reg(new FolderEngines((folder) => createEngine(folder, desk, keys, openaiKeys)));
   const board = reg(new PipelineBoard(engines, desk));
-  actions = new TicketActions({ engines, board, desk, storage: context.globalStorageUri, revealPanel });
+  actions = new TicketActions({ engines, board, desk, storage: context.globalStorageUri, revealPanel, doctor });
+  reg(doctor.onDidChange(() => board.setModels(doctor.current, doctor.checking)));
+  const recheck = (): void => {
+    if (vscode.workspace.isTrusted) void doctor.check().catch((e: unknown) => log.channel.warn(`model check: ${e instanceof Error ? e.message : String(e)}`));
+  };
   const ticketActions = actions;
 
   reg(engines.onEvent(({ folder, event }) => {
@@ -71,25 +80,28 @@ export function activate(context: vscode.ExtensionContext): ShipwrightExtensionA
   reg(vscode.workspace.registerTextDocumentContentProvider(BASE_SCHEME, new BaseContentProvider()));
   const panel = reg(new PipelinePanel(context.extensionUri, () => board.snapshot, board.onDidChange, (m) => handlePanelMessage(m, board, ticketActions), log.channel));
   reg(vscode.window.registerWebviewViewProvider(PIPELINE_VIEW_ID, panel));
-  registerCommands(context.subscriptions, { actions: ticketActions, board, engines, keys, log, revealPanel });
+  registerCommands(context.subscriptions, { actions: ticketActions, board, engines, keys, log, revealPanel, doctor, setup });
 
   reg(watchWorktreeEdits(board, log.channel));
   reg(vscode.workspace.onDidChangeConfiguration((e) => {
-    if (e.affectsConfiguration('shipwright')) engines.invalidate();
+    if (!e.affectsConfiguration('shipwright')) return;
+    engines.invalidate();
+    recheck();
   }));
   // The workspace file wins over settings, so its edits count as a configuration change too.
   const configFiles = reg(vscode.workspace.createFileSystemWatcher(`**/${WORKSPACE_CONFIG_FILE}`));
-  for (const on of [configFiles.onDidChange, configFiles.onDidCreate, configFiles.onDidDelete]) reg(on(() => engines.invalidate()));
-  reg(keys.onDidChange(() => engines.invalidate()));
-  reg(openaiKeys.onDidChange(() => engines.invalidate()));
+  for (const on of [configFiles.onDidChange, configFiles.onDidCreate, configFiles.onDidDelete]) reg(on(() => { engines.invalidate(); recheck(); }));
+  reg(keys.onDidChange(() => { engines.invalidate(); recheck(); }));
+  reg(openaiKeys.onDidChange(() => { engines.invalidate(); recheck(); }));
   registerOpenAiKeyCommand(context.subscriptions, openaiKeys);
-  reg(vscode.workspace.onDidGrantWorkspaceTrust(() => void loadRuns(engines, board, log)));
+  reg(vscode.workspace.onDidGrantWorkspaceTrust(() => { void loadRuns(engines, board, log); recheck(); }));
   reg(vscode.workspace.onDidChangeWorkspaceFolders(() => void loadRuns(engines, board, log)));
   void loadRuns(engines, board, log);
+  recheck();
 
   const activationMs = performance.now() - started;
   log.channel.info(`activated in ${activationMs.toFixed(1)} ms (${vscode.env.appName}, ${vscode.env.uiKind === vscode.UIKind.Web ? 'web' : 'desktop'})`);
-  return { board, desk, keys, engines, actions: ticketActions, panel, activationMs };
+  return { board, desk, keys, engines, actions: ticketActions, panel, doctor, activationMs };
 }
 
 /** Builds the engine of every folder (trusted workspaces only) so earlier runs show up, then refreshes. */

@@ -49,6 +49,24 @@ export async function handlePanelMessage(m: WebviewMessage, board: PipelineBoard
     case 'decideCheckpoint':
       await actions.decideCheckpoint(m.ticketId, m.decision);
       return;
+    case 'checkModels':
+      await vscode.commands.executeCommand(COMMANDS.checkModels);
+      return;
+    case 'manageTrust':
+      await vscode.commands.executeCommand('workbench.trust.manage');
+      return;
+    case 'setApiKey':
+      await vscode.commands.executeCommand(COMMANDS.setApiKey);
+      return;
+    case 'setOllamaHost':
+      await vscode.commands.executeCommand(COMMANDS.setOllamaHost);
+      return;
+    case 'pickModel':
+      await vscode.commands.executeCommand(COMMANDS.pickModel);
+      return;
+    case 'copyPull':
+      await vscode.commands.executeCommand(COMMANDS.copyPullCommand, m.model);
+      return;
     default:
       assertNever(m, 'panel message');
   }

@@ -5,6 +5,7 @@ import { changedFiles } from '../core/workspace/changedFiles';
 import type { ViewState } from '../shared/viewState';
 import { buildViewState, type FolderRun } from './buildViewState';
 import type { FolderEngines } from './folderEngines';
+import type { ModelCheck } from './modelSetup';
 import type { ReviewDesk } from './reviewDesk';
 
 /** A run with its workspace folder. */
@@ -26,6 +27,8 @@ export class PipelineBoard implements vscode.Disposable {
   private selectedId: string | undefined;
   private notice: ViewState['notice'];
   private modelKeys: string[] = [];
+  private models: ModelCheck | undefined;
+  private checkingModels = false;
   private last: ViewState;
   private pending: Promise<void> | undefined;
   private again = false;
@@ -57,6 +60,13 @@ export class PipelineBoard implements vscode.Disposable {
     this.selectedId = ticketId;
     this.notice = undefined;
     void this.refresh();
+  }
+
+  /** Shows the newest model check (and whether one is under way) in the panel. */
+  setModels(check: ModelCheck | undefined, checking: boolean): void {
+    this.models = check;
+    this.checkingModels = checking;
+    this.publish();
   }
 
   /** Shows a message in the panel until the next selection or notice. */
@@ -137,6 +147,8 @@ export class PipelineBoard implements vscode.Disposable {
       files: files?.map((file) => ({ file, approval: this.desk.approvalOf(selectedId ?? '', file) })),
       checkpoint: selectedId ? this.desk.checkpoint(selectedId) : undefined,
       modelKeys: this.modelKeys,
+      models: this.models,
+      checkingModels: this.checkingModels,
       notice: this.notice,
       now: new Date(),
     });

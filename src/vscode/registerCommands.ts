@@ -8,6 +8,8 @@ import type { FolderEngines } from './folderEngines';
 import { pickWorkspaceFolder } from './pickWorkspaceFolder';
 import type { PipelineBoard } from './pipelineBoard';
 import type { RunLog } from './runLog';
+import type { ModelDoctor } from './modelDoctor';
+import type { SetupActions } from './setupActions';
 import type { TicketActions } from './ticketActions';
 import { requireTrust } from './trustGate';
 
@@ -19,6 +21,8 @@ export interface CommandDeps {
   keys: ApiKeyStore;
   log: RunLog;
   revealPanel: () => Promise<void>;
+  doctor: ModelDoctor;
+  setup: SetupActions;
 }
 
 /** The command ids (package.json `contributes.commands`). */
@@ -34,6 +38,10 @@ export const COMMANDS = {
   approveFile: 'shipwright.approveFile',
   rejectFile: 'shipwright.rejectFile',
   approveAll: 'shipwright.approveAll',
+  checkModels: 'shipwright.checkModels',
+  setOllamaHost: 'shipwright.setOllamaHost',
+  pickModel: 'shipwright.pickModel',
+  copyPullCommand: 'shipwright.copyPullCommand',
 } as const;
 
 /**
@@ -111,16 +119,29 @@ export function registerCommands(subscriptions: vscode.Disposable[], d: CommandD
   reg(COMMANDS.setApiKey, async () => {
     const key = await vscode.window.showInputBox({
       title: 'Shipwright: Anthropic API key',
-      prompt: 'Stored in VS Code\'s secret storage only (never in settings or logs). Leave empty to delete it.',
+      prompt: 'From console.anthropic.com → API keys. Stored in VS Code\'s secret storage only (never in settings or logs). Leave empty to delete it.',
+      placeHolder: 'sk-ant-…',
       password: true,
       ignoreFocusOut: true,
     });
     if (key === undefined) return;
     await d.keys.set(key);
+    await d.doctor.check().catch(() => undefined);
     void vscode.window.showInformationMessage(key.trim() ? 'Shipwright: Anthropic API key stored.' : 'Shipwright: Anthropic API key deleted.');
   });
 
   reg(COMMANDS.openRunLog, () => d.log.show());
+
+  reg(COMMANDS.checkModels, async () => {
+    void d.revealPanel();
+    return d.doctor.check();
+  });
+  reg(COMMANDS.setOllamaHost, () => d.setup.setOllamaHost());
+  reg(COMMANDS.pickModel, () => d.setup.pickModel());
+  reg(COMMANDS.copyPullCommand, async (model?: string) => {
+    const m = model ?? d.doctor.current?.setup.notPulled[0];
+    if (m) await d.setup.copyPullCommand(m);
+  });
 
   const fileOfEditor = (uri?: vscode.Uri): { ticketId: string; path: string } => {
     const target = uri ?? vscode.window.activeTextEditor?.document.uri;

@@ -7,7 +7,9 @@ import { openDeliverableEdit, readDeliverableEdit } from './deliverableEdit';
 import { openFileDiff, type OpenDiff } from './fileDiff';
 import type { FolderEngines } from './folderEngines';
 import type { PipelineBoard } from './pipelineBoard';
+import type { Blocked, ModelDoctor } from './modelDoctor';
 import type { ReviewDesk } from './reviewDesk';
+import { routeFor } from '../core/ticket/route';
 import { requireTrust } from './trustGate';
 
 /** What the actions need; built once in `activate()`. */
@@ -18,6 +20,8 @@ export interface TicketActionsOptions {
   /** Global storage of the extension (edited deliverables). */
   storage: vscode.Uri;
   revealPanel: () => Promise<void>;
+  /** The model check run before anything is created. */
+  doctor: ModelDoctor;
 }
 
 /**
@@ -30,9 +34,15 @@ export class TicketActions {
 
   constructor(private readonly o: TicketActionsOptions) {}
 
-  /** Runs a ticket to a stop in `folder`. Resolves with the final state; undefined when not trusted. */
+  /**
+   * Runs a ticket to a stop in `folder`. Checks the models first: when a phase of the ticket's route (or the
+   * validator) has no model that can run, nothing is created (no worktree, no branch, no run) and the person is
+   * offered the fixes. Resolves with the final state; undefined when not trusted or refused for want of a model.
+   */
   async run(folder: vscode.WorkspaceFolder, ticket: Ticket): Promise<RunState | undefined> {
     if (!requireTrust()) return undefined;
+    const blocked = await this.o.doctor.blocked(folder, routeFor(ticket.kind));
+    if (blocked) return this.refuse(blocked);
     const engine = await this.o.engines.get(folder);
     this.o.board.select(ticket.id);
     void this.o.revealPanel();
@@ -44,7 +54,9 @@ export class TicketActions {
   /** Continues a stopped run; `modelKey` forces the model of the retried phase. */
   async resume(ticketId: string, modelKey?: string): Promise<RunState | undefined> {
     if (!requireTrust()) return undefined;
-    const { folder } = this.mustFind(ticketId);
+    const { folder, run } = this.mustFind(ticketId);
+    const blocked = await this.o.doctor.blocked(folder, run.route.filter((p) => run.phases.find((r) => r.phase === p)?.status !== 'done'), modelKey);
+    if (blocked) return this.refuse(blocked);
     const engine = await this.o.engines.get(folder);
     this.o.board.select(ticketId);
     const state = await this.o.engines.whileBusy(folder, () => engine.resume(ticketId, modelKey ? { modelKey } : undefined));
@@ -145,6 +157,17 @@ export class TicketActions {
     if (reason?.trim()) this.o.desk.answerCheckpoint(ticketId, { decision: 'reject', reason: reason.trim() });
   }
 
+  /** Says why a run cannot start, shows the set-up section, and offers the fixes. Resolves undefined. */
+  private async refuse(blocked: Blocked): Promise<undefined> {
+    void this.o.revealPanel();
+    const fixes = { 'Set Ollama Host…': 'shipwright.setOllamaHost', 'Set Anthropic API Key…': 'shipwright.setApiKey', 'Use Another Model…': 'shipwright.pickModel' } as const;
+    void vscode.window.showErrorMessage(`Shipwright: ${blocked.text} Nothing was started.`, ...Object.keys(fixes)).then((pick) => {
+      const command = pick && fixes[pick as keyof typeof fixes]; // pick is one of the keys offered above
+      if (command) void vscode.commands.executeCommand(command);
+    });
+    return undefined;
+  }
+
   /** The run of a ticket on the board. @throws Error when it is unknown */
   mustFind(ticketId: string): NonNullable<ReturnType<PipelineBoard['find']>> {
     const found = this.o.board.find(ticketId);
@@ -166,9 +189,18 @@ export class TicketActions {
     if (state.state === 'ready') {
       void vscode.window.showInformationMessage(`Shipwright: ${id} is ready (${usd}). Review the change file by file, then approve to merge.`, 'Open Pipeline').then(open);
     } else if (state.state === 'needs-human' || state.state === 'budget-exceeded') {
-      void vscode.window.showWarningMessage(`Shipwright: ${id} needs you: ${state.reason}`, 'Open Pipeline').then(open);
+      void vscode.window.showWarningMessage(`Shipwright: ${id} needs you: ${firstSentence(state.reason)}`, 'Open Pipeline').then(open);
     } else if (state.state === 'failed') {
-      void vscode.window.showErrorMessage(`Shipwright: ${id} failed: ${state.reason}`);
+      void vscode.window.showErrorMessage(`Shipwright: ${id} failed: ${firstSentence(state.reason)}`, 'Open Pipeline', 'Check Models').then((pick) => {
+        if (pick === 'Check Models') void vscode.commands.executeCommand('shipwright.checkModels');
+        else open(pick);
+      });
     }
   }
+}
+
+/** The reason's first sentence, at most 160 characters: a notification is brief, the panel has the whole text. */
+export function firstSentence(reason: string): string {
+  const one = reason.split(/(?<=[.;])\s|\n/)[0] ?? reason;
+  return one.length > 160 ? `${one.slice(0, 157)}…` : one;
 }

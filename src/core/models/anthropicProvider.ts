@@ -103,7 +103,7 @@ export class AnthropicProvider implements ModelProvider {
   }
 
   private client(model: string): Anthropic {
-    if (!this.apiKey) throw new ProviderError('auth', 'no Anthropic API key (set ANTHROPIC_API_KEY or the key in settings)', { provider: this.kind, model });
+    if (!this.apiKey) throw new ProviderError('auth', 'no Anthropic API key (set ANTHROPIC_API_KEY, or in VS Code run Shipwright: Set Anthropic API Key)', { provider: this.kind, model });
     this.sdk ??= new Anthropic({ apiKey: this.apiKey, baseURL: this.options.baseURL ?? process.env.ANTHROPIC_BASE_URL ?? null, maxRetries: 0 });
     return this.sdk;
   }
