@@ -55,7 +55,7 @@ export function activate(context: vscode.ExtensionContext): ShipwrightExtensionA
       void revealPanel();
     },
   });
-  const doctor = reg(new ModelDoctor(keys));
+  const doctor = reg(new ModelDoctor(keys, openaiKeys));
   const setup = new SetupActions(doctor);
   const engines = reg(new FolderEngines((folder) => createEngine(folder, desk, keys, openaiKeys)));
   const board = reg(new PipelineBoard(engines, desk));

@@ -22,7 +22,7 @@ export class ModelDoctor implements vscode.Disposable {
   private readonly emitter = new vscode.EventEmitter<void>();
   readonly onDidChange = this.emitter.event;
 
-  constructor(private readonly keys: ApiKeyStore) {}
+  constructor(private readonly keys: ApiKeyStore, private readonly openaiKeys?: ApiKeyStore) {}
 
   /** The newest check, if any. */
   get current(): ModelCheck | undefined {
@@ -75,7 +75,7 @@ export class ModelDoctor implements vscode.Disposable {
   private async run(folder: vscode.WorkspaceFolder): Promise<ModelCheck | undefined> {
     const config: ShipwrightConfig = await readEffectiveConfig(folder);
     const setting = vscode.workspace.getConfiguration('shipwright', folder.uri).get<string>('ollamaHost') ?? '';
-    this.last = await checkModelSetup(config, await this.keys.get(), { setting, env: process.env.OLLAMA_HOST || undefined });
+    this.last = await checkModelSetup(config, await this.keys.get(), { setting, env: process.env.OLLAMA_HOST || undefined }, 3_000, await this.openaiKeys?.get());
     return this.last;
   }
 

@@ -24,9 +24,9 @@ export interface HostOrigin {
  * Checks which models can be reached now (Ollama's `/api/tags` within `timeoutMs`, whether an Anthropic key is
  * set; no model is called) and, for every role, the model that will really run.
  */
-export async function checkModelSetup(config: ShipwrightConfig, apiKey: string | undefined, origin: HostOrigin, timeoutMs = 3_000): Promise<ModelCheck> {
+export async function checkModelSetup(config: ShipwrightConfig, apiKey: string | undefined, origin: HostOrigin, timeoutMs = 3_000, openaiApiKey?: string): Promise<ModelCheck> {
   const env = { ...process.env, OLLAMA_HOST: origin.env };
-  const reach = await checkModelsReachable(config, env, apiKey, timeoutMs);
+  const reach = await checkModelsReachable(config, env, apiKey, timeoutMs, openaiApiKey);
   return modelCheckOf(config, reach, origin, new Date());
 }
 
@@ -79,7 +79,10 @@ function whyUnavailable(config: ShipwrightConfig, reach: Reachability, key: stri
     if (!reach.ollama.reachable) return 'Ollama not answering';
     return isPulled(spec.model, reach.ollama.models) ? undefined : `${spec.model} not pulled`;
   }
-  return undefined;
+  // OpenAI-compatible: the server that lists the model answers; the server of a model is the core's business, so
+  // it is found by the model list rather than re-deriving base URLs here.
+  if (reach.openai.some((o) => o.reachable && o.models.includes(spec.model))) return undefined;
+  return reach.openai.some((o) => o.reachable) ? `${spec.model} not listed by the server` : 'OpenAI-compatible server not answering';
 }
 
 /** Ollama names an untagged model `name:latest`. */
