@@ -10,6 +10,7 @@ import type { ChangedFile } from '../core/ports/approvalPort';
 import { parseTicket } from '../core/ticket/parseTicket';
 import { TicketParseError } from '../core/ticket/ticketParseError';
 import { routeFor } from '../core/ticket/route';
+import { EVAL_USAGE, evalCommand } from './evalCommand';
 import { formatEvent } from './progressPrinter';
 import { TerminalApprovals } from './terminalApprovals';
 
@@ -21,6 +22,7 @@ const USAGE = `Usage:
   shipwright diff <id> [PATH]                  the change against the commit the ticket started from
   shipwright finish <id> (--merge | --keep-branch) [--reject PATH]... [--workspace DIR]
   shipwright clean <id> [--workspace DIR]      remove the ticket's worktree and branch
+${EVAL_USAGE}
 
 Models: Ollama at OLLAMA_HOST (default http://127.0.0.1:11434); Anthropic with ANTHROPIC_API_KEY.
 Exit codes: 0 ready/done, 1 failed, 2 usage or set-up error, 3 needs a person, 4 budget exceeded, 130 cancelled.`;
@@ -38,6 +40,7 @@ function exitCodeOf(s: RunState): number {
 
 /** The CLI: parses argv, builds the engine (the composition root) and runs one command. Returns the exit code. */
 export async function main(argv: string[], io = { out: process.stdout, err: process.stderr, in: process.stdin, env: process.env }): Promise<number> {
+  if (argv[0] === 'eval') return evalCommand(argv.slice(1), io); // options of its own (--profile NAME…)
   const { values: o, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,
