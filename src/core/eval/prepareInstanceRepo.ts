@@ -1,6 +1,8 @@
 import { createHash } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
+import { prepareSandbox } from '../sandbox/commandSandbox';
+import type { SandboxSettings } from '../sandbox/sandboxSettings';
 import { gitClient } from '../workspace/gitClient';
 import { describeTestRun, runTestCommand } from '../workspace/testCommandRunner';
 import type { EvalInstance } from './evalInstance';
@@ -27,13 +29,14 @@ export function instanceFolder(id: string): string {
 /**
  * Makes (or reopens, after a crash) `<reposDir>/<instance folder>`: a clone of the instance's repository at its
  * base commit, with a local identity for the engine's commits, and runs the instance's set-up command there once
- * (e.g. `npm ci`; its `node_modules` is then linked into each worktree). The source repository is only read.
+ * (e.g. `npm ci`; its `node_modules` is then linked into each worktree), in the sandbox. The source repository is
+ * only read.
  * @throws EvalSetupError('repo') when the repository cannot be found or cloned, the base commit is not in it,
  *   or the set-up command fails
  */
 export async function prepareInstanceRepo(
   instance: EvalInstance,
-  opts: { reposDir: string; mirrorDir?: string; timeoutMs: number; outputBudgetChars: number },
+  opts: { reposDir: string; mirrorDir?: string; timeoutMs: number; outputBudgetChars: number; sandbox: SandboxSettings },
 ): Promise<InstanceRepo> {
   const dir = path.join(opts.reposDir, instanceFolder(instance.id));
   const where = `instance ${instance.id}`;
@@ -61,7 +64,9 @@ export async function prepareInstanceRepo(
   const canonical = await fs.realpath(dir);
   const marker = path.join(canonical, '.git', SETUP_DONE);
   if (instance.setupCommand && !(await exists(marker))) {
-    const r = await runTestCommand({ command: instance.setupCommand, cwd: canonical, timeoutMs: opts.timeoutMs, outputBudgetChars: opts.outputBudgetChars });
+    // Confined like a worktree's set-up command: the clone writable, network as settings.setupNetwork says.
+    const sandbox = await prepareSandbox({ settings: opts.sandbox, worktree: canonical, repoRoot: canonical });
+    const r = await runTestCommand({ command: instance.setupCommand, cwd: canonical, timeoutMs: opts.timeoutMs, outputBudgetChars: opts.outputBudgetChars, sandbox, network: opts.sandbox.setupNetwork });
     if (r.exitCode !== 0) throw new EvalSetupError('repo', `${where}: set-up command failed: ${describeTestRun(r)}\n${r.output}`);
     await fs.writeFile(marker, `${new Date().toISOString()} ${instance.setupCommand}\n`);
   }

@@ -12,6 +12,7 @@ import type { EvalInstance, EvalSuite } from './evalInstance';
 import { InstanceResult, type EvalReport } from './evalReport';
 import type { EvalProfile } from './evalProfiles';
 import { instanceFigures } from './instanceFigures';
+import { EvalSetupError } from './evalSetupError';
 import { prepareInstanceRepo, type InstanceRepo } from './prepareInstanceRepo';
 import { runHiddenChecks } from './runHiddenChecks';
 import { summarizeProfiles, zeroTokens } from './summarizeProfiles';
@@ -80,11 +81,13 @@ export async function runEvaluation(o: RunEvaluationOptions): Promise<EvalReport
   const dirs = { repos: path.join(o.outDir, 'repos'), results: path.join(o.outDir, 'results'), checks: path.join(o.outDir, 'checks') };
   await fs.mkdir(dirs.results, { recursive: true });
   const mirrorDir = o.mirrorDir ?? o.suite.mirrorDir;
-  const timeouts = o.profiles[0]?.config ?? { testTimeoutMs: 300_000, testOutputBudgetChars: 8_000 };
+  // Clones are shared by every profile: their set-up uses the first profile's timeouts and sandbox.
+  const first = o.profiles[0]?.config;
+  if (!first) throw new EvalSetupError('profile', 'no profile to evaluate');
 
   const repos = new Map<string, InstanceRepo>();
   for (const inst of o.suite.instances) {
-    const repo = await prepareInstanceRepo(inst, { reposDir: dirs.repos, mirrorDir, timeoutMs: timeouts.testTimeoutMs, outputBudgetChars: timeouts.testOutputBudgetChars });
+    const repo = await prepareInstanceRepo(inst, { reposDir: dirs.repos, mirrorDir, timeoutMs: first.testTimeoutMs, outputBudgetChars: first.testOutputBudgetChars, sandbox: first.sandbox });
     repos.set(inst.id, repo);
     o.onProgress?.({ type: 'prepared', instance: inst.id, repoDir: repo.dir });
   }
@@ -161,7 +164,7 @@ export async function runEvaluation(o: RunEvaluationOptions): Promise<EvalReport
     const commit = (await gitClient(repo.dir).raw(['rev-parse', '--verify', `${state.worktree.branch}^{commit}`])).trim();
     const checks = await runHiddenChecks({
       instance: p.instance, repoDir: repo.dir, baseCommit: repo.baseCommit, commit, checksDir: dirs.checks, name: p.id,
-      link: config.worktree.link, timeoutMs: config.testTimeoutMs, outputBudgetChars: config.testOutputBudgetChars,
+      link: config.worktree.link, sandbox: config.sandbox, timeoutMs: config.testTimeoutMs, outputBudgetChars: config.testOutputBudgetChars,
     });
     const failed = [...checks.failToPass, ...checks.passToPass].filter((c) => !c.passed);
     const resolved = checks.patchError === undefined && failed.length === 0;

@@ -1,5 +1,7 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
+import { prepareSandbox } from '../sandbox/commandSandbox';
+import type { SandboxSettings } from '../sandbox/sandboxSettings';
 import { gitClient } from '../workspace/gitClient';
 import { runTestCommand } from '../workspace/testCommandRunner';
 import type { EvalInstance } from './evalInstance';
@@ -48,6 +50,8 @@ export async function runHiddenChecks(o: {
   name: string;
   /** Git-ignored entries of the clone (e.g. `node_modules`) linked into the checkout, as worktrees get them. */
   link: readonly string[];
+  /** The profile's sandbox settings: the checks run model-written code, confined like the pipeline's test runs. */
+  sandbox: SandboxSettings;
   timeoutMs: number;
   outputBudgetChars: number;
 }): Promise<HiddenChecks> {
@@ -81,10 +85,11 @@ export async function runHiddenChecks(o: {
       const to = path.join(dir, entry);
       if ((await exists(from)) && !(await exists(to))) await fs.symlink(from, to);
     }
+    const sandbox = await prepareSandbox({ settings: o.sandbox, worktree: await fs.realpath(dir), repoRoot: o.repoDir });
     const run = async (test: string) => {
       if (patchError !== undefined) return { test, passed: false, exitCode: null, output: 'not run: the test patch did not apply' };
       const command = (o.instance.checkCommand ?? DEFAULT_CHECK_COMMAND).split('{test}').join(shellQuote(test));
-      const r = await runTestCommand({ command, cwd: dir, timeoutMs: o.timeoutMs, outputBudgetChars: o.outputBudgetChars });
+      const r = await runTestCommand({ command, cwd: dir, timeoutMs: o.timeoutMs, outputBudgetChars: o.outputBudgetChars, sandbox, network: o.sandbox.network });
       const passed = r.exitCode === 0;
       return { test, passed, exitCode: r.exitCode, output: passed ? '' : r.output.slice(-FAILED_OUTPUT_CHARS) };
     };
