@@ -8,7 +8,7 @@ import type { ModelProvider, ProviderKind } from '../models/modelProvider';
 import { ModelRouter } from '../models/modelRouter';
 import { ProviderError } from '../models/providerError';
 import type { ApprovalPort } from '../ports/approvalPort';
-import { commitAll } from '../workspace/commitAll';
+import { commitChanges } from '../workspace/commitAll';
 import { ModelSession } from './modelSession';
 import type { PhaseContext, WorktreeInfo } from './phaseContext';
 import type { PhaseId } from './phaseId';
@@ -16,6 +16,7 @@ import type { PhaseOutcome } from './phaseOutcome';
 import { stamp, type EventSink } from './pipelineEvent';
 import type { RunState } from './runState';
 import type { RunStore } from './runStore';
+import { reportRefused } from './reportRefused';
 import type { TicketState } from './ticketState';
 
 /** A phase: gets its context, returns its outcome. */
@@ -96,7 +97,7 @@ export class PipelineRunner {
         const rel = path.posix.join('.shipwright', id, deliverableFileName(rec.phase, index + 1));
         await fs.mkdir(path.join(worktree.path, path.dirname(rel)), { recursive: true });
         await fs.writeFile(path.join(worktree.path, rel), outcome.markdown);
-        await commitAll(worktree, `shipwright(${id}): ${rec.phase} — ${state.ticket.title}`);
+        reportRefused({ ticket: state.ticket, emit: this.o.emit }, (await commitChanges(worktree, `shipwright(${id}): ${rec.phase} — ${state.ticket.title}`)).refused);
         if (state.forcedModel?.phase === rec.phase) state.forcedModel = undefined;
         Object.assign(rec, { status: 'done', deliverable: outcome.deliverable, markdown: outcome.markdown, path: rel, finishedAt: new Date().toISOString() });
         await save();

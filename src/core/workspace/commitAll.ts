@@ -1,22 +1,49 @@
 import type { WorktreeInfo } from '../pipeline/phaseContext';
 import { gitClient } from './gitClient';
+import { stageableChanges, type RefusedChange } from './stageableChanges';
+import { readWorktreeMeta } from './worktreeMeta';
 
 /** Used only when the repository has no identity of its own configured (fresh CI machines, temp repos). */
 const FALLBACK_IDENTITY = ['-c', 'user.name=Shipwright', '-c', 'user.email=shipwright@localhost'];
 
+/** Paths per `git add` / `git reset` call, so a large change stays under the OS argument limit. */
+const CHUNK = 200;
+
+/** What a commit of a worktree's changes did. */
+export interface CommitResult {
+  /** The new commit's sha; undefined when nothing committable had changed. */
+  sha: string | undefined;
+  /** Changes left uncommitted (see stageableChanges), to be reported to the person. */
+  refused: RefusedChange[];
+}
+
 /**
- * Stages every change in the worktree (added, modified, deleted; git-ignored files stay out) and commits it.
- * The user's own identity is used when configured. Hooks do not run (see gitClient).
+ * Stages the worktree's committable changes by explicit pathspec (never `git add -A` of everything: see
+ * stageableChanges for what is refused — Shipwright's own links/copies, nested repositories, symlinks out of the
+ * worktree, forbidden places), unstages refused ones someone else staged, and commits. Git-ignored files stay
+ * out. The user's own identity is used when configured. Hooks do not run (see gitClient).
+ * @throws Error from git (e.g. the worktree is gone)
+ */
+export async function commitChanges(worktree: WorktreeInfo | string, message: string): Promise<CommitResult> {
+  const dir = typeof worktree === 'string' ? worktree : worktree.path;
+  const git = gitClient(dir);
+  const brought = (await readWorktreeMeta(dir))?.brought ?? [];
+  const { stage, refused } = await stageableChanges(dir, brought);
+  const literal = (paths: string[]): string[] => paths.map((p) => `:(literal)${p}`);
+  for (let i = 0; i < refused.length; i += CHUNK) await git.raw(['reset', '-q', '--', ...literal(refused.slice(i, i + CHUNK).map((r) => r.path))]);
+  for (let i = 0; i < stage.length; i += CHUNK) await git.raw(['add', '-A', '--', ...literal(stage.slice(i, i + CHUNK))]);
+  const staged = (await git.raw(['diff', '--cached', '--name-only'])).trim();
+  if (staged === '') return { sha: undefined, refused };
+  const hasIdentity = (await git.raw(['config', '--get', 'user.email']).catch(() => '')).trim() !== '';
+  await git.raw([...(hasIdentity ? [] : FALLBACK_IDENTITY), 'commit', '-q', '--no-verify', '-m', message]);
+  return { sha: (await git.revparse(['HEAD'])).trim(), refused };
+}
+
+/**
+ * `commitChanges` for callers that only need the sha.
  * @returns the new commit's sha, or undefined when there was nothing to commit
  * @throws Error from git (e.g. the worktree is gone)
  */
 export async function commitAll(worktree: WorktreeInfo | string, message: string): Promise<string | undefined> {
-  const dir = typeof worktree === 'string' ? worktree : worktree.path;
-  const git = gitClient(dir);
-  await git.raw(['add', '-A', '--', '.']);
-  const staged = (await git.raw(['diff', '--cached', '--name-only'])).trim();
-  if (staged === '') return undefined;
-  const hasIdentity = (await git.raw(['config', '--get', 'user.email']).catch(() => '')).trim() !== '';
-  await git.raw([...(hasIdentity ? [] : FALLBACK_IDENTITY), 'commit', '-q', '--no-verify', '-m', message]);
-  return (await git.revparse(['HEAD'])).trim();
+  return (await commitChanges(worktree, message)).sha;
 }

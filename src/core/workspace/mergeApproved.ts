@@ -1,3 +1,5 @@
+import { lstat } from 'node:fs/promises';
+import { join } from 'node:path';
 import type { WorktreeInfo } from '../pipeline/phaseContext';
 import type { FileDecision } from '../ports/approvalPort';
 import { changedFiles } from './changedFiles';
@@ -24,12 +26,15 @@ export interface MergeResult {
  * Brings the approved files of a ready ticket into the user's branch, with `git merge --no-ff` in the user's
  * checkout. Before anything is written it checks that: every approved decision was made on the file's current
  * content; the checkout is on the branch the ticket started from; nothing is staged there and no approved path
- * has uncommitted changes (or is an untracked file in the way); and the merge has no conflicts
+ * has uncommitted changes; nothing the merge would write is an untracked or git-ignored file, folder or symlink of
+ * the user's (git itself replaces ignored files silently); and the merge has no conflicts
  * (`git merge-tree --write-tree`, git ≥ 2.38). Files not approved are first restored to the base version in one
  * commit on the ticket's branch, so the merge brings only approved files. The user's hooks run on the merge:
  * it is their branch.
  * @throws WorktreeError('stale') a file changed since its decision; ('wrongBranch'); ('dirty') with the paths;
  *   ('conflict') with the conflicting paths; ('notFound') when nothing was approved. Nothing is written then.
+ * @throws WorktreeError('git') when git stops the merge itself (a hook of the user's, …): the merge is aborted,
+ *   the user's checkout is as it was, and the message says so in words.
  */
 export async function mergeApproved(worktree: WorktreeInfo, decisions: FileDecision[]): Promise<MergeResult> {
   const files = await changedFiles(worktree);
@@ -57,6 +62,13 @@ export async function mergeApproved(worktree: WorktreeInfo, decisions: FileDecis
     throw new WorktreeError('dirty', `your checkout has uncommitted changes in ${paths.join(', ')}; commit or stash them yourself, then merge again`, paths);
   }
 
+  // Git refuses to overwrite untracked files but silently replaces ignored ones (a real node_modules/, a build
+  // output, a local .env): anything not tracked where the merge would write is refused here, by name.
+  const inTheWay = await untrackedInTheWay(worktree.repoRoot, approved.filter((f) => f.status !== 'deleted').map((f) => f.path));
+  if (inTheWay.length > 0) {
+    throw new WorktreeError('dirty', `the merge would replace files of yours that git does not track (untracked or ignored): ${inTheWay.join(', ')}; move them away or reject those paths (--reject PATH), then merge again`, inTheWay);
+  }
+
   // Checked before the restore commit, so a refused merge leaves the ticket's branch as it was.
   await refuseConflicts(worktree, current, approved.map((f) => f.path));
 
@@ -70,9 +82,50 @@ export async function mergeApproved(worktree: WorktreeInfo, decisions: FileDecis
     restoreCommit = await commitAll(worktree, `Leave out files not approved: ${leftOut.map((f) => f.path).join(', ')}`);
   }
 
-  await user.raw(['merge', '--no-ff', '--no-edit', '-m', `Merge ${worktree.branch} (Shipwright)`, worktree.branch]);
+  try {
+    await user.raw(['merge', '--no-ff', '--no-edit', '-m', `Merge ${worktree.branch} (Shipwright)`, worktree.branch]);
+  } catch (e) {
+    // A hook of the user's (pre-merge-commit, commit-msg) or anything else git stops on: put the checkout back
+    // as it was, and say so in words rather than git's.
+    const inMerge = (await user.raw(['rev-parse', '-q', '--verify', 'MERGE_HEAD']).catch(() => '')).trim() !== '';
+    if (inMerge) await user.raw(['merge', '--abort']).catch(() => undefined);
+    const why = (e instanceof Error ? e.message : String(e)).split('\n').map((l) => l.trim()).filter((l) => l !== '').slice(0, 3).join(' ');
+    throw new WorktreeError('git', `git could not merge ${worktree.branch} into ${current} (${why}); your checkout was left as it was and the branch is kept: merge it by hand or fix the cause and run finish again`, [], { cause: e });
+  }
   const mergeCommit = (await user.revparse(['HEAD'])).trim();
   return { mergeCommit, intoBranch: current, merged: approved.map((f) => f.path), leftOut: leftOut.map((f) => f.path), restoreCommit };
+}
+
+/**
+ * Paths the merge would write (and their parent folders) that exist in the user's checkout without being
+ * tracked there: untracked or git-ignored files, folders or symlinks.
+ */
+async function untrackedInTheWay(repoRoot: string, writes: string[]): Promise<string[]> {
+  const candidates = new Set<string>();
+  for (const p of writes) {
+    const parts = p.split('/');
+    for (let i = 1; i <= parts.length; i++) candidates.add(parts.slice(0, i).join('/'));
+  }
+  const present: string[] = [];
+  for (const c of candidates) if (await lstat(join(repoRoot, c)).catch(() => undefined)) present.push(c);
+  if (present.length === 0) return [];
+  const tracked = new Set<string>();
+  const git = gitClient(repoRoot);
+  for (let i = 0; i < present.length; i += 200) {
+    const batch = present.slice(i, i + 200).map((p) => `:(literal)${p}`);
+    for (const t of splitNul(await git.raw(['ls-files', '-z', '--', ...batch]))) tracked.add(t);
+  }
+  const targets = new Set(writes);
+  const inTheWay: string[] = [];
+  for (const c of present) {
+    if (tracked.has(c)) continue;
+    const stat = await lstat(join(repoRoot, c));
+    // The written path itself (a file, or a folder such as a real node_modules where the branch has a link), or
+    // a parent that is not a folder (a file or a symlink git would have to replace). An untracked parent folder
+    // only receives a new file, and a folder holding tracked files is the user's tracked folder.
+    if (targets.has(c) ? !(stat.isDirectory() && [...tracked].some((t) => t.startsWith(`${c}/`))) : !stat.isDirectory()) inTheWay.push(c);
+  }
+  return inTheWay;
 }
 
 /** Refuses when the ticket's branch would conflict with the user's branch (computed without a checkout). */

@@ -127,13 +127,16 @@ export class WorktreeManager {
       await user.raw(['worktree', 'add', '-b', branch, path, baseCommit]);
       const canonical = await realpath(path);
       if (opts.buildOn?.length) baseCommit = await buildOn(canonical, opts.buildOn);
-      const meta: WorktreeMeta = { ticketId: ticket.id, branch, baseCommit, fromBranch, createdAt: new Date().toISOString() };
+      const meta: WorktreeMeta = { ticketId: ticket.id, branch, baseCommit, fromBranch, createdAt: new Date().toISOString(), brought: [] };
       await writeWorktreeMeta(canonical, meta);
       return { meta, canonical, uncommitted };
     });
 
     const copied = await this.bring(created.canonical, this.config.worktree.copy, 'copy');
     const linked = await this.bring(created.canonical, this.config.worktree.link, 'link');
+    // Remembered with the worktree, so every later commit (also after a resume) leaves them out.
+    created.meta.brought = [...copied, ...linked];
+    await writeWorktreeMeta(created.canonical, created.meta);
     const result: CreatedWorktree = {
       ...created.meta,
       path: created.canonical,

@@ -16,8 +16,11 @@ export const WorktreeMeta = z.object({
   fromBranch: z.string().nullable(),
   /** ISO 8601 */
   createdAt: z.string(),
+  /** The `worktree.copy` / `worktree.link` entries Shipwright put into the worktree: never committed. */
+  brought: z.array(z.string()).default([]),
 });
 export type WorktreeMeta = z.infer<typeof WorktreeMeta>;
+export type WorktreeMetaInput = z.input<typeof WorktreeMeta>;
 
 const FILE = 'shipwright.json';
 
@@ -27,7 +30,7 @@ async function gitDirOf(worktreePath: string): Promise<string> {
 }
 
 /** Writes the metadata atomically (temp file + rename). */
-export async function writeWorktreeMeta(worktreePath: string, meta: WorktreeMeta): Promise<void> {
+export async function writeWorktreeMeta(worktreePath: string, meta: WorktreeMetaInput): Promise<void> {
   const file = join(await gitDirOf(worktreePath), FILE);
   await writeFile(`${file}.tmp`, JSON.stringify(meta, null, 2));
   await rename(`${file}.tmp`, file);

@@ -43,7 +43,7 @@ export async function runFixRounds(
     cap: { attempts: ctx.config.fixRounds, escalation: 0 },
   }, args.log);
   if (!result.ok) return { ok: false, run };
-  await commitStep(ctx.worktree, step, `shipwright(${ctx.ticket.id}): ${step} — the test command passes`);
+  await commitStep(ctx, step, `shipwright(${ctx.ticket.id}): ${step} — the test command passes`);
   return {
     ok: true,
     run,

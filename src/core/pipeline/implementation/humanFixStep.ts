@@ -66,7 +66,7 @@ export async function runHumanFix(ctx: PhaseContext, args: HumanFixArgs): Promis
     cap: { attempts: ctx.config.attemptCap, escalation: ctx.config.escalationAttempts },
   }, args.log);
   if (!step.ok) return { ok: false, why: `the files a reviewer rejected could not be changed with the tests passing (${rejected.map(oneLine).join('; ')})` };
-  await commitStep(ctx.worktree, label, `shipwright(${ctx.ticket.id}): address the files a reviewer rejected (round ${rounds.length})`);
+  await commitStep(ctx, label, `shipwright(${ctx.ticket.id}): address the files a reviewer rejected (round ${rounds.length})`);
   return {
     ok: true,
     run,

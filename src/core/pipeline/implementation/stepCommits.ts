@@ -1,6 +1,7 @@
-import { commitAll } from '../../workspace/commitAll';
+import { commitChanges, type CommitResult } from '../../workspace/commitAll';
 import { gitClient } from '../../workspace/gitClient';
-import type { WorktreeInfo } from '../phaseContext';
+import type { PhaseContext, WorktreeInfo } from '../phaseContext';
+import { reportRefused } from '../reportRefused';
 
 /** Names of implementation steps as recorded in commit trailers (task steps use the plan's task ids). */
 export const stepCommits = {
@@ -15,12 +16,15 @@ export const stepCommits = {
 const TRAILER = 'Shipwright-Step';
 
 /**
- * Commits everything in the worktree as one finished step (`tests`, a task id, `ciFix`, `review-fix-1`), with
- * the step in a `Shipwright-Step:` trailer. No change means no commit: such a step runs again on resume.
- * @returns the commit sha, or undefined when there was nothing to commit
+ * Commits the worktree's committable changes as one finished step (`tests`, a task id, `ciFix`,
+ * `review-fix-1`), with the step in a `Shipwright-Step:` trailer; changes that may not be committed (a link
+ * out of the worktree, a nested repository… see stageableChanges) are reported as a warning instead. No change
+ * means no commit: such a step runs again on resume.
  */
-export async function commitStep(worktree: WorktreeInfo, step: string, subject: string): Promise<string | undefined> {
-  return commitAll(worktree, `${subject}\n\n${TRAILER}: ${step}`);
+export async function commitStep(ctx: Pick<PhaseContext, 'worktree' | 'ticket' | 'emit'>, step: string, subject: string): Promise<CommitResult> {
+  const result = await commitChanges(ctx.worktree, `${subject}\n\n${TRAILER}: ${step}`);
+  reportRefused(ctx, result.refused);
+  return result;
 }
 
 /** Steps already committed on the ticket's branch since its base commit (from the trailers). */

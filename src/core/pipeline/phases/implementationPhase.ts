@@ -59,7 +59,7 @@ export async function implementationPhase(ctx: PhaseContext): Promise<PhaseOutco
     }, log);
     if (!step.ok) return handoff(ctx, log, 'the tests could not be made to fail for the right reason');
     newTests = step.applied.written;
-    await commitStep(ctx.worktree, stepCommits.tests, `shipwright(${ctx.ticket.id}): failing tests first (red) — ${ctx.ticket.title}`);
+    await commitStep(ctx, stepCommits.tests, `shipwright(${ctx.ticket.id}): failing tests first (red) — ${ctx.ticket.title}`);
     report.red = { run: describeTestRun(run), excerpt: excerpt(run.output) };
     steps.push({ step: stepCommits.tests, title: 'tests first', explanation: step.edits.explanation, written: step.applied.written, deleted: step.applied.deleted, attempts: step.attempts, modelKey: step.modelKey, run: describeTestRun(run) });
   }
@@ -89,11 +89,11 @@ export async function implementationPhase(ctx: PhaseContext): Promise<PhaseOutco
     }, log);
     if (!step.ok && !last) return handoff(ctx, log, `task ${task.id} could not be implemented`);
     if (step.ok) {
-      await commitStep(ctx.worktree, task.id, `shipwright(${ctx.ticket.id}): ${task.id} ${task.title} (${run.exitCode === 0 ? 'green' : 'red'})`);
+      await commitStep(ctx, task.id, `shipwright(${ctx.ticket.id}): ${task.id} ${task.title} (${run.exitCode === 0 ? 'green' : 'red'})`);
       steps.push({ step: task.id, title: task.title, explanation: step.edits.explanation, written: step.applied.written, deleted: step.applied.deleted, attempts: step.attempts, modelKey: step.modelKey, run: describeTestRun(run) });
     } else {
       // Keep what the last attempts wrote: the fix loop starts from it and reads its failing output.
-      await commitStep(ctx.worktree, `${task.id}-partial`, `shipwright(${ctx.ticket.id}): ${task.id} ${task.title} (still red)`);
+      await commitStep(ctx, `${task.id}-partial`, `shipwright(${ctx.ticket.id}): ${task.id} ${task.title} (still red)`);
     }
   }
 

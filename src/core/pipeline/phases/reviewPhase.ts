@@ -108,6 +108,6 @@ export async function reviewPhase(ctx: PhaseContext): Promise<PhaseOutcome> {
       const summary = buildHandoff(ctx.ticket.id, 'review', log);
       return { status: 'needs-human', summary: { ...summary, text: `The review findings could not be addressed: ${summary.text}` } };
     }
-    await commitStep(ctx.worktree, label, `shipwright(${ctx.ticket.id}): address review findings (round ${round + 1})`);
+    await commitStep(ctx, label, `shipwright(${ctx.ticket.id}): address review findings (round ${round + 1})`);
   }
 }

@@ -1,0 +1,76 @@
+import { lstat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { confinePath } from './confinePath';
+import { gitClient, splitNul } from './gitClient';
+
+/** A change in a worktree that Shipwright does not commit, and why. */
+export interface RefusedChange {
+  /** Repository-relative path, as git names it (a nested repository without its trailing `/`). */
+  path: string;
+  reason: string;
+}
+
+/** What a worktree's pending changes split into: paths to stage, and changes reported instead of committed. */
+export interface StageableChanges {
+  /** Repository-relative paths (added, modified, deleted) to stage; changes already staged and allowed stay staged. */
+  stage: string[];
+  refused: RefusedChange[];
+}
+
+/**
+ * Sorts the worktree's pending changes (`git status --porcelain=v1 -z --untracked-files=all`: staged, unstaged
+ * and untracked, never git-ignored) into what may be committed and what may not, whoever wrote them (a model
+ * edit, a test run, a set-up command). Refused:
+ * - Shipwright's own copies and links (`brought`: the `worktree.copy` / `worktree.link` entries it made), and
+ *   anything under them: with `.gitignore` saying `node_modules/` (slash: folders only), a symlinked
+ *   `node_modules` is not ignored and `git add -A` would commit it;
+ * - nested repositories (a folder with its own `.git`): staging one records a gitlink, not files;
+ * - paths that `confinePath` refuses: symlinks resolving outside the worktree (or nowhere), `.git`, `.vscode`,
+ *   `.husky`, `.githooks`, `.shipwright/config*`.
+ * Never throws for a path; throws Error from git when the worktree is not a repository.
+ */
+export async function stageableChanges(worktreePath: string, brought: readonly string[]): Promise<StageableChanges> {
+  const out = await gitClient(worktreePath).raw(['status', '--porcelain=v1', '-z', '--untracked-files=all', '--no-renames']);
+  const fields = splitNul(out);
+  // Path → whether the worktree differs from the index there (so `git add` has something to stage). An entry
+  // staged already and unchanged since (`D ` after `git rm`) must not be added again: git finds no such file.
+  const paths = new Map<string, boolean>();
+  for (let i = 0; i < fields.length; i++) {
+    const f = fields[i];
+    paths.set(f.slice(3), f[1] !== ' ');
+    // A rename/copy entry (staged by someone else) is followed by its source path: both sides are changes.
+    if (f[0] === 'R' || f[0] === 'C') paths.set(fields[++i], false);
+  }
+  const stage: string[] = [];
+  const refused: RefusedChange[] = [];
+  for (const [raw, unstaged] of paths) {
+    const reason = await refusal(worktreePath, raw, brought);
+    const path = raw.replace(/\/+$/, '');
+    if (reason !== undefined) refused.push({ path, reason });
+    else if (unstaged) stage.push(path);
+  }
+  return { stage, refused };
+}
+
+/** Why one changed path must not be committed, or undefined when it may. */
+async function refusal(root: string, raw: string, brought: readonly string[]): Promise<string | undefined> {
+  const path = raw.replace(/\/+$/, '');
+  const own = brought.find((b) => path === b || path.startsWith(`${b.replace(/\/+$/, '')}/`));
+  if (own !== undefined) return `Shipwright's own worktree.copy/worktree.link entry (${own}), never part of the change`;
+  // git lists a nested repository as one untracked folder ending in `/` and does not look inside it.
+  if (raw.endsWith('/') || (await isDirectory(join(root, path)))) {
+    if (await exists(join(root, path, '.git'))) return 'a nested git repository (it would be committed as a gitlink, not as files)';
+  }
+  const confined = await confinePath(root, path);
+  if (confined.ok) return undefined;
+  const stat = await lstat(join(root, path)).catch(() => undefined);
+  return stat?.isSymbolicLink() === true ? `a symlink: ${confined.reason}` : confined.reason;
+}
+
+async function isDirectory(p: string): Promise<boolean> {
+  return (await lstat(p).catch(() => undefined))?.isDirectory() ?? false;
+}
+
+async function exists(p: string): Promise<boolean> {
+  return (await lstat(p).catch(() => undefined)) !== undefined;
+}
