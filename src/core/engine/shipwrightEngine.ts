@@ -15,6 +15,7 @@ import { branchDiff, changedFiles } from '../workspace/changedFiles';
 import { renderPrompt } from '../prompts/promptLibrary';
 import { routeFor } from '../ticket/route';
 import type { Ticket } from '../ticket/ticket';
+import { worktreePresent } from '../workspace/ensureWorktree';
 import { WorktreeManager } from '../workspace/worktreeManager';
 import { childTickets } from './childTickets';
 import type { EngineApi, PhaseForecast } from './engineApi';
@@ -240,6 +241,11 @@ export class ShipwrightEngine implements EngineApi {
     this.running.set(id, controller);
     try {
       const worktree = state.worktree ?? (await this.worktrees.open(id));
+      if (!(await worktreePresent(worktree))) {
+        // Deleted while it ran (or since): back from the ticket's branch, with every committed step.
+        await this.worktrees.recreate(id, worktree);
+        this.emit(stamp({ type: 'log', ticketId: id, level: 'info', message: `re-created the missing worktree ${worktree.path} from branch ${worktree.branch}` }));
+      }
       await this.runner.run(state, worktree, controller.signal);
     } finally {
       this.running.delete(id);

@@ -9,6 +9,8 @@ import { ModelRouter } from '../models/modelRouter';
 import { ProviderError } from '../models/providerError';
 import type { ApprovalPort } from '../ports/approvalPort';
 import { commitChanges } from '../workspace/commitAll';
+import { ensureWorktree } from '../workspace/ensureWorktree';
+import { WorktreeError } from '../workspace/worktreeError';
 import { ModelSession } from './modelSession';
 import type { PhaseContext, WorktreeInfo } from './phaseContext';
 import type { PhaseId } from './phaseId';
@@ -64,6 +66,7 @@ export class PipelineRunner {
         rec.status = 'running';
         rec.startedAt ??= new Date().toISOString();
         await save();
+        await ensureWorktree(worktree, id);
 
         const ctx: PhaseContext = {
           ticket: state.ticket,
@@ -95,6 +98,8 @@ export class PipelineRunner {
           return state;
         }
         const rel = path.posix.join('.shipwright', id, deliverableFileName(rec.phase, index + 1));
+        // Checked again before writing: a folder deleted during the phase must not be re-created as a plain one.
+        await ensureWorktree(worktree, id);
         await fs.mkdir(path.join(worktree.path, path.dirname(rel)), { recursive: true });
         await fs.writeFile(path.join(worktree.path, rel), outcome.markdown);
         reportRefused({ ticket: state.ticket, emit: this.o.emit }, (await commitChanges(worktree, `shipwright(${id}): ${rec.phase} — ${state.ticket.title}`)).refused);
@@ -110,6 +115,7 @@ export class PipelineRunner {
       if (e instanceof BudgetExceededError) await setState('budget-exceeded', e.message);
       else if (signal.aborted || ProviderError.is(e, 'cancelled')) await setState('cancelled', 'cancelled by the user');
       else if (e instanceof ChainExhaustedError) await setState('failed', e.message);
+      else if (WorktreeError.is(e, 'missing')) await setState('failed', e.message);
       else await setState('failed', `${running?.phase ?? 'run'} failed: ${e instanceof Error ? e.message : String(e)}`);
     }
     return state;

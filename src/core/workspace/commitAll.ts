@@ -1,4 +1,5 @@
 import type { WorktreeInfo } from '../pipeline/phaseContext';
+import { ensureWorktree } from './ensureWorktree';
 import { gitClient } from './gitClient';
 import { stageableChanges, type RefusedChange } from './stageableChanges';
 import { readWorktreeMeta } from './worktreeMeta';
@@ -22,10 +23,12 @@ export interface CommitResult {
  * stageableChanges for what is refused — Shipwright's own links/copies, nested repositories, symlinks out of the
  * worktree, forbidden places), unstages refused ones someone else staged, and commits. Git-ignored files stay
  * out. The user's own identity is used when configured. Hooks do not run (see gitClient).
- * @throws Error from git (e.g. the worktree is gone)
+ * @throws WorktreeError('missing') when the worktree went away (nothing is committed anywhere else)
+ * @throws Error from git
  */
 export async function commitChanges(worktree: WorktreeInfo | string, message: string): Promise<CommitResult> {
   const dir = typeof worktree === 'string' ? worktree : worktree.path;
+  await ensureWorktree(typeof worktree === 'string' ? { path: dir } : worktree);
   const git = gitClient(dir);
   const brought = (await readWorktreeMeta(dir))?.brought ?? [];
   const { stage, refused } = await stageableChanges(dir, brought);

@@ -4,6 +4,7 @@
  * - noCommits: the repository has no commit yet, so there is nothing to start a ticket from
  * - exists: the ticket already has a worktree or branch (resume it with `open`, or remove it first)
  * - notFound: no worktree for that ticket
+ * - missing: the ticket's worktree folder went away (or is no longer its worktree) while the ticket was under way
  * - wrongBranch: the user's checkout is not on the branch the ticket started from (or HEAD is detached)
  * - dirty: the user's checkout has uncommitted changes in files the operation would write
  * - conflict: the ticket's branch does not merge cleanly into the user's branch
@@ -16,6 +17,7 @@ export type WorktreeErrorReason =
   | 'noCommits'
   | 'exists'
   | 'notFound'
+  | 'missing'
   | 'wrongBranch'
   | 'dirty'
   | 'conflict'

@@ -8,7 +8,7 @@ import type { Ticket } from '../ticket/ticket';
 import { gitClient, splitNul } from './gitClient';
 import { runTestCommand, type TestRunResult, describeTestRun } from './testCommandRunner';
 import { WorktreeError } from './worktreeError';
-import { readWorktreeMeta, writeWorktreeMeta, type WorktreeMeta } from './worktreeMeta';
+import { readStaleMeta, readWorktreeMeta, writeWorktreeMeta, type WorktreeMeta } from './worktreeMeta';
 
 /** A ticket's worktree with what the engine remembers about where it started. */
 export interface WorktreeDetails extends WorktreeInfo, Omit<WorktreeMeta, 'baseCommit' | 'branch'> {}
@@ -162,6 +162,47 @@ export class WorktreeManager {
       }
     }
     return result;
+  }
+
+  /**
+   * Re-creates a ticket's worktree that went missing (its folder deleted mid-run), from the ticket's branch, at
+   * the same path, with the same base commit, and brings the copies/links again. Nothing else is touched: the
+   * branch keeps every committed step, so a resumed run goes on from there.
+   * @throws WorktreeError('exists') when something else now occupies the path, or the branch is checked out
+   *   in another folder; ('notFound') when the branch itself is gone
+   */
+  async recreate(ticketId: string, known: WorktreeInfo): Promise<WorktreeDetails> {
+    const user = gitClient(this.repoRoot);
+    const meta = await serial(this.repoRoot, async () => {
+      if (await pathExists(known.path)) throw new WorktreeError('exists', `${known.path} exists but is not the worktree of ${ticketId}; move it away, then resume`, [known.path]);
+      const onBranch = (await user.raw(['rev-parse', '-q', '--verify', `refs/heads/${known.branch}`]).catch(() => '')).trim();
+      if (onBranch === '') throw new WorktreeError('notFound', `branch ${known.branch} of ticket ${ticketId} is gone: there is nothing to resume from`);
+      const elsewhere = (await this.checkouts()).find((c) => c.branch === `refs/heads/${known.branch}` && c.path !== known.path && c.present);
+      if (elsewhere) throw new WorktreeError('exists', `branch ${known.branch} is checked out in ${elsewhere.path}; switch that checkout to another branch, then resume`, [elsewhere.path]);
+      const old = await readStaleMeta(this.repoRoot, known.path);
+      // -f: git still has the missing folder registered (and the branch checked out there).
+      await user.raw(['worktree', 'add', '-f', known.path, known.branch]);
+      const fresh: WorktreeMeta = { ticketId, branch: known.branch, baseCommit: known.baseCommit, fromBranch: old?.fromBranch ?? null, createdAt: old?.createdAt ?? new Date().toISOString(), brought: [] };
+      await writeWorktreeMeta(known.path, fresh);
+      return fresh;
+    });
+    const canonical = await realpath(known.path);
+    meta.brought = [...(await this.bring(canonical, this.config.worktree.copy, 'copy')), ...(await this.bring(canonical, this.config.worktree.link, 'link'))];
+    await writeWorktreeMeta(canonical, meta);
+    return { ...meta, path: canonical, repoRoot: this.repoRoot };
+  }
+
+  /** Every checkout git knows of (the user's and all worktrees), with whether its folder is there. */
+  private async checkouts(): Promise<{ path: string; branch?: string; present: boolean }[]> {
+    const out = await gitClient(this.repoRoot).raw(['worktree', 'list', '--porcelain', '-z']);
+    const all: { path: string; branch?: string; present: boolean }[] = [];
+    for (const line of out.split('\0')) {
+      if (line.startsWith('worktree ')) {
+        const path = line.slice('worktree '.length);
+        all.push({ path, present: await pathExists(path) });
+      } else if (line.startsWith('branch ') && all.length > 0) all[all.length - 1].branch = line.slice('branch '.length);
+    }
+    return all;
   }
 
   /**

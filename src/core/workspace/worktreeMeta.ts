@@ -1,4 +1,4 @@
-import { readFile, rename, writeFile } from 'node:fs/promises';
+import { readdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { gitClient } from './gitClient';
@@ -44,4 +44,24 @@ export async function readWorktreeMeta(worktreePath: string): Promise<WorktreeMe
   } catch {
     return undefined;
   }
+}
+
+/**
+ * The metadata of a worktree whose folder is gone but which git still has registered: read from the admin
+ * folder (`<common git dir>/worktrees/<name>/`) whose `gitdir` file points at `<worktreePath>/.git`.
+ * Undefined when there is none or it is unreadable.
+ */
+export async function readStaleMeta(repoRoot: string, worktreePath: string): Promise<WorktreeMeta | undefined> {
+  try {
+    const common = (await gitClient(repoRoot).raw(['rev-parse', '--path-format=absolute', '--git-common-dir'])).trim();
+    const admin = join(common, 'worktrees');
+    for (const name of await readdir(admin)) {
+      const gitdir = (await readFile(join(admin, name, 'gitdir'), 'utf8').catch(() => '')).trim();
+      if (gitdir !== join(worktreePath, '.git')) continue;
+      return WorktreeMeta.parse(JSON.parse(await readFile(join(admin, name, FILE), 'utf8')));
+    }
+  } catch {
+    // No admin folder, or an unreadable file: the caller falls back to what the run state knows.
+  }
+  return undefined;
 }

@@ -2,6 +2,7 @@ import { FileEdits } from '../../deliverables/fileEdits';
 import type { SecretPolicy } from '../../secrets/readForPrompt';
 import { secretPolicy } from '../../secrets/secretPolicy';
 import { applyEdits, type ApplyEditsResult, type PlannedChange } from '../../workspace/applyEdits';
+import { ensureWorktree } from '../../workspace/ensureWorktree';
 import { restorePaths } from '../../workspace/restorePaths';
 import { formatObjections } from '../formatObjections';
 import type { Objection } from '../objection';
@@ -97,6 +98,8 @@ export async function runEditStep(ctx: PhaseContext, spec: EditStepSpec, log: At
     } else if (res.value.edits.length === 0 && !spec.allowEmpty) {
       objections = [{ source: 'edit', message: askedForFiles && res.value.needFiles.length > 0 ? 'more files were already given once: make the edits with what you have' : 'the answer has no edits' }];
     } else {
+      // A vanished worktree is a stop, not an objection the model could answer.
+      await ensureWorktree(ctx.worktree, ctx.ticket.id);
       applied = await applyEdits(ctx.worktree.path, res.value.edits, { check: spec.check });
       objections = applied.objections;
       if (applied.ok) {

@@ -1,6 +1,7 @@
 import { prepareSandbox } from '../../sandbox/commandSandbox';
 import { secretPolicy } from '../../secrets/secretPolicy';
 import { runTestCommand, describeTestRun, type TestRunResult } from '../../workspace/testCommandRunner';
+import { ensureWorktree } from '../../workspace/ensureWorktree';
 import type { PhaseContext } from '../phaseContext';
 import type { PhaseId } from '../phaseId';
 import { stamp } from '../pipelineEvent';
@@ -16,6 +17,8 @@ const told = new Set<string>();
  * @throws SandboxError('unavailable') on Linux when the sandbox is `auto` and bubblewrap is missing
  */
 export async function runTests(ctx: PhaseContext, command: string, phase: PhaseId, expect: 'red' | 'green'): Promise<TestRunResult> {
+  // A vanished worktree would make every run "fail" (exit 127): stop instead of judging that.
+  await ensureWorktree(ctx.worktree, ctx.ticket.id);
   const sandbox = await prepareSandbox({ settings: ctx.config.sandbox, worktree: ctx.worktree.path, repoRoot: ctx.worktree.repoRoot });
   if (!sandbox.confined && !told.has(sandbox.description)) {
     told.add(sandbox.description);

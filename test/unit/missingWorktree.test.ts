@@ -1,0 +1,68 @@
+import assert from 'node:assert/strict';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseTicket } from '../../src/core/ticket/parseTicket';
+import { scriptedModel } from '../fakes/scriptedModel';
+import { git, snapshotCheckout } from '../fixtures/fixtureRepo';
+import { engineKit, type EngineKit } from './engineTestKit';
+
+/** The user's checkout without Shipwright's run store (`.git/shipwright/runs`, written by design). */
+const checkout = (dir: string): Record<string, string> => Object.fromEntries(Object.entries(snapshotCheckout(dir)).filter(([k]) => !k.startsWith('.git/shipwright/')));
+
+const ticketFile = join(__dirname, '..', '..', '..', 'test', 'fixtures', 'tickets', 'feature-add-subtract.md');
+
+/**
+ * A worktree deleted mid-run (by the user or a cleanup tool) while the whole temp folder — repository and
+ * worktrees — sits inside an enclosing git repository (a home directory or a monorepo under git): the run stops
+ * with a clear message, nothing is committed to the enclosing repository or the user's checkout, and resume
+ * re-creates the worktree from the ticket's branch and finishes.
+ */
+suite('a worktree deleted mid-run inside an enclosing repository', () => {
+  let kit: EngineKit | undefined;
+  teardown(async () => kit?.close());
+
+  test('stops with a clear message, writes nothing elsewhere, and resume re-creates it from the branch', async () => {
+    const model = scriptedModel();
+    let deleteOnCall = 3; // discovery, its validation, then techSpec: the folder goes while techSpec runs
+    let calls = 0;
+    let deleted = '';
+    kit = await engineKit({
+      ollama: (req) => {
+        calls += 1;
+        if (calls === deleteOnCall && deleted !== '') rmSync(deleted, { recursive: true, force: true });
+        return model.responder(req);
+      },
+    });
+    const enclosing = kit.repo.tmp;
+    git(enclosing, 'init', '-q', '-b', 'main');
+    writeFileSync(join(enclosing, 'home.txt'), 'the enclosing repository\n');
+    git(enclosing, 'add', 'home.txt');
+    git(enclosing, 'commit', '-q', '-m', 'enclosing');
+    const enclosingHead = git(enclosing, 'rev-parse', 'HEAD').trim();
+    const enclosingStatus = git(enclosing, 'status', '--porcelain', '--untracked-files=all');
+    const userBefore = checkout(kit.repo.dir);
+
+    const ticket = parseTicket(readFileSync(ticketFile, 'utf8'), 'feature-add-subtract.md');
+    deleted = join(enclosing, '.shipwright-worktrees', 'calculator', ticket.id);
+    const stopped = await kit.engine.run(ticket);
+    assert.equal(stopped.state, 'failed');
+    assert.match(stopped.reason, /worktree of ticket .* is gone .* nothing was written anywhere else\. Run `shipwright resume /);
+    assert.equal(existsSync(deleted), false, 'the folder was not re-created as a plain directory');
+    assert.equal(git(enclosing, 'rev-parse', 'HEAD').trim(), enclosingHead, 'no commit in the enclosing repository');
+    assert.equal(git(enclosing, 'status', '--porcelain', '--untracked-files=all'), enclosingStatus);
+    assert.deepEqual(checkout(kit.repo.dir), userBefore);
+
+    deleteOnCall = -1;
+    const resumed = await kit.engine.resume(ticket.id);
+    assert.equal(resumed.state, 'ready', resumed.reason);
+    assert.ok(kit.events.some((e) => e.type === 'log' && /re-created the missing worktree/.test(e.message)));
+    const log = git(deleted, 'log', '--format=%s', `${resumed.worktree!.baseCommit}..HEAD`);
+    assert.match(log, /techSpec[\s\S]*discovery/);
+    assert.equal((log.match(/: discovery/g) ?? []).length, 1, 'discovery was not redone');
+    assert.equal(git(enclosing, 'rev-parse', 'HEAD').trim(), enclosingHead);
+    // The re-created worktree is an untracked folder of the enclosing repository, as it was before it was deleted.
+    const status = git(enclosing, 'status', '--porcelain', '--untracked-files=all').split('\n').filter((l) => !l.startsWith('?? .shipwright-worktrees/')).join('\n');
+    assert.equal(status, enclosingStatus);
+    assert.deepEqual(checkout(kit.repo.dir), userBefore);
+  });
+});
