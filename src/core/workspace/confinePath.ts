@@ -1,15 +1,9 @@
 import { lstat, realpath } from 'node:fs/promises';
 import { isAbsolute, join, relative, sep } from 'node:path';
+import { hooksDirIn, protectedReason } from './protectedPaths';
 
 /** A path a model may write: its canonical absolute location and its repository-relative form (with `/`). */
 export type ConfinedPath = { ok: true; absolute: string; relative: string } | { ok: false; reason: string };
-
-/**
- * Places no model edit may touch, checked on every segment (case-insensitively, for case-insensitive file
- * systems): git's own data and hooks, editor configuration (tasks and settings can run code), and shared hook
- * folders (`.husky`, `.githooks`). `.shipwright/config*` is checked separately (only at the top).
- */
-const FORBIDDEN_SEGMENTS = new Set(['.git', '.vscode', '.husky', '.githooks']);
 
 /** Why a relative path is refused by its spelling alone, or undefined when it may be resolved. */
 function refuseSpelling(rel: string): string | undefined {
@@ -19,24 +13,13 @@ function refuseSpelling(rel: string): string | undefined {
   const segments = rel.split(/[\\/]+/).filter((s) => s !== '' && s !== '.');
   if (segments.length === 0) return 'the path names the repository root itself';
   if (segments.includes('..')) return '`..` segments are refused';
-  return refuseSegments(segments);
-}
-
-function refuseSegments(segments: string[]): string | undefined {
-  for (const s of segments) {
-    // Windows and macOS ignore trailing dots and spaces: `.git.` and `.GIT ` are `.git` there.
-    const bare = s.toLowerCase().replace(/[. ]+$/, '');
-    for (const f of FORBIDDEN_SEGMENTS) if (bare === f || s.toLowerCase() === f) return `writing inside ${f}/ is refused`;
-  }
-  if (segments[0]?.toLowerCase() === '.shipwright' && segments[1]?.toLowerCase().startsWith('config')) {
-    return 'Shipwright\'s own configuration (.shipwright/config*) is refused';
-  }
-  return undefined;
+  return protectedReason(segments);
 }
 
 /**
  * Confines an untrusted repository-relative path to the worktree (canonicalised here). Refuses NUL bytes,
- * absolute paths, `..`, the forbidden places above, and anything whose canonical location — the realpath of its
+ * absolute paths, `..`, the protected places (protectedPaths: git data, hook folders including the repository's
+ * own `core.hooksPath`, `.shipwright` at any depth, CI workflows and merge-time files), and anything whose canonical location — the realpath of its
  * deepest existing ancestor (symlinks followed) plus the not-yet-existing rest — is outside `root` or in a
  * forbidden place. A dangling symlink on the way is refused: writing through it could land anywhere.
  * The result is meant to be used at once; the check cannot stop a concurrent process swapping in a symlink.
@@ -77,7 +60,7 @@ export async function confinePath(worktreeRoot: string, rel: string): Promise<Co
     return { ok: false, reason: 'the path resolves outside the worktree (through a symlink)' };
   }
   const canonicalSegments = fromRoot.split(sep);
-  const refusedCanonical = refuseSegments(canonicalSegments);
+  const refusedCanonical = protectedReason(canonicalSegments, await hooksDirIn(root));
   if (refusedCanonical !== undefined) return { ok: false, reason: `${refusedCanonical} (the path resolves to ${canonicalSegments.join('/')})` };
   return { ok: true, absolute, relative: canonicalSegments.join('/') };
 }

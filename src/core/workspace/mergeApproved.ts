@@ -29,8 +29,9 @@ export interface MergeResult {
  * has uncommitted changes; nothing the merge would write is an untracked or git-ignored file, folder or symlink of
  * the user's (git itself replaces ignored files silently); and the merge has no conflicts
  * (`git merge-tree --write-tree`, git ≥ 2.38). Files not approved are first restored to the base version in one
- * commit on the ticket's branch, so the merge brings only approved files. The user's hooks run on the merge:
- * it is their branch.
+ * commit on the ticket's branch, so the merge brings only approved files. The merge runs with hooks disabled
+ * (`core.hooksPath=/dev/null`): the merged content is model-written, and a hooks path inside the repository
+ * could have been changed by the branch itself.
  * @throws WorktreeError('stale') a file changed since its decision; ('wrongBranch'); ('dirty') with the paths;
  *   ('conflict') with the conflicting paths; ('notFound') when nothing was approved. Nothing is written then.
  * @throws WorktreeError('git') when git stops the merge itself (a hook of the user's, …): the merge is aborted,
@@ -46,7 +47,7 @@ export async function mergeApproved(worktree: WorktreeInfo, decisions: FileDecis
   const leftOut = files.filter((f) => !approved.includes(f));
 
   const meta = await readWorktreeMeta(worktree.path);
-  const user = gitClient(worktree.repoRoot, { hooks: true });
+  const user = gitClient(worktree.repoRoot);
   const current = (await user.raw(['symbolic-ref', '-q', '--short', 'HEAD']).catch(() => '')).trim();
   const expected = meta?.fromBranch ?? null;
   if (current === '' || (expected !== null && current !== expected)) {

@@ -1,5 +1,6 @@
 import { prepareSandbox } from '../../sandbox/commandSandbox';
 import { secretPolicy } from '../../secrets/secretPolicy';
+import { restoreProtected, snapshotProtected } from '../../workspace/protectedSnapshot';
 import { runTestCommand, describeTestRun, type TestRunResult } from '../../workspace/testCommandRunner';
 import { ensureWorktree } from '../../workspace/ensureWorktree';
 import type { PhaseContext } from '../phaseContext';
@@ -13,7 +14,8 @@ const told = new Set<string>();
  * Runs the project's test command in the ticket's worktree, inside the sandbox (config.sandbox; see
  * prepareSandbox), with the configured timeout and output budget, and emits a `testRun` event saying what was
  * expected (`red` after the tests step, `green` after code). When the command runs unconfined (sandbox off,
- * macOS, Windows) a warning says so once per process.
+ * macOS, Windows) a warning says so once per process. Whatever the run wrote to protected files (CI workflows,
+ * hook folders, `.shipwright`; see protectedPaths) is put back afterwards, and the output says so.
  * @throws SandboxError('unavailable') on Linux when the sandbox is `auto` and bubblewrap is missing
  */
 export async function runTests(ctx: PhaseContext, command: string, phase: PhaseId, expect: 'red' | 'green'): Promise<TestRunResult> {
@@ -24,6 +26,7 @@ export async function runTests(ctx: PhaseContext, command: string, phase: PhaseI
     told.add(sandbox.description);
     ctx.emit(stamp({ type: 'log', ticketId: ctx.ticket.id, level: 'warn', message: `Not sandboxed: ${sandbox.description}.` }));
   }
+  const before = await snapshotProtected(ctx.worktree.path);
   const run = await runTestCommand({
     command,
     cwd: ctx.worktree.path,
@@ -34,6 +37,12 @@ export async function runTests(ctx: PhaseContext, command: string, phase: PhaseI
     network: ctx.config.sandbox.network,
     knownSecrets: (await secretPolicy(ctx.worktree.path, ctx.config.secretFiles)).values,
   });
+  const restored = await restoreProtected(ctx.worktree.path, before);
+  if (restored.length > 0) {
+    const note = `the test run wrote to protected files (CI, hooks, .shipwright), which were put back: ${restored.join(', ')}`;
+    ctx.emit(stamp({ type: 'log', ticketId: ctx.ticket.id, level: 'warn', message: note }));
+    run.output += `\n[Shipwright: ${note}]`;
+  }
   ctx.emit(stamp({
     type: 'testRun', ticketId: ctx.ticket.id, phase, expect, passed: run.exitCode === 0, exitCode: run.exitCode, timedOut: run.timedOut,
     summary: describeTestRun(run),
