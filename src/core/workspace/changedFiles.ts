@@ -36,7 +36,6 @@ export async function changedFiles(worktree: WorktreeInfo): Promise<ChangedFile[
 
 /** sha256 (hex) of a file's bytes at a commit. */
 export async function blobHash(dir: string, commit: string, path: string): Promise<string> {
-  // simple-git types this as any; it resolves to the raw stdout Buffer.
   const bytes: Buffer = await gitClient(dir).binaryCatFile(['blob', `${commit}:${path}`]);
   return createHash('sha256').update(bytes).digest('hex');
 }
