@@ -1,4 +1,16 @@
-import { countTokens } from 'gpt-tokenizer';
+type Tokenizer = typeof import('gpt-tokenizer');
+
+let tokenizer: Tokenizer | undefined;
+
+/**
+ * gpt-tokenizer, loaded on the first count. Importing it builds the o200k table: about 90–130 ms and 64 MB
+ * (perf-2026-11.md §4.4), half of the bundle. Commands and activations that count nothing (status, cost, the
+ * panel) never pay for it. esbuild keeps a `require` inside a function lazy: the module runs on the first call.
+ */
+function countTokens(text: string): number {
+  tokenizer ??= require('gpt-tokenizer') as Tokenizer; // require() is untyped; this is the module imported above as a type
+  return tokenizer.countTokens(text, asPlainText);
+}
 
 /**
  * Safety margin applied to the o200k count. The models Shipwright calls do not use OpenAI's o200k_base
@@ -24,7 +36,7 @@ const asPlainText = { disallowedSpecial: new Set<string>() };
  */
 export function estimateTokens(text: string): number {
   if (text.length === 0) return 0;
-  return Math.ceil(countTokens(text, asPlainText) * ESTIMATE_MARGIN) + ESTIMATE_FRAMING_TOKENS;
+  return Math.ceil(countTokens(text) * ESTIMATE_MARGIN) + ESTIMATE_FRAMING_TOKENS;
 }
 
 /**
@@ -32,5 +44,5 @@ export function estimateTokens(text: string): number {
  * deterministic usage; production code wants {@link estimateTokens}.
  */
 export function countO200kTokens(text: string): number {
-  return text.length === 0 ? 0 : countTokens(text, asPlainText);
+  return text.length === 0 ? 0 : countTokens(text);
 }
