@@ -21,9 +21,11 @@ const LOCAL_MODELS = [
 
 const local = ['local-large', 'sonnet'];
 
-/** A run's state as the engine wrote it (`<git dir>/shipwright/runs/<id>/state.json`). */
+/** A run's state as the engine wrote it (`<git dir>/shipwright/runs/<id>/`: `state.json`, and its ledger in `ledger.jsonl`). */
 function runState(repo: FixtureRepo, id: string): RunState {
-  return RunState.parse(JSON.parse(readFileSync(join(repo.dir, '.git', 'shipwright', 'runs', id, 'state.json'), 'utf8')));
+  const dir = join(repo.dir, '.git', 'shipwright', 'runs', id);
+  const ledger = readFileSync(join(dir, 'ledger.jsonl'), 'utf8').split('\n').filter((l) => l !== '').map((l): unknown => JSON.parse(l));
+  return RunState.parse({ ...JSON.parse(readFileSync(join(dir, 'state.json'), 'utf8')), ledger });
 }
 
 /** The pipeline panel's document: the webview is two nested iframes. */

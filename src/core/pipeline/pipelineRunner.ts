@@ -37,9 +37,9 @@ export interface PipelineRunnerOptions {
 
 /**
  * Runs a ticket's route phase by phase, each a session of its own that receives only the deliverables it needs.
- * After every step (an attempt, a billed call, a finished phase) the run state is written atomically, so a killed
- * run resumes where it stopped. Each accepted deliverable is written as markdown into the worktree
- * (`.shipwright/<id>/NN-<phase>.md`) and committed, one commit per phase.
+ * After every step (an attempt, a finished phase) the run state is written atomically, and every billed call is
+ * appended to the run's ledger (see RunStore), so a killed run resumes where it stopped. Each accepted deliverable
+ * is written as markdown into the worktree (`.shipwright/<id>/NN-<phase>.md`) and committed, one commit per phase.
  * Stops, with the reason in the state: needs-human (handoff), budget-exceeded, failed (no model could answer, or
  * an error), cancelled. Ends `ready` when the route is done (an epic's children are run by the engine).
  */
@@ -73,7 +73,7 @@ export class PipelineRunner {
           config: this.o.config,
           deliverables: Object.fromEntries(state.phases.filter((p) => p.status === 'done').map((p) => [p.phase, p.deliverable])),
           worktree,
-          session: this.session(state, rec.phase, signal, save),
+          session: this.session(state, rec.phase, signal),
           approvals: this.o.approvals,
           emit: this.o.emit,
           signal,
@@ -121,8 +121,8 @@ export class PipelineRunner {
     return state;
   }
 
-  /** A model session billed to this ticket: every call is appended to the run's ledger and saved before it goes on. */
-  private session(state: RunState, phase: PhaseId, signal: AbortSignal, save: () => Promise<void>): ModelSession {
+  /** A model session billed to this ticket: every call is appended to the run's ledger on disk before it goes on. */
+  private session(state: RunState, phase: PhaseId, signal: AbortSignal): ModelSession {
     let config: ShipwrightConfig = { ...this.o.config, budgetUsd: state.budgetUsd };
     const forced = state.forcedModel?.phase === phase ? state.forcedModel.modelKey : undefined;
     if (forced) {
@@ -139,7 +139,7 @@ export class PipelineRunner {
       spentUsd: () => state.ledger.reduce((sum, r) => sum + r.usd, 0),
       record: async (r) => {
         state.ledger.push(r);
-        await save();
+        await this.o.store.appendLedger(state);
         const ticketUsd = state.ledger.reduce((sum, x) => sum + x.usd, 0);
         this.o.emit(stamp({ type: 'usage', ticketId: state.ticket.id, record: r, ticketUsd, budgetUsd: state.budgetUsd }));
       },

@@ -59,8 +59,9 @@ export const LedgerRecordSchema = z.object({
 });
 
 /**
- * A ticket's whole run, written atomically (temp file + rename) after every step to
- * `<git common dir>/shipwright/runs/<id>/state.json`, so `shipwright resume <id>` continues it.
+ * A ticket's whole run, kept by RunStore under `<git common dir>/shipwright/runs/<id>/`: `state.json` (all but the
+ * ledger, written atomically after every step) and `ledger.jsonl` (appended per billed call), so
+ * `shipwright resume <id>` continues it.
  */
 export const RunState = z.object({
   version: z.literal(1),
