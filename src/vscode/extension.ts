@@ -68,7 +68,7 @@ export function activate(context: vscode.ExtensionContext): ShipwrightExtensionA
 
   reg(engines.onEvent(({ folder, event }) => {
     log.write(folder.name, event);
-    void board.refresh();
+    void board.runChanged(folder, event.ticketId);
   }));
   const unsubscribeDesk = desk.onChange(() => board.publish());
   reg({ dispose: unsubscribeDesk });

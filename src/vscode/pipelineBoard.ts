@@ -7,6 +7,7 @@ import { buildViewState, type FolderRun } from './buildViewState';
 import type { FolderEngines } from './folderEngines';
 import type { ModelCheck } from './modelSetup';
 import type { ReviewDesk } from './reviewDesk';
+import { RunIndex } from './runIndex';
 
 /** A run with its workspace folder. */
 export interface BoardRun {
@@ -19,8 +20,8 @@ const WITH_CHANGES: ReadonlySet<RunState['state']> = new Set(['ready', 'awaiting
 
 /**
  * What the panel and the status bar show, read from the engines (their runs on disk) and the review desk.
- * Refreshes on every engine event (coalesced: many events in one tick make one refresh) and publishes a full
- * `ViewState` snapshot each time.
+ * Every run is read once per folder; after that an engine event re-reads only the run it names (see RunIndex).
+ * Updates are coalesced (many events in one tick make one update) and each publishes a full `ViewState` snapshot.
  */
 export class PipelineBoard implements vscode.Disposable {
   private runs: BoardRun[] = [];
@@ -32,6 +33,11 @@ export class PipelineBoard implements vscode.Disposable {
   private last: ViewState;
   private pending: Promise<void> | undefined;
   private again = false;
+  private readonly index = new RunIndex<vscode.WorkspaceFolder>();
+  /** A full re-read was asked for (`refresh`) since the last update. */
+  private fullWanted = true;
+  /** Runs named by events since the last update, by folder key. */
+  private readonly dirty = new Map<string, Set<string>>();
   private readonly filesSeen = new Map<string, string>();
   private readonly emitter = new vscode.EventEmitter<ViewState>();
   /** Fires with every new snapshot. */
@@ -82,6 +88,20 @@ export class PipelineBoard implements vscode.Disposable {
 
   /** Re-reads every built engine's runs; calls during a refresh are folded into one more refresh after it. */
   refresh(): Promise<void> {
+    this.fullWanted = true;
+    return this.schedule();
+  }
+
+  /** After an engine event: re-reads the one run it names (a folder read for the first time is read whole). */
+  runChanged(folder: vscode.WorkspaceFolder, ticketId: string): Promise<void> {
+    const key = folder.uri.toString();
+    const ids = this.dirty.get(key) ?? new Set<string>();
+    ids.add(ticketId);
+    this.dirty.set(key, ids);
+    return this.schedule();
+  }
+
+  private schedule(): Promise<void> {
     if (this.pending) {
       this.again = true;
       return this.pending;
@@ -90,7 +110,7 @@ export class PipelineBoard implements vscode.Disposable {
       this.pending = undefined;
       if (this.again) {
         this.again = false;
-        void this.refresh();
+        void this.schedule();
       }
     });
     return this.pending;
@@ -103,17 +123,25 @@ export class PipelineBoard implements vscode.Disposable {
   }
 
   private async load(): Promise<void> {
-    const runs: BoardRun[] = [];
+    const full = this.fullWanted;
+    const dirty = new Map(this.dirty);
+    this.fullWanted = false;
+    this.dirty.clear();
     const keys = new Set<string>();
+    const folders = new Set<string>();
     for (const { folder, engine, config } of await this.engines.built()) {
       Object.keys(config.models).forEach((k) => keys.add(k));
-      const list = await engine.list().catch((e: unknown): RunState[] => {
+      const key = folder.uri.toString();
+      folders.add(key);
+      try {
+        if (full || !this.index.has(key)) await this.index.loadAll(key, folder, engine);
+        else for (const id of dirty.get(key) ?? []) await this.index.update(key, folder, engine, id);
+      } catch (e) {
         this.notice = { level: 'error', text: `${folder.name}: cannot read runs: ${e instanceof Error ? e.message : String(e)}` };
-        return [];
-      });
-      runs.push(...list.map((run) => ({ folder, run })));
+      }
     }
-    this.runs = runs;
+    this.index.keep(folders);
+    this.runs = this.index.all();
     this.modelKeys = [...keys];
     await this.loadFiles();
     this.publish();
