@@ -215,8 +215,12 @@ export class WorktreeManager {
     return found;
   }
 
-  /** Every Shipwright worktree of this repository. */
-  async list(): Promise<WorktreeDetails[]> {
+  /**
+   * Every Shipwright worktree of this repository; with `ticketId`, only those whose branch could be that ticket's
+   * (`shipwright/<id>…`), so a look-up reads one worktree's metadata, not every worktree's.
+   */
+  async list(ticketId?: string): Promise<WorktreeDetails[]> {
+    const ours = `refs/heads/${PREFIX}${ticketId ?? ''}`;
     const out = await gitClient(this.repoRoot).raw(['worktree', 'list', '--porcelain', '-z']);
     const found: WorktreeDetails[] = [];
     let current: { path?: string; branch?: string } = {};
@@ -224,7 +228,7 @@ export class WorktreeManager {
     for (const line of [...out.split('\0'), '']) {
       if (line === '') {
         // Only worktrees on our branches, and only those whose folder is still there, are ours to report.
-        if (current.path !== undefined && current.branch?.startsWith(`refs/heads/${PREFIX}`) && (await pathExists(current.path))) {
+        if (current.path !== undefined && current.branch?.startsWith(ours) && (await pathExists(current.path))) {
           const meta = await readWorktreeMeta(current.path);
           if (meta !== undefined) found.push({ ...meta, path: await realpath(current.path), repoRoot: this.repoRoot });
         }
@@ -251,7 +255,7 @@ export class WorktreeManager {
   }
 
   private async find(ticketId: string): Promise<WorktreeDetails | undefined> {
-    return (await this.list()).find((w) => w.ticketId === ticketId);
+    return (await this.list(ticketId)).find((w) => w.ticketId === ticketId);
   }
 
   /** Copies or symlinks the entries of a list that exist in the user's tree and not yet in the worktree. */

@@ -1,5 +1,5 @@
 import { readdir, readFile, rename, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { isAbsolute, join, resolve } from 'node:path';
 import { z } from 'zod';
 import { gitClient } from './gitClient';
 
@@ -24,8 +24,16 @@ export type WorktreeMetaInput = z.input<typeof WorktreeMeta>;
 
 const FILE = 'shipwright.json';
 
-/** The worktree's private git folder (`git rev-parse --absolute-git-dir` inside it). */
+/**
+ * The worktree's private git folder. A linked worktree's `.git` is a file `gitdir: <path>` (gitrepository-layout(5);
+ * the path is relative to the worktree with `worktree.useRelativePaths`): read it, instead of one
+ * `git rev-parse --absolute-git-dir` process per worktree, which made every worktree look-up scale with the number
+ * of worktrees (perf-2026-11.md §5.3). Anything else (a `.git` folder, another form) asks git.
+ */
 async function gitDirOf(worktreePath: string): Promise<string> {
+  const dotGit = await readFile(join(worktreePath, '.git'), 'utf8').catch(() => undefined);
+  const m = dotGit === undefined ? null : /^gitdir: (.+?)\r?\n?$/.exec(dotGit);
+  if (m) return isAbsolute(m[1]) ? m[1] : resolve(worktreePath, m[1]);
   return (await gitClient(worktreePath).raw(['rev-parse', '--absolute-git-dir'])).trim();
 }
 
