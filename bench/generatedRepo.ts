@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { projectRoot } from './projectRoot';
+import { projectRoot } from '../test/fixtures/fixtureRepo';
 
 /** A generated git repository in a temp folder: the calculator fixture plus `files` generated files. */
 export interface GeneratedRepo {

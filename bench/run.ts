@@ -18,7 +18,7 @@ import { buildRepoMap } from '../src/core/workspace/repoMap';
 import { makeGeneratedRepo } from './generatedRepo';
 import { realisticResponder } from './realisticResponder';
 import { tokenReport, type TokenReport } from './tokenReport';
-import { projectRoot } from './projectRoot';
+import { projectRoot } from '../test/fixtures/fixtureRepo';
 import { CLOUD_CHAINS, featureTicket, runTicket } from './ticketRun';
 
 const argv = process.argv.slice(2);

@@ -11,7 +11,7 @@ import { startFakeAnthropic } from '../test/fakes/fakeAnthropicServer';
 import { startFakeOllama } from '../test/fakes/fakeOllamaServer';
 import type { FakeModelServer, Responder } from '../test/fakes/fakeScript';
 import type { ApprovalPort } from '../src/core/ports/approvalPort';
-import { projectRoot } from './projectRoot';
+import { projectRoot } from '../test/fixtures/fixtureRepo';
 
 /** Every chain on one local model (the fake Ollama answers everything). */
 export const LOCAL_CHAINS: ConfigOverrides = {
