@@ -11,6 +11,7 @@ import { parseTicket } from '../core/ticket/parseTicket';
 import { TicketParseError } from '../core/ticket/ticketParseError';
 import { routeFor } from '../core/ticket/route';
 import { EVAL_USAGE, evalCommand } from './evalCommand';
+import { serveMcp } from './mcpCommand';
 import { formatEvent } from './progressPrinter';
 import { TerminalApprovals } from './terminalApprovals';
 
@@ -23,6 +24,8 @@ const USAGE = `Usage:
   shipwright finish <id> (--merge | --keep-branch) [--reject PATH]... [--workspace DIR]
   shipwright clean <id> [--workspace DIR]      remove the ticket's worktree and branch
 ${EVAL_USAGE}
+  shipwright mcp [--workspace DIR] [--allow-merge] [--allow-approvals]
+                                               serve the engine to an agent over MCP (stdio)
 
 Models: Ollama at OLLAMA_HOST (default http://127.0.0.1:11434); Anthropic with ANTHROPIC_API_KEY.
 Exit codes: 0 ready/done, 1 failed, 2 usage or set-up error, 3 needs a person, 4 budget exceeded, 130 cancelled.`;
@@ -48,6 +51,7 @@ export async function main(argv: string[], io = { out: process.stdout, err: proc
       workspace: { type: 'string' }, config: { type: 'string' }, 'dry-run': { type: 'boolean' }, json: { type: 'boolean' },
       yes: { type: 'boolean' }, model: { type: 'string' }, merge: { type: 'boolean' }, 'keep-branch': { type: 'boolean' },
       reject: { type: 'string', multiple: true }, help: { type: 'boolean', short: 'h' },
+      'allow-merge': { type: 'boolean' }, 'allow-approvals': { type: 'boolean' },
     },
   });
   const [command, arg] = positionals;
@@ -68,6 +72,10 @@ export async function main(argv: string[], io = { out: process.stdout, err: proc
     const total = forecast.reduce((n, f) => n + f.usd, 0);
     say(`Forecast for one attempt per phase: ${forecast.reduce((n, f) => n + f.inputTokens, 0)} input tokens, ${forecast.reduce((n, f) => n + f.outputTokens, 0)} output tokens, ${formatUsd(total)} (budget ${formatUsd(config.budgetUsd)}). No model was called.`);
     return 0;
+  }
+
+  if (command === 'mcp') {
+    return serveMcp({ workspaceRoot, config, env: io.env, allowMerge: Boolean(o['allow-merge']), allowApprovals: Boolean(o['allow-approvals']) });
   }
 
   if (command === 'run' || command === 'resume') {
