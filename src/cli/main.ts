@@ -2,9 +2,9 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig } from '../core/config/loadConfig';
-import { checkModelsReachable } from '../core/engine/checkModelsReachable';
+import { resolvePhaseModels, type ModelResolution } from '../core/engine/resolvePhaseModels';
 import { ShipwrightEngine } from '../core/engine/shipwrightEngine';
-import { formatUsd, totalsByPhase, totalsOf } from '../core/models/costLedger';
+import { formatUsd, totalsByPhase, totalsOf, type LedgerTotals } from '../core/models/costLedger';
 import type { RunState } from '../core/pipeline/runState';
 import type { ChangedFile } from '../core/ports/approvalPort';
 import { parseTicket } from '../core/ticket/parseTicket';
@@ -64,13 +64,17 @@ export async function main(argv: string[], io = { out: process.stdout, err: proc
   if (command === 'run' && o['dry-run']) {
     const ticket = parseTicket(await fs.readFile(needArg('a ticket file'), 'utf8'), needArg('a ticket file'));
     const engine = await buildEngine();
-    const forecast = await engine.forecast(ticket);
-    if (o.json) { say(JSON.stringify({ ticket: ticket.id, route: routeFor(ticket.kind), forecast })); return 0; }
+    // Price the models that will really run (a probe, no model call); with none reachable, the chains' first models.
+    const resolved = await resolvePhaseModels(config, { env: io.env, roles: [...routeFor(ticket.kind), 'validation'] });
+    const picked = Object.fromEntries(resolved.phases.flatMap((p) => (p.modelKey ? [[p.role, p.modelKey]] : [])));
+    const forecast = await engine.forecast(ticket, picked);
+    if (o.json) { say(JSON.stringify({ ticket: ticket.id, route: routeFor(ticket.kind), models: resolved.phases, forecast })); return 0; }
     say(`Ticket ${ticket.id} (${ticket.kind}): ${routeFor(ticket.kind).join(' → ')}`);
     say(`${'phase'.padEnd(16)}${'model'.padEnd(30)}${'in tok'.padStart(8)}${'out tok'.padStart(9)}${'USD'.padStart(10)}  why`);
     for (const f of forecast) say(`${f.phase.padEnd(16)}${`${f.modelKey} (${f.model})`.padEnd(30)}${String(f.inputTokens).padStart(8)}${String(f.outputTokens).padStart(9)}${formatUsd(f.usd).padStart(10)}  ${f.why}`);
     const total = forecast.reduce((n, f) => n + f.usd, 0);
-    say(`Forecast for one attempt per phase: ${forecast.reduce((n, f) => n + f.inputTokens, 0)} input tokens, ${forecast.reduce((n, f) => n + f.outputTokens, 0)} output tokens, ${formatUsd(total)} (budget ${formatUsd(config.budgetUsd)}). No model was called.`);
+    say(`Forecast for one attempt per phase: ${forecast.reduce((n, f) => n + f.inputTokens, 0)} input tokens, ${forecast.reduce((n, f) => n + f.outputTokens, 0)} output tokens, ${formatUsd(total)} (budget ${formatUsd(config.budgetUsd)}). Output tokens include a thinking allowance. No model was called.`);
+    if (!resolved.ok) say(`Not every phase has a model that can run now:\n${resolved.advice}`);
     return 0;
   }
 
@@ -79,9 +83,16 @@ export async function main(argv: string[], io = { out: process.stdout, err: proc
   }
 
   if (command === 'run' || command === 'resume') {
-    const reach = await checkModelsReachable(config, io.env);
-    if (!reach.ok) { io.err.write(`${reach.advice}\n`); return 2; }
-    const engine = await buildEngine();
+    const file = command === 'run' ? needArg('a ticket file') : undefined;
+    const ticket = file ? parseTicket(await fs.readFile(file, 'utf8'), file) : undefined;
+    // A resume needs the stored route; a new run is checked before the engine (and anything on disk) exists.
+    const resuming = ticket ? undefined : await buildEngine();
+    const route = ticket ? routeFor(ticket.kind) : (await resuming?.get(needArg('a ticket id')))?.route;
+    // Which model will really run per phase (a probe; no model is called).
+    const resolved = await resolvePhaseModels(config, { env: io.env, roles: route ? [...route, 'validation'] : undefined });
+    if (!o.json) printModels(resolved, say);
+    if (!resolved.ok && !o.model) { io.err.write(`${resolved.advice}\n`); return 2; }
+    const engine = resuming ?? (await buildEngine());
     engine.onEvent((e) => {
       if (o.json) say(JSON.stringify(e));
       else { const line = formatEvent(e); if (line) say(line); }
@@ -90,9 +101,7 @@ export async function main(argv: string[], io = { out: process.stdout, err: proc
     const running: string[] = [];
     process.once('SIGINT', stop);
     let state: RunState;
-    if (command === 'run') {
-      const file = needArg('a ticket file');
-      const ticket = parseTicket(await fs.readFile(file, 'utf8'), file);
+    if (ticket) {
       running.push(ticket.id);
       state = await engine.run(ticket);
     } else {
@@ -153,6 +162,15 @@ export async function main(argv: string[], io = { out: process.stdout, err: proc
   }
 }
 
+/** The model each phase will run on, and the chain models skipped before it (with why). */
+function printModels(r: ModelResolution, say: (s: string) => void): void {
+  say('Models that will run (checked now; nothing was called):');
+  for (const p of r.phases) {
+    const skipped = p.skipped.length ? `  — skipped ${p.skipped.map((s) => `${s.modelKey}: ${s.reason}`).join('; ')}` : '';
+    say(`  ${p.role.padEnd(16)}${p.modelKey ? `${p.modelKey} (${p.model})` : 'none can run'}${skipped}`);
+  }
+}
+
 function printSummary(s: RunState, say: (s: string) => void): void {
   say('');
   say(`${s.ticket.id}: ${s.state} — ${s.reason}`);
@@ -162,13 +180,15 @@ function printSummary(s: RunState, say: (s: string) => void): void {
   if (s.state === 'needs-human' || s.state === 'budget-exceeded' || s.state === 'failed' || s.state === 'cancelled') say(`Continue with \`shipwright resume ${s.ticket.id}\` (optionally --model KEY).`);
 }
 
+/** Tokens and USD per phase; `thinking` is the part of output the model spent thinking (billed as output). */
 function printCost(s: RunState, say: (s: string) => void): void {
-  say(`${'phase'.padEnd(16)}${'calls'.padStart(6)}${'input'.padStart(9)}${'output'.padStart(9)}${'cache w'.padStart(9)}${'cache r'.padStart(9)}${'USD'.padStart(10)}`);
-  for (const [phase, t] of totalsByPhase(s.ledger)) {
-    say(`${phase.padEnd(16)}${String(t.calls).padStart(6)}${String(t.usage.inputTokens).padStart(9)}${String(t.usage.outputTokens).padStart(9)}${String(t.usage.cacheWriteTokens).padStart(9)}${String(t.usage.cacheReadTokens).padStart(9)}${formatUsd(t.usd).padStart(10)}`);
-  }
+  const row = (name: string, t: LedgerTotals) =>
+    `${name.padEnd(16)}${String(t.calls).padStart(6)}${String(t.usage.inputTokens).padStart(9)}${String(t.usage.outputTokens).padStart(9)}` +
+    `${String(t.usage.thinkingTokens ?? 0).padStart(10)}${String(t.usage.cacheWriteTokens).padStart(9)}${String(t.usage.cacheReadTokens).padStart(9)}${formatUsd(t.usd).padStart(10)}`;
+  say(`${'phase'.padEnd(16)}${'calls'.padStart(6)}${'input'.padStart(9)}${'output'.padStart(9)}${'thinking'.padStart(10)}${'cache w'.padStart(9)}${'cache r'.padStart(9)}${'USD'.padStart(10)}`);
+  for (const [phase, t] of totalsByPhase(s.ledger)) say(row(phase, t));
   const t = totalsOf(s.ledger);
-  say(`${'total'.padEnd(16)}${String(t.calls).padStart(6)}${String(t.usage.inputTokens).padStart(9)}${String(t.usage.outputTokens).padStart(9)}${String(t.usage.cacheWriteTokens).padStart(9)}${String(t.usage.cacheReadTokens).padStart(9)}${formatUsd(t.usd).padStart(10)}  (cloud ${formatUsd(t.cloudUsd)}, budget ${formatUsd(s.budgetUsd)})`);
+  say(`${row('total', t)}  (cloud ${formatUsd(t.cloudUsd)}, budget ${formatUsd(s.budgetUsd)})`);
 }
 
 /** A command-line mistake: printed with the usage, exit code 2. */

@@ -1,4 +1,4 @@
-import type { PhaseId } from '../pipeline/phaseId';
+import type { PhaseId, Role } from '../pipeline/phaseId';
 import type { EventSink } from '../pipeline/pipelineEvent';
 import type { RunState } from '../pipeline/runState';
 import type { Ticket } from '../ticket/ticket';
@@ -36,8 +36,11 @@ export interface EngineApi {
   /** Every run of this workspace, newest first. */
   list(): Promise<RunState[]>;
   get(ticketId: string): Promise<RunState | undefined>;
-  /** The route, models and token/USD forecast, with no model call. */
-  forecast(ticket: Ticket): Promise<PhaseForecast[]>;
+  /**
+   * The route, models and token/USD forecast, with no model call. `picked`: per role, the config key of the model
+   * that will really run (from `resolvePhaseModels`); default the first model of each chain.
+   */
+  forecast(ticket: Ticket, picked?: Partial<Record<Role, string>>): Promise<PhaseForecast[]>;
   /** Apply a person's per-file decisions to a `ready` ticket: merge the approved files into the user's branch. */
   finish(ticketId: string, decisions: FileDecision[], mode: 'merge' | 'keep-branch'): Promise<RunState>;
 }

@@ -4,7 +4,7 @@ import { AnthropicProvider } from '../models/anthropicProvider';
 import type { ModelProvider, ProviderKind } from '../models/modelProvider';
 import { OllamaProvider } from '../models/ollamaProvider';
 import { OpenAiProvider } from '../models/openaiProvider';
-import type { PhaseId } from '../pipeline/phaseId';
+import type { PhaseId, Role } from '../pipeline/phaseId';
 import { PipelineRunner, type PhaseHandler } from '../pipeline/pipelineRunner';
 import { stamp, type EventSink, type PipelineEvent } from '../pipeline/pipelineEvent';
 import type { RunState } from '../pipeline/runState';
@@ -178,8 +178,8 @@ export class ShipwrightEngine implements EngineApi {
     return this.store.load(ticketId);
   }
 
-  forecast(ticket: Ticket): Promise<PhaseForecast[]> {
-    return forecastRoute(ticket, this.o.config);
+  forecast(ticket: Ticket, picked?: Partial<Record<Role, string>>): Promise<PhaseForecast[]> {
+    return forecastRoute(ticket, this.o.config, picked);
   }
 
   /** The files a ticket's branch changed against its base commit, with +/− counts and content hashes. */

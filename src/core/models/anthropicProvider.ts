@@ -44,7 +44,7 @@ export class AnthropicProvider implements ModelProvider {
   /**
    * Runs one structured call. `content` is the text blocks' text (structured outputs), or the forced tool's input
    * JSON exactly as streamed; thinking blocks are not part of it; usage is the final `message_delta` usage (cumulative).
-   * @throws ProviderError (auth, unreachable, timeout, cancelled, modelNotFound, rateLimited, overloaded,
+   * @throws ProviderError (auth, billing, unreachable, timeout, cancelled, modelNotFound, rateLimited, overloaded,
    *   serverError, badRequest)
    */
   async chat(req: ChatRequest): Promise<ChatResult> {
@@ -99,7 +99,7 @@ export class AnthropicProvider implements ModelProvider {
     // The SDK ends an aborted stream quietly instead of throwing: the deadline says why.
     deadline.throwIfAborted();
     if (!reply.stopped) throw new ProviderError('serverError', 'the stream ended before message_stop', { provider: this.kind, model: req.model });
-    return { content: reply.content(), usage: reply.usage, latencyMs: Date.now() - started, stopReason: reply.stopReason };
+    return { content: reply.content(), usage: reply.usage, latencyMs: Date.now() - started, stopReason: reply.stopReason, stopDetail: reply.stopDetail };
   }
 
   private client(model: string): Anthropic {
@@ -146,6 +146,8 @@ export function paramsOf(req: ChatRequest): Pick<MessageCreateParamsStreaming, '
 class StreamedReply {
   usage: Usage = { inputTokens: 0, outputTokens: 0, cacheWriteTokens: 0, cacheReadTokens: 0 };
   stopReason: string | undefined;
+  /** The refusal category of `stop_details`, when the model declined. */
+  stopDetail: string | undefined;
   stopped = false;
   private readonly toolJson = new Map<number, string>();
   private text = '';
@@ -165,6 +167,7 @@ class StreamedReply {
       case 'message_delta':
         this.addUsage(event.usage);
         this.stopReason = event.delta.stop_reason ?? this.stopReason;
+        this.stopDetail = event.delta.stop_details?.category ?? this.stopDetail;
         break;
       case 'message_stop':
         this.stopped = true;
@@ -202,7 +205,7 @@ class StreamedReply {
 
 /**
  * Maps what the SDK throws to a ProviderError: `APIConnectionTimeoutError` → timeout, `APIConnectionError` →
- * unreachable; by HTTP status 401/403 → auth, 404 → modelNotFound, 429 → rateLimited, 529/503 → overloaded,
+ * unreachable; a spend cap / billing error → billing; by HTTP status 401/403 → auth, 404 → modelNotFound, 429 → rateLimited, 529/503 → overloaded,
  * other 5xx → serverError, 400/413 and other 4xx → badRequest; an `event: error` mid-stream (an APIError
  * without status) → serverError without status, so it is not retried.
  */
@@ -213,7 +216,13 @@ export function toAnthropicError(e: unknown, model: string): ProviderError {
   if (e instanceof APIConnectionError) return new ProviderError('unreachable', `cannot reach the Anthropic API: ${message}`, who);
   if (!(e instanceof APIError) || e.status === undefined) return new ProviderError('serverError', message, who);
   const status = e.status;
-  const withStatus = { ...who, status };
+  const withStatus = { ...who, status, ...(e.errorCode ? { code: e.errorCode } : {}) };
+  // A spend cap (429 without retry-after, `enforced_spend_limit_reached`), a billing problem (402 billing_error) or
+  // an organisation spend limit (a 400 saying so) "keeps failing until access resumes": no retry, no other model of
+  // the provider (https://platform.claude.com/docs/en/api/errors ; https://platform.claude.com/docs/en/api/rate-limits).
+  if (e.errorCode === 'enforced_spend_limit_reached' || status === 402 || e.type === 'billing_error' || (status === 400 && /spend limit|credit balance/i.test(message))) {
+    return new ProviderError('billing', message, withStatus);
+  }
   if (status === 401 || status === 403) return new ProviderError('auth', message, withStatus);
   if (status === 404) return new ProviderError('modelNotFound', message, withStatus);
   if (status === 429) return new ProviderError('rateLimited', message, withStatus);

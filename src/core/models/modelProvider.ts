@@ -57,6 +57,8 @@ export interface ChatResult {
   latencyMs: number;
   /** The provider's stop/done reason (`stop`, `length`, `end_turn`, `tool_use`, `max_tokens`…). */
   stopReason?: string;
+  /** More about the stop, when the provider gave it: the refusal category (`cyber`, `general_harms`…). */
+  stopDetail?: string;
 }
 
 /**

@@ -9,7 +9,13 @@
  * - serverError: other 5xx still failing after the bounded retries, or an error event mid-stream
  * - auth: HTTP 401/403, or no API key configured
  * - badRequest: HTTP 400/413 (e.g. model does not support tools or format)
- * - contextOverflow: the prompt would not fit the model's context window (refused before sending)
+ * - contextOverflow: the prompt would not fit the model's context window (refused before sending, or the API's
+ *   `model_context_window_exceeded` stop)
+ * - truncated: the answer was cut at the output cap (`max_tokens` / `length`) even after one retry with a larger cap
+ * - refused: the model declined (Anthropic `stop_reason: "refusal"`; `details.code` is the category, e.g. `cyber`)
+ * - billing: a spend cap, billing problem or exhausted quota (Anthropic 429 `enforced_spend_limit_reached`, 402
+ *   `billing_error`, a 400 about a spend limit): every model of that provider is stopped for the rest of the run
+ * - unreadable: a stream line that is not valid JSON (the answer would be silently shorter)
  * - budget: the call's estimate would exceed the ticket's budget (refused before sending)
  * - cancelled: the caller aborted the run
  */
@@ -23,6 +29,10 @@ export type ProviderErrorReason =
   | 'auth'
   | 'badRequest'
   | 'contextOverflow'
+  | 'truncated'
+  | 'refused'
+  | 'billing'
+  | 'unreadable'
   | 'cancelled';
 
 /** An error from a model provider, tagged with a reason the router can act on. */
@@ -31,7 +41,8 @@ export class ProviderError extends Error {
   constructor(
     readonly reason: ProviderErrorReason,
     message: string,
-    readonly details: { provider: string; model: string; status?: number; cause?: unknown } ,
+    /** `code`: the API's machine-readable cause when it gave one (`error.details.error_code`, a refusal category). */
+    readonly details: { provider: string; model: string; status?: number; cause?: unknown; code?: string },
   ) {
     super(message, { cause: details.cause });
   }

@@ -1,4 +1,4 @@
-import type { Effort, ModelCapabilities } from '../config/modelCapabilities';
+import { capabilitiesOf, effortFor, type Effort, type ModelCapabilities, type ModelCapabilitiesOverride } from '../config/modelCapabilities';
 
 /**
  * Thinking tokens per visible output token, by effort. Estimates, not measurements: the API documents only that
@@ -34,4 +34,18 @@ export function outputCapFor(spec: { maxOutputTokens?: number }, capabilities: M
   const thinking = thinks ?? (capabilities.thinking !== 'off' && capabilities.structuredOutput !== 'forcedTool');
   const wanted = spec.maxOutputTokens ?? (thinking ? DEFAULT_CAP.thinking : DEFAULT_CAP.plain);
   return Math.min(wanted, capabilities.maxOutputTokens);
+}
+
+/**
+ * Expected output tokens of one call on a model: the deliverable's own `visibleOutputTokens` plus the
+ * {@link thinkingAllowance} for the model's capabilities and the effort that would be sent for `wantedEffort`
+ * (the config's effort of the role, clamped to the model's levels). For the pre-call estimate and the forecast.
+ */
+export function expectedOutputWithThinking(
+  spec: { provider: string; model: string; capabilities?: ModelCapabilitiesOverride },
+  wantedEffort: Effort | undefined,
+  visibleOutputTokens: number,
+): number {
+  const capabilities = capabilitiesOf(spec);
+  return visibleOutputTokens + thinkingAllowance(capabilities, effortFor(capabilities, wantedEffort), visibleOutputTokens);
 }

@@ -2,8 +2,12 @@ import type { HandoffSummary } from './handoffSummary';
 import type { PhaseId } from './phaseId';
 import type { AttemptRecord } from './runState';
 
-/** The summary a person gets when a phase gave up: every attempt, its model and objections, and what is still open. */
-export function buildHandoff(ticketId: string, phase: PhaseId, attempts: readonly AttemptRecord[]): HandoffSummary {
+/**
+ * The summary a person gets when a phase gave up: every attempt, its model and objections, and what is still open.
+ * `stoppedBecause`: when the phase stopped because no further model could be used (no key, unreachable, billing),
+ * that reason, in words; it leads the text.
+ */
+export function buildHandoff(ticketId: string, phase: PhaseId, attempts: readonly AttemptRecord[], stoppedBecause?: string): HandoffSummary {
   const last = attempts[attempts.length - 1];
   const models = [...new Set(attempts.map((a) => a.modelKey))];
   const open = last?.objections ?? [];
@@ -13,7 +17,9 @@ export function buildHandoff(ticketId: string, phase: PhaseId, attempts: readonl
     attempts: attempts.map((a) => ({ attempt: a.attempt, modelKey: a.modelKey, model: a.model, objections: a.objections })),
     openObjections: open,
     text:
-      `${phase} was tried ${attempts.length} time(s) on ${models.join(' then ')} and each deliverable was objected to. ` +
+      (stoppedBecause
+        ? `${phase} stopped: ${stoppedBecause}. ` + (attempts.length ? `Before that it was tried ${attempts.length} time(s) on ${models.join(' then ')}. ` : '')
+        : `${phase} was tried ${attempts.length} time(s) on ${models.join(' then ')} and each deliverable was objected to. `) +
       `Still open: ${open.map((o) => o.message).join(' | ') || 'nothing recorded'}. ` +
       `Retry with another model, edit the deliverable and continue, or stop the ticket.`,
   };

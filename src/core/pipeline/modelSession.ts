@@ -9,7 +9,9 @@ import type { ChatRequest, ModelProvider, ProviderKind } from '../models/modelPr
 import { ModelRouter } from '../models/modelRouter';
 import { priceCall } from '../models/priceCall';
 import { ProviderError } from '../models/providerError';
-import { outputCapFor, thinkingAllowance } from '../models/thinkingAllowance';
+import { providerStop, stopProvider } from '../models/providerStops';
+import { stopOutcomeOf } from '../models/stopOutcome';
+import { expectedOutputWithThinking, outputCapFor } from '../models/thinkingAllowance';
 import type { Role } from './phaseId';
 import type { ModelSession as ModelSessionApi, SessionRequest, SessionResult } from './phaseContext';
 import { stamp, type EventSink } from './pipelineEvent';
@@ -32,7 +34,9 @@ export interface ModelSessionOptions {
 
 /**
  * One structured model call per `run`, with the router's fall-through: a provider error moves to the next model
- * of the role's chain and is recorded in the next call's `why`. The budget is checked against an estimate before
+ * of the role's chain and is recorded in the next call's `why`. Stop reasons are outcomes: an answer cut at the
+ * output cap is retried once with twice the cap (up to the model's ceiling), then moves on; a refusal moves on
+ * with its category in the next `why`; a billing error stops every model of that provider for the rest of the run. The budget is checked against an estimate before
  * every call (spent + estimated input × input price + expected output × output price); usage is recorded from
  * the provider's own fields after it. The answer is JSON-parsed and zod-checked; a mismatch is an objection.
  */
@@ -53,8 +57,14 @@ export class ModelSession implements ModelSessionApi {
     // `io: 'input'` so fields with defaults are optional for the model, as the parser accepts them.
     const jsonSchema = z.toJSONSchema(req.schema, { io: 'input' }) as Record<string, unknown>; // toJSONSchema returns a JSON Schema object
     const failures: { modelKey: string; error: ProviderError }[] = [];
-    for (const m of this.o.router.from(req.role, req.chainIndex)) {
+    const warn = (message: string) => this.o.emit(stamp({ type: 'log', ticketId: this.o.ticketId, level: 'warn', role: req.role, message }));
+    models: for (const m of this.o.router.from(req.role, req.chainIndex)) {
       if (this.o.signal.aborted) throw new ProviderError('cancelled', 'the run was cancelled', { provider: m.spec.provider, model: m.spec.model });
+      const stop = providerStop(this.o.signal, m.spec.provider);
+      if (stop) {
+        failures.push({ modelKey: m.key, error: stop });
+        continue;
+      }
       const provider = this.o.providers[m.spec.provider];
       const capabilities = capabilitiesOf(m.spec);
       const effort = effortFor(capabilities, this.o.config.effort[req.role]);
@@ -71,50 +81,75 @@ export class ModelSession implements ModelSessionApi {
         spec: m.spec,
       };
       const why = failures.length
-        ? `fallback: ${failures.map((f) => `${f.modelKey} ${f.error.reason}`).join(', ')}`
+        ? `fallback: ${failures.map((f) => `${f.modelKey} ${f.error.reason}${f.error.details.code ? ` (${f.error.details.code})` : ''}`).join(', ')}`
         : (req.reason ?? ModelRouter.baseReason(req.role, m));
 
-      const estimatedInput = await provider.estimateInputTokens(chat);
-      const estimateUsd = priceCall(m.spec.price, {
-        inputTokens: estimatedInput,
-        // Thinking is billed as output: the estimate carries the allowance for this model and effort.
-        outputTokens: expectedOutputTokens[req.role] + thinkingAllowance(capabilities, effort, expectedOutputTokens[req.role]),
-        cacheWriteTokens: 0,
-        cacheReadTokens: 0,
-      });
-      const spent = this.o.spentUsd();
-      if (spent + estimateUsd > this.o.config.budgetUsd) throw new BudgetExceededError(spent, estimateUsd, this.o.config.budgetUsd);
+      // One call, and at most one more with a larger cap when the answer was cut at the output cap.
+      for (let raised = false; ; raised = true) {
+        const estimatedInput = await provider.estimateInputTokens(chat);
+        const estimateUsd = priceCall(m.spec.price, {
+          inputTokens: estimatedInput,
+          // Thinking is billed as output: the estimate carries the allowance for this model and effort.
+          outputTokens: expectedOutputWithThinking(m.spec, this.o.config.effort[req.role], expectedOutputTokens[req.role]),
+          cacheWriteTokens: 0,
+          cacheReadTokens: 0,
+        });
+        const spent = this.o.spentUsd();
+        if (spent + estimateUsd > this.o.config.budgetUsd) throw new BudgetExceededError(spent, estimateUsd, this.o.config.budgetUsd);
 
-      let result;
-      try {
-        result = await provider.chat(chat);
-      } catch (e) {
-        if (ProviderError.is(e) && e.fallsThrough) {
+        let result;
+        try {
+          result = await provider.chat(chat);
+        } catch (e) {
+          if (!(ProviderError.is(e) && e.fallsThrough)) throw e;
           failures.push({ modelKey: m.key, error: e });
-          this.o.emit(stamp({ type: 'log', ticketId: this.o.ticketId, level: 'warn', role: req.role, message: `${m.key} (${m.spec.model}) failed: ${e.reason}: ${e.message}` }));
-          continue;
+          if (e.reason === 'billing' && stopProvider(this.o.signal, m.spec.provider, e)) {
+            warn(`${m.spec.provider} is stopped for the rest of this run: ${e.message}${e.details.code ? ` (${e.details.code})` : ''}. No other ${m.spec.provider} model will be tried; fix the billing or spend limit, then resume.`);
+          } else warn(`${m.key} (${m.spec.model}) failed: ${e.reason}: ${e.message}`);
+          continue models;
         }
-        throw e;
+
+        const rec: LedgerRecord = {
+          ticketId: this.o.ticketId,
+          phase: req.role === 'validation' ? 'validation' : req.phase,
+          attempt: req.attempt,
+          provider: m.spec.provider,
+          modelKey: m.key,
+          model: m.spec.model,
+          why: raised ? `${why}; retried with max output ${chat.maxOutputTokens} after the answer was cut` : why,
+          usage: result.usage,
+          usd: priceCall(m.spec.price, result.usage),
+          latencyMs: result.latencyMs,
+          at: new Date().toISOString(),
+        };
+        await this.o.record(rec);
+
+        const outcome = stopOutcomeOf(result);
+        const who = { provider: m.spec.provider, model: m.spec.model };
+        if (outcome.kind === 'cut') {
+          const larger = Math.min(chat.maxOutputTokens * 2, capabilities.maxOutputTokens);
+          if (!raised && larger > chat.maxOutputTokens) {
+            warn(`${m.key} (${m.spec.model}): the answer was cut at ${chat.maxOutputTokens} output tokens; retrying once with ${larger}`);
+            chat.maxOutputTokens = larger;
+            continue;
+          }
+          failures.push({ modelKey: m.key, error: new ProviderError('truncated', `the answer was cut at the output cap of ${chat.maxOutputTokens} tokens`, who) });
+          warn(`${m.key} (${m.spec.model}): the answer was cut again at ${chat.maxOutputTokens} output tokens; moving on`);
+          continue models;
+        }
+        if (outcome.kind === 'refused' || outcome.kind === 'contextExceeded') {
+          const error = outcome.kind === 'refused'
+            ? new ProviderError('refused', `the model declined${outcome.category ? ` (${outcome.category})` : ''}`, { ...who, code: outcome.category })
+            : new ProviderError('contextOverflow', 'the prompt exceeded the model\'s context window', who);
+          failures.push({ modelKey: m.key, error });
+          warn(`${m.key} (${m.spec.model}): ${error.message}; moving on`);
+          continue models;
+        }
+
+        const base = { modelKey: m.key, model: m.spec.model, chainIndex: m.index, why };
+        const parsed = parseDeliverable(result.content, req.schema, req.schemaName);
+        return parsed.ok ? { ok: true, value: parsed.value, ...base } : { ok: false, objection: parsed.objection, raw: result.content, ...base };
       }
-
-      const rec: LedgerRecord = {
-        ticketId: this.o.ticketId,
-        phase: req.role === 'validation' ? 'validation' : req.phase,
-        attempt: req.attempt,
-        provider: m.spec.provider,
-        modelKey: m.key,
-        model: m.spec.model,
-        why,
-        usage: result.usage,
-        usd: priceCall(m.spec.price, result.usage),
-        latencyMs: result.latencyMs,
-        at: new Date().toISOString(),
-      };
-      await this.o.record(rec);
-
-      const base = { modelKey: m.key, model: m.spec.model, chainIndex: m.index, why };
-      const parsed = parseDeliverable(result.content, req.schema, req.schemaName);
-      return parsed.ok ? { ok: true, value: parsed.value, ...base } : { ok: false, objection: parsed.objection, raw: result.content, ...base };
     }
     throw new ChainExhaustedError(req.role, failures);
   }

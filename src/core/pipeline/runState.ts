@@ -52,6 +52,8 @@ export const LedgerRecordSchema = z.object({
     outputTokens: z.number().int().nonnegative(),
     cacheWriteTokens: z.number().int().nonnegative(),
     cacheReadTokens: z.number().int().nonnegative(),
+    /** Thinking inside outputTokens, when the provider reported it (see Usage). */
+    thinkingTokens: z.number().int().nonnegative().optional(),
   }),
   usd: z.number().nonnegative(),
   latencyMs: z.number().nonnegative(),

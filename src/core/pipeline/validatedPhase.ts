@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import { ChainExhaustedError } from '../models/chainExhaustedError';
 import { buildHandoff } from './buildHandoff';
 import { formatObjections } from './formatObjections';
 import type { Objection } from './objection';
@@ -29,12 +30,27 @@ export interface ValidatedPhaseSpec<T> {
 /**
  * The validator loop. Attempts run on one model until `config.attemptCap`; each retry's prompt carries the
  * objections of every earlier attempt. At the cap the phase escalates once to the next model of its chain for
- * `config.escalationAttempts` more; if those fail too, the outcome is `needs-human` with a handoff summary.
+ * `config.escalationAttempts` more; if those fail too, the outcome is `needs-human` with a handoff summary. When no
+ * model of the chain can be used any more (ChainExhaustedError: no key, unreachable, billing) the outcome is also
+ * `needs-human`, the summary leading with why — never a failed ticket.
  * Provider errors fall through the chain inside the session, and the loop stays on the model that answered.
  * Resumes from `ctx.progress.attempts` after a crash. A deliverable of a checkpoint phase waits for a person.
  */
 export async function runValidatedPhase<T>(ctx: PhaseContext, spec: ValidatedPhaseSpec<T>): Promise<PhaseOutcome> {
   const attempts: AttemptRecord[] = [...ctx.progress.attempts];
+  try {
+    return await validatorLoop(ctx, spec, attempts);
+  } catch (e) {
+    // No model left that can be used (no key, unreachable, billing…): the work so far goes to a person with the
+    // reason, instead of a failed ticket. Fixing the cause (a key, Ollama) and `resume` continue from here.
+    if (!(e instanceof ChainExhaustedError)) throw e;
+    const why = e.failures.map((f) => `${f.modelKey} (${f.error.details.model}) could not be used — ${f.error.reason}: ${f.error.message}`).join('; ');
+    ctx.emit(stamp({ type: 'log', ticketId: ctx.ticket.id, level: 'warn', role: spec.phase, message: `${spec.phase}: ${why}` }));
+    return { status: 'needs-human', summary: buildHandoff(ctx.ticket.id, spec.phase, attempts, why) };
+  }
+}
+
+async function validatorLoop<T>(ctx: PhaseContext, spec: ValidatedPhaseSpec<T>, attempts: AttemptRecord[]): Promise<PhaseOutcome> {
   const counted = attempts.slice(ctx.progress.countFrom);
   const last = counted[counted.length - 1];
   let chainIndex = last?.chainIndex ?? 0;
