@@ -2,7 +2,8 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { createInterface } from 'node:readline/promises';
 import { parseArgs } from 'node:util';
-import { ConfigError } from '../core/config/loadConfig';
+import { ConfigError, loadConfig } from '../core/config/loadConfig';
+import { ShipwrightEngine } from '../core/engine/shipwrightEngine';
 import { checkModelsReachable } from '../core/engine/checkModelsReachable';
 import { BaselineFile, compareBaseline, DEFAULT_COST_FACTOR, DEFAULT_PASS_RATE_DROP } from '../core/eval/compareBaseline';
 import type { EvalReport } from '../core/eval/evalReport';
@@ -12,12 +13,15 @@ import { EvalSetupError } from '../core/eval/evalSetupError';
 import { formatZodIssues } from '../core/eval/formatZodIssues';
 import { readSuite } from '../core/eval/readSuite';
 import { DEFAULT_RECOMMEND_MARGIN, recommendProfile } from '../core/eval/recommendProfile';
+import { suiteFromRuns } from '../core/eval/suiteFromRuns';
 import { runEvaluation, writeAtomic, type EvalProgress } from '../core/eval/runEvaluation';
 import { writeProfileRouting } from '../core/eval/writeProfileRouting';
 import { formatUsd } from '../core/models/costLedger';
 
-/** Usage of `shipwright eval` (main.ts prints it with the others). */
-export const EVAL_USAGE = `  shipwright eval <suite> [--profile NAME]... [--concurrency N] [--out DIR] [--json] [--recommend] [--baseline FILE]
+/** Usage of `shipwright eval` and `eval-suite` (main.ts prints it with the others). */
+export const EVAL_USAGE = `  shipwright eval-suite [<id>...] [--out FILE] [--workspace DIR] [--config FILE]
+                                               a Shipwright suite from this repository's finished tickets
+  shipwright eval <suite> [--profile NAME]... [--concurrency N] [--out DIR] [--json] [--recommend] [--baseline FILE]
         [--margin F] [--max-cost-factor X] [--max-drop F] [--budget USD] [--mirror DIR] [--yes] [--workspace DIR] [--config FILE]
                                                pass rate and cost per routing profile on a suite (.jsonl SWE-bench rows or a
                                                Shipwright suite); exit 0 ran, 1 regression against --baseline, 2 usage/set-up`;
@@ -54,7 +58,7 @@ function positive(flag: string, v: string | undefined, opts: { integer?: boolean
  */
 export async function evalCommand(argv: string[], io: CliIo): Promise<number> {
   try {
-    return await evaluate(argv, io);
+    return argv[0] === 'eval-suite' ? await makeSuite(argv.slice(1), io) : await evaluate(argv.slice(1), io);
   } catch (e) {
     if (e instanceof EvalSetupError || e instanceof ConfigError) {
       io.err.write(`shipwright eval: ${e.message}\n`);
@@ -144,6 +148,36 @@ async function evaluate(argv: string[], io: CliIo): Promise<number> {
     return 1;
   }
   if (baseline) note('No regression against the baseline.');
+  return 0;
+}
+
+/** `shipwright eval-suite`: finished tickets of this repository as a Shipwright suite (stdout, or `--out FILE`). */
+async function makeSuite(argv: string[], io: CliIo): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({ args: argv, allowPositionals: true, options: { out: { type: 'string' }, workspace: { type: 'string' }, config: { type: 'string' } } });
+  } catch (e) {
+    throw new EvalSetupError('usage', (e as Error).message);
+  }
+  const { values: o, positionals: ids } = parsed;
+  const workspaceRoot = path.resolve(o.workspace ?? '.');
+  const config = await loadConfig({ workspaceRoot, file: o.config });
+  const refuse = { approveDeliverable: async () => ({ decision: 'reject' as const, reason: 'read only' }), reviewFiles: async () => [] };
+  const engine = await ShipwrightEngine.create({ workspaceRoot, config, approvals: refuse, env: io.env });
+  const all = await engine.list();
+  const unknown = ids.filter((id) => !all.some((s) => s.ticket.id === id));
+  if (unknown.length) throw new EvalSetupError('usage', `no run of ticket ${unknown.map((u) => `"${u}"`).join(', ')} in this repository`);
+  const chosen = ids.length ? all.filter((s) => ids.includes(s.ticket.id)) : all;
+  const made = await suiteFromRuns(chosen, { testCommand: config.testCommand });
+  for (const m of made) if (!m.ok) io.err.write(`skipped ${m.ticketId}: ${m.reason}\n`);
+  const instances = made.flatMap((m) => (m.ok ? [m.instance] : []));
+  if (instances.length === 0) throw new EvalSetupError('suite', 'no finished ticket with tests in its change: nothing to write');
+  const suite = { version: 1, name: path.basename(workspaceRoot), instances };
+  const text = `${JSON.stringify(suite, null, 2)}\n`;
+  if (o.out) {
+    await writeAtomic(path.resolve(o.out), text);
+    io.err.write(`wrote ${instances.length} instance(s) to ${o.out}\n`);
+  } else io.out.write(text);
   return 0;
 }
 

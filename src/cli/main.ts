@@ -43,7 +43,7 @@ function exitCodeOf(s: RunState): number {
 
 /** The CLI: parses argv, builds the engine (the composition root) and runs one command. Returns the exit code. */
 export async function main(argv: string[], io = { out: process.stdout, err: process.stderr, in: process.stdin, env: process.env }): Promise<number> {
-  if (argv[0] === 'eval') return evalCommand(argv.slice(1), io); // options of its own (--profile NAME…)
+  if (argv[0] === 'eval' || argv[0] === 'eval-suite') return evalCommand(argv, io); // options of their own (--profile NAME…)
   const { values: o, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,

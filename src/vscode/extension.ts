@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { ApiKeyStore } from './apiKeyStore';
 import { OPENAI_SECRET_KEY, registerOpenAiKeyCommand } from './openAiKeyCommand';
+import { registerEvalReportCommand } from './evalReportCommand';
 import { BASE_SCHEME, BaseContentProvider } from './baseContentProvider';
 import { CostMeter } from './costMeter';
 import { createEngine } from './createEngine';
@@ -94,6 +95,7 @@ export function activate(context: vscode.ExtensionContext): ShipwrightExtensionA
   reg(keys.onDidChange(() => { engines.invalidate(); recheck(); }));
   reg(openaiKeys.onDidChange(() => { engines.invalidate(); recheck(); }));
   registerOpenAiKeyCommand(context.subscriptions, openaiKeys);
+  registerEvalReportCommand(context.subscriptions);
   reg(vscode.workspace.onDidGrantWorkspaceTrust(() => { void loadRuns(engines, board, log); recheck(); }));
   reg(vscode.workspace.onDidChangeWorkspaceFolders(() => void loadRuns(engines, board, log)));
   void loadRuns(engines, board, log);

@@ -72,12 +72,17 @@ suite('eval suites, profiles and figures', () => {
   });
 
   test('repositories resolve against the mirror folder; a missing one is a set-up error', async () => {
-    mkdirSync(join(tmp, 'mirror', 'sindresorhus+slugify'), { recursive: true });
+    mkdirSync(join(tmp, 'mirror', 'sindresorhus+slugify', '.git'), { recursive: true });
     mkdirSync(join(tmp, 'mirror', 'chalk', 'ansi-regex.git'), { recursive: true });
+    writeFileSync(join(tmp, 'mirror', 'chalk', 'ansi-regex.git', 'HEAD'), 'ref: refs/heads/main\n'); // a bare repository
+    mkdirSync(join(tmp, 'mirror', 'lukeed+dset', 'repo', '.git'), { recursive: true });
+    mkdirSync(join(tmp, 'mirror', 'empty+folder'), { recursive: true });
     assert.deepEqual(await resolveRepo('sindresorhus/slugify', join(tmp, 'mirror')), { kind: 'local', path: join(tmp, 'mirror', 'sindresorhus+slugify') });
     assert.deepEqual(await resolveRepo('https://github.com/sindresorhus/slugify.git', join(tmp, 'mirror')), { kind: 'local', path: join(tmp, 'mirror', 'sindresorhus+slugify') });
     assert.deepEqual(await resolveRepo('git@github.com:chalk/ansi-regex.git', join(tmp, 'mirror')), { kind: 'local', path: join(tmp, 'mirror', 'chalk', 'ansi-regex.git') });
+    assert.deepEqual(await resolveRepo('lukeed/dset', join(tmp, 'mirror')), { kind: 'local', path: join(tmp, 'mirror', 'lukeed+dset', 'repo') });
     assert.deepEqual(await resolveRepo('https://example.org/x/y.git', join(tmp, 'mirror')), { kind: 'remote', url: 'https://example.org/x/y.git' });
+    await refused(resolveRepo('empty/folder', join(tmp, 'mirror')), /not in the mirror folder/);
     await refused(resolveRepo('nobody/nothing', join(tmp, 'mirror')), /not in the mirror folder.*nobody\+nothing/);
     await refused(resolveRepo(join(tmp, 'nope'), undefined), /does not exist/);
   });

@@ -14,7 +14,8 @@ export function ownerAndName(repo: string): { owner: string; name: string } | un
 /**
  * Finds an instance's repository: an absolute path as it is (it must exist); a git URL or `owner/name` in
  * `mirrorDir` when one is set, under any of `owner+name` (the layout of a GitHub mirror fetched by tooling),
- * `owner/name`, `owner__name` (SWE-bench's image naming), `name`, each with or without `.git`. A URL with no
+ * `owner/name`, `owner__name` (SWE-bench's image naming), `name`, each with or without `.git` or holding the repository
+ * in a `repo` folder (`owner+name/repo`). A URL with no
  * local copy is returned as remote (it is then cloned over the network); an `owner/name` with none is an error.
  * @throws EvalSetupError('repo') when a local path is missing or an `owner/name` is not mirrored
  */
@@ -26,9 +27,9 @@ export async function resolveRepo(repo: string, mirrorDir: string | undefined): 
   const on = ownerAndName(repo);
   if (mirrorDir && on) {
     for (const base of [`${on.owner}+${on.name}`, path.join(on.owner, on.name), `${on.owner}__${on.name}`, on.name]) {
-      for (const candidate of [base, `${base}.git`]) {
+      for (const candidate of [base, `${base}.git`, path.join(base, 'repo')]) {
         const p = path.join(mirrorDir, candidate);
-        if (await isDir(p)) return { kind: 'local', path: p };
+        if ((await isDir(path.join(p, '.git'))) || (await isFile(path.join(p, 'HEAD')))) return { kind: 'local', path: p };
       }
     }
   }
@@ -39,6 +40,14 @@ export async function resolveRepo(repo: string, mirrorDir: string | undefined): 
 async function isDir(p: string): Promise<boolean> {
   try {
     return (await fs.stat(p)).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+async function isFile(p: string): Promise<boolean> {
+  try {
+    return (await fs.stat(p)).isFile();
   } catch {
     return false;
   }
