@@ -60,6 +60,9 @@ const REPLAYS: Replay[] = [
 export function publicSuiteReplay(opts: { mirrorDir: string; weakModel: string }): Responder {
   const fixed = new Map(REPLAYS.map((r) => [r.key, execFileSync('git', ['-C', join(opts.mirrorDir, r.mirror, 'repo'), 'show', `${r.fixCommit}:${r.file}`], { encoding: 'utf8' })]));
   return (req: FakeRequest): FakeReply => {
+    // The validator and the reviewer accept (the hidden checks, not they, judge the fix).
+    if (req.schemaName === 'Verdict') return { json: { pass: true, objections: [] } };
+    if (req.schemaName === 'ReviewReport') return { json: { decision: 'approve', summary: 'The change fixes the reported behaviour and the test covers it.', findings: [] } };
     const text = `${req.system}\n${req.messages.map((m) => m.content).join('\n')}`;
     const r = REPLAYS.find((x) => text.includes(x.key));
     if (!r) return { status: 400, message: 'the replay model does not know this ticket' };
@@ -70,10 +73,6 @@ export function publicSuiteReplay(opts: { mirrorDir: string; weakModel: string }
         if (/test-writing step/i.test(req.system)) return { json: { explanation: 'a failing test first', needFiles: [], edits: [{ kind: 'write', path: r.ownTest.path, content: r.ownTest.content }] } };
         if (r.weak && req.model === opts.weakModel) return { json: { explanation: 'the smallest change', needFiles: [], edits: [{ kind: 'replace', path: r.file, search: r.weak.search, replace: r.weak.replace }] } };
         return { json: { explanation: 'the fix', needFiles: [], edits: [{ kind: 'write', path: r.file, content: fixed.get(r.key) }] } };
-      case 'ReviewReport':
-        return { json: { decision: 'approve', summary: 'The change fixes the reported behaviour and the test covers it.', findings: [] } };
-      case 'Verdict':
-        return { json: { pass: true, objections: [] } };
       default:
         return { status: 400, message: `the replay model does not answer ${req.schemaName ?? '(no schema)'}` };
     }

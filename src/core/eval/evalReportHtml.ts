@@ -10,9 +10,9 @@ const usd = (x: number | null) => (x === null ? '—' : x < 1 ? `$${x.toFixed(4)
 const int = (n: number) => n.toLocaleString('en-US');
 
 /** Chart geometry, px. */
-const W = 640;
+const W = 780;
 const H = 360;
-const M = { left: 64, right: 24, top: 20, bottom: 52 };
+const M = { left: 64, right: 200, top: 20, bottom: 52 }; // room on the right for the labels
 
 /**
  * The chart: one point per profile at (USD per resolved instance, pass rate), its 95 % Wilson interval as a
@@ -35,27 +35,39 @@ export function paretoChartSvg(profiles: readonly ProfileSummary[], recommended?
   parts.push(`<line x1="${M.left}" x2="${W - M.right}" y1="${H - M.bottom}" y2="${H - M.bottom}" class="axis"/>`, `<line x1="${M.left}" x2="${M.left}" y1="${M.top}" y2="${H - M.bottom}" class="axis"/>`);
   parts.push(`<text x="${(M.left + W - M.right) / 2}" y="${H - 10}" text-anchor="middle" class="label">USD per resolved instance (lower is better) →</text>`);
   parts.push(`<text transform="translate(16 ${(M.top + H - M.bottom) / 2}) rotate(-90)" text-anchor="middle" class="label">pass rate, 95 % interval ↑</text>`);
-  for (const [i, p] of plotted.entries()) {
+  // Labels right of their point, moved down a line while they would overlap one already placed (same-cost
+  // profiles at the same pass rate are common: 100 % for several).
+  const placed: { x0: number; x1: number; y: number }[] = [];
+  const order = [...plotted.entries()].sort((a, b) => (a[1].usdPerResolved ?? 0) - (b[1].usdPerResolved ?? 0));
+  for (const [i, p] of order) {
     const cx = x(p.usdPerResolved ?? 0);
+    const cy = y(p.passRate);
     const rec = p.name === recommended;
+    const label = `${p.name}${rec ? ' (recommended)' : ''}`;
+    const x0 = cx + 12;
+    const x1 = x0 + label.length * 7.2; // ~px per character at 12 px bold
+    let ly = cy - 8;
+    while (placed.some((b) => b.x0 < x1 && x0 < b.x1 && Math.abs(b.y - ly) < 15)) ly += 15;
+    placed.push({ x0, x1, y: ly });
     parts.push(
       `<g class="profile${rec ? ' recommended' : ''}" data-profile="${escapeHtml(p.name)}">`,
       `<line x1="${cx}" x2="${cx}" y1="${y(p.passRateLow)}" y2="${y(p.passRateHigh)}" class="ci"/>`,
       `<line x1="${cx - 5}" x2="${cx + 5}" y1="${y(p.passRateLow)}" y2="${y(p.passRateLow)}" class="ci"/>`,
       `<line x1="${cx - 5}" x2="${cx + 5}" y1="${y(p.passRateHigh)}" y2="${y(p.passRateHigh)}" class="ci"/>`,
-      rec ? `<circle cx="${cx}" cy="${y(p.passRate)}" r="11" class="ring"/>` : '',
-      `<circle cx="${cx}" cy="${y(p.passRate)}" r="6" class="dot c${i % 6}"/>`,
-      `<text x="${cx + 12}" y="${y(p.passRate) - 8}" class="name">${escapeHtml(p.name)}${rec ? ' (recommended)' : ''}</text>`,
+      rec ? `<circle cx="${cx}" cy="${cy}" r="11" class="ring"/>` : '',
+      `<circle cx="${cx}" cy="${cy}" r="6" class="dot c${i % 6}"/>`,
+      ly !== cy - 8 ? `<line x1="${cx + 6}" y1="${cy + 2}" x2="${x0 - 2}" y2="${ly - 4}" class="leader"/>` : '',
+      `<text x="${x0}" y="${ly}" class="name">${escapeHtml(label)}</text>`,
       `</g>`,
     );
   }
   return `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${W} ${H}" width="${W}" height="${H}" role="img" aria-label="Pass rate against USD per resolved instance, per profile">${parts.join('')}</svg>`;
 }
 
-/** A round number ≥ v for an axis end (1, 2 or 5 times a power of ten). */
+/** A round number ≥ v for an axis end (1, 1.5, 2, 2.5, 3, 4, 5, 6 or 8 times a power of ten; fifths stay readable). */
 function niceCeil(v: number): number {
   const p = 10 ** Math.floor(Math.log10(v));
-  return ([1, 2, 5, 10].find((m) => m * p >= v) ?? 10) * p;
+  return ([1, 1.5, 2, 2.5, 3, 4, 5, 6, 8, 10].find((m) => m * p >= v) ?? 10) * p;
 }
 
 /**
@@ -85,7 +97,7 @@ export function evalReportHtml(r: EvalReport): string {
 body { font: 13px/1.45 var(--vscode-font-family, system-ui, sans-serif); color: var(--vscode-foreground, #1f2328); background: var(--vscode-editor-background, #fff); margin: 20px 28px; }
 h1 { font-size: 20px; margin: 0 0 4px; } h2 { font-size: 15px; margin: 24px 0 8px; }
 .muted, small { color: var(--vscode-descriptionForeground, #59636e); }
-table { border-collapse: collapse; margin: 4px 0; } th, td { padding: 4px 10px; border-bottom: 1px solid var(--vscode-panel-border, #d1d9e0); text-align: right; vertical-align: top; }
+table { border-collapse: collapse; margin: 4px 0; } th, td { padding: 4px 10px; border-bottom: 1px solid var(--vscode-panel-border, #d1d9e0); text-align: right; vertical-align: top; white-space: nowrap; }
 th[scope=row], thead th:first-child { text-align: left; } thead th { font-weight: 600; }
 tr.rec th, tr.rec td { background: var(--vscode-list-activeSelectionBackground, #ddf4ff); color: var(--vscode-list-activeSelectionForeground, inherit); }
 td.ok { color: var(--vscode-testing-iconPassed, #1a7f37); } td.no { color: var(--vscode-testing-iconFailed, #cf222e); }
@@ -93,7 +105,7 @@ td.ok { color: var(--vscode-testing-iconPassed, #1a7f37); } td.no { color: var(-
 .regressions li { color: var(--vscode-errorForeground, #cf222e); }
 svg text { fill: currentColor; font-size: 11px; } svg .label { font-size: 12px; } svg .name { font-size: 12px; font-weight: 600; }
 svg .grid { stroke: var(--vscode-panel-border, #d1d9e0); stroke-dasharray: 2 3; } svg .axis { stroke: currentColor; }
-svg .ci { stroke: currentColor; stroke-width: 1.5; } svg .ring { fill: none; stroke: var(--vscode-focusBorder, #0969da); stroke-width: 2.5; }
+svg .ci { stroke: currentColor; stroke-width: 1.5; } svg .leader { stroke: currentColor; stroke-width: 0.75; opacity: 0.6; } svg .ring { fill: none; stroke: var(--vscode-focusBorder, #0969da); stroke-width: 2.5; }
 svg .c0 { fill: #0969da; } svg .c1 { fill: #bf3989; } svg .c2 { fill: #1a7f37; } svg .c3 { fill: #9a6700; } svg .c4 { fill: #8250df; } svg .c5 { fill: #cf222e; }
 </style></head><body>
 <h1>Evaluation of ${escapeHtml(r.suite)}</h1>
