@@ -82,4 +82,17 @@ suite('shipwright eval: profiles on real repositories against model-dependent fa
     assert.deepEqual(config.chains, allOn('haiku'), 'the routing of small is now the config\'s own');
     assert.ok(config.profiles.large, 'the profiles are kept');
   });
+
+  test('--budget caps the whole evaluation: runs get what is left, and stop when it is spent', async () => {
+    const { fx } = await setup([]);
+    // One calculator ticket on Sonnet costs about $0.01–0.02 here: $0.03 covers one run, not three.
+    const r = await evalCli(fx, '--profile', 'large', '--out', join(fx.repo.tmp, 'out'), '--budget', '0.03', '--json');
+    assert.equal(r.code, 0, r.err);
+    const report = EvalReport.parse(JSON.parse(r.out));
+    const spent = report.instances.reduce((n, i) => n + i.usd, 0);
+    const states = report.instances.map((i) => [i.endState, i.usd.toFixed(4)]);
+    assert.ok(spent <= 0.03 + 1e-9, `spent $${spent} of a $0.03 evaluation budget: ${JSON.stringify(states)}`);
+    assert.ok(spent > 0.005, `the runs did spend: ${JSON.stringify(states)}`);
+    assert.ok(report.instances.some((i) => i.endState === 'budget-exceeded' || i.endState === 'not-run'), `the budget stopped a run: ${JSON.stringify(states)}`);
+  });
 });
