@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { chmodSync, existsSync, lstatSync, mkdirSync, readFileSync, readlinkSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, lstatSync, mkdirSync, readFileSync, readlinkSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ShipwrightConfig } from '../../src/core/config/shipwrightConfig';
 import type { FileDecision } from '../../src/core/ports/approvalPort';
@@ -35,14 +35,17 @@ suite('what is committed and merged on a real checkout', () => {
   });
   teardown(() => repo.cleanup());
 
-  test('node_modules/ with the slash: the linked node_modules is reported, never committed or merged, and the user keeps their packages', async () => {
-    assert.deepEqual(wt.linked, ['node_modules']);
+  test('node_modules/ with the slash: the worktree gets a copy of node_modules, never committed or merged, and the user keeps their packages', async () => {
+    assert.equal(wt.dependencies?.how, 'copy');
+    assert.ok(lstatSync(join(wt.path, 'node_modules')).isDirectory(), 'a real folder, not a link into the user\'s');
+    // A test run writing into the worktree's node_modules (a cache, a patch) does not reach the user's.
+    writeFileSync(join(wt.path, 'node_modules', 'left-pad', 'index.js'), 'patched by a test run\n');
+    mkdirSync(join(wt.path, 'node_modules', '.cache'));
     writeFileSync(join(wt.path, 'src/extra.js'), 'exports.extra = true;\n');
     const before = snapshotCheckout(repo.dir);
     const r = await commitChanges(wt, 'work');
     assert.ok(r.sha);
-    assert.deepEqual(r.refused.map((x) => x.path), ['node_modules']);
-    assert.match(r.refused[0].reason, /worktree\.link/);
+    assert.deepEqual(r.refused, [], 'node_modules/ ignores the copied folder');
     assert.deepEqual((await changedFiles(wt)).map((f) => f.path), ['src/extra.js']);
     assert.deepEqual(snapshotCheckout(repo.dir), before, 'nothing of the user\'s changed before the merge');
 
@@ -56,6 +59,17 @@ suite('what is committed and merged on a real checkout', () => {
     for (const [k, v] of Object.entries(before)) if (!k.startsWith('.git/') && !k.startsWith('<')) assert.equal(after[k], v, k);
   });
 
+  test('worktree.dependencies "link" with node_modules/ (slash): the symlink is not ignored, and is reported, not committed', async () => {
+    const manager = await WorktreeManager.open({ repoDir: repo.dir, config: ShipwrightConfig.parse({ models: {}, chains: {}, worktree: { dependencies: 'link' } }) });
+    const linked = await manager.create({ id: 's2', title: 'linked' });
+    assert.equal(readlinkSync(join(linked.path, 'node_modules')), join(repo.dir, 'node_modules'));
+    writeFileSync(join(linked.path, 'src/extra.js'), 'exports.extra = true;\n');
+    const r = await commitChanges(linked, 'work');
+    assert.deepEqual(r.refused.map((x) => x.path), ['node_modules']);
+    assert.match(r.refused[0].reason, /put there by Shipwright.*worktree\.dependencies/);
+    assert.deepEqual((await changedFiles(linked)).map((f) => f.path), ['src/extra.js']);
+  });
+
   test('a test run that makes a nested repository and symlinks out of the worktree: reported, not committed', async () => {
     const run = await runTestCommand({
       command: 'git init -q vendored && echo x > vendored/a.js && ln -s /etc/passwd passwd-link && ln -s ../../.. up && ln -s src/calculator.js inside-link && echo ok > src/made.js',
@@ -63,7 +77,7 @@ suite('what is committed and merged on a real checkout', () => {
     });
     assert.equal(run.exitCode, 0, run.output);
     const r = await commitChanges(wt, 'after a test run');
-    assert.deepEqual(r.refused.map((x) => x.path).sort(), ['node_modules', 'passwd-link', 'up', 'vendored']);
+    assert.deepEqual(r.refused.map((x) => x.path).sort(), ['passwd-link', 'up', 'vendored']);
     assert.match(r.refused.find((x) => x.path === 'vendored')?.reason ?? '', /nested git repository/);
     assert.match(r.refused.find((x) => x.path === 'passwd-link')?.reason ?? '', /symlink.*outside the worktree/);
     const committed = repo.git('-C', wt.path, 'ls-tree', '-r', '--name-only', 'HEAD').split('\n');
@@ -79,7 +93,7 @@ suite('what is committed and merged on a real checkout', () => {
     repo.git('-C', wt.path, 'add', '-f', '.vscode/tasks.json', 'host');
     writeFileSync(join(wt.path, 'src/ok.js'), '1;\n');
     const r = await commitChanges(wt, 'work');
-    assert.deepEqual(r.refused.map((x) => x.path).sort(), ['.vscode/tasks.json', 'host', 'node_modules']);
+    assert.deepEqual(r.refused.map((x) => x.path).sort(), ['.vscode/tasks.json', 'host']);
     assert.deepEqual((await changedFiles(wt)).map((f) => f.path), ['src/ok.js']);
   });
 
@@ -103,6 +117,8 @@ suite('what is committed and merged on a real checkout', () => {
 
   test('finish --merge refuses a branch that would put a symlink where the user has a real node_modules folder', async () => {
     // What the old `git add -A` committed: the node_modules symlink itself.
+    rmSync(join(wt.path, 'node_modules'), { recursive: true });
+    symlinkSync(join(repo.dir, 'node_modules'), join(wt.path, 'node_modules'));
     repo.git('-C', wt.path, 'add', '-f', 'node_modules');
     repo.git('-C', wt.path, 'commit', '-q', '-m', 'old behaviour');
     assert.ok(readlinkSync(join(wt.path, 'node_modules')));

@@ -84,8 +84,14 @@ export const WorktreeConfig = z.object({
   root: z.string().optional(),
   /** Git-ignored files/folders the project needs, copied into a new worktree (e.g. `.env`). */
   copy: z.array(z.string()).default(['.env']),
-  /** Git-ignored folders symlinked into a new worktree (e.g. `node_modules`). */
-  link: z.array(z.string()).default(['node_modules']),
+  /** Git-ignored folders symlinked into a new worktree (read-only inside the sandbox). */
+  link: z.array(z.string()).default([]),
+  /**
+   * How a new worktree gets node_modules (see src/core/workspace/worktreeDependencies.ts): `auto` copies the
+   * user's (copy-on-write where possible), or installs from the lockfile when they have none; `copy`, `install`,
+   * `link`, `none`. A failure stops the ticket before any model call.
+   */
+  dependencies: z.enum(['auto', 'copy', 'install', 'link', 'none']).default('auto'),
   /** A command run once in a new worktree (e.g. `npm ci`), with the test timeout. */
   setupCommand: z.string().optional(),
 });
@@ -127,7 +133,7 @@ export const ShipwrightConfig = z.object({
   repoMapTokens: z.number().int().positive().default(2_000),
   /** Phases whose deliverable waits for a person's approval before the pipeline goes on. */
   checkpoints: z.array(PhaseId).default([]),
-  worktree: WorktreeConfig.default({ copy: ['.env'], link: ['node_modules'] }),
+  worktree: WorktreeConfig.default({ copy: ['.env'], link: [], dependencies: 'auto' }),
   /** Globs of files that hold secrets, added to the built-in list (DEFAULT_SECRET_FILES): never read into a prompt. */
   secretFiles: z.array(z.string().min(1)).default([]),
   /** How the test and set-up commands are confined (`"auto"` | `"off"` or the object form; see SandboxSettings). */

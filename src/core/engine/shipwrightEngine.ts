@@ -115,6 +115,10 @@ export class ShipwrightEngine implements EngineApi {
     state.worktree = { path: created.path, branch: created.branch, baseCommit: created.baseCommit, repoRoot: created.repoRoot };
     await this.store.save(state);
     this.emit(stamp({ type: 'ticketStarted', ticketId: ticket.id, title: ticket.title, kind: ticket.kind, route: state.route, parentId: ticket.parentId }));
+    if (created.dependencies !== undefined && created.dependencies.how !== 'none') {
+      const d = created.dependencies;
+      this.emit(stamp({ type: 'log', ticketId: ticket.id, level: 'info', message: `dependencies: ${d.why}${d.command ? ` (\`${d.command}\`)` : ''} in ${(d.durationMs / 1000).toFixed(1)} s` }));
+    }
     if (created.dirty) {
       this.emit(stamp({
         type: 'log', ticketId: ticket.id, level: 'warn',

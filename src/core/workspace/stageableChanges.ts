@@ -45,8 +45,12 @@ export async function stageableChanges(worktreePath: string, brought: readonly s
   const refused: RefusedChange[] = [];
   for (const [raw, unstaged] of paths) {
     const reason = await refusal(worktreePath, raw, brought);
-    const path = raw.replace(/\/+$/, '');
-    if (reason !== undefined) refused.push({ path, reason });
+    // A copied node_modules that the repository does not ignore is thousands of paths: report its entry once.
+    const own = brought.find((b) => raw.startsWith(`${b.replace(/\/+$/, '')}/`));
+    const path = own ?? raw.replace(/\/+$/, '');
+    if (reason !== undefined) {
+      if (!refused.some((r) => r.path === path)) refused.push({ path, reason });
+    }
     else if (unstaged) stage.push(path);
   }
   return { stage, refused };
@@ -56,7 +60,7 @@ export async function stageableChanges(worktreePath: string, brought: readonly s
 async function refusal(root: string, raw: string, brought: readonly string[]): Promise<string | undefined> {
   const path = raw.replace(/\/+$/, '');
   const own = brought.find((b) => path === b || path.startsWith(`${b.replace(/\/+$/, '')}/`));
-  if (own !== undefined) return `Shipwright's own worktree.copy/worktree.link entry (${own}), never part of the change`;
+  if (own !== undefined) return `put there by Shipwright (${own}: worktree.copy, worktree.link or worktree.dependencies), never part of the change`;
   // git lists a nested repository as one untracked folder ending in `/` and does not look inside it.
   if (raw.endsWith('/') || (await isDirectory(join(root, path)))) {
     if (await exists(join(root, path, '.git'))) return 'a nested git repository (it would be committed as a gitlink, not as files)';

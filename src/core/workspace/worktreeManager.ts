@@ -7,6 +7,7 @@ import { DEFAULT_SANDBOX } from '../sandbox/sandboxSettings';
 import type { Ticket } from '../ticket/ticket';
 import { gitClient, splitNul } from './gitClient';
 import { runTestCommand, type TestRunResult, describeTestRun } from './testCommandRunner';
+import { bringDependencies, DEPENDENCY_FOLDER, planDependencies, type DependencyPlan } from './worktreeDependencies';
 import { WorktreeError } from './worktreeError';
 import { readStaleMeta, readWorktreeMeta, writeWorktreeMeta, type WorktreeMeta } from './worktreeMeta';
 
@@ -24,6 +25,8 @@ export interface CreatedWorktree extends WorktreeDetails {
   linked: string[];
   /** The set-up command's run, when one is configured. */
   setup?: TestRunResult;
+  /** How node_modules was provided (worktree.dependencies), and how long it took (ms). */
+  dependencies?: DependencyPlan & { durationMs: number };
 }
 
 /** Options: the repository (any folder inside the user's working tree) and the settings used. */
@@ -101,10 +104,12 @@ export class WorktreeManager {
 
   /**
    * Makes the ticket's branch and worktree from the user's current HEAD commit, copies/links the configured
-   * git-ignored files, and runs the set-up command.
+   * git-ignored files, provides node_modules (worktree.dependencies: a copy, a fresh install…), and runs the
+   * set-up command — all before any model call.
    * @throws WorktreeError('exists') when the ticket already has a worktree or its branch exists
    * @throws WorktreeError('noCommits') when HEAD has no commit
-   * @throws WorktreeError('setupFailed') when the set-up command fails (the worktree is kept for inspection)
+   * @throws WorktreeError('setupFailed') when the dependencies cannot be installed or the set-up command fails
+   *   (the worktree is kept for inspection)
    * @throws SandboxError('unavailable') when the set-up command cannot be confined (see prepareSandbox)
    */
   async create(ticket: Pick<Ticket, 'id' | 'title'>, opts: { buildOn?: string[] } = {}): Promise<CreatedWorktree> {
@@ -134,8 +139,9 @@ export class WorktreeManager {
 
     const copied = await this.bring(created.canonical, this.config.worktree.copy, 'copy');
     const linked = await this.bring(created.canonical, this.config.worktree.link, 'link');
+    const plan = await planDependencies(this.repoRoot, created.canonical, this.config.worktree.dependencies ?? 'auto');
     // Remembered with the worktree, so every later commit (also after a resume) leaves them out.
-    created.meta.brought = [...copied, ...linked];
+    created.meta.brought = [...copied, ...linked, ...(plan.how === 'none' ? [] : [DEPENDENCY_FOLDER])];
     await writeWorktreeMeta(created.canonical, created.meta);
     const result: CreatedWorktree = {
       ...created.meta,
@@ -146,22 +152,36 @@ export class WorktreeManager {
       copied,
       linked,
     };
+    const started = Date.now();
+    if (plan.how === 'copy' || plan.how === 'link') await bringDependencies(this.repoRoot, created.canonical, plan.how);
+    if (plan.how === 'install' && plan.command !== undefined) {
+      const run = await this.runInWorktree(created.canonical, plan.command);
+      if (run.exitCode !== 0) {
+        throw new WorktreeError('setupFailed', `the worktree's dependencies could not be installed (${plan.why}): ${describeTestRun(run)}\n${run.output}\nInstall them in your checkout (then they are copied), or set worktree.dependencies ("copy", "link", "none") or worktree.setupCommand.`, [created.canonical]);
+      }
+    }
+    result.dependencies = { ...plan, durationMs: Date.now() - started };
     const setupCommand = this.config.worktree.setupCommand;
     if (setupCommand !== undefined) {
-      const settings = this.config.sandbox ?? DEFAULT_SANDBOX;
-      result.setup = await runTestCommand({
-        command: setupCommand,
-        cwd: created.canonical,
-        timeoutMs: this.config.testTimeoutMs,
-        outputBudgetChars: this.config.testOutputBudgetChars,
-        sandbox: await prepareSandbox({ settings, worktree: created.canonical, repoRoot: this.repoRoot }),
-        network: settings.setupNetwork,
-      });
+      result.setup = await this.runInWorktree(created.canonical, setupCommand);
       if (result.setup.exitCode !== 0) {
         throw new WorktreeError('setupFailed', `set-up command failed: ${describeTestRun(result.setup)}\n${result.setup.output}`, [created.canonical]);
       }
     }
     return result;
+  }
+
+  /** Runs a set-up command (an install, `worktree.setupCommand`) in the worktree, in the sandbox, with network. */
+  private async runInWorktree(worktreePath: string, command: string): Promise<TestRunResult> {
+    const settings = this.config.sandbox ?? DEFAULT_SANDBOX;
+    return runTestCommand({
+      command,
+      cwd: worktreePath,
+      timeoutMs: this.config.testTimeoutMs,
+      outputBudgetChars: this.config.testOutputBudgetChars,
+      sandbox: await prepareSandbox({ settings, worktree: worktreePath, repoRoot: this.repoRoot }),
+      network: settings.setupNetwork,
+    });
   }
 
   /**
@@ -188,6 +208,13 @@ export class WorktreeManager {
     });
     const canonical = await realpath(known.path);
     meta.brought = [...(await this.bring(canonical, this.config.worktree.copy, 'copy')), ...(await this.bring(canonical, this.config.worktree.link, 'link'))];
+    const plan = await planDependencies(this.repoRoot, canonical, this.config.worktree.dependencies ?? 'auto');
+    if (plan.how === 'copy' || plan.how === 'link') await bringDependencies(this.repoRoot, canonical, plan.how);
+    if (plan.how === 'install' && plan.command !== undefined) {
+      const run = await this.runInWorktree(canonical, plan.command);
+      if (run.exitCode !== 0) throw new WorktreeError('setupFailed', `the re-created worktree's dependencies could not be installed: ${describeTestRun(run)}\n${run.output}`, [canonical]);
+    }
+    if (plan.how !== 'none') meta.brought.push(DEPENDENCY_FOLDER);
     await writeWorktreeMeta(canonical, meta);
     return { ...meta, path: canonical, repoRoot: this.repoRoot };
   }

@@ -7,7 +7,7 @@ import type { PhaseId } from '../phaseId';
 import type { AttemptRecord } from '../runState';
 import { runEditStep } from './editStep';
 import type { StepReport } from './implementationReport';
-import { runAsText, runTests } from './runTests';
+import { runAsText, runTests, type JudgedRun } from './runTests';
 import { commitStep, stepCommits } from './stepCommits';
 import { weakenedTests } from './testGuard';
 
@@ -22,11 +22,11 @@ const MAX_FIX_FILES = 10;
  */
 export async function runFixRounds(
   ctx: PhaseContext,
-  args: { command: string; run: TestRunResult; phase: PhaseId; spec: string; guarded: (path: string) => boolean; log: AttemptRecord[]; step?: string },
-): Promise<{ ok: true; run: TestRunResult; report: StepReport } | { ok: false; run: TestRunResult }> {
+  args: { command: string; run: JudgedRun; phase: PhaseId; spec: string; guarded: (path: string) => boolean; log: AttemptRecord[]; step?: string },
+): Promise<{ ok: true; run: JudgedRun; report: StepReport } | { ok: false; run: JudgedRun }> {
   let run = args.run;
   const step = args.step ?? stepCommits.ciFix;
-  if (run.exitCode === 0 || ctx.config.fixRounds === 0) return run.exitCode === 0 ? { ok: true, run, report: noFix(run) } : { ok: false, run };
+  if (run.passed || ctx.config.fixRounds === 0) return run.passed ? { ok: true, run, report: noFix(run) } : { ok: false, run };
   const files = await filesForFix(ctx, run.output);
   const result = await runEditStep(ctx, {
     label: step,
@@ -38,7 +38,7 @@ export async function runFixRounds(
     check: (planned) => weakenedTests(planned, args.guarded),
     verify: async () => {
       run = await runTests(ctx, args.command, args.phase, 'green');
-      return { objections: run.exitCode === 0 ? [] : [{ source: 'tests', message: `the test command still fails: ${describeTestRun(run)}; see the test output` }], revert: false };
+      return { objections: run.passed ? [] : [{ source: 'tests', message: `the test command still fails: ${describeTestRun(run)}; see the test output` }], revert: false };
     },
     cap: { attempts: ctx.config.fixRounds, escalation: 0 },
   }, args.log);

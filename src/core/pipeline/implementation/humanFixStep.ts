@@ -4,7 +4,7 @@ import type { PhaseContext } from '../phaseContext';
 import type { AttemptRecord } from '../runState';
 import { runEditStep } from './editStep';
 import type { StepReport } from './implementationReport';
-import { runAsText, runTests } from './runTests';
+import { runAsText, runTests, type JudgedRun } from './runTests';
 import { commitStep, stepCommits } from './stepCommits';
 import { weakenedTests } from './testGuard';
 
@@ -12,7 +12,7 @@ import { weakenedTests } from './testGuard';
 export interface HumanFixArgs {
   command: string;
   /** The latest test run (green once the tasks and the fix loop are through). */
-  run: TestRunResult;
+  run: JudgedRun;
   /** Acceptance criteria as prompt text. */
   spec: string;
   /** Test files a change must not weaken. */
@@ -25,7 +25,7 @@ export interface HumanFixArgs {
 
 /** Nothing sent back (or already fixed), a fixed round with its report, or why it stopped. */
 export type HumanFixResult =
-  | { ok: true; run: TestRunResult; report?: StepReport }
+  | { ok: true; run: JudgedRun; report?: StepReport }
   | { ok: false; why: string };
 
 /**
@@ -61,7 +61,7 @@ export async function runHumanFix(ctx: PhaseContext, args: HumanFixArgs): Promis
     check: (planned) => weakenedTests(planned, args.guarded),
     verify: async () => {
       run = await runTests(ctx, args.command, 'implementation', 'green');
-      return { objections: run.exitCode === 0 ? [] : [{ source: 'tests', message: `the tests fail after the change the reviewer asked for: ${describeTestRun(run)}; see the test output` }], revert: false };
+      return { objections: run.passed ? [] : [{ source: 'tests', message: `the tests fail after the change the reviewer asked for: ${describeTestRun(run)}; see the test output` }], revert: false };
     },
     cap: { attempts: ctx.config.attemptCap, escalation: ctx.config.escalationAttempts },
   }, args.log);

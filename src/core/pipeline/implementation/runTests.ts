@@ -6,6 +6,8 @@ import { ensureWorktree } from '../../workspace/ensureWorktree';
 import type { PhaseContext } from '../phaseContext';
 import type { PhaseId } from '../phaseId';
 import { stamp } from '../pipelineEvent';
+import { readBaseline } from './baselineRecord';
+import { passes, type Baseline } from './testJudge';
 
 /** Notices already given in this process: an unconfined run is said once, not before every test run. */
 const told = new Set<string>();
@@ -15,10 +17,12 @@ const told = new Set<string>();
  * prepareSandbox), with the configured timeout and output budget, and emits a `testRun` event saying what was
  * expected (`red` after the tests step, `green` after code). When the command runs unconfined (sandbox off,
  * macOS, Windows) a warning says so once per process. Whatever the run wrote to protected files (CI workflows,
- * hook folders, `.shipwright`; see protectedPaths) is put back afterwards, and the output says so.
+ * hook folders, `.shipwright`; see protectedPaths) is put back afterwards, and the output says so. `passed` is
+ * judged against `baseline` (default: the one recorded with the ticket's tests step, see baselineRecord), so
+ * failures that predate the ticket do not count.
  * @throws SandboxError('unavailable') on Linux when the sandbox is `auto` and bubblewrap is missing
  */
-export async function runTests(ctx: PhaseContext, command: string, phase: PhaseId, expect: 'red' | 'green'): Promise<TestRunResult> {
+export async function runTests(ctx: PhaseContext, command: string, phase: PhaseId, expect: 'red' | 'green', baseline?: Baseline): Promise<JudgedRun> {
   // A vanished worktree would make every run "fail" (exit 127): stop instead of judging that.
   await ensureWorktree(ctx.worktree, ctx.ticket.id);
   const sandbox = await prepareSandbox({ settings: ctx.config.sandbox, worktree: ctx.worktree.path, repoRoot: ctx.worktree.repoRoot });
@@ -43,11 +47,17 @@ export async function runTests(ctx: PhaseContext, command: string, phase: PhaseI
     ctx.emit(stamp({ type: 'log', ticketId: ctx.ticket.id, level: 'warn', message: note }));
     run.output += `\n[Shipwright: ${note}]`;
   }
+  const passed = passes(run, baseline ?? (await readBaseline(ctx.worktree)));
   ctx.emit(stamp({
-    type: 'testRun', ticketId: ctx.ticket.id, phase, expect, passed: run.exitCode === 0, exitCode: run.exitCode, timedOut: run.timedOut,
+    type: 'testRun', ticketId: ctx.ticket.id, phase, expect, passed, exitCode: run.exitCode, timedOut: run.timedOut,
     summary: describeTestRun(run),
   }));
-  return run;
+  return { ...run, passed };
+}
+
+/** A test run with the judge's verdict: `passed` is green against the baseline (see testJudge.passes). */
+export interface JudgedRun extends TestRunResult {
+  passed: boolean;
 }
 
 /** A run as prompt text: what ran, how it ended, and the (trimmed) output. */

@@ -19,10 +19,10 @@ const TRAILER = 'Shipwright-Step';
  * Commits the worktree's committable changes as one finished step (`tests`, a task id, `ciFix`,
  * `review-fix-1`), with the step in a `Shipwright-Step:` trailer; changes that may not be committed (a link
  * out of the worktree, a nested repository… see stageableChanges) are reported as a warning instead. No change
- * means no commit: such a step runs again on resume.
+ * means no commit: such a step runs again on resume. `trailers` (`Key: value` lines) are added after the step's.
  */
-export async function commitStep(ctx: Pick<PhaseContext, 'worktree' | 'ticket' | 'emit'>, step: string, subject: string): Promise<CommitResult> {
-  const result = await commitChanges(ctx.worktree, `${subject}\n\n${TRAILER}: ${step}`);
+export async function commitStep(ctx: Pick<PhaseContext, 'worktree' | 'ticket' | 'emit'>, step: string, subject: string, trailers: string[] = []): Promise<CommitResult> {
+  const result = await commitChanges(ctx.worktree, `${subject}\n\n${[`${TRAILER}: ${step}`, ...trailers].join('\n')}`);
   reportRefused(ctx, result.refused);
   return result;
 }

@@ -7,18 +7,22 @@ import { runFixRounds } from '../implementation/fixRounds';
 import { runHumanFix } from '../implementation/humanFixStep';
 import { implementationWork, taskText } from '../implementation/implementationWork';
 import { excerpt, renderImplementationReport, type ImplementationReport, type StepReport } from '../implementation/implementationReport';
-import { redCheck } from '../implementation/redCheck';
-import { runAsText, runTests } from '../implementation/runTests';
+import { baselineTrailers } from '../implementation/baselineRecord';
+import { judgeBaseline, redCheck, type Baseline } from '../implementation/testJudge';
+import { runAsText, runTests, type JudgedRun } from '../implementation/runTests';
 import { commitStep, stepCommits, stepFiles, stepsDone } from '../implementation/stepCommits';
 import { isTestPath, onlyTestFiles, weakenedTests } from '../implementation/testGuard';
 import type { PhaseContext } from '../phaseContext';
 import type { PhaseOutcome } from '../phaseOutcome';
 import type { AttemptRecord } from '../runState';
+import { stamp } from '../pipelineEvent';
 
 /**
  * Implementation, tests first, with the project's test command as the judge (the model never runs anything):
  * 1. tests — one `implementationTests` session writes the tests of every task (test files only); the engine runs
- *    the test command and requires red for the right reason (see redCheck); the tests are committed.
+ *    the test command and requires red for the right reason (see testJudge.redCheck); the tests are committed.
+ *    Before it, the baseline run: a set-up problem stops the ticket with advice (before any model call of this
+ *    phase); failing tests that predate the ticket are recorded (commit trailers) and excluded from every verdict.
  * 2. code — per plan task, an `implementationCode` session gets that task, its files, its acceptance criteria
  *    and the current failing output (nothing else; it may ask once for more files); a change that deletes or
  *    weakens a test is refused before it is written; each task is committed. The last task must end green.
@@ -35,31 +39,41 @@ export async function implementationPhase(ctx: PhaseContext): Promise<PhaseOutco
   const log: AttemptRecord[] = [...ctx.progress.attempts];
   const steps: StepReport[] = [];
   const report: Omit<ImplementationReport, 'green' | 'explanation'> = { edits: [], needFiles: [], testCommand: command, steps };
-  let run: TestRunResult = await runTests(ctx, command, 'implementation', done.has(stepCommits.tests) ? 'red' : 'green');
+  const resumed = done.has(stepCommits.tests);
+  let baseline: Baseline | undefined;
+  let run: JudgedRun = await runTests(ctx, command, 'implementation', resumed ? 'red' : 'green', resumed ? undefined : { failures: [], passing: [] });
 
   // 1. Tests first.
   let newTests: string[];
-  if (done.has(stepCommits.tests)) newTests = await stepFiles(ctx.worktree, stepCommits.tests);
+  if (resumed) newTests = await stepFiles(ctx.worktree, stepCommits.tests);
   else {
     report.baseline = describeTestRun(run);
-    const baseline = run;
+    const judged = judgeBaseline(run);
+    if (!judged.ok) return setupStop(ctx, judged.advice, run);
+    const judgedBaseline = judged.baseline;
+    baseline = judgedBaseline;
+    if (judgedBaseline.failures.length > 0) {
+      report.baseline += `; failing before any change (excluded): ${judgedBaseline.failures.join('; ')}`;
+      ctx.emit(stamp({ type: 'log', ticketId: ctx.ticket.id, level: 'warn', message: `the suite already fails before any change; these failures are recorded as pre-existing and excluded: ${judgedBaseline.failures.join('; ')}` }));
+    }
+    const baselineRun = run;
     const step = await runEditStep(ctx, {
       label: stepCommits.tests,
       role: 'implementation',
       phase: 'implementation',
       prompt: 'implementationTests',
-      vars: () => ({ task: work.testsTask, spec: work.fullSpec, failingOutput: `Before your tests: ${runAsText(baseline)}` }),
+      vars: () => ({ task: work.testsTask, spec: work.fullSpec, failingOutput: `Before your tests: ${runAsText(baselineRun)}` }),
       files: [...new Set(work.tasks.flatMap((t) => [...t.tests, ...t.files]))],
       check: (planned) => [...onlyTestFiles(planned, work.testPaths), ...weakenedTests(planned, isTestPath)],
       verify: async (applied) => {
-        run = await runTests(ctx, command, 'implementation', 'red');
-        return { objections: redCheck(run, applied.written), revert: true };
+        run = await runTests(ctx, command, 'implementation', 'red', judgedBaseline);
+        return { objections: redCheck(run, applied.written, judgedBaseline), revert: true };
       },
       cap: { attempts: ctx.config.attemptCap, escalation: ctx.config.escalationAttempts },
     }, log);
     if (!step.ok) return handoff(ctx, log, 'the tests could not be made to fail for the right reason');
     newTests = step.applied.written;
-    await commitStep(ctx, stepCommits.tests, `shipwright(${ctx.ticket.id}): failing tests first (red) — ${ctx.ticket.title}`);
+    await commitStep(ctx, stepCommits.tests, `shipwright(${ctx.ticket.id}): failing tests first (red) — ${ctx.ticket.title}`, baselineTrailers(judgedBaseline));
     report.red = { run: describeTestRun(run), excerpt: excerpt(run.output) };
     steps.push({ step: stepCommits.tests, title: 'tests first', explanation: step.edits.explanation, written: step.applied.written, deleted: step.applied.deleted, attempts: step.attempts, modelKey: step.modelKey, run: describeTestRun(run) });
   }
@@ -79,9 +93,9 @@ export async function implementationPhase(ctx: PhaseContext): Promise<PhaseOutco
       files: [...task.files, ...task.tests],
       check: (planned) => weakenedTests(planned, guarded),
       verify: async () => {
-        run = await runTests(ctx, command, 'implementation', 'green');
+        run = await runTests(ctx, command, 'implementation', 'green', baseline);
         // Earlier tasks may leave tests red that later tasks make green; the last task must end green.
-        const red = last && run.exitCode !== 0;
+        const red = last && !run.passed;
         return { objections: red ? [{ source: 'tests', message: `the tests still fail after the last task: ${describeTestRun(run)}; see the test output` }] : [], revert: false };
       },
       cap: { attempts: ctx.config.attemptCap, escalation: ctx.config.escalationAttempts },
@@ -89,7 +103,7 @@ export async function implementationPhase(ctx: PhaseContext): Promise<PhaseOutco
     }, log);
     if (!step.ok && !last) return handoff(ctx, log, `task ${task.id} could not be implemented`);
     if (step.ok) {
-      await commitStep(ctx, task.id, `shipwright(${ctx.ticket.id}): ${task.id} ${task.title} (${run.exitCode === 0 ? 'green' : 'red'})`);
+      await commitStep(ctx, task.id, `shipwright(${ctx.ticket.id}): ${task.id} ${task.title} (${run.passed ? 'green' : 'red'})`);
       steps.push({ step: task.id, title: task.title, explanation: step.edits.explanation, written: step.applied.written, deleted: step.applied.deleted, attempts: step.attempts, modelKey: step.modelKey, run: describeTestRun(run) });
     } else {
       // Keep what the last attempts wrote: the fix loop starts from it and reads its failing output.
@@ -98,7 +112,7 @@ export async function implementationPhase(ctx: PhaseContext): Promise<PhaseOutco
   }
 
   // 3. The bounded fix loop on a red suite (also after a resume that stopped mid-way).
-  if (run.exitCode !== 0) {
+  if (!run.passed) {
     const fixed = await runFixRounds(ctx, { command, run, phase: 'ciFix', spec: work.criteria(), guarded, log });
     if (!fixed.ok) return handoff(ctx, log, `the test command still fails after ${ctx.config.fixRounds} fix round(s): ${describeTestRun(fixed.run)}`);
     run = fixed.run;
@@ -113,7 +127,7 @@ export async function implementationPhase(ctx: PhaseContext): Promise<PhaseOutco
 
   const full: ImplementationReport = {
     ...report,
-    explanation: `${work.tasks.length} task(s) implemented tests-first; \`${command}\` passes.`,
+    explanation: `${work.tasks.length} task(s) implemented tests-first; \`${command}\` passes${baseline !== undefined && baseline.failures.length > 0 ? ' apart from the failures that predate the ticket' : ''}.`,
     green: describeTestRun(run),
   };
   return { status: 'done', deliverable: full, markdown: renderImplementationReport(full) };
@@ -123,6 +137,14 @@ export async function implementationPhase(ctx: PhaseContext): Promise<PhaseOutco
 function handoff(ctx: PhaseContext, log: AttemptRecord[], why: string): PhaseOutcome {
   const summary: HandoffSummary = buildHandoff(ctx.ticket.id, 'implementation', log);
   return { status: 'needs-human', summary: { ...summary, text: `${why}. ${summary.text}` } };
+}
+
+/** The tests cannot judge anything yet (see judgeBaseline): a person fixes the set-up, then resumes. */
+function setupStop(ctx: PhaseContext, advice: string, run: TestRunResult): PhaseOutcome {
+  return {
+    status: 'needs-human',
+    summary: { ticketId: ctx.ticket.id, phase: 'implementation', attempts: [], openObjections: [{ source: 'tests', message: `${advice}\n\n${excerpt(run.output)}` }], text: `Implementation stopped before writing any test: ${advice}.` },
+  };
 }
 
 function noTestCommand(ctx: PhaseContext): PhaseOutcome {

@@ -10,7 +10,7 @@ import { trimOutput } from '../../workspace/trimOutput';
 import { buildHandoff } from '../buildHandoff';
 import { runEditStep } from '../implementation/editStep';
 import { implementationWork } from '../implementation/implementationWork';
-import { runAsText, runTests } from '../implementation/runTests';
+import { runAsText, runTests, type JudgedRun } from '../implementation/runTests';
 import { commitStep, stepCommits, stepFiles, stepsDone } from '../implementation/stepCommits';
 import { isTestPath, weakenedTests } from '../implementation/testGuard';
 import type { Objection } from '../objection';
@@ -41,7 +41,7 @@ export async function reviewPhase(ctx: PhaseContext): Promise<PhaseOutcome> {
   const log: AttemptRecord[] = [...ctx.progress.attempts];
   const given = new Set(await stepFiles(ctx.worktree, stepCommits.tests));
   const guarded = (p: string): boolean => given.has(p) || isTestPath(p);
-  let run: TestRunResult | undefined = command !== undefined ? await runTests(ctx, command, 'review', 'green') : undefined;
+  let run: JudgedRun | undefined = command !== undefined ? await runTests(ctx, command, 'review', 'green') : undefined;
 
   for (let round = 0; ; round++) {
     // Secret files the branch changed are left out of the diff a model reads; credentials elsewhere are redacted.
@@ -100,7 +100,7 @@ export async function reviewPhase(ctx: PhaseContext): Promise<PhaseOutcome> {
       verify: async () => {
         if (command === undefined) return { objections: [], revert: false };
         run = await runTests(ctx, command, 'review', 'green');
-        return { objections: run.exitCode === 0 ? [] : [{ source: 'tests', message: `the test command fails after the review fix: ${describeTestRun(run)}` }], revert: false };
+        return { objections: run.passed ? [] : [{ source: 'tests', message: `the test command fails after the review fix: ${describeTestRun(run)}` }], revert: false };
       },
       cap: { attempts: ctx.config.attemptCap, escalation: ctx.config.escalationAttempts },
     }, log);

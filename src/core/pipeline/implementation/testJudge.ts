@@ -1,0 +1,148 @@
+import type { TestRunResult } from '../../workspace/testCommandRunner';
+import { describeTestRun } from '../../workspace/testCommandRunner';
+import type { Objection } from '../objection';
+
+/**
+ * The suite before any change of the ticket: the failing tests that were there already (excluded from the
+ * judgement; empty when the baseline passed) and the tests seen passing (a new failure of one of them after the
+ * tests step means the step broke an existing test).
+ */
+export interface Baseline {
+  failures: string[];
+  passing: string[];
+}
+
+/** A baseline that passed (also what a run without a recorded baseline is judged against). */
+export const CLEAN_BASELINE: Baseline = { failures: [], passing: [] };
+
+/**
+ * Failing-test lines of the common runners, each capturing the test's name:
+ * TAP (node:test, tape: `not ok 3 - name`), mocha (`  1) name`), uvu (`FAIL  suite  "name"`), jest/vitest/ava
+ * (`✕ name`, `× name`, `✘ name`), pytest (`FAILED path::name`), go (`--- FAIL: Name`).
+ */
+const FAILING = [
+  /^\s*not ok \d+(?:\s+-)?\s+(.+?)\s*(?:#.*)?$/gm,
+  /^\s+\d+\) (.+?)\s*:?$/gm,
+  /^\s*FAIL\s+(.+?)\s*$/gm,
+  /^\s*[✕×✗✘]\s+(.+?)\s*$/gm,
+  /^FAILED (\S+)/gm,
+  /^\s*--- FAIL: (\S+)/gm,
+];
+/** Passing-test lines: TAP `ok 3 - name`, mocha/jest/vitest `✔ name` / `✓ name`, go `--- PASS: Name`, pytest `PASSED`. */
+const PASSING = [
+  /^\s*ok \d+(?:\s+-)?\s+(.+?)\s*(?:#.*)?$/gm,
+  /^\s*[✔✓√]\s+(.+?)\s*$/gm,
+  /^\s*--- PASS: (\S+)/gm,
+  /^(\S+::\S+) PASSED/gm,
+];
+
+/** A name without its duration (`(12ms)`, `12 ms`) and with single spaces, so two runs compare equal. */
+function normalise(name: string): string {
+  return name.replace(/\s*\(?\d+(?:\.\d+)?\s*m?s\)?\s*$/, '').replace(/\s+/g, ' ').trim();
+}
+
+function names(output: string, patterns: RegExp[]): string[] {
+  const found = new Set<string>();
+  for (const p of patterns) for (const m of output.matchAll(p)) found.add(normalise(m[1]));
+  found.delete('');
+  return [...found];
+}
+
+/** The failing tests a run names; undefined when it failed without naming any in a form we know. */
+export function failingTests(run: TestRunResult): string[] | undefined {
+  const found = names(run.output, FAILING);
+  if (run.exitCode !== 0 && found.length === 0) return undefined;
+  return found;
+}
+
+/** Output of a runner that found no test at all (node:test, mocha, pytest, jest, go). */
+const NO_TESTS = /^# tests 0$|\b0 passing\b(?![\s\S]*\bfailing\b)|no tests ran|collected 0 items|No tests found|no test files/m;
+/** Failures that are the test file's own fault rather than missing behaviour. */
+const SYNTAX = /\bSyntaxError\b|\bIndentationError\b|\bTabError\b|\bsyntax error\b|\bParseError\b/;
+/** A missing npm package (a bare module name; a missing relative module is a legitimate red before code). */
+const MISSING_PACKAGE = /Cannot find (?:module|package) '([^'./][^']*)'/;
+/** A shell that could not find the command (`sh: 1: uvu: not found`, `bash: line 1: jest: command not found`). */
+const NOT_FOUND = /^(?:\/bin\/)?(?:sh|bash|zsh|dash)(?::\s*(?:line\s*)?\d+)?:\s*(?:line \d+:\s*)?([^\s:]+):\s*(?:command )?not found/m;
+/** npm without the script (`npm error Missing script: "test"`). */
+const MISSING_SCRIPT = /Missing script: "([^"]+)"/;
+
+/**
+ * Why a run says nothing about the code: the command or its tools could not run (exit 126/127, a shell's
+ * "not found", a missing npm script, a missing package). Undefined when the run did test something.
+ */
+export function setupProblem(run: TestRunResult): string | undefined {
+  const notFound = NOT_FOUND.exec(run.output);
+  if (notFound !== null) return `\`${notFound[1]}: not found\` (${describeTestRun(run)}): the test runner is not installed where the tests run`;
+  const script = MISSING_SCRIPT.exec(run.output);
+  if (script !== null) return `npm has no "${script[1]}" script (${describeTestRun(run)})`;
+  if (run.exitCode === 127 || run.exitCode === 126) return `the test command could not be started (${describeTestRun(run)})`;
+  const missing = MISSING_PACKAGE.exec(run.output);
+  if (missing !== null) return `the package '${missing[1]}' is not installed (${describeTestRun(run)})`;
+  return undefined;
+}
+
+/** What the run before any change says: a baseline to judge against, or why the ticket cannot be judged at all. */
+export type BaselineJudgement = { ok: true; baseline: Baseline } | { ok: false; advice: string };
+
+/**
+ * Judges the run before the tests step. A set-up problem, a time-out, or failures that cannot be told apart
+ * stop the ticket (advice for the person); failing tests that can be named are recorded as pre-existing.
+ */
+export function judgeBaseline(run: TestRunResult): BaselineJudgement {
+  const passing = names(run.output, PASSING);
+  if (run.timedOut) return { ok: false, advice: `the test command times out before any change (${describeTestRun(run)}): raise testTimeoutMs or set a faster testCommand, then resume` };
+  const setup = setupProblem(run);
+  if (setup !== undefined) {
+    return { ok: false, advice: `the tests cannot run in the worktree before any change: ${setup}. Install the project's dependencies (worktree.dependencies, or worktree.setupCommand such as \`npm ci\`) or set testCommand, then resume` };
+  }
+  if (run.exitCode === 0) return { ok: true, baseline: { failures: [], passing } };
+  const failures = failingTests(run);
+  if (failures === undefined) {
+    return { ok: false, advice: `the test suite already fails before any change (${describeTestRun(run)}) and its failing tests cannot be told apart in the output: fix the suite or set testCommand to a passing part of it, then resume` };
+  }
+  return { ok: true, baseline: { failures, passing } };
+}
+
+/**
+ * Whether a run after the tests step is red for the right reason: the new tests fail, by assertion or because
+ * the code they call does not exist yet, and nothing else fails newly. Objections (source `tests`): a time-out;
+ * a set-up problem or missing package the new tests need; no tests found; tests that pass before any code; a
+ * syntax error in a new test file; only the baseline's failures failing; tests that passed before now failing.
+ */
+export function redCheck(run: TestRunResult, testPaths: readonly string[], baseline: Baseline = CLEAN_BASELINE): Objection[] {
+  const tests = (message: string): Objection[] => [{ source: 'tests', message }];
+  if (run.timedOut) return tests(`${describeTestRun(run)}: a test probably waits forever; tests must finish`);
+  const missing = MISSING_PACKAGE.exec(run.output);
+  if (missing !== null && run.exitCode !== 0) return tests(`the tests need the package '${missing[1]}', which is not installed: use the test tools the repository already has`);
+  const setup = setupProblem(run);
+  if (setup !== undefined) return tests(`the tests fail for a reason that is not the missing behaviour: ${setup}`);
+  if (NO_TESTS.test(run.output)) return tests(`${describeTestRun(run)} but ran no tests: put the tests where the test command finds them`);
+  if (run.exitCode === 0) {
+    return tests(`the new tests pass before any code is written (${describeTestRun(run)}): they do not test the missing behaviour`);
+  }
+  const syntax = SYNTAX.exec(run.output);
+  if (syntax !== null && testPaths.some((p) => run.output.includes(p.split('/').pop() ?? p))) {
+    return tests(`the tests fail for the wrong reason: a ${syntax[0]} in the test code itself (${describeTestRun(run)}); they must fail only because the behaviour is missing`);
+  }
+  const failing = failingTests(run);
+  if (failing !== undefined && baseline.failures.length > 0) {
+    const fresh = failing.filter((f) => !baseline.failures.includes(f));
+    if (fresh.length === 0) return tests(`only the tests that failed before any change fail (${baseline.failures.join('; ')}): the new tests pass or did not run`);
+  }
+  if (failing !== undefined) {
+    const broken = failing.filter((f) => baseline.passing.includes(f));
+    if (broken.length > 0) return tests(`tests that passed before now fail: ${broken.join('; ')}; the tests step must only add failing tests for the missing behaviour`);
+  }
+  return [];
+}
+
+/**
+ * Green: the run passes, or (with pre-existing failures) every test that fails failed already before any
+ * change — the new tests and the rest of the baseline pass.
+ */
+export function passes(run: TestRunResult, baseline: Baseline = CLEAN_BASELINE): boolean {
+  if (run.exitCode === 0 && !run.timedOut) return true;
+  if (run.timedOut || baseline.failures.length === 0) return false;
+  const failing = failingTests(run);
+  return failing !== undefined && failing.every((f) => baseline.failures.includes(f));
+}

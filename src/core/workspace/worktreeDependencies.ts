@@ -1,0 +1,71 @@
+import { constants } from 'node:fs';
+import { cp, lstat, symlink } from 'node:fs/promises';
+import { join } from 'node:path';
+
+/**
+ * How a new worktree gets the project's installed packages (`worktree.dependencies`):
+ * - `auto` (default): `copy` when the user's checkout has a node_modules folder, else `install` when the project
+ *   has a package.json, else `none`;
+ * - `copy`: the user's node_modules copied into the worktree (copy-on-write clones where the file system has
+ *   them: btrfs, XFS, APFS; a plain copy elsewhere) — the versions the user tests with, no network, and nothing
+ *   a test run writes reaches the user's folder;
+ * - `install`: a fresh install in the worktree with the project's own package manager, from its lockfile
+ *   (`npm ci`, `pnpm install --frozen-lockfile`, `yarn install --frozen-lockfile`, `bun install
+ *   --frozen-lockfile`; `npm install --no-package-lock` without a lockfile);
+ * - `link`: a symlink to the user's node_modules (fastest; read-only inside the sandbox, so runners that write
+ *   caches there — nyc, babel, vite — fail);
+ * - `none`.
+ */
+export type DependencyMode = 'auto' | 'copy' | 'install' | 'link' | 'none';
+
+/** What will be done for one worktree, and why (for the log). */
+export interface DependencyPlan {
+  how: Exclude<DependencyMode, 'auto'>;
+  /** The install command (for `install`). */
+  command?: string;
+  why: string;
+}
+
+/** The folder this handles; every plan but `none` puts it into the worktree. */
+export const DEPENDENCY_FOLDER = 'node_modules';
+
+/** Lockfiles in order of preference, with the install command of their package manager. */
+const LOCKFILES: [string, string][] = [
+  ['pnpm-lock.yaml', 'pnpm install --frozen-lockfile'],
+  ['yarn.lock', 'yarn install --frozen-lockfile'],
+  ['bun.lock', 'bun install --frozen-lockfile'],
+  ['bun.lockb', 'bun install --frozen-lockfile'],
+  ['package-lock.json', 'npm ci --no-audit --no-fund'],
+  ['npm-shrinkwrap.json', 'npm ci --no-audit --no-fund'],
+];
+
+/** Chooses how the worktree (already checked out at `worktree`) gets its dependencies. Never throws. */
+export async function planDependencies(repoRoot: string, worktree: string, mode: DependencyMode): Promise<DependencyPlan> {
+  if (mode === 'none') return { how: 'none', why: 'worktree.dependencies is "none"' };
+  if (!(await exists(join(worktree, 'package.json')))) return { how: 'none', why: 'no package.json' };
+  const userHas = (await lstat(join(repoRoot, DEPENDENCY_FOLDER)).catch(() => undefined))?.isDirectory() ?? false;
+  if (mode === 'link' || mode === 'copy') {
+    return userHas ? { how: mode, why: `worktree.dependencies is "${mode}"` } : { how: 'none', why: `worktree.dependencies is "${mode}" but your checkout has no ${DEPENDENCY_FOLDER}` };
+  }
+  if (mode === 'auto' && userHas) return { how: 'copy', why: `a copy of your ${DEPENDENCY_FOLDER} (the versions you test with; no network)` };
+  for (const [file, command] of LOCKFILES) {
+    if (await exists(join(worktree, file))) return { how: 'install', command, why: `a fresh install from ${file}` };
+  }
+  return { how: 'install', command: 'npm install --no-audit --no-fund --no-package-lock', why: 'a fresh install (the project has no lockfile)' };
+}
+
+/**
+ * Copies or links the user's node_modules into the worktree (`copy` / `link` plans). Symlinks inside are kept as
+ * they are (package managers make relative ones, which stay inside the copy).
+ */
+export async function bringDependencies(repoRoot: string, worktree: string, how: 'copy' | 'link'): Promise<void> {
+  const from = join(repoRoot, DEPENDENCY_FOLDER);
+  const to = join(worktree, DEPENDENCY_FOLDER);
+  if (await exists(to)) return;
+  if (how === 'link') await symlink(from, to);
+  else await cp(from, to, { recursive: true, verbatimSymlinks: true, mode: constants.COPYFILE_FICLONE });
+}
+
+async function exists(p: string): Promise<boolean> {
+  return (await lstat(p).catch(() => undefined)) !== undefined;
+}

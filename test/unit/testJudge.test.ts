@@ -1,0 +1,59 @@
+import assert from 'node:assert/strict';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseTicket } from '../../src/core/ticket/parseTicket';
+import { scriptedModel } from '../fakes/scriptedModel';
+import { git, snapshotCheckout } from '../fixtures/fixtureRepo';
+import { engineKit, type EngineKit } from './engineTestKit';
+
+const ticketFile = join(__dirname, '..', '..', '..', 'test', 'fixtures', 'tickets', 'feature-add-subtract.md');
+const ticket = () => parseTicket(readFileSync(ticketFile, 'utf8'), 'feature-add-subtract.md');
+/** The user's checkout without Shipwright's run store (`.git/shipwright/runs`, written by design). */
+const checkout = (dir: string): Record<string, string> => Object.fromEntries(Object.entries(snapshotCheckout(dir)).filter(([k]) => !k.startsWith('.git/shipwright/')));
+
+/**
+ * The judge on real repositories: the baseline run before the tests step decides whether red and green can mean
+ * anything. A test runner that is not installed stops the ticket with advice before any test is written; a suite
+ * that already fails has its failures recorded and excluded, so the ticket can still go red → green honestly.
+ */
+suite('the implementation judge: baseline, red and green on real repositories', () => {
+  let kit: EngineKit | undefined;
+  teardown(async () => kit?.close());
+
+  test('a missing test runner (`uvu: not found`, exit 127) stops before any test is written, with advice; nothing is committed as red', async () => {
+    const model = scriptedModel();
+    kit = await engineKit({ ollama: model.responder });
+    const pkg = join(kit.repo.dir, 'package.json');
+    writeFileSync(pkg, JSON.stringify({ ...JSON.parse(readFileSync(pkg, 'utf8')), scripts: { test: 'uvu test' } }, null, 2));
+    kit.repo.git('commit', '-qam', 'uvu as the runner (not installed)');
+    const before = checkout(kit.repo.dir);
+    const s = await kit.engine.run(ticket());
+    assert.equal(s.state, 'needs-human', s.reason);
+    assert.match(s.reason, /stopped before writing any test/);
+    assert.match(s.handoff?.openObjections[0]?.message ?? '', /`uvu: not found`.*the test runner is not installed[\s\S]*Install the project's dependencies/);
+    assert.equal(model.calls.FileEdits ?? 0, 0, 'no implementation session was started');
+    const log = git(s.worktree!.path, 'log', '--format=%s', `${s.worktree!.baseCommit}..HEAD`);
+    assert.doesNotMatch(log, /failing tests first/);
+    assert.deepEqual(checkout(kit.repo.dir), before);
+  });
+
+  test('a failing baseline: its failures are recorded as pre-existing and excluded; red counts only the new tests, green is the rest', async () => {
+    const model = scriptedModel();
+    kit = await engineKit({ ollama: model.responder });
+    writeFileSync(join(kit.repo.dir, 'test', 'legacy.test.js'), "'use strict';\nconst test = require('node:test');\nconst assert = require('node:assert/strict');\ntest('legacy rounding is broken', () => {\n  assert.equal(0.1 + 0.2, 0.3);\n});\n");
+    kit.repo.git('add', '-A');
+    kit.repo.git('commit', '-qm', 'a test that already fails');
+    const before = checkout(kit.repo.dir);
+    const s = await kit.engine.run(ticket());
+    assert.equal(s.state, 'ready', s.reason);
+    const wt = s.worktree!;
+    const body = git(wt.path, 'log', '--format=%B', '--grep=failing tests first', `${wt.baseCommit}..HEAD`);
+    assert.match(body, /Shipwright-Baseline-Failure: .*legacy rounding is broken/);
+    assert.ok(kit.events.some((e) => e.type === 'log' && /already fails before any change.*legacy rounding is broken/.test(e.message)));
+    const runs = kit.events.filter((e) => e.type === 'testRun');
+    const last = runs.at(-1);
+    assert.ok(last && last.type === 'testRun' && last.passed && last.exitCode !== 0, 'green apart from the pre-existing failure');
+    assert.match(readFileSync(join(wt.path, 'src/calculator.js'), 'utf8'), /function subtract/);
+    assert.deepEqual(checkout(kit.repo.dir), before);
+  });
+});
