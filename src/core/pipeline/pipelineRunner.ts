@@ -102,7 +102,7 @@ export class PipelineRunner {
         await ensureWorktree(worktree, id);
         await fs.mkdir(path.join(worktree.path, path.dirname(rel)), { recursive: true });
         await fs.writeFile(path.join(worktree.path, rel), outcome.markdown);
-        reportRefused({ ticket: state.ticket, emit: this.o.emit }, (await commitChanges(worktree, `shipwright(${id}): ${rec.phase} — ${state.ticket.title}`)).refused);
+        reportRefused({ ticket: state.ticket, emit: this.o.emit }, (await commitChanges(worktree, `shipwright(${id}): ${rec.phase} — ${state.ticket.title}`, { ownFiles: [rel] })).refused);
         if (state.forcedModel?.phase === rec.phase) state.forcedModel = undefined;
         Object.assign(rec, { status: 'done', deliverable: outcome.deliverable, markdown: outcome.markdown, path: rel, finishedAt: new Date().toISOString() });
         await save();

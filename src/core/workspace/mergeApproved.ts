@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { WorktreeInfo } from '../pipeline/phaseContext';
 import type { FileDecision } from '../ports/approvalPort';
 import { changedFiles } from './changedFiles';
-import { commitAll } from './commitAll';
+import { commitChanges } from './commitAll';
 import { gitClient, splitNul } from './gitClient';
 import { WorktreeError } from './worktreeError';
 import { statusPaths } from './worktreeManager';
@@ -80,7 +80,7 @@ export async function mergeApproved(worktree: WorktreeInfo, decisions: FileDecis
     const added = leftOut.filter((f) => f.status === 'added').map((f) => f.path);
     if (existed.length > 0) await wt.raw(['restore', `--source=${worktree.baseCommit}`, '--staged', '--worktree', '--', ...existed]);
     if (added.length > 0) await wt.raw(['rm', '-q', '-f', '--', ...added]);
-    restoreCommit = await commitAll(worktree, `Leave out files not approved: ${leftOut.map((f) => f.path).join(', ')}`);
+    restoreCommit = (await commitChanges(worktree, `Leave out files not approved: ${leftOut.map((f) => f.path).join(', ')}`, { ownFiles: leftOut.map((f) => f.path) })).sha;
   }
 
   try {
@@ -88,8 +88,12 @@ export async function mergeApproved(worktree: WorktreeInfo, decisions: FileDecis
   } catch (e) {
     // A hook of the user's (pre-merge-commit, commit-msg) or anything else git stops on: put the checkout back
     // as it was, and say so in words rather than git's.
-    const inMerge = (await user.raw(['rev-parse', '-q', '--verify', 'MERGE_HEAD']).catch(() => '')).trim() !== '';
-    if (inMerge) await user.raw(['merge', '--abort']).catch(() => undefined);
+    const inMerge = async (): Promise<boolean> => (await user.raw(['rev-parse', '-q', '--verify', 'MERGE_HEAD']).catch(() => '')).trim() !== '';
+    if (await inMerge()) await user.raw(['merge', '--abort']).catch(() => undefined);
+    // `--abort` needs the index lock; when another process holds it (git stopped for that very reason) nothing
+    // was written, and `--quit` forgets the merge state without touching index or files.
+    const untouched = (await user.raw(['diff', '--name-only', 'HEAD']).catch(() => 'unknown')).trim() === '';
+    if ((await inMerge()) && untouched) await user.raw(['merge', '--quit']).catch(() => undefined);
     const why = (e instanceof Error ? e.message : String(e)).split('\n').map((l) => l.trim()).filter((l) => l !== '').slice(0, 3).join(' ');
     throw new WorktreeError('git', `git could not merge ${worktree.branch} into ${current} (${why}); your checkout was left as it was and the branch is kept: merge it by hand or fix the cause and run finish again`, [], { cause: e });
   }

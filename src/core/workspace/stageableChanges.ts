@@ -27,9 +27,10 @@ export interface StageableChanges {
  * - nested repositories (a folder with its own `.git`): staging one records a gitlink, not files;
  * - paths that `confinePath` refuses: symlinks resolving outside the worktree (or nowhere), `.git`, `.vscode`,
  *   `.husky`, `.githooks`, `.shipwright/config*`.
+ * `ownFiles` (repository-relative) are files the engine wrote itself and are never refused.
  * Never throws for a path; throws Error from git when the worktree is not a repository.
  */
-export async function stageableChanges(worktreePath: string, brought: readonly string[]): Promise<StageableChanges> {
+export async function stageableChanges(worktreePath: string, brought: readonly string[], ownFiles: readonly string[] = []): Promise<StageableChanges> {
   const out = await gitClient(worktreePath).raw(['status', '--porcelain=v1', '-z', '--untracked-files=all', '--no-renames']);
   const fields = splitNul(out);
   // Path → whether the worktree differs from the index there (so `git add` has something to stage). An entry
@@ -44,7 +45,7 @@ export async function stageableChanges(worktreePath: string, brought: readonly s
   const stage: string[] = [];
   const refused: RefusedChange[] = [];
   for (const [raw, unstaged] of paths) {
-    const reason = await refusal(worktreePath, raw, brought);
+    const reason = ownFiles.includes(raw) ? undefined : await refusal(worktreePath, raw, brought);
     // A copied node_modules that the repository does not ignore is thousands of paths: report its entry once.
     const own = brought.find((b) => raw.startsWith(`${b.replace(/\/+$/, '')}/`));
     const path = own ?? raw.replace(/\/+$/, '');
