@@ -3,6 +3,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { compareBaseline } from '../../src/core/eval/compareBaseline';
+import { evalReportHtml } from '../../src/core/eval/evalReportHtml';
 import type { ProfileSummary } from '../../src/core/eval/evalReport';
 import { loadProfiles } from '../../src/core/eval/evalProfiles';
 import { EvalSetupError } from '../../src/core/eval/evalSetupError';
@@ -143,4 +144,21 @@ suite('eval suites, profiles and figures', () => {
     assert.throws(() => patchPaths('--- a/../../etc/passwd\n+++ b/../../etc/passwd\n'), /outside the repository/);
     assert.equal(shellQuote("it's; rm -rf /"), `'it'\\''s; rm -rf /'`);
   });
+
+  test('the HTML report: one chart point per profile that resolved something, hostile names escaped, no script', () => {
+    const evil = '<img src=x onerror=alert(1)>';
+    const html = evalReportHtml({
+      version: 1, suite: `suite ${evil}`, startedAt: 't0', finishedAt: 't1',
+      profiles: [summary('cheap', 3, 5, 0.01), summary(evil, 5, 5, 0.2), summary('none', 0, 5, 0.001)],
+      instances: [{ instance: `i ${evil}`, profile: 'cheap', ticketId: 'ev-x', resolved: false, endState: 'ready', reason: evil, usd: 0.002, tokens: { input: 1, output: 1, cacheWrite: 0, cacheRead: 0 }, calls: 2, phases: [], wallMs: 10 }],
+      recommendation: { profile: 'cheap', margin: 0.5, best: evil, reason: evil },
+    });
+    assert.doesNotMatch(html, /<img|<script|onerror=alert\(1\)>/);
+    assert.match(html, /&lt;img src=x onerror=alert\(1\)&gt;/);
+    assert.match(html, /Content-Security-Policy" content="default-src 'none'/);
+    assert.equal((html.match(/<g class="profile/g) ?? []).length, 2, 'the profile that resolved nothing is not plotted');
+    assert.match(html, /Resolved nothing \(not on the chart\): none/);
+    assert.match(html, /<g class="profile recommended" data-profile="cheap">/);
+  });
 });
+
