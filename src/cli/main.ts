@@ -10,6 +10,7 @@ import type { ChangedFile } from '../core/ports/approvalPort';
 import { parseTicket } from '../core/ticket/parseTicket';
 import { TicketParseError } from '../core/ticket/ticketParseError';
 import { routeFor } from '../core/ticket/route';
+import { startTracing } from '../core/telemetry/startTracing';
 import { EVAL_USAGE, evalCommand } from './evalCommand';
 import { serveMcp } from './mcpCommand';
 import { formatEvent } from './progressPrinter';
@@ -93,6 +94,9 @@ export async function main(argv: string[], io = { out: process.stdout, err: proc
     if (!o.json) printModels(resolved, say);
     if (!resolved.ok && !o.model) { io.err.write(`${resolved.advice}\n`); return 2; }
     const engine = resuming ?? (await buildEngine());
+    // Traces go out only when an OTLP endpoint is set (OTEL_EXPORTER_OTLP_ENDPOINT / …_TRACES_ENDPOINT).
+    const tracing = startTracing({ env: io.env, warn: (m) => io.err.write(`shipwright: ${m}\n`) });
+    if (tracing) engine.onEvent(tracing.onEvent);
     engine.onEvent((e) => {
       if (o.json) say(JSON.stringify(e));
       else { const line = formatEvent(e); if (line) say(line); }
@@ -109,6 +113,7 @@ export async function main(argv: string[], io = { out: process.stdout, err: proc
       state = await engine.resume(needArg('a ticket id'), { modelKey: o.model });
     }
     process.removeListener('SIGINT', stop);
+    await tracing?.shutdown();
     if (!o.json) printSummary(state, say);
     return exitCodeOf(state);
   }

@@ -3,6 +3,7 @@ import type { ShipwrightConfig } from '../core/config/shipwrightConfig';
 import { checkModelsReachable } from '../core/engine/checkModelsReachable';
 import { ShipwrightEngine } from '../core/engine/shipwrightEngine';
 import type { ApprovalPort } from '../core/ports/approvalPort';
+import { startTracing } from '../core/telemetry/startTracing';
 import { createShipwrightMcpServer } from '../mcp/shipwrightMcpServer';
 
 /**
@@ -24,6 +25,8 @@ function mcpApprovals(allowApprovals: boolean): ApprovalPort {
  */
 export async function serveMcp(o: { workspaceRoot: string; config: ShipwrightConfig; env: NodeJS.ProcessEnv; allowMerge: boolean; allowApprovals: boolean }): Promise<number> {
   const engine = await ShipwrightEngine.create({ workspaceRoot: o.workspaceRoot, config: o.config, env: o.env, approvals: mcpApprovals(o.allowApprovals) });
+  const tracing = startTracing({ env: o.env, warn: (m) => process.stderr.write(`shipwright mcp: ${m}\n`) });
+  if (tracing) engine.onEvent(tracing.onEvent);
   const server = createShipwrightMcpServer({
     engine,
     workspaceRoot: o.workspaceRoot,
@@ -44,5 +47,6 @@ export async function serveMcp(o: { workspaceRoot: string; config: ShipwrightCon
   // Runs still going are cancelled; their written state resumes later.
   for (const s of await engine.list()) if (s.state === 'running') engine.cancel(s.ticket.id);
   await server.close();
+  await tracing?.shutdown();
   return 0;
 }

@@ -1,4 +1,5 @@
 import { formatUsd } from '../core/models/costLedger';
+import { costWarningText } from '../core/budget/spendGuard';
 import type { PipelineEvent } from '../core/pipeline/pipelineEvent';
 
 /**
@@ -35,6 +36,8 @@ export function formatEvent(e: PipelineEvent): string | undefined {
       return `${t}   files: ${e.files.map((f) => `${f.path} +${f.added}/-${f.removed}`).join(', ')}`;
     case 'log':
       return e.level === 'info' ? `${t}   ${e.message}` : `${t} ${e.level}: ${e.message}`;
+    case 'costWarning':
+      return `${t} warning: ${costWarningText(e)}`;
     default: {
       const never: never = e;
       return JSON.stringify(never);

@@ -16,6 +16,8 @@ import { ReviewDesk } from './reviewDesk';
 import { RunLog } from './runLog';
 import { TicketActions } from './ticketActions';
 import { watchWorktreeEdits } from './worktreeEdits';
+import { traceExport } from './traceExport';
+import { costWarningNotice } from './costWarningNotice';
 import { WORKSPACE_CONFIG_FILE } from './readEffectiveConfig';
 
 /** What `activate` returns (the extension's `exports`): the object graph, for the in-host integration tests. */
@@ -84,6 +86,8 @@ export function activate(context: vscode.ExtensionContext): ShipwrightExtensionA
   registerCommands(context.subscriptions, { actions: ticketActions, board, engines, keys, log, revealPanel, doctor, setup });
 
   reg(watchWorktreeEdits(board, log.channel));
+  reg(traceExport(engines, log.channel));
+  reg(costWarningNotice(engines, COMMANDS.showPipeline));
   reg(vscode.workspace.onDidChangeConfiguration((e) => {
     if (!e.affectsConfiguration('shipwright')) return;
     engines.invalidate();

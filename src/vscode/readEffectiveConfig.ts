@@ -6,7 +6,7 @@ import type { ShipwrightConfig } from '../core/config/shipwrightConfig';
  * Settings under `shipwright.*` that mirror a key of the engine config (package.json `contributes.configuration`).
  * The Anthropic key is deliberately not among them: it lives in SecretStorage only.
  */
-export const SETTING_KEYS = ['models', 'chains', 'budgetUsd', 'attemptCap', 'testCommand', 'checkpoints', 'ollamaHost', 'anthropicBaseUrl'] as const;
+export const SETTING_KEYS = ['models', 'chains', 'budgetUsd', 'attemptCap', 'testCommand', 'checkpoints', 'ollamaHost', 'anthropicBaseUrl', 'spendLimits'] as const;
 
 /** Path of the workspace configuration file, relative to a workspace folder. */
 export const WORKSPACE_CONFIG_FILE = '.shipwright/config.json';

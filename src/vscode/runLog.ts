@@ -1,3 +1,4 @@
+import { costWarningText } from '../core/budget/spendGuard';
 import * as vscode from 'vscode';
 import { formatUsd } from '../core/models/costLedger';
 import type { PipelineEvent } from '../core/pipeline/pipelineEvent';
@@ -59,6 +60,8 @@ function describe(e: PipelineEvent): [Level, string] {
       return ['info', `${e.ticketId}: ${e.files.map((f) => `${f.path} +${f.added} −${f.removed}`).join(', ')}`];
     case 'log':
       return [e.level, `${e.ticketId}: ${e.role ? `${e.role}: ` : ''}${e.message}`];
+    case 'costWarning':
+      return ['warn', costWarningText(e)];
     default:
       return assertNever(e, 'pipeline event');
   }

@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import { defaultConfig } from '../../src/core/config/defaultConfig';
 import { resolveConfig, type ConfigOverrides } from '../../src/core/config/loadConfig';
 import { ShipwrightEngine } from '../../src/core/engine/shipwrightEngine';
@@ -36,7 +37,7 @@ export interface EngineKit {
 }
 
 /** Builds an {@link EngineKit}; `config` layers over the defaults and {@link LOCAL_FIRST}. */
-export async function engineKit(opts: { ollama?: Responder; anthropic?: Responder; config?: ConfigOverrides; fixture?: string; cacheMinimums?: Record<string, number>; openaiApiKey?: string; noAnthropicKey?: boolean } = {}): Promise<EngineKit> {
+export async function engineKit(opts: { ollama?: Responder; anthropic?: Responder; config?: ConfigOverrides; fixture?: string; cacheMinimums?: Record<string, number>; openaiApiKey?: string; noAnthropicKey?: boolean; spendDir?: string } = {}): Promise<EngineKit> {
   const repo = makeFixtureRepo(opts.fixture ?? 'calculator');
   const ollama = await startFakeOllama({ models: LOCAL_MODELS, respond: opts.ollama });
   const anthropic = await startFakeAnthropic({ respond: opts.anthropic, cacheMinimums: opts.cacheMinimums });
@@ -45,7 +46,7 @@ export async function engineKit(opts: { ollama?: Responder; anthropic?: Responde
     { ollamaHost: ollama.url, anthropicBaseUrl: anthropic.url, testCommand: 'npm test', testTimeoutMs: 60_000, callTimeoutMs: 20_000, retry: { maxRetries: 1, maxRetryAfterMs: 200 } },
     opts.config ?? {},
   ]);
-  const engine = await ShipwrightEngine.create({ workspaceRoot: repo.dir, config, approvals: approveAll, env: {}, anthropicApiKey: opts.noAnthropicKey ? undefined : 'test-key', openaiApiKey: opts.openaiApiKey });
+  const engine = await ShipwrightEngine.create({ workspaceRoot: repo.dir, config, approvals: approveAll, env: {}, anthropicApiKey: opts.noAnthropicKey ? undefined : 'test-key', openaiApiKey: opts.openaiApiKey, spendDir: opts.spendDir ?? join(repo.tmp, 'state') });
   const events: PipelineEvent[] = [];
   engine.onEvent((e) => events.push(e));
   return {

@@ -32,6 +32,7 @@ export function resolveConfig(layers: readonly ConfigOverrides[], source?: strin
       ...layer,
       models: { ...(merged.models as object), ...(layer.models ?? {}) },
       chains: { ...(merged.chains as object), ...(layer.chains ?? {}) },
+      spendLimits: stricterSpendLimits(merged.spendLimits, layer.spendLimits),
     };
   }
   // A preset fills the fields its entry left out before the schema names any as missing.
@@ -39,6 +40,20 @@ export function resolveConfig(layers: readonly ConfigOverrides[], source?: strin
   const r = ShipwrightConfig.safeParse(merged);
   if (!r.success) throw new ConfigError(`invalid config:\n${z.prettifyError(r.error)}`, source);
   return r.data;
+}
+
+/**
+ * Spend limits across tickets protect the user, so a later layer (a repository's `.shipwright/config.json`) may
+ * lower `dailyUsd`/`monthlyUsd` but never raise or remove one an earlier layer (the user's settings) set; the
+ * other fields merge key by key. Values are checked by the schema afterwards.
+ */
+function stricterSpendLimits(before: unknown, layer: unknown): unknown {
+  if (typeof layer !== 'object' || layer === null) return before;
+  if (typeof before !== 'object' || before === null) return layer;
+  const a = before as Record<string, unknown>; // both are plain JSON objects here (checked just above)
+  const b = layer as Record<string, unknown>;
+  const lower = (k: string) => (typeof a[k] === 'number' && !(typeof b[k] === 'number' && b[k] < a[k]) ? a[k] : b[k]);
+  return { ...a, ...b, dailyUsd: lower('dailyUsd'), monthlyUsd: lower('monthlyUsd') };
 }
 
 /**

@@ -113,6 +113,20 @@ export const ShipwrightConfig = z.object({
   escalationAttempts: z.number().int().min(0).max(5).default(1),
   /** Per-ticket budget in USD. */
   budgetUsd: z.number().positive().default(5),
+  /**
+   * Spend across all of the user's tickets (USD, local calendar): `dailyUsd`/`monthlyUsd` stop a call that would
+   * pass them, like the ticket budget; a ticket costing over `warnMultiple` × the median of the user's
+   * `recentTickets` latest tickets of its kind (at least `minTickets` of them) gets a warning.
+   */
+  spendLimits: z
+    .object({
+      dailyUsd: z.number().positive().optional(),
+      monthlyUsd: z.number().positive().optional(),
+      warnMultiple: z.number().min(1).default(2),
+      recentTickets: z.number().int().min(1).max(500).default(20),
+      minTickets: z.number().int().min(1).default(3),
+    })
+    .default({ warnMultiple: 2, recentTickets: 20, minTickets: 3 }),
   /** How many child tickets of an epic run at once. */
   concurrency: z.number().int().min(1).max(8).default(2),
   /** The project's test command; detected from the repository when absent. */

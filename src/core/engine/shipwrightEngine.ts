@@ -1,5 +1,9 @@
+import path from 'node:path';
 import type { ShipwrightConfig } from '../config/shipwrightConfig';
 import { EpicSplit } from '../deliverables/epicSplit';
+import { SpendGuard } from '../budget/spendGuard';
+import { SpendStore } from '../budget/spendStore';
+import { userStateDir } from '../budget/userStateDir';
 import { AnthropicProvider } from '../models/anthropicProvider';
 import type { ModelProvider, ProviderKind } from '../models/modelProvider';
 import { OllamaProvider } from '../models/ollamaProvider';
@@ -41,6 +45,8 @@ export interface ShipwrightEngineOptions {
   anthropicApiKey?: string;
   /** The OpenAI key when it does not come from `OPENAI_API_KEY` (VS Code SecretStorage). */
   openaiApiKey?: string;
+  /** Folder of the user's spend store (daily/monthly limits, cost warnings); default {@link userStateDir} of `env`. */
+  spendDir?: string;
 }
 
 /**
@@ -57,6 +63,7 @@ export class ShipwrightEngine implements EngineApi {
     private readonly store: RunStore,
     private readonly worktrees: WorktreeManager,
     readonly providers: Record<ProviderKind, ModelProvider>,
+    private readonly spend: SpendGuard,
   ) {
     this.runner = new PipelineRunner({
       config: o.config,
@@ -66,6 +73,7 @@ export class ShipwrightEngine implements EngineApi {
       approvals: o.approvals,
       phases: o.phases ?? defaultPhaseHandlers,
       emit: (e) => this.emit(e),
+      spend,
     });
   }
 
@@ -85,7 +93,8 @@ export class ShipwrightEngine implements EngineApi {
         }),
       openai: o.providers?.openai ?? new OpenAiProvider({ apiKey: o.openaiApiKey ?? (env.OPENAI_API_KEY || undefined), env, retry: o.config.retry }),
     };
-    return new ShipwrightEngine(o, store, worktrees, providers);
+    const spend = new SpendGuard(new SpendStore(o.spendDir ?? userStateDir(env)), o.config.spendLimits, path.resolve(o.workspaceRoot));
+    return new ShipwrightEngine(o, store, worktrees, providers, spend);
   }
 
   /** Where a ticket's run log (JSON lines of events) is. */
@@ -254,6 +263,9 @@ export class ShipwrightEngine implements EngineApi {
     } finally {
       this.running.delete(id);
     }
+    // The ticket's total feeds the medians behind later cost warnings; a store that cannot be written costs a warning, not the run.
+    await this.spend.ticketStopped({ ticketId: id, kind: state.ticket.kind, usd: state.ledger.reduce((n, r) => n + r.usd, 0) }).catch((e: unknown) =>
+      this.emit(stamp({ type: 'log', ticketId: id, level: 'warn', message: `spend store: ${e instanceof Error ? e.message : String(e)}` })));
     if (state.ticket.kind === 'epic' && state.state === 'ready') await this.runChildren(state);
     await this.store.idle(id); // the run log is complete when the run returns
     return state;

@@ -30,6 +30,8 @@ export interface ModelSessionOptions {
   record: (rec: LedgerRecord) => Promise<void>;
   emit: EventSink;
   signal: AbortSignal;
+  /** The user's limits across tickets, checked after the ticket's own budget. @throws SpendLimitError */
+  beforeCall?: (estimateUsd: number) => Promise<void>;
 }
 
 /**
@@ -96,6 +98,7 @@ export class ModelSession implements ModelSessionApi {
         });
         const spent = this.o.spentUsd();
         if (spent + estimateUsd > this.o.config.budgetUsd) throw new BudgetExceededError(spent, estimateUsd, this.o.config.budgetUsd);
+        await this.o.beforeCall?.(estimateUsd);
 
         let result;
         try {

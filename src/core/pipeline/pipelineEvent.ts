@@ -48,7 +48,9 @@ export type PipelineEvent =
   | { type: 'childTickets'; at: string; ticketId: string; children: { id: string; title: string; dependsOn: string[] }[] }
   | { type: 'testRun'; at: string; ticketId: string; phase: PhaseId; expect: 'red' | 'green'; passed: boolean; exitCode: number | null; timedOut: boolean; summary: string }
   | { type: 'filesChanged'; at: string; ticketId: string; files: { path: string; added: number; removed: number; status: 'added' | 'modified' | 'deleted' }[] }
-  | { type: 'log'; at: string; ticketId: string; level: 'info' | 'warn' | 'error'; message: string; role?: Role };
+  | { type: 'log'; at: string; ticketId: string; level: 'info' | 'warn' | 'error'; message: string; role?: Role }
+  /** The ticket's spend (USD) passed `multiple` × the median of the user's `tickets` recent tickets of its kind. */
+  | { type: 'costWarning'; at: string; ticketId: string; kind: TicketKind; usd: number; medianUsd: number; multiple: number; tickets: number };
 
 /** A function that receives the engine's events. */
 export type EventSink = (event: PipelineEvent) => void;

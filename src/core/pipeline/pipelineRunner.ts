@@ -4,6 +4,7 @@ import type { ShipwrightConfig } from '../config/shipwrightConfig';
 import { deliverableFileName } from '../deliverables/renderMarkdown';
 import { BudgetExceededError } from '../models/budgetExceededError';
 import { ChainExhaustedError } from '../models/chainExhaustedError';
+import type { SpendGuard } from '../budget/spendGuard';
 import type { ModelProvider, ProviderKind } from '../models/modelProvider';
 import { ModelRouter } from '../models/modelRouter';
 import { ProviderError } from '../models/providerError';
@@ -33,6 +34,8 @@ export interface PipelineRunnerOptions {
   approvals: ApprovalPort;
   phases: Partial<Record<PhaseId, PhaseHandler>>;
   emit: EventSink;
+  /** The user's spend across tickets (daily/monthly limits, cost warnings); absent in tests that need none. */
+  spend?: SpendGuard;
 }
 
 /**
@@ -130,6 +133,7 @@ export class PipelineRunner {
       const chain = new ModelRouter(config).chain(phase).map((m) => m.key);
       config = { ...config, chains: { ...config.chains, [phase]: [forced, ...chain.filter((k) => k !== forced)] } };
     }
+    const spend = this.o.spend;
     return new ModelSession({
       ticketId: state.ticket.id,
       config,
@@ -142,9 +146,15 @@ export class PipelineRunner {
         await this.o.store.appendLedger(state);
         const ticketUsd = state.ledger.reduce((sum, x) => sum + x.usd, 0);
         this.o.emit(stamp({ type: 'usage', ticketId: state.ticket.id, record: r, ticketUsd, budgetUsd: state.budgetUsd }));
+        const warning = await spend?.afterCall(r, { kind: state.ticket.kind, usd: ticketUsd }).catch((e: unknown) => {
+          this.o.emit(stamp({ type: 'log', ticketId: state.ticket.id, level: 'warn', message: `spend store: ${e instanceof Error ? e.message : String(e)}` }));
+          return undefined;
+        });
+        if (warning) this.o.emit(stamp({ type: 'costWarning', ...warning }));
       },
       emit: this.o.emit,
       signal,
+      beforeCall: spend ? (usd) => spend.beforeCall(usd) : undefined,
     });
   }
 }
