@@ -1,3 +1,5 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { defaultConfig } from '../../src/core/config/defaultConfig';
 import { resolveConfig, type ConfigOverrides } from '../../src/core/config/loadConfig';
@@ -46,7 +48,9 @@ export async function engineKit(opts: { ollama?: Responder; anthropic?: Responde
     { ollamaHost: ollama.url, anthropicBaseUrl: anthropic.url, testCommand: 'npm test', testTimeoutMs: 60_000, callTimeoutMs: 20_000, retry: { maxRetries: 1, maxRetryAfterMs: 200 } },
     opts.config ?? {},
   ]);
-  const engine = await ShipwrightEngine.create({ workspaceRoot: repo.dir, config, approvals: approveAll, env: {}, anthropicApiKey: opts.noAnthropicKey ? undefined : 'test-key', openaiApiKey: opts.openaiApiKey, spendDir: opts.spendDir ?? join(repo.tmp, 'state') });
+  // The user's spend store, in a folder of its own: never the real state folder, never inside the repository's temp folder.
+  const spendDir = opts.spendDir ?? mkdtempSync(join(tmpdir(), 'shipwright-spend-'));
+  const engine = await ShipwrightEngine.create({ workspaceRoot: repo.dir, config, approvals: approveAll, env: {}, anthropicApiKey: opts.noAnthropicKey ? undefined : 'test-key', openaiApiKey: opts.openaiApiKey, spendDir });
   const events: PipelineEvent[] = [];
   engine.onEvent((e) => events.push(e));
   return {
@@ -54,6 +58,7 @@ export async function engineKit(opts: { ollama?: Responder; anthropic?: Responde
     close: async () => {
       await Promise.all([ollama.close(), anthropic.close()]);
       repo.cleanup();
+      if (!opts.spendDir) rmSync(spendDir, { recursive: true, force: true });
     },
   };
 }

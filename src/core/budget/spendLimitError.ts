@@ -1,4 +1,5 @@
 import { BudgetExceededError } from '../models/budgetExceededError';
+import { formatUsd } from '../models/costLedger';
 
 /**
  * Thrown before a model call whose estimate would take the user's spend across all tickets past the daily or
@@ -8,6 +9,6 @@ import { BudgetExceededError } from '../models/budgetExceededError';
 export class SpendLimitError extends BudgetExceededError {
   constructor(spentUsd: number, estimateUsd: number, limitUsd: number, readonly period: 'day' | 'month') {
     super(spentUsd, estimateUsd, limitUsd);
-    this.message = `${period === 'day' ? 'daily' : 'monthly'} spend limit reached: $${spentUsd.toFixed(4)} spent this ${period} across all tickets, the next call is estimated at $${estimateUsd.toFixed(4)}, limit $${limitUsd.toFixed(2)}`;
+    this.message = `${period === 'day' ? 'daily' : 'monthly'} spend limit reached: ${formatUsd(spentUsd)} spent this ${period} across all tickets, the next call is estimated at ${formatUsd(estimateUsd)}, limit ${formatUsd(limitUsd)}`;
   }
 }

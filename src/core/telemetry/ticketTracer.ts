@@ -19,6 +19,8 @@ export const SHIPWRIGHT_ATTR = {
   phase: 'shipwright.phase',
   attempt: 'shipwright.attempt',
   modelKey: 'shipwright.model.key',
+  plannedModelKey: 'shipwright.planned_model.key',
+  plannedModel: 'shipwright.planned_model',
   why: 'shipwright.why',
   usd: 'shipwright.cost.usd',
   ticketUsd: 'shipwright.ticket.cost.usd',
@@ -69,7 +71,8 @@ export class TicketTracer {
         }
         const span = this.tracer.startSpan(`attempt ${e.attempt}`, {
           startTime: when(e.at),
-          attributes: { [SHIPWRIGHT_ATTR.phase]: e.phase, [SHIPWRIGHT_ATTR.attempt]: e.attempt, [SHIPWRIGHT_ATTR.modelKey]: e.modelKey, [ATTR_GEN_AI_REQUEST_MODEL]: e.model, [SHIPWRIGHT_ATTR.why]: e.why },
+          // The model the router planned; a fall-through shows on the chat spans below, so no gen_ai.* here.
+          attributes: { [SHIPWRIGHT_ATTR.phase]: e.phase, [SHIPWRIGHT_ATTR.attempt]: e.attempt, [SHIPWRIGHT_ATTR.plannedModelKey]: e.modelKey, [SHIPWRIGHT_ATTR.plannedModel]: e.model, [SHIPWRIGHT_ATTR.why]: e.why },
         }, trace.setSpan(context.active(), p.span));
         p.attempts.set(e.attempt, span);
         p.current = e.attempt;
