@@ -141,7 +141,20 @@ export async function startFakeOpenAi(options: FakeOpenAiOptions = {}): Promise<
       sse({ error: { message: reply.midStreamError, type: 'server_error', param: null, code: null } });
       return void res.end();
     }
-    if (isRefusalReply(reply) || isCorruptLineReply(reply)) throw new Error('refusal and corruptLineIn are replies of the Anthropic and Ollama fakes');
+    if (isCorruptLineReply(reply)) throw new Error('corruptLineIn is a reply of the Ollama fake');
+    if (isRefusalReply(reply)) {
+      // A declined structured answer is `refusal` text and no content; OpenAI gives no category
+      // (https://platform.openai.com/docs/guides/structured-outputs#refusals).
+      const words = "I'm sorry, but I can't assist with that request.";
+      const usage = { prompt_tokens: promptTokens, completion_tokens: countO200kTokens(words), total_tokens: promptTokens + countO200kTokens(words) };
+      if (!stream) return sendJson(res, 200, { ...base, object: 'chat.completion', choices: [{ index: 0, message: { role: 'assistant', content: null, refusal: words }, finish_reason: 'stop', logprobs: null }], usage });
+      res.writeHead(200, { 'content-type': 'text/event-stream' });
+      sse({ ...base, choices: [{ index: 0, delta: { role: 'assistant', content: null, refusal: '' }, finish_reason: null }] });
+      for (const piece of chunksOf(words, 24)) sse({ ...base, choices: [{ index: 0, delta: { refusal: piece }, finish_reason: null }] });
+      sse({ ...base, choices: [{ index: 0, delta: {}, finish_reason: 'stop' }] });
+      if (isRecord(body.stream_options) && body.stream_options.include_usage === true) sse({ ...base, choices: [], usage });
+      return void res.end('data: [DONE]\n\n');
+    }
     const answer = isJsonReply(reply) ? JSON.stringify(strict && isRecord(jsonSchema?.schema) ? fillStrictNulls(reply.json, jsonSchema.schema) : reply.json) : reply.text;
     const reasoning = reasoningTokens ?? 0;
     const { text, tokens, truncated } = capOutput(answer, reply.outputTokens ?? countO200kTokens(answer), limit === undefined ? undefined : limit - reasoning);

@@ -99,8 +99,16 @@ suite('OpenAiProvider through the real openai client against a fake OpenAI-compa
   test('streamed usage counts cached prompt tokens as cache reads and reasoning inside output', async () => {
     fake.respond(() => ({ json: { pass: true }, inputTokens: 3000, cachedTokens: 1024, outputTokens: 10, reasoningTokens: 200 }));
     const { usage } = await provider.chat(request());
-    assert.deepEqual(usage, { inputTokens: 3000 - 1024, outputTokens: 210, cacheWriteTokens: 0, cacheReadTokens: 1024 });
+    assert.deepEqual(usage, { inputTokens: 3000 - 1024, outputTokens: 210, cacheWriteTokens: 0, cacheReadTokens: 1024, thinkingTokens: 200 });
     assert.deepEqual(fake.usageLog[0], { model: 'gpt-5-mini', inputTokens: 1976, outputTokens: 210, cacheWriteTokens: 0, cacheReadTokens: 1024 });
+  });
+
+  test('a refusal streamed as delta.refusal is a refusal stop, with the model\'s words as the detail', async () => {
+    fake.respond(() => ({ refusal: null }));
+    const result = await provider.chat(request());
+    assert.equal(result.stopReason, 'refusal');
+    assert.match(result.stopDetail ?? '', /can't assist/);
+    assert.equal(result.content, '');
   });
 
   test('max_tokens sent to a reasoning model is the API\'s 400, a badRequest that falls through', async () => {

@@ -57,7 +57,8 @@ export class OpenAiProvider implements ModelProvider {
    * Runs one structured call. `content` is the streamed message text (with the `null`s that strictness forced
    * for optional fields removed again); usage is the final usage chunk: `prompt_tokens` less
    * `prompt_tokens_details.cached_tokens` as input, the cached tokens as cache reads, `completion_tokens`
-   * (reasoning included) as output.
+   * (reasoning included) as output, reasoning also as `thinkingTokens`. A refusal (`delta.refusal`, or a
+ * `content_filter` stop) comes back as `stopReason: 'refusal'` for the session to move on.
    * @throws ProviderError (auth, unreachable, timeout, cancelled, modelNotFound, rateLimited, overloaded,
    *   serverError, badRequest, contextOverflow)
    */
@@ -112,8 +113,10 @@ export class OpenAiProvider implements ModelProvider {
     for await (const chunk of stream) reply.take(chunk);
     // An aborted stream can end quietly: the deadline says why.
     deadline.throwIfAborted();
-    if (reply.refusal && !reply.content) {
-      throw new ProviderError('badRequest', `the model refused: ${reply.refusal}`, { provider: this.kind, model: req.model });
+    // A declined structured answer is `delta.refusal` text with no content, or a `content_filter` stop
+    // (https://platform.openai.com/docs/guides/structured-outputs#refusals): a `refusal` outcome, so the session moves on.
+    if ((reply.refusal && !reply.content) || reply.finishReason === 'content_filter') {
+      return { content: reply.content, usage: reply.usage, latencyMs: Date.now() - started, stopReason: 'refusal', stopDetail: reply.finishReason === 'content_filter' ? 'content_filter' : reply.refusal.slice(0, 200) };
     }
     return { content: caps.strict ? undoStrictNulls(reply.content, plain) : reply.content, usage: reply.usage, latencyMs: Date.now() - started, stopReason: reply.finishReason };
   }
@@ -171,8 +174,6 @@ class StreamedCompletion {
   refusal = '';
   finishReason: string | undefined;
   usage: Usage = { inputTokens: 0, outputTokens: 0, cacheWriteTokens: 0, cacheReadTokens: 0 };
-  /** Reasoning tokens the server reported (already inside `usage.outputTokens`). */
-  reasoningTokens = 0;
 
   take(chunk: ChatCompletionChunk): void {
     const choice = chunk.choices.find((c) => c.index === 0);
@@ -184,13 +185,15 @@ class StreamedCompletion {
     // With include_usage the last chunk has `choices: []` and the usage; other chunks carry `usage: null`.
     if (chunk.usage) {
       const cached = chunk.usage.prompt_tokens_details?.cached_tokens ?? 0;
+      const reasoning = chunk.usage.completion_tokens_details?.reasoning_tokens ?? 0;
       this.usage = {
         inputTokens: Math.max(0, chunk.usage.prompt_tokens - cached),
         outputTokens: chunk.usage.completion_tokens,
         cacheWriteTokens: 0,
         cacheReadTokens: cached,
+        // Reasoning is inside completion_tokens and billed with it; recorded apart, never added again.
+        ...(reasoning > 0 ? { thinkingTokens: reasoning } : {}),
       };
-      this.reasoningTokens = chunk.usage.completion_tokens_details?.reasoning_tokens ?? 0;
     }
   }
 }
