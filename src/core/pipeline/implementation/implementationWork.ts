@@ -3,6 +3,7 @@ import { FunctionalSpec } from '../../deliverables/functionalSpec';
 import { Plan, type PlanTask } from '../../deliverables/plan';
 import { renderDeliverable } from '../../deliverables/renderMarkdown';
 import type { PhaseContext } from '../phaseContext';
+import { specBrief } from '../specBrief';
 import { ticketAsMarkdown } from '../ticketAsMarkdown';
 
 /** What implementation works through: the tasks, the spec texts each kind of session gets, the test files. */
@@ -10,8 +11,11 @@ export interface ImplementationWork {
   tasks: PlanTask[];
   /** Every test file the plan (or the diagnosis) names. */
   testPaths: Set<string>;
-  /** For the tests step: the functional spec and the design (feature), or the diagnosis (hotfix). */
-  fullSpec: string;
+  /**
+   * For the tests step and review: the criteria and design briefs (feature, see specBrief: ≈ 10 % of both specs
+   * rendered in full), or the diagnosis (hotfix).
+   */
+  brief: string;
   /** For the tests step: what to test, as one task text covering every task of the plan. */
   testsTask: string;
   /** For a code or fix session: only the acceptance criteria (all of them, or those of the given ids). */
@@ -33,12 +37,10 @@ export function implementationWork(ctx: PhaseContext): ImplementationWork {
 
   if (ctx.deliverables.planning !== undefined) {
     const plan = Plan.parse(ctx.deliverables.planning);
-    const parts = [spec ? renderDeliverable('discovery', spec) : ticketAsMarkdown(ctx.ticket)];
-    if (ctx.deliverables.techSpec !== undefined) parts.push(renderDeliverable('techSpec', ctx.deliverables.techSpec));
     return {
       tasks: plan.tasks,
       testPaths: new Set(plan.tasks.flatMap((t) => t.tests)),
-      fullSpec: parts.join('\n\n'),
+      brief: specBrief(ctx).both(),
       testsTask: ['Write the tests of every task of the plan below (tests only; no code yet).', ...plan.tasks.map(taskText)].join('\n\n'),
       criteria,
     };
@@ -56,7 +58,7 @@ export function implementationWork(ctx: PhaseContext): ImplementationWork {
     return {
       tasks: [task],
       testPaths: new Set([d.reproTest.path]),
-      fullSpec: renderDeliverable('diagnosis', d),
+      brief: renderDeliverable('diagnosis', d),
       testsTask: `Write the test that reproduces the bug, in \`${d.reproTest.path}\`: ${d.reproTest.description}\nIt must fail now, because of the bug, and pass once it is fixed.`,
       criteria: () => `${ticketAsMarkdown(ctx.ticket)}\n\nRoot cause: ${d.rootCause}`,
     };

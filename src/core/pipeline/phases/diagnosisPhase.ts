@@ -9,7 +9,7 @@ import { runValidatedPhase } from '../validatedPhase';
 /** Hotfix diagnosis: the bug report (and the repository map) → root cause and the failing test that reproduces it. */
 export async function diagnosisPhase(ctx: PhaseContext): Promise<PhaseOutcome> {
   const ticket = ticketAsMarkdown(ctx.ticket);
-  const repoMap = await repoMapFor(ctx);
+  const repoMap = await repoMapFor(ctx, 'diagnosis');
   return runValidatedPhase(ctx, {
     phase: 'diagnosis',
     prompt: 'diagnosis',

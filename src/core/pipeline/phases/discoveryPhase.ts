@@ -9,7 +9,7 @@ import { runValidatedPhase } from '../validatedPhase';
 /** Discovery: the ticket (and a budgeted repository map) → a functional spec, validated against the ticket. */
 export async function discoveryPhase(ctx: PhaseContext): Promise<PhaseOutcome> {
   const ticket = ticketAsMarkdown(ctx.ticket);
-  const repoMap = await repoMapFor(ctx);
+  const repoMap = await repoMapFor(ctx, 'discovery');
   return runValidatedPhase(ctx, {
     phase: 'discovery',
     prompt: 'discovery',

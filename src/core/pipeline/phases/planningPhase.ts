@@ -7,20 +7,31 @@ import { repoMapFor } from '../repoMapFor';
 import type { PhaseOutcome } from '../phaseOutcome';
 import { ticketAsMarkdown } from '../ticketAsMarkdown';
 import { runValidatedPhase } from '../validatedPhase';
+import { specBrief } from '../specBrief';
+import { TechSpec } from '../../deliverables/techSpec';
+
+/** The files the accepted design names, as extra words for ranking the map. */
+function designFiles(ctx: PhaseContext): string[] {
+  return TechSpec.parse(ctx.deliverables.techSpec).components.flatMap((c) => c.files);
+}
 
 /** Planning: the design (and the repository map) → tasks naming their files and tests, validated against the design. */
 export async function planningPhase(ctx: PhaseContext): Promise<PhaseOutcome> {
   const ticket = ticketAsMarkdown(ctx.ticket);
-  const functionalSpec = deliverableMarkdown(ctx, 'discovery');
+  // The criteria, not the whole functional spec: the design already answers it, and tasks cite criteria ids.
+  const brief = specBrief(ctx);
+  const functionalSpec = brief.criteria();
   const design = deliverableMarkdown(ctx, 'techSpec');
-  const repoMap = await repoMapFor(ctx);
+  // Half the map, ranked by the design's files too: the design has chosen where the change goes.
+  const repoMap = await repoMapFor(ctx, 'planning', { share: 0.5, keywords: designFiles(ctx) });
   return runValidatedPhase(ctx, {
     phase: 'planning',
     prompt: 'planning',
     schema: Plan,
     schemaName: 'Plan',
     vars: { ticket, functionalSpec, techSpec: design, repoMap },
-    previous: { name: 'tech spec', markdown: design },
+    // The validator checks tasks against components, files and test strategy: the design brief.
+    previous: { name: 'tech spec', markdown: brief.design() },
     render: (v) => renderDeliverable('planning', v),
     check: (plan) => duplicateTaskIds(plan.tasks.map((t) => t.id)),
   });

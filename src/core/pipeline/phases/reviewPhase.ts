@@ -35,7 +35,7 @@ const MAX_FIX_FILES = 10;
 export async function reviewPhase(ctx: PhaseContext): Promise<PhaseOutcome> {
   const command = ctx.config.testCommand ?? (await detectTestCommand(ctx.worktree.path));
   const work = ctx.deliverables.planning !== undefined || ctx.deliverables.diagnosis !== undefined ? implementationWork(ctx) : undefined;
-  const spec = work?.fullSpec ?? ticketAsMarkdown(ctx.ticket);
+  const spec = work?.brief ?? ticketAsMarkdown(ctx.ticket);
   const ticket = ticketAsMarkdown(ctx.ticket);
   const done = await stepsDone(ctx.worktree);
   const log: AttemptRecord[] = [...ctx.progress.attempts];

@@ -6,19 +6,21 @@ import { repoMapFor } from '../repoMapFor';
 import type { PhaseOutcome } from '../phaseOutcome';
 import { ticketAsMarkdown } from '../ticketAsMarkdown';
 import { runValidatedPhase } from '../validatedPhase';
+import { specBrief } from '../specBrief';
 
 /** Tech spec: the functional spec (and the repository map) → a design, validated against the spec. */
 export async function techSpecPhase(ctx: PhaseContext): Promise<PhaseOutcome> {
   const ticket = ticketAsMarkdown(ctx.ticket);
   const spec = deliverableMarkdown(ctx, 'discovery');
-  const repoMap = await repoMapFor(ctx);
+  const repoMap = await repoMapFor(ctx, 'techSpec');
   return runValidatedPhase(ctx, {
     phase: 'techSpec',
     prompt: 'techSpec',
     schema: TechSpec,
     schemaName: 'TechSpec',
     vars: { ticket, functionalSpec: spec, repoMap },
-    previous: { name: 'functional spec', markdown: spec },
+    // The validator checks coverage of each criterion and scope: the criteria brief, not the user stories.
+    previous: { name: 'functional spec', markdown: specBrief(ctx).criteria() },
     render: (v) => renderDeliverable('techSpec', v),
   });
 }
