@@ -96,6 +96,7 @@ async function tokenCases(): Promise<TokenReport | undefined> {
       results[key] = r;
       const label = retries ? 'feature ticket, realistic sizes, one objection per phase' : 'feature ticket, realistic sizes';
       line(`${label}: input tokens`, `${r.input.toLocaleString('en')} in ${r.calls} calls (largest ${r.largest}); ${Object.entries(r.perPhase).map(([p, t]) => `${p} ${t}`).join(' · ')}`);
+      if (r.parts) line(`${label}: input by part (estimated)`, Object.entries(r.parts).map(([k, v]) => `${k} ${v}`).join(' · '));
       line(`${label}: cache reads / writes of cloud input`, `${r.cacheReadPct.toFixed(1)} % / ${r.cacheWritePct.toFixed(1)} %; $${r.usd.toFixed(4)} (without caching $${r.usdNoCache.toFixed(4)}, ${r.cacheSavingPct >= 0 ? '−' : '+'}${Math.abs(r.cacheSavingPct).toFixed(1)} %)`);
       if (!retries) {
         happy = r;

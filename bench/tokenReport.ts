@@ -1,4 +1,5 @@
 import type { ShipwrightConfig } from '../src/core/config/shipwrightConfig';
+import { inputSplitByPhase, type InputParts } from '../src/core/models/inputParts';
 import { priceCall } from '../src/core/models/priceCall';
 import { promptTokens } from '../src/core/models/usage';
 import type { RunState } from '../src/core/pipeline/runState';
@@ -20,6 +21,10 @@ export interface TokenReport {
   usdNoCache: number;
   /** (usdNoCache − usd) / usdNoCache, %: positive when caching saves money. */
   cacheSavingPct: number;
+  /** Estimated input split over all calls (absent when the engine records none). */
+  parts?: InputParts;
+  /** Each call: role, attempt, prompt tokens, cache read and write, estimated split. */
+  perCall: { phase: string; attempt: number; prompt: number; read: number; write: number; parts?: InputParts }[];
 }
 
 /** Sums a run's ledger into a {@link TokenReport}. */
@@ -45,5 +50,7 @@ export function tokenReport(state: RunState, config: ShipwrightConfig): TokenRep
     calls: state.ledger.length, input, largest, output, perPhase,
     cacheReadPct: pct(read), cacheWritePct: pct(write),
     usd, usdNoCache, cacheSavingPct: usdNoCache === 0 ? 0 : ((usdNoCache - usd) / usdNoCache) * 100,
+    parts: inputSplitByPhase(state.ledger).get('total'),
+    perCall: state.ledger.map((r) => ({ phase: r.phase, attempt: r.attempt, prompt: promptTokens(r.usage), read: r.usage.cacheReadTokens, write: r.usage.cacheWriteTokens, parts: r.inputParts })),
   };
 }

@@ -5,6 +5,7 @@ import { ConfigError, loadConfig } from '../core/config/loadConfig';
 import { resolvePhaseModels, type ModelResolution } from '../core/engine/resolvePhaseModels';
 import { ShipwrightEngine } from '../core/engine/shipwrightEngine';
 import { formatUsd, totalsByPhase, totalsOf, type LedgerTotals } from '../core/models/costLedger';
+import { INPUT_PART_NAMES, inputSplitByPhase } from '../core/models/inputParts';
 import type { RunState } from '../core/pipeline/runState';
 import type { ChangedFile } from '../core/ports/approvalPort';
 import { parseTicket } from '../core/ticket/parseTicket';
@@ -194,6 +195,12 @@ function printCost(s: RunState, say: (s: string) => void): void {
   for (const [phase, t] of totalsByPhase(s.ledger)) say(row(phase, t));
   const t = totalsOf(s.ledger);
   say(`${row('total', t)}  (cloud ${formatUsd(t.cloudUsd)}, budget ${formatUsd(s.budgetUsd)})`);
+  const split = inputSplitByPhase(s.ledger);
+  if (split.size === 0) return;
+  say('');
+  say(`input by part (estimated o200k tokens)`);
+  say(`${'phase'.padEnd(16)}${INPUT_PART_NAMES.map((n) => n.padStart(13)).join('')}`);
+  for (const [phase, p] of split) say(`${phase.padEnd(16)}${INPUT_PART_NAMES.map((n) => String(p[n]).padStart(13)).join('')}`);
 }
 
 /** A command-line mistake: printed with the usage, exit code 2. */

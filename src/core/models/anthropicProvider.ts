@@ -1,6 +1,6 @@
 import Anthropic, { APIConnectionError, APIConnectionTimeoutError, APIError } from '@anthropic-ai/sdk';
 import { transformJSONSchema } from '@anthropic-ai/sdk/lib/transform-json-schema';
-import type { MessageCreateParamsStreaming, RawMessageStreamEvent, Tool } from '@anthropic-ai/sdk/resources/messages/messages';
+import type { MessageCreateParamsStreaming, RawMessageStreamEvent, TextBlockParam, Tool } from '@anthropic-ai/sdk/resources/messages/messages';
 import { capabilitiesOf } from '../config/modelCapabilities';
 import { defaultRetryPolicy, retryAfterMs, withBoundedRetry, type RetryPolicy } from './boundedRetry';
 import { CallDeadline } from './callDeadline';
@@ -121,8 +121,8 @@ export function paramsOf(req: ChatRequest): Pick<MessageCreateParamsStreaming, '
   const effort = req.effort ? { effort: req.effort } : {};
   const common = {
     // The API rejects an empty text block: no system prompt means no system field.
-    ...(req.system ? { system: [{ type: 'text' as const, text: req.system, cache_control: { type: 'ephemeral' as const } }] } : {}),
-    messages: req.messages.map((m) => ({ role: m.role, content: m.content })),
+    ...(req.system ? { system: [{ type: 'text' as const, text: req.system, ...(req.cache === 'none' ? {} : { cache_control: { type: 'ephemeral' as const } }) }] } : {}),
+    messages: req.messages.map((m, i) => ({ role: m.role, content: i === 0 ? firstMessageContent(m.content, req.cache) : m.content })),
   };
   if (caps.structuredOutput === 'forcedTool' && caps.forcedTool) {
     // `$schema` is metadata of the zod export, not part of the tool's input shape.
@@ -140,6 +140,19 @@ export function paramsOf(req: ChatRequest): Pick<MessageCreateParamsStreaming, '
     throw new ProviderError('badRequest', `the ${req.schema.name} schema cannot be sent as structured output: ${(e as Error).message}`, { provider: 'anthropic', model: req.model });
   }
   return { ...common, output_config: { format: { type: 'json_schema', schema }, ...effort } };
+}
+
+/**
+ * The first message, split at its stable prefix with a cache breakpoint after it, so a retry or a later validator
+ * call with the same start reads it (the prefix cache covers tools, system and messages in order, up to a
+ * breakpoint: https://platform.claude.com/docs/en/build-with-claude/prompt-caching). A plain string otherwise.
+ */
+function firstMessageContent(text: string, cache: ChatRequest['cache']): string | TextBlockParam[] {
+  if (cache === undefined || cache === 'none' || cache.stablePrefixChars <= 0 || cache.stablePrefixChars >= text.length) return text;
+  return [
+    { type: 'text', text: text.slice(0, cache.stablePrefixChars), cache_control: { type: 'ephemeral' } },
+    { type: 'text', text: text.slice(cache.stablePrefixChars) },
+  ];
 }
 
 /** Accumulates a Messages stream: tool input JSON and text per block index, usage, stop reason. */

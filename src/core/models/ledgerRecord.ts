@@ -1,4 +1,5 @@
 import type { Role } from '../pipeline/phaseId';
+import type { InputParts } from './inputParts';
 import type { ProviderKind } from './modelProvider';
 import type { Usage } from './usage';
 
@@ -24,4 +25,6 @@ export interface LedgerRecord {
   latencyMs: number;
   /** ISO 8601 time the call finished. */
   at: string;
+  /** How the call's input splits (estimated o200k tokens); absent in records of older runs. */
+  inputParts?: InputParts;
 }

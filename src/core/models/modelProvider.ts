@@ -37,6 +37,13 @@ export interface ChatRequest {
   /** Aborting rejects with a `cancelled` ProviderError. */
   signal?: AbortSignal;
   /**
+   * Prompt-cache placement (providers with explicit caching; others ignore it). `stablePrefixChars`: the first
+   * message's first characters stay the same in later calls of this role (retries, validators of later attempts):
+   * Anthropic marks a breakpoint there. `none`: no later call can read a cache entry of this one, so none is
+   * written (a write costs 1.25× input and pays only when read). Default: the system block is the only breakpoint.
+   */
+  cache?: { stablePrefixChars: number } | 'none';
+  /**
    * The config entry of the model, for providers that need more than its id: the OpenAI-compatible provider
    * reads its base URL, preset and capabilities from it. Absent in calls made outside a routed session.
    */

@@ -4,6 +4,7 @@ import type { ShipwrightConfig } from '../config/shipwrightConfig';
 import { BudgetExceededError } from '../models/budgetExceededError';
 import { ChainExhaustedError } from '../models/chainExhaustedError';
 import { expectedOutputTokens } from '../models/expectedOutputTokens';
+import { inputParts, type InputParts } from '../models/inputParts';
 import type { LedgerRecord } from '../models/ledgerRecord';
 import type { ChatRequest, ModelProvider, ProviderKind } from '../models/modelProvider';
 import { ModelRouter } from '../models/modelRouter';
@@ -13,6 +14,7 @@ import { providerStop, stopProvider } from '../models/providerStops';
 import { stopOutcomeOf } from '../models/stopOutcome';
 import { expectedOutputWithThinking, outputCapFor } from '../models/thinkingAllowance';
 import type { Role } from './phaseId';
+import { stablePrefixChars } from './stablePrefix';
 import type { ModelSession as ModelSessionApi, SessionRequest, SessionResult } from './phaseContext';
 import { stamp, type EventSink } from './pipelineEvent';
 
@@ -60,6 +62,8 @@ export class ModelSession implements ModelSessionApi {
     const jsonSchema = z.toJSONSchema(req.schema, { io: 'input' }) as Record<string, unknown>; // toJSONSchema returns a JSON Schema object
     const failures: { modelKey: string; error: ProviderError }[] = [];
     const warn = (message: string) => this.o.emit(stamp({ type: 'log', ticketId: this.o.ticketId, level: 'warn', role: req.role, message }));
+    let parts: InputParts | undefined;
+    let stable: number | undefined;
     models: for (const m of this.o.router.from(req.role, req.chainIndex)) {
       if (this.o.signal.aborted) throw new ProviderError('cancelled', 'the run was cancelled', { provider: m.spec.provider, model: m.spec.model });
       const stop = providerStop(this.o.signal, m.spec.provider);
@@ -81,6 +85,7 @@ export class ModelSession implements ModelSessionApi {
         timeoutMs: this.o.config.callTimeoutMs,
         signal: this.o.signal,
         spec: m.spec,
+        cache: req.cache ?? { stablePrefixChars: (stable ??= stablePrefixChars(this.o.render, req.prompt, req.vars, user)) },
       };
       const why = failures.length
         ? `fallback: ${failures.map((f) => `${f.modelKey} ${f.error.reason}${f.error.details.code ? ` (${f.error.details.code})` : ''}`).join(', ')}`
@@ -124,6 +129,8 @@ export class ModelSession implements ModelSessionApi {
           usd: priceCall(m.spec.price, result.usage),
           latencyMs: result.latencyMs,
           at: new Date().toISOString(),
+          // Counted once per request, only for calls that are billed (the split is the same on every model).
+          inputParts: (parts ??= inputParts({ system, user }, req.vars, JSON.stringify(jsonSchema))),
         };
         await this.o.record(rec);
 

@@ -38,6 +38,11 @@ export interface SessionRequest<T> {
   schema: z.ZodType<T>;
   /** The deliverable's name, used as the Anthropic tool name (letters, digits, `_`). */
   schemaName: string;
+  /**
+   * `none` when no later call can read this call's prompt cache (the last attempt on a model before escalation
+   * or a hand-off): nothing is marked for caching. Default: the stable start of the prompt is marked.
+   */
+  cache?: 'none';
 }
 
 /** What a session returned: a parsed deliverable, or an objection when the answer did not fit the schema. */

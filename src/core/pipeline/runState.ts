@@ -58,6 +58,10 @@ export const LedgerRecordSchema = z.object({
   usd: z.number().nonnegative(),
   latencyMs: z.number().nonnegative(),
   at: z.string(),
+  /** Estimated o200k tokens per part of the input (see InputParts); absent in older runs. */
+  inputParts: z
+    .object({ fixed: z.number(), ticket: z.number(), deliverables: z.number(), code: z.number(), map: z.number(), objections: z.number() })
+    .optional(),
 });
 
 /**

@@ -88,6 +88,9 @@ async function validatorLoop<T>(ctx: PhaseContext, spec: ValidatedPhaseSpec<T>, 
       vars: { ...spec.vars, objections: formatObjections(attempts) },
       schema: spec.schema,
       schemaName: spec.schemaName,
+      // The last attempt on this model: what follows is another model (escalation) or a person, and neither reads
+      // this model's cache within its lifetime, so writing one would only cost.
+      ...(onLevel + 1 >= levelCap ? { cache: 'none' as const } : {}),
     });
     chainIndex = res.chainIndex;
 
