@@ -1,0 +1,82 @@
+import * as assert from 'node:assert/strict';
+import { AnthropicProvider } from '../../src/core/models/anthropicProvider';
+import { countO200kTokens } from '../../src/core/models/estimateTokens';
+import { inputParts } from '../../src/core/models/inputParts';
+import type { ChatRequest } from '../../src/core/models/modelProvider';
+import { specBrief } from '../../src/core/pipeline/specBrief';
+import { stablePrefixChars } from '../../src/core/pipeline/stablePrefix';
+import { renderPrompt } from '../../src/core/prompts/promptLibrary';
+import { startFakeAnthropic } from '../fakes/fakeAnthropicServer';
+import type { FakeModelServer } from '../fakes/fakeScript';
+
+const spec = {
+  summary: 'Users can subtract.', userStories: ['As a user I want subtract, so that I need not negate and add.'],
+  acceptanceCriteria: [{ id: 'AC-1', text: 'subtract(a, b) returns a - b' }, { id: 'AC-2', text: 'non-numbers throw TypeError' }],
+  outOfScope: ['a user interface'], openQuestions: ['none really'],
+};
+const design = {
+  overview: 'One function beside add.', components: [{ name: 'calculator', responsibility: 'arithmetic', files: ['src/calculator.js'] }],
+  dataFlow: 'numbers in, a number out, through every layer of the long prose a designer writes', risks: ['rounding, a risk paragraph'], testStrategy: 'node:test unit tests', coversCriteria: ['AC-1', 'AC-2'],
+};
+const ticket = { id: 't', kind: 'feature' as const, title: 'Subtract', body: 'Add subtract.', acceptanceCriteria: [], dependsOn: [] };
+
+suite('context as a budget', () => {
+  test('the briefs keep criteria, scope, components, files and test strategy, and leave out stories, questions, data flow and risks', () => {
+    const b = specBrief({ ticket, deliverables: { discovery: spec, techSpec: design } }).both();
+    for (const kept of ['AC-1: subtract(a, b) returns a - b', 'AC-2', 'a user interface', 'calculator: arithmetic (src/calculator.js)', 'node:test unit tests']) assert.ok(b.includes(kept), kept);
+    for (const left of ['As a user', 'none really', 'through every layer', 'a risk paragraph']) assert.ok(!b.includes(left), left);
+  });
+
+  test('the stable start of a validator prompt ends before the deliverable; a later attempt starts the same', () => {
+    const vars = (deliverable: string, earlierObjections: string) => ({ phase: 'techSpec', previousName: 'functional spec', previous: 'THE SPEC', deliverable, earlierObjections });
+    const first = renderPrompt('validation', vars('DESIGN ONE', 'none'));
+    const n = stablePrefixChars(renderPrompt, 'validation', vars('DESIGN ONE', 'none'), first.user);
+    assert.ok(n > 0);
+    assert.ok(first.user.slice(0, n).includes('THE SPEC'));
+    assert.ok(!first.user.slice(0, n).includes('DESIGN ONE'));
+    const second = renderPrompt('validation', vars('DESIGN TWO', '- [validator] fix it'));
+    assert.equal(second.user.slice(0, n), first.user.slice(0, n));
+  });
+
+  test('the input split adds up to the rendered prompt and the schema', () => {
+    const vars = { ticket: 'TICKET '.repeat(30), repoMap: 'src/a.ts (10 B): a\n'.repeat(20), objections: 'none' };
+    const rendered = renderPrompt('discovery', vars);
+    const p = inputParts(rendered, vars, '{"type":"object"}');
+    const total = countO200kTokens(rendered.system) + countO200kTokens(rendered.user) + countO200kTokens('{"type":"object"}');
+    assert.equal(p.ticket, countO200kTokens(vars.ticket));
+    assert.equal(p.map, countO200kTokens(vars.repoMap));
+    assert.ok(Math.abs(p.fixed + p.ticket + p.map + p.objections + p.code + p.deliverables - total) <= 3, `${JSON.stringify(p)} vs ${total}`);
+  });
+});
+
+suite('prompt cache placement, against the fake Anthropic API', () => {
+  let fake: FakeModelServer;
+  let provider: AnthropicProvider;
+  setup(async () => {
+    fake = await startFakeAnthropic({ respond: () => ({ json: { summary: 's', files: [] } }) });
+    provider = new AnthropicProvider({ apiKey: 'test', baseURL: fake.url, retry: { maxRetries: 0, maxRetryAfterMs: 0 } });
+  });
+  teardown(() => fake.close());
+
+  const stable = `<ticket>\n${'Add a subtract function next to add, with the same input checks and messages. '.repeat(40)}\n</ticket>\n`;
+  const call = (objections: string, cache: ChatRequest['cache']): ChatRequest => ({
+    model: 'claude-sonnet-5-5', system: 'You are the designer.', messages: [{ role: 'user', content: `${stable}<objections>\n${objections}\n</objections>` }],
+    schema: { name: 'TechSpec', description: 'd', jsonSchema: { type: 'object', properties: { summary: { type: 'string' }, files: { type: 'array', items: { type: 'string' } } }, required: ['summary', 'files'] } },
+    maxOutputTokens: 2000, timeoutMs: 10_000, cache,
+  });
+
+  test('a retry with new objections reads the stable start the first attempt wrote', async () => {
+    const first = await provider.chat(call('none', { stablePrefixChars: stable.length }));
+    assert.ok(first.usage.cacheWriteTokens > 500, JSON.stringify(first.usage));
+    const retry = await provider.chat(call('- [validator] name the error message', { stablePrefixChars: stable.length }));
+    assert.equal(retry.usage.cacheReadTokens, first.usage.cacheWriteTokens);
+    assert.equal(retry.usage.cacheWriteTokens, 0);
+  });
+
+  test('`none` writes nothing to the cache (and a later call has nothing to read)', async () => {
+    const last = await provider.chat(call('none', 'none'));
+    assert.equal(last.usage.cacheWriteTokens, 0);
+    const again = await provider.chat(call('none', 'none'));
+    assert.equal(again.usage.cacheReadTokens, 0);
+  });
+});
