@@ -35,6 +35,23 @@ suite('repoMap', () => {
     assert.ok(map.omitted > 100);
   });
 
+  test("leaves out Shipwright's own files and binary files, caps symbols per file, and sees a changed file on the next build", async () => {
+    mkdirSync(join(repo.dir, '.shipwright', 'calculator-ticket'), { recursive: true });
+    writeFileSync(join(repo.dir, '.shipwright', 'calculator-ticket', '01-discovery.md'), '# calculator spec\n');
+    writeFileSync(join(repo.dir, 'logo.png'), Buffer.from([0x89, 0x50, 0x4e, 0x47, 0, 0, 0]));
+    writeFileSync(join(repo.dir, 'blob.js'), Buffer.from('function a() {}\n\0\0binary'));
+    writeFileSync(join(repo.dir, 'big.ts'), Array.from({ length: 30 }, (_, i) => `export function calculator${i}() {}`).join('\n'));
+    repo.git('add', '-A');
+    repo.git('commit', '-q', '-m', 'assets');
+    const map = await buildRepoMap(repo.dir, { tokenBudget: 2_000, keywords: ['calculator'] });
+    assert.doesNotMatch(map.text, /\.shipwright|logo\.png|blob\.js/);
+    assert.match(map.text, /^big\.ts \(\d+ B\): calculator0, .*calculator9, \+20 more$/m);
+
+    writeFileSync(join(repo.dir, 'src', 'calculator.js'), `${'function add(a, b) { return a + b; }'}\nfunction subtract(a, b) { return a - b; }\n`);
+    const again = await buildRepoMap(repo.dir, { tokenBudget: 2_000 });
+    assert.match(again.text, /^src\/calculator\.js \(\d+ B\): add, subtract$/m);
+  });
+
   test('reads declarations in common languages', () => {
     assert.deepEqual(topLevelSymbols('a.ts', 'export async function run() {}\nexport const x = 1;\nexport interface Shape {}\n  function inner() {}\nclass Local {}\n'), ['run', 'x', 'Shape', 'Local']);
     assert.deepEqual(topLevelSymbols('a.py', 'def main():\n    def inner(): pass\nclass Thing:\n    pass\nasync def fetch():\n'), ['main', 'Thing', 'fetch']);
