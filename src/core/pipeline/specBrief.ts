@@ -8,11 +8,11 @@ import type { PhaseContext } from './phaseContext';
  * rendered in full. Measured (perf-2026-11.md §1.2): re-sent deliverables were 54 % of a feature ticket's input;
  * the tests step and review got both specs (≈ 3.2k tokens each) where the criteria and the components (≈ 0.3k)
  * say what to test and what to check. What each brief keeps, and why:
- * - `criteria`: summary, acceptance criteria (id + text) and out of scope — what the change must do and must not.
+ * - `criteria`: acceptance criteria (id + text) and out of scope — what the change must do and must not.
  *   Planning maps tasks to criteria ids; the techSpec validator checks the design covers each criterion and adds
- *   nothing out of scope. User stories and open questions were already turned into criteria by discovery.
- * - `design`: the overview, each component with its files, the test strategy and the criteria it covers — where
- *   the change goes and how it is tested. Data flow and risks are prose for the planner, not for later steps.
+ *   nothing out of scope. The summary, user stories and open questions were turned into criteria by discovery.
+ * - `design`: each component with its files, the test strategy and the criteria it covers — where the change goes
+ *   and how it is tested. Overview, data flow and risks are prose for the planner, who reads the whole design.
  * Each returns '' for a deliverable the route did not produce.
  */
 export interface SpecBrief {
@@ -29,9 +29,7 @@ export function specBrief(ctx: Pick<PhaseContext, 'deliverables' | 'ticket'>): S
   const criteria = (): string => {
     if (!spec) return ticketAsMarkdown(ctx.ticket);
     return [
-      `## Functional spec (brief)`,
-      spec.summary,
-      `### Acceptance criteria`,
+      `## Acceptance criteria`,
       ...spec.acceptanceCriteria.map((c) => `- ${c.id}: ${c.text}`),
       ...(spec.outOfScope.length > 0 ? [`### Out of scope`, ...spec.outOfScope.map((o) => `- ${o}`)] : []),
     ].join('\n');
@@ -39,11 +37,9 @@ export function specBrief(ctx: Pick<PhaseContext, 'deliverables' | 'ticket'>): S
   const designBrief = (): string => {
     if (!design) return '';
     return [
-      `## Design (brief)`,
-      design.overview,
-      `### Components`,
+      `## Design: components`,
       ...design.components.map((c) => `- ${c.name}: ${c.responsibility}${c.files.length > 0 ? ` (${c.files.join(', ')})` : ''}`),
-      `### Test strategy`,
+      `## Test strategy`,
       design.testStrategy,
       ...(design.coversCriteria.length > 0 ? [`Covers: ${design.coversCriteria.join(', ')}`] : []),
     ].join('\n');
