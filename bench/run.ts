@@ -98,14 +98,20 @@ async function tokenCases(): Promise<TokenReport | undefined> {
       line(`${label}: input tokens`, `${r.input.toLocaleString('en')} in ${r.calls} calls (largest ${r.largest}); ${Object.entries(r.perPhase).map(([p, t]) => `${p} ${t}`).join(' · ')}`);
       if (r.parts) line(`${label}: input by part (estimated)`, Object.entries(r.parts).map(([k, v]) => `${k} ${v}`).join(' · '));
       line(`${label}: cache reads / writes of cloud input`, `${r.cacheReadPct.toFixed(1)} % / ${r.cacheWritePct.toFixed(1)} %; $${r.usd.toFixed(4)} (without caching $${r.usdNoCache.toFixed(4)}, ${r.cacheSavingPct >= 0 ? '−' : '+'}${Math.abs(r.cacheSavingPct).toFixed(1)} %)`);
+      const forecast = await forecastRoute(ticket, run.config, { repoRoot: repo.dir });
+      // `high` exists since the forecast gives a range; an older build's forecast has the low figure only.
+      const fLow = forecast.reduce((n, f) => n + f.inputTokens, 0);
+      const fHigh = forecast.reduce((n, f) => n + ((f as { high?: { inputTokens: number } }).high?.inputTokens ?? f.inputTokens), 0);
+      const fIn = retries ? fHigh : fLow;
+      const err = ((fIn - r.input) / r.input) * 100;
+      results[retries ? 'forecastRetries' : 'forecast'] = { forecastInput: fIn, low: fLow, high: fHigh, actualInput: r.input, errorPct: err };
+      line(`${label}: dry-run forecast (${retries ? 'high' : 'low'} end) vs actual input`, `${fIn.toLocaleString('en')} vs ${r.input.toLocaleString('en')}: ${err >= 0 ? '+' : ''}${err.toFixed(0)} % (range ${fLow.toLocaleString('en')}–${fHigh.toLocaleString('en')})`);
       if (!retries) {
+        const byPhase = new Map<string, number>();
+        for (const f of forecast) byPhase.set(f.phase, (byPhase.get(f.phase) ?? 0) + f.inputTokens);
+        line(`${label}: forecast error per phase`, [...byPhase].map(([p, t]) => `${p} ${r.perPhase[p] ? `${t >= r.perPhase[p] ? '+' : ''}${Math.round(((t - r.perPhase[p]) / r.perPhase[p]) * 100)} %` : 'n/a'}`).join(' · '));
         happy = r;
         results.stateTemplate = run.state;
-        const forecast = await forecastRoute(ticket, run.config);
-        const fIn = forecast.reduce((n, f) => n + f.inputTokens, 0);
-        const err = ((fIn - r.input) / r.input) * 100;
-        results.forecast = { forecastInput: fIn, actualInput: r.input, errorPct: err };
-        line('dry-run forecast vs the realistic run, input tokens', `${fIn.toLocaleString('en')} vs ${r.input.toLocaleString('en')}: ${err >= 0 ? '+' : ''}${err.toFixed(0)} %`);
       }
     } finally {
       repo.cleanup();

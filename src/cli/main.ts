@@ -75,8 +75,10 @@ export async function main(argv: string[], io = { out: process.stdout, err: proc
     say(`${'phase'.padEnd(16)}${'model'.padEnd(30)}${'in tok'.padStart(8)}${'out tok'.padStart(9)}${'USD'.padStart(10)}  why`);
     for (const f of forecast) say(`${f.phase.padEnd(16)}${`${f.modelKey} (${f.model})`.padEnd(30)}${String(f.inputTokens).padStart(8)}${String(f.outputTokens).padStart(9)}${formatUsd(f.usd).padStart(10)}  ${f.why}`);
     const total = forecast.reduce((n, f) => n + f.usd, 0);
-    say(`Forecast for one attempt per phase: ${forecast.reduce((n, f) => n + f.inputTokens, 0)} input tokens, ${forecast.reduce((n, f) => n + f.outputTokens, 0)} output tokens, ${formatUsd(total)} (budget ${formatUsd(config.budgetUsd)}). Output tokens include a thinking allowance. No model was called.`);
-    if (!resolved.ok) say(`Not every phase has a model that can run now:\n${resolved.advice}`);
+    const sum = (f: (x: (typeof forecast)[number]) => number) => forecast.reduce((n, x) => n + f(x), 0);
+    say(`Forecast: ${sum((f) => f.inputTokens)}–${sum((f) => f.high.inputTokens)} input tokens, ${sum((f) => f.outputTokens)}–${sum((f) => f.high.outputTokens)} output tokens (thinking included), ${formatUsd(total)}–${formatUsd(sum((f) => f.high.usd))} (budget ${formatUsd(config.budgetUsd)}); the low end if every deliverable passes first time, the high end with one retry each. No model was called.`);
+    if (!resolved.ok) say(`Not every phase has a model that can run now:
+${resolved.advice}`);
     return 0;
   }
 

@@ -4,7 +4,11 @@ import type { RunState } from '../pipeline/runState';
 import type { Ticket } from '../ticket/ticket';
 import type { FileDecision } from '../ports/approvalPort';
 
-/** Per-phase forecast of a dry run: the model the router would pick and the expected tokens and USD. */
+/**
+ * Per-phase forecast of a dry run: the model the router would pick and the expected tokens and USD when every
+ * deliverable is accepted first time (`inputTokens`, `outputTokens` in tokens, `usd` in USD), and the same with one
+ * retry per call (`high`).
+ */
 export interface PhaseForecast {
   phase: PhaseId | 'validation';
   modelKey: string;
@@ -13,6 +17,9 @@ export interface PhaseForecast {
   inputTokens: number;
   outputTokens: number;
   usd: number;
+  /** Model calls in the low case (implementation: the tests step and one per expected task). */
+  calls: number;
+  high: { inputTokens: number; outputTokens: number; usd: number };
 }
 
 /**

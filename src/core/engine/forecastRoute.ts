@@ -1,68 +1,142 @@
 import type { ShipwrightConfig } from '../config/shipwrightConfig';
-import { estimateTokens } from '../models/estimateTokens';
+import { jsonSchemaFor } from '../deliverables/jsonSchemaFor';
+import { schemaFor } from '../deliverables/schemaFor';
+import { countO200kTokens } from '../models/estimateTokens';
 import { expectedOutputTokens } from '../models/expectedOutputTokens';
 import { ModelRouter } from '../models/modelRouter';
 import { priceCall } from '../models/priceCall';
 import { expectedOutputWithThinking } from '../models/thinkingAllowance';
 import type { PhaseId, Role } from '../pipeline/phaseId';
+import { repoMapBudget } from '../pipeline/repoMapFor';
 import { ticketAsMarkdown } from '../pipeline/ticketAsMarkdown';
 import { promptTemplate, renderPrompt } from '../prompts/promptLibrary';
 import { routeFor } from '../ticket/route';
 import type { Ticket } from '../ticket/ticket';
+import { buildRepoMap } from '../workspace/repoMap';
 import type { PhaseForecast } from './engineApi';
 
-/** The earlier deliverables each phase reads (their expected size stands in for text that does not exist yet). */
-const READS: Record<PhaseId, PhaseId[]> = {
-  discovery: [],
-  techSpec: ['discovery'],
-  planning: ['discovery', 'techSpec'],
-  diagnosis: [],
-  split: ['discovery', 'techSpec'],
-  implementation: ['planning'],
-  review: ['discovery', 'implementation'],
-  ciFix: ['planning'],
+/**
+ * Sizes of text that does not exist before the run, in tokens, as shares of a deliverable's expected size or as
+ * typical amounts. Estimates, checked against `npm run bench`'s realistic run (forecast error printed there).
+ */
+const SHARE = {
+  /** The criteria brief (specBrief.criteria) of a functional spec. */
+  criteriaBrief: 0.25,
+  /** The design brief (specBrief.design) of a tech spec. */
+  designBrief: 0.3,
 };
-/** Phases that get the repository map, and implementation's file budget (tokens) — estimates, not measurements. */
-const USES_REPO_MAP: PhaseId[] = ['discovery', 'techSpec', 'planning', 'diagnosis'];
-const FILES_TOKENS = 4_000;
+/** Plan tasks expected per feature (each is one code step of implementation). */
+const TASKS = 2;
+/** Files shown to one edit step, and test output, tokens. */
+const FILES_PER_STEP = 1_500;
+const TEST_OUTPUT = 250;
+
+/** One expected model call of a phase. */
+interface Call {
+  role: Role;
+  prompt: string;
+  /** Context tokens besides the prompt's fixed wording and schema. */
+  context: number;
+  /** Extra calls of the same shape in the high case (a validator objection, a failed step). */
+  retries: number;
+}
 
 /**
- * A dry run: for each phase of the ticket's route (and its validation), the model the router picks first, and
- * a forecast of tokens and USD for one attempt: the rendered prompt's own tokens (estimateTokens), the ticket,
- * the repository-map budget, and the expected size of the deliverables it reads; output adds the thinking
- * allowance of the model and the role's effort. `picked` names, per role, the model that will really run
- * (`resolvePhaseModels`); without it the first of each chain is priced. No model is called.
+ * A dry run: for each phase of the ticket's route (and its validation), the model the router picks first and a
+ * forecast of tokens and USD, as a range. The calls modelled are the pipeline's own: a validated phase is one call
+ * and one validator call; implementation is the tests step and one code step per task (no validator: the tests
+ * judge); review reads the briefs and the diff. Inputs are the prompt's fixed wording and deliverable schema
+ * (o200k count, no safety margin: a forecast wants the expected size), the ticket, the repository map at its real
+ * size when `repoRoot` is given (else its budget), and the expected size of the deliverables or briefs it reads.
+ * Output adds the model's thinking allowance. The low figures assume every deliverable is accepted first time;
+ * `high` adds one objected attempt (and its validator call) per validated phase and one retry per edit step.
+ * `picked` names, per role, the model that will really run (`resolvePhaseModels`); without it the first of each
+ * chain is priced. No model is called.
  */
 export async function forecastRoute(
   ticket: Ticket,
   config: ShipwrightConfig,
-  picked?: Partial<Record<Role, string>>,
+  opts: { repoRoot?: string; picked?: Partial<Record<Role, string>> } = {},
 ): Promise<PhaseForecast[]> {
   const router = new ModelRouter(config);
-  const first = (role: Role) => router.chain(role).find((m) => m.key === picked?.[role]) ?? router.chain(role)[0];
-  const ticketTokens = estimateTokens(ticketAsMarkdown(ticket));
-  const out: PhaseForecast[] = [];
-  for (const phase of routeFor(ticket.kind)) {
-    const m = first(phase);
-    const promptTokens = estimatePromptTokens(phase === 'implementation' ? 'implementationCode' : phase);
-    const reads = READS[phase].reduce((n, p) => n + expectedOutputTokens[p], 0);
-    const inputTokens =
-      promptTokens + ticketTokens + reads + (USES_REPO_MAP.includes(phase) ? config.repoMapTokens : 0) + (phase === 'implementation' ? FILES_TOKENS : 0);
-    const outputTokens = expectedOutputWithThinking(m.spec, config.effort[phase], expectedOutputTokens[phase]);
-    const usage = { inputTokens, outputTokens, cacheWriteTokens: 0, cacheReadTokens: 0 };
-    out.push({ phase, modelKey: m.key, model: m.spec.model, why: picked?.[phase] ? `${ModelRouter.baseReason(phase, m)}, the first that can be used` : ModelRouter.baseReason(phase, m), inputTokens, outputTokens, usd: priceCall(m.spec.price, usage) });
+  const first = (role: Role) => router.chain(role).find((m) => m.key === opts.picked?.[role]) ?? router.chain(role)[0];
+  const ticketTokens = countO200kTokens(ticketAsMarkdown(ticket));
+  const out = (p: PhaseId | 'validation'): number => expectedOutputTokens[p === 'validation' ? 'validation' : p];
+  const mapTokens = async (role: Role, share = 1): Promise<number> => {
+    const budget = repoMapBudget(config, first(role).spec.contextLength, share);
+    if (opts.repoRoot === undefined) return budget;
+    const map = await buildRepoMap(opts.repoRoot, { tokenBudget: budget, keywords: [] }).catch(() => undefined);
+    return map === undefined ? budget : countO200kTokens(map.text);
+  };
+  const criteria = Math.round(out('discovery') * SHARE.criteriaBrief);
+  const design = Math.round(out('techSpec') * SHARE.designBrief);
 
-    const v = first('validation');
-    const vInput = estimatePromptTokens('validation') + expectedOutputTokens[phase] + (reads || ticketTokens);
-    const vUsage = { inputTokens: vInput, outputTokens: expectedOutputWithThinking(v.spec, config.effort.validation, expectedOutputTokens.validation), cacheWriteTokens: 0, cacheReadTokens: 0 };
-    out.push({ phase: 'validation', modelKey: v.key, model: v.spec.model, why: `validates ${phase}`, inputTokens: vInput, outputTokens: vUsage.outputTokens, usd: priceCall(v.spec.price, vUsage) });
+  const forecast: PhaseForecast[] = [];
+  const add = (phase: PhaseId | 'validation', why: string | undefined, calls: Call[]): void => {
+    const m = first(calls[0].role);
+    let low = { inputTokens: 0, outputTokens: 0, usd: 0 };
+    let high = { inputTokens: 0, outputTokens: 0, usd: 0 };
+    for (const c of calls) {
+      const input = fixedTokens(c.prompt, c.role) + c.context;
+      const visible = expectedOutputTokens[c.role];
+      const output = expectedOutputWithThinking(m.spec, config.effort[c.role], visible);
+      const usd = priceCall(m.spec.price, { inputTokens: input, outputTokens: output, cacheWriteTokens: 0, cacheReadTokens: 0 });
+      low = { inputTokens: low.inputTokens + input, outputTokens: low.outputTokens + output, usd: low.usd + usd };
+      const n = 1 + c.retries;
+      high = { inputTokens: high.inputTokens + n * input, outputTokens: high.outputTokens + n * output, usd: high.usd + n * usd };
+    }
+    const base = ModelRouter.baseReason(calls[0].role, m);
+    forecast.push({ phase, modelKey: m.key, model: m.spec.model, why: why ?? (opts.picked?.[calls[0].role] ? `${base}, the first that can be used` : base), ...low, calls: calls.length, high });
+  };
+  const validated = async (phase: PhaseId, context: number, previous: number): Promise<void> => {
+    add(phase, undefined, [{ role: phase, prompt: phase, context, retries: 1 }]);
+    add('validation', `validates ${phase}`, [{ role: 'validation', prompt: 'validation', context: previous + out(phase), retries: 1 }]);
+  };
+
+  for (const phase of routeFor(ticket.kind)) {
+    switch (phase) {
+      case 'discovery':
+        await validated(phase, ticketTokens + (await mapTokens(phase)), ticketTokens);
+        break;
+      case 'techSpec':
+        await validated(phase, ticketTokens + out('discovery') + (await mapTokens(phase)), criteria);
+        break;
+      case 'planning':
+        await validated(phase, ticketTokens + criteria + out('techSpec') + (await mapTokens(phase, 0.5)), design);
+        break;
+      case 'split':
+        await validated(phase, ticketTokens + out('discovery') + out('techSpec'), out('techSpec'));
+        break;
+      case 'diagnosis':
+        await validated(phase, ticketTokens + (await mapTokens(phase)), ticketTokens);
+        break;
+      case 'implementation': {
+        const feature = ticket.kind !== 'hotfix';
+        const plan = feature ? out('planning') : out('diagnosis');
+        const tasks = feature ? TASKS : 1;
+        add(phase, undefined, [
+          { role: 'implementation', prompt: 'implementationTests', context: plan + (feature ? criteria + design : 0) + FILES_PER_STEP + TEST_OUTPUT, retries: 1 },
+          ...Array.from({ length: tasks }, (): Call => ({ role: 'implementation', prompt: 'implementationCode', context: plan / tasks + criteria + FILES_PER_STEP + TEST_OUTPUT, retries: 1 })),
+        ]);
+        break;
+      }
+      case 'review': {
+        // The diff is about what the edit steps wrote.
+        const diff = out('implementation') * (ticket.kind === 'hotfix' ? 1 : 1 + TASKS) / 2;
+        await validated(phase, ticketTokens + (ticket.kind === 'hotfix' ? out('diagnosis') : criteria + design) + diff, diff);
+        break;
+      }
+      case 'ciFix':
+        add(phase, undefined, [{ role: 'ciFix', prompt: 'ciFix', context: criteria + FILES_PER_STEP + TEST_OUTPUT, retries: 1 }]);
+        break;
+    }
   }
-  return out;
+  return forecast;
 }
 
-/** Tokens of a prompt file's fixed wording (variables rendered empty). */
-function estimatePromptTokens(name: string): number {
-  const empty = Object.fromEntries(promptTemplate(name).variables.map((v) => [v, '']));
-  const { system, user } = renderPrompt(name, empty);
-  return estimateTokens(system) + estimateTokens(user);
+/** Tokens of a prompt file's fixed wording (variables rendered empty) and of the role's deliverable schema. */
+function fixedTokens(prompt: string, role: Role): number {
+  const empty = Object.fromEntries(promptTemplate(prompt).variables.map((v) => [v, '']));
+  const { system, user } = renderPrompt(prompt, empty);
+  return countO200kTokens(system) + countO200kTokens(user) + countO200kTokens(JSON.stringify(jsonSchemaFor(schemaFor(role).schema)));
 }

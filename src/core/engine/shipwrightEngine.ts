@@ -192,7 +192,7 @@ export class ShipwrightEngine implements EngineApi {
   }
 
   forecast(ticket: Ticket, picked?: Partial<Record<Role, string>>): Promise<PhaseForecast[]> {
-    return forecastRoute(ticket, this.o.config, picked);
+    return forecastRoute(ticket, this.o.config, { repoRoot: this.o.workspaceRoot, picked });
   }
 
   /** The files a ticket's branch changed against its base commit, with +/− counts and content hashes. */

@@ -1,3 +1,4 @@
+import type { ShipwrightConfig } from '../config/shipwrightConfig';
 import { DEFAULT_SECRET_FILES } from '../secrets/secretPaths';
 import { buildRepoMap } from '../workspace/repoMap';
 import type { PhaseContext } from './phaseContext';
@@ -8,14 +9,13 @@ import { ticketKeywords } from './ticketKeywords';
 const MAX_CONTEXT_SHARE = 1 / 16;
 
 /**
- * The map budget of a call, tokens: `config.repoMapTokens` × `share`, and never more than 1/16 of the context of
- * the first model of the role's chain (a small local model is not handed a map that crowds out the ticket).
+ * The map budget of a call, tokens: `config.repoMapTokens` × `share`, and never more than 1/16 of `contextLength`,
+ * the context of the first model of the role's chain (a small local model is not handed a map that crowds out the
+ * ticket; unknown before Ollama's `/api/show` answers, then only the configured budget applies).
  */
-export function repoMapBudget(ctx: Pick<PhaseContext, 'config' | 'session'>, role: Role, share = 1): number {
-  const first = ctx.session.peek(role, 0);
-  const window = ctx.config.models[first.modelKey]?.contextLength;
-  const cap = window === undefined ? Infinity : Math.floor(window * MAX_CONTEXT_SHARE);
-  return Math.max(200, Math.floor(Math.min(ctx.config.repoMapTokens, cap) * share));
+export function repoMapBudget(config: Pick<ShipwrightConfig, 'repoMapTokens'>, contextLength: number | undefined, share = 1): number {
+  const cap = contextLength === undefined ? Infinity : Math.floor(contextLength * MAX_CONTEXT_SHARE);
+  return Math.max(200, Math.floor(Math.min(config.repoMapTokens, cap) * share));
 }
 
 /**
@@ -25,7 +25,7 @@ export function repoMapBudget(ctx: Pick<PhaseContext, 'config' | 'session'>, rol
  */
 export async function repoMapFor(ctx: PhaseContext, role: Role, opts: { share?: number; keywords?: string[] } = {}): Promise<string> {
   return (await buildRepoMap(ctx.worktree.path, {
-    tokenBudget: repoMapBudget(ctx, role, opts.share),
+    tokenBudget: repoMapBudget(ctx.config, ctx.config.models[ctx.session.peek(role, 0).modelKey]?.contextLength, opts.share),
     keywords: [...ticketKeywords(ctx.ticket), ...(opts.keywords ?? [])],
     secretFiles: [...DEFAULT_SECRET_FILES, ...ctx.config.secretFiles],
   })).text;
