@@ -32,6 +32,8 @@ export interface SandboxInput {
   repoRoot: string;
   home?: string;
   availability?: SandboxAvailability;
+  /** Existing worktree files bound read-only (the frozen tests: a run may not rewrite its own judge). */
+  readOnly?: readonly string[];
 }
 
 /** Folders hidden under an empty tmpfs in every sandbox besides the home, the checkout and the worktrees folder. */
@@ -46,7 +48,7 @@ const ALWAYS_HIDDEN = ['/home', '/root', '/tmp', '/var/tmp', '/run', '/mnt', '/m
  *   symlinks (a linked node_modules), `paths.read`; `paths.write` read-write;
  * - the worktree read-write, as its own mount: `link(2)` across mounts fails (EXDEV), so a test cannot hard-link
  *   an outside file into the worktree for a later edit to write through; its `.git` file read-only, so a test
- *   cannot point the engine's next git call at a git dir of its making;
+ *   cannot point the engine's next git call at a git dir of its making; `readOnly` files (the frozen tests) too;
  * - every namespace unshared (`--unshare-all`; the network is shared back only when allowed), all capabilities
  *   dropped (as root, bwrap otherwise keeps them, and `umount` would uncover the hidden folders), a new session
  *   (no TIOCSTI into the engine's terminal), `--die-with-parent`; the PID namespace ends every process the
@@ -82,7 +84,12 @@ export async function prepareSandbox(input: SandboxInput): Promise<CommandSandbo
   for (const p of settings.paths.read) readBack.add(p);
   const resolv = await realpath('/etc/resolv.conf').catch(() => undefined);
   const gitFile = join(input.worktree, '.git');
-  const protect = (await lstat(gitFile).then((s) => s.isFile() || s.isDirectory(), () => false)) ? [gitFile] : [];
+  const protect: string[] = [];
+  for (const p of [gitFile, ...(input.readOnly ?? []).map((r) => join(input.worktree, r))]) {
+    // Only regular files and folders inside the worktree: a symlink could name any place to bind.
+    const st = await lstat(p).catch(() => undefined);
+    if (st !== undefined && (st.isFile() || st.isDirectory()) && within(input.worktree, p)) protect.push(p);
+  }
 
   const mounts = (network: boolean): string[] => [
     '--ro-bind', '/', '/',

@@ -11,6 +11,8 @@ import type { PhaseId, Role } from '../phaseId';
 import { stamp } from '../pipelineEvent';
 import type { AttemptRecord } from '../runState';
 import { fileContext } from './fileContext';
+import { implementationWork } from './implementationWork';
+import { frozenTests, judgeObjections, type JudgeRules } from './judgeGuard';
 
 /** How many more files a session may ask for with needFiles (once per step). */
 const MAX_NEED_FILES = 8;
@@ -51,7 +53,9 @@ export type EditStepResult =
  * carries the current files and every earlier objection of this step; a `needFiles` answer is granted once (up
  * to 8 files, confined) and asked again without counting as an attempt; then the edits are applied inside the
  * worktree (all or nothing, with `check`), then `verify` runs. Every attempt is recorded in the phase's run state
- * (`ctx.progress.recordAttempt`) and appended to `log`, which the caller uses for a handoff.
+ * (`ctx.progress.recordAttempt`) and appended to `log`, which the caller uses for a handoff. Besides `spec.check`,
+ * every batch passes judgeObjections (no test-runner configuration; in code steps no frozen test and no existing
+ * test the plan does not name).
  * @throws what ModelSession.run throws (budget, chain exhausted, cancelled)
  */
 export async function runEditStep(ctx: PhaseContext, spec: EditStepSpec, log: AttemptRecord[]): Promise<EditStepResult> {
@@ -65,6 +69,7 @@ export async function runEditStep(ctx: PhaseContext, spec: EditStepSpec, log: At
   let onLevel = 0;
   let reason: string | undefined;
   const secrets: SecretPolicy = await secretPolicy(ctx.worktree.path, ctx.config.secretFiles);
+  const judge = await judgeRules(ctx, spec);
 
   for (;;) {
     if (onLevel >= (escalated ? spec.cap.escalation : spec.cap.attempts)) {
@@ -100,7 +105,7 @@ export async function runEditStep(ctx: PhaseContext, spec: EditStepSpec, log: At
     } else {
       // A vanished worktree is a stop, not an objection the model could answer.
       await ensureWorktree(ctx.worktree, ctx.ticket.id);
-      applied = await applyEdits(ctx.worktree.path, res.value.edits, { check: spec.check });
+      applied = await applyEdits(ctx.worktree.path, res.value.edits, { check: (planned) => [...spec.check(planned), ...judgeObjections(planned, judge)] });
       objections = applied.objections;
       if (applied.ok) {
         const verdict = await spec.verify(applied);
@@ -118,4 +123,15 @@ export async function runEditStep(ctx: PhaseContext, spec: EditStepSpec, log: At
     ctx.emit(stamp({ type: 'validatorVerdict', ticketId: ctx.ticket.id, phase: spec.phase, attempt: n, pass: objections.length === 0, objections }));
     if (objections.length === 0 && res.ok && applied !== undefined) return { ok: true, edits: res.value, applied, modelKey: res.modelKey, attempts: mine.length };
   }
+}
+
+/** The judge's rules for a step: code steps are every prompt but the tests step; the plan's (or diagnosis') paths are named. */
+async function judgeRules(ctx: PhaseContext, spec: EditStepSpec): Promise<JudgeRules> {
+  let named: string[] = [];
+  try {
+    named = implementationWork(ctx).tasks.flatMap((t) => [...t.files, ...t.tests]);
+  } catch {
+    // No plan or diagnosis (a ciFix phase on its own): no existing test is named.
+  }
+  return { frozen: new Set(await frozenTests(ctx.worktree)), named: new Set(named), codeStep: spec.prompt !== 'implementationTests' };
 }

@@ -1,12 +1,13 @@
 import { prepareSandbox } from '../../sandbox/commandSandbox';
 import { secretPolicy } from '../../secrets/secretPolicy';
+import { ensureWorktree } from '../../workspace/ensureWorktree';
 import { restoreProtected, snapshotProtected } from '../../workspace/protectedSnapshot';
 import { runTestCommand, describeTestRun, type TestRunResult } from '../../workspace/testCommandRunner';
-import { ensureWorktree } from '../../workspace/ensureWorktree';
 import type { PhaseContext } from '../phaseContext';
 import type { PhaseId } from '../phaseId';
 import { stamp } from '../pipelineEvent';
 import { readBaseline } from './baselineRecord';
+import { frozenTests, restoreFrozenTests } from './judgeGuard';
 import { passes, type Baseline } from './testJudge';
 
 /** Notices already given in this process: an unconfined run is said once, not before every test run. */
@@ -17,19 +18,24 @@ const told = new Set<string>();
  * prepareSandbox), with the configured timeout and output budget, and emits a `testRun` event saying what was
  * expected (`red` after the tests step, `green` after code). When the command runs unconfined (sandbox off,
  * macOS, Windows) a warning says so once per process. Whatever the run wrote to protected files (CI workflows,
- * hook folders, `.shipwright`; see protectedPaths) is put back afterwards, and the output says so. `passed` is
- * judged against `baseline` (default: the one recorded with the ticket's tests step, see baselineRecord), so
- * failures that predate the ticket do not count.
+ * hook folders, `.shipwright`; see protectedPaths) is put back afterwards, and the output says so. Frozen
+ * tests (judgeGuard) are read-only in the sandbox and put back to their red version before the run; a run that
+ * changed them is never green. `passed` is judged against `baseline` (default: the one recorded with the
+ * ticket's tests step, see baselineRecord), so failures that predate the ticket do not count.
  * @throws SandboxError('unavailable') on Linux when the sandbox is `auto` and bubblewrap is missing
  */
 export async function runTests(ctx: PhaseContext, command: string, phase: PhaseId, expect: 'red' | 'green', baseline?: Baseline): Promise<JudgedRun> {
   // A vanished worktree would make every run "fail" (exit 127): stop instead of judging that.
   await ensureWorktree(ctx.worktree, ctx.ticket.id);
-  const sandbox = await prepareSandbox({ settings: ctx.config.sandbox, worktree: ctx.worktree.path, repoRoot: ctx.worktree.repoRoot });
+  const frozen = await frozenTests(ctx.worktree);
+  const sandbox = await prepareSandbox({ settings: ctx.config.sandbox, worktree: ctx.worktree.path, repoRoot: ctx.worktree.repoRoot, readOnly: frozen });
   if (!sandbox.confined && !told.has(sandbox.description)) {
     told.add(sandbox.description);
     ctx.emit(stamp({ type: 'log', ticketId: ctx.ticket.id, level: 'warn', message: `Not sandboxed: ${sandbox.description}.` }));
   }
+  // Green is decided by the tests proven red: whatever changed them since is undone first.
+  const unfrozen = await restoreFrozenTests(ctx.worktree);
+  if (unfrozen.length > 0) ctx.emit(stamp({ type: 'log', ticketId: ctx.ticket.id, level: 'warn', message: `frozen tests had changed and were put back before the test run: ${unfrozen.join(', ')}` }));
   const before = await snapshotProtected(ctx.worktree.path);
   const run = await runTestCommand({
     command,
@@ -41,13 +47,19 @@ export async function runTests(ctx: PhaseContext, command: string, phase: PhaseI
     network: ctx.config.sandbox.network,
     knownSecrets: (await secretPolicy(ctx.worktree.path, ctx.config.secretFiles)).values,
   });
+  // A run that changed the tests it is judged by (possible where no sandbox binds them read-only) is not green.
+  const rewritten = await restoreFrozenTests(ctx.worktree);
+  if (rewritten.length > 0) {
+    run.output += `\n[Shipwright: the run changed the frozen tests ${rewritten.join(', ')}; they were put back and the run counts as failed]`;
+    if (run.exitCode === 0) run.exitCode = 1;
+  }
   const restored = await restoreProtected(ctx.worktree.path, before);
   if (restored.length > 0) {
     const note = `the test run wrote to protected files (CI, hooks, .shipwright), which were put back: ${restored.join(', ')}`;
     ctx.emit(stamp({ type: 'log', ticketId: ctx.ticket.id, level: 'warn', message: note }));
     run.output += `\n[Shipwright: ${note}]`;
   }
-  const passed = passes(run, baseline ?? (await readBaseline(ctx.worktree)));
+  const passed = rewritten.length === 0 && passes(run, baseline ?? (await readBaseline(ctx.worktree)));
   ctx.emit(stamp({
     type: 'testRun', ticketId: ctx.ticket.id, phase, expect, passed, exitCode: run.exitCode, timedOut: run.timedOut,
     summary: describeTestRun(run),

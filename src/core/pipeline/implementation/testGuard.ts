@@ -16,13 +16,22 @@ const TEST_CASE = /(?:^|[^.\w])(?:it|test)\s*\(|\bdef test_\w+|\bfunc Test\w+|#\
 /** Ways to switch tests off or to run only some: .skip/.only/.todo, xit/xdescribe, pytest/unittest skip, Go t.Skip, Rust #[ignore], `{ skip: true }`. */
 const DISABLED = /\.(?:skip|only|todo)\s*\(|\bx(?:it|describe|test)\s*\(|@pytest\.mark\.(?:skip|xfail)|@unittest\.skip|\bt\.Skip\w*\(|#\[ignore\]|\b(?:skip|only|todo)\s*:\s*true/g;
 
+/** Assertions that cannot fail: `assert(true)`, `assert True`, the same expression on both sides (`typeof f === typeof f`, `assert.equal(x, x)`, `expect(x).toBe(x)`). */
+const TAUTOLOGY = /\bassert(?:\.\w+)?\(\s*(?:true|1|!0|!!1)\s*[,)]|^\s*assert\s+True\b|\bassert(?:\.\w+)?\(\s*([^,()]+?(?:\([^()]*\))?)\s*(?:===|!==|==|,)\s*\1\s*[,)]|\bexpect\(\s*([^()]+?)\s*\)\.(?:toBe|toEqual|toStrictEqual)\(\s*\2\s*\)/gm;
+
+/** The text without comments (`//`, `/* *\/`, `#` lines but not Rust's `#[…]`): a commented-out test is no test. */
+function code(text: string): string {
+  return text.replace(/\/\*[\s\S]*?\*\//g, '').replace(/(^|[^:'"`\\])\/\/.*$/gm, '$1').replace(/^\s*#(?!\[).*$/gm, '');
+}
+
 function count(re: RegExp, text: string): number {
-  return text.match(re)?.length ?? 0;
+  return code(text).match(re)?.length ?? 0;
 }
 
 /**
  * Objections (source `tests`) to a planned change that weakens a guarded test file: deleted, fewer assertions or
- * test cases than before, or more skipped/only/todo markers. A counting heuristic over common frameworks: it
+ * test cases than before (comments do not count), more skipped/only/todo markers, or more assertions that are
+ * always true. A counting heuristic over common frameworks: it
  * catches the usual ways a model makes a red test green without making the code right, not every way.
  */
 export function weakenedTests(planned: readonly PlannedChange[], guarded: (path: string) => boolean): Objection[] {
@@ -37,6 +46,8 @@ export function weakenedTests(planned: readonly PlannedChange[], guarded: (path:
     const [a0, a1] = [count(ASSERTION, c.before), count(ASSERTION, c.after)];
     const [t0, t1] = [count(TEST_CASE, c.before), count(TEST_CASE, c.after)];
     const [d0, d1] = [count(DISABLED, c.before), count(DISABLED, c.after)];
+    const [y0, y1] = [count(TAUTOLOGY, c.before), count(TAUTOLOGY, c.after)];
+    if (y1 > y0) objections.push({ source: 'tests', where, message: `\`${c.path}\` would gain an assertion that is always true (the same thing on both sides): assert the behaviour` });
     if (a1 < a0) objections.push({ source: 'tests', where, message: `\`${c.path}\` would have ${a1} assertions instead of ${a0}: do not weaken tests, fix the code` });
     if (t1 < t0) objections.push({ source: 'tests', where, message: `\`${c.path}\` would have ${t1} test cases instead of ${t0}: do not remove tests` });
     if (d1 > d0) objections.push({ source: 'tests', where, message: `\`${c.path}\` would skip or single out tests (.skip/.only/todo added): run them all` });

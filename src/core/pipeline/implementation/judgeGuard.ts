@@ -1,0 +1,110 @@
+import { mkdir, readFile, unlink, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import type { PlannedChange } from '../../workspace/applyEdits';
+import { gitClient } from '../../workspace/gitClient';
+import type { Objection } from '../objection';
+import type { WorktreeInfo } from '../phaseContext';
+import { isTestPath } from './testGuard';
+
+/** What a step may not change so that the test command stays an honest judge. */
+export interface JudgeRules {
+  /** Test files the tests step committed (frozen after red): no later step may change them. */
+  frozen: ReadonlySet<string>;
+  /** Paths the plan or diagnosis names (task files and tests): existing tests there may change, others not. */
+  named: ReadonlySet<string>;
+  /** True in code steps (tasks, fixes); false in the tests step, which writes the tests. */
+  codeStep: boolean;
+}
+
+/**
+ * Files that decide what the test command runs or how (by name, at any depth): package managers' config
+ * (`.npmrc` can set `script-shell`, `.yarnrc*`, `.pnpmfile.cjs`), test runners' config (jest, vitest/vite,
+ * mocha, ava, karma, playwright, cypress, babel transforms, pytest/tox/setup.cfg, `conftest.py` hooks,
+ * `sitecustomize.py`), make. `package.json` is checked by field (see SCRIPT_FIELDS).
+ */
+const RUNNER_CONFIG = /(^|\/)(\.npmrc|\.yarnrc(\.ya?ml)?|\.pnpmfile\.c?js|jest\.config\.[cm]?[jt]s(on)?|vitest\.(config|workspace)\.[cm]?[jt]s|vite\.config\.[cm]?[jt]s|\.mocharc(\.[a-z]+)?|karma\.conf\.[cm]?[jt]s|ava\.config\.[cm]?js|playwright\.config\.[cm]?[jt]s|cypress\.config\.[cm]?[jt]s|babel\.config\.[cm]?js(on)?|\.babelrc(\.[a-z]+)?|pytest\.ini|tox\.ini|setup\.cfg|conftest\.py|sitecustomize\.py|usercustomize\.py|noxfile\.py|Makefile|GNUmakefile|\.c8rc(\.json)?|\.nycrc(\.[a-z]+)?)$/i;
+
+/** package.json fields that configure how tests run; the rest (dependencies, exports…) a code step may change. */
+const SCRIPT_FIELDS = ['scripts', 'jest', 'mocha', 'ava', 'c8', 'nyc', 'vitest', 'tap', 'babel', 'type', 'workspaces', 'packageManager', 'overrides', 'resolutions', 'pnpm'];
+
+function fieldsOf(text: string | null): Record<string, string> {
+  if (text === null) return {};
+  try {
+    const json: unknown = JSON.parse(text);
+    if (typeof json !== 'object' || json === null) return {};
+    return Object.fromEntries(SCRIPT_FIELDS.map((f) => [f, JSON.stringify((json as Record<string, unknown>)[f] ?? null)])); // an object after the check above
+  } catch {
+    return { unparsable: text };
+  }
+}
+
+/** pyproject.toml sections that configure pytest and coverage. */
+function pytestSections(text: string | null): string {
+  if (text === null) return '';
+  return text.split(/^(?=\[)/m).filter((s) => /^\[tool\.(pytest|coverage|tox|hatch\.envs)/.test(s)).join('');
+}
+
+/**
+ * Objections (source `tests`) to a planned change that would weaken the judge. Every step: test-runner or
+ * package-manager configuration, package.json's script fields, pyproject's pytest sections. Code steps also: a
+ * frozen test file (written first and proven red), or an existing test file the plan does not name.
+ */
+export function judgeObjections(planned: readonly PlannedChange[], rules: JudgeRules): Objection[] {
+  const out: Objection[] = [];
+  const refuse = (where: string, message: string): void => void out.push({ source: 'tests', where, message });
+  for (const c of planned) {
+    const p = c.path;
+    if (RUNNER_CONFIG.test(p)) refuse(p, `\`${p}\` configures how the tests run: it may not be changed by the model; change the code instead`);
+    else if (/(^|\/)package\.json$/.test(p)) {
+      const [a, b] = [fieldsOf(c.before), fieldsOf(c.after)];
+      const changed = Object.keys({ ...a, ...b }).filter((k) => a[k] !== b[k]);
+      if (changed.length > 0) refuse(p, `\`${p}\`: the fields ${changed.join(', ')} decide how the tests run and may not be changed (dependencies may)`);
+    } else if (/(^|\/)pyproject\.toml$/.test(p) && pytestSections(c.before) !== pytestSections(c.after)) {
+      refuse(p, `\`${p}\`: the [tool.pytest…]/[tool.coverage…] sections decide how the tests run and may not be changed`);
+    }
+    if (!rules.codeStep) continue;
+    if (rules.frozen.has(p)) refuse(p, `\`${p}\` holds the tests written first and proven red: they are frozen; make the code pass them as they are`);
+    else if (c.before !== null && isTestPath(p) && !rules.named.has(p)) {
+      refuse(p, `\`${p}\` is an existing test the plan does not name: it may not be changed; make the code pass it`);
+    }
+  }
+  return out;
+}
+
+/** The tests step's commit (trailer `Shipwright-Step: tests`) since the base, or undefined before it exists. */
+async function testsCommit(worktree: WorktreeInfo): Promise<string | undefined> {
+  const sha = (await gitClient(worktree.path).raw(['log', '-1', '--format=%H', '--grep=^Shipwright-Step: tests$', `${worktree.baseCommit}..HEAD`]).catch(() => '')).trim();
+  return sha === '' ? undefined : sha;
+}
+
+/** The frozen test files: what the tests step's commit added or changed (none before red). */
+export async function frozenTests(worktree: WorktreeInfo): Promise<string[]> {
+  const sha = await testsCommit(worktree);
+  if (sha === undefined) return [];
+  const out = await gitClient(worktree.path).raw(['diff-tree', '--no-commit-id', '--name-only', '--diff-filter=AM', '-r', '--no-renames', '-z', sha]);
+  return out.split('\0').filter((l) => l !== '');
+}
+
+/**
+ * Puts every frozen test file back to its content at the tests step's commit when anything changed it (an edit
+ * that slipped past, a test run that rewrote it), so green is always decided by the tests proven red.
+ * @returns the paths put back
+ */
+export async function restoreFrozenTests(worktree: WorktreeInfo): Promise<string[]> {
+  const sha = await testsCommit(worktree);
+  if (sha === undefined) return [];
+  const git = gitClient(worktree.path);
+  const restored: string[] = [];
+  for (const path of await frozenTests(worktree)) {
+    // simple-git types this as any; it resolves to the raw stdout Buffer.
+    const frozen: Buffer = await git.binaryCatFile(['blob', `${sha}:${path}`]);
+    const abs = join(worktree.path, path);
+    const now = await readFile(abs).catch(() => undefined);
+    if (now !== undefined && now.equals(frozen)) continue;
+    await unlink(abs).catch(() => undefined);
+    await mkdir(dirname(abs), { recursive: true });
+    await writeFile(abs, frozen);
+    restored.push(path);
+  }
+  return restored;
+}

@@ -1,0 +1,91 @@
+import assert from 'node:assert/strict';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { FunctionalSpec } from '../../../src/core/deliverables/functionalSpec';
+import type { Plan } from '../../../src/core/deliverables/plan';
+import { implementationPhase } from '../../../src/core/pipeline/phases/implementationPhase';
+import { weakenedTests } from '../../../src/core/pipeline/implementation/testGuard';
+import type { Ticket } from '../../../src/core/ticket/ticket';
+import { edits, script, startPhaseHarness, write, type PhaseHarness } from '../../fixtures/phaseHarness';
+
+const ticket: Ticket = { id: 'sub', kind: 'feature', title: 'Add subtract', body: 'The calculator needs sub(a, b).', acceptanceCriteria: ['sub(a, b) returns a - b'], dependsOn: [] };
+const spec: FunctionalSpec = { summary: 'Add sub(a, b).', userStories: ['As a user I want to subtract'], acceptanceCriteria: [{ id: 'AC-1', text: 'sub(a, b) returns a - b' }], outOfScope: [], openQuestions: [] };
+const plan: Plan = { tasks: [{ id: 'T1', title: 'Add sub()', description: 'Add and export sub(a, b)', files: ['src/calculator.js'], tests: ['test/sub.test.js'], criteria: ['AC-1'] }] };
+const deliverables = { discovery: spec, planning: plan };
+
+const header = "'use strict';\nconst test = require('node:test');\nconst assert = require('node:assert/strict');\nconst calc = require('../src/calculator');\n";
+const redTests = `${header}test('sub subtracts', () => {\n  assert.equal(calc.sub(5, 3), 2);\n  assert.equal(calc.sub(0, 4), -4);\n});\n`;
+const goodCode = "'use strict';\n\nfunction add(a, b) {\n  return a + b;\n}\n\nfunction sub(a, b) {\n  return a - b;\n}\n\nmodule.exports = { add, sub };\n";
+const wrongCode = goodCode.replace('return a - b;', 'return 0;');
+/** Code that rewrites the frozen test file when it is loaded, so the *next* run would pass without a real fix. */
+const selfHealingCode = `${wrongCode}require('node:fs').writeFileSync(require('node:path').join(__dirname, '..', 'test', 'sub.test.js'), "require('node:test')('sub subtracts', () => {});\\n");\n`;
+
+suite('security: the judge cannot be weakened', function () {
+  this.timeout(120_000);
+  let h: PhaseHarness | undefined;
+  teardown(async () => {
+    await h?.close();
+    h = undefined;
+  });
+
+  test('a code step may not rewrite the frozen tests, the test scripts, .npmrc, or an existing test the plan does not name', async () => {
+    const s = script({
+      tests: [edits('tests', write('test/sub.test.js', redTests))],
+      code: [
+        edits('weaken everything',
+          write('src/calculator.js', wrongCode),
+          write('test/sub.test.js', `${header}test('sub subtracts', () => {\n  assert.equal(typeof calc.sub, typeof calc.sub);\n});\n`),
+          write('package.json', '{\n  "name": "calculator",\n  "version": "1.0.0",\n  "private": true,\n  "scripts": {\n    "test": "exit 0"\n  }\n}\n'),
+          write('.npmrc', 'script-shell=/bin/true\n'),
+          write('test/calculator.test.js', '// all tests off for now\n')),
+        edits('the real fix', write('src/calculator.js', goodCode)),
+      ],
+    });
+    h = await startPhaseHarness(ticket, s.respond);
+    const fixture = (p: string): string => readFileSync(join(h!.repo.dir, p), 'utf8');
+    const out = await implementationPhase(h.context(deliverables));
+    assert.equal(out.status, 'done', JSON.stringify(out));
+    const refused = h.attempts.find((a) => a.why.includes('T1') && a.objections.length > 0) ?? assert.fail('the weakening batch was accepted');
+    const where = new Set(refused.objections.map((o) => o.where));
+    for (const p of ['test/sub.test.js', 'package.json', '.npmrc', 'test/calculator.test.js']) assert.ok(where.has(p), `no objection to ${p}: ${JSON.stringify(refused.objections)}`);
+    // Nothing of the batch was written; green came from the real fix against the tests proven red.
+    const wt = h.worktree.path;
+    assert.equal(readFileSync(join(wt, 'test/sub.test.js'), 'utf8'), redTests);
+    assert.equal(readFileSync(join(wt, 'package.json'), 'utf8'), fixture('package.json'));
+    assert.equal(readFileSync(join(wt, 'test/calculator.test.js'), 'utf8'), fixture('test/calculator.test.js'));
+    assert.equal(existsSync(join(wt, '.npmrc')), false);
+    assert.equal(readFileSync(join(wt, 'src/calculator.js'), 'utf8'), goodCode);
+  });
+
+  for (const sandbox of ['auto', 'off'] as const) test(`code that rewrites the frozen tests while they run gains nothing (sandbox ${sandbox}): read-only, or put back and the run failed`, async () => {
+    const s = script({
+      tests: [edits('tests', write('test/sub.test.js', redTests))],
+      code: [
+        edits('heal the tests', write('src/calculator.js', selfHealingCode), write('src/other.js', '// another file\n')),
+        edits('unrelated', write('src/notes.js', '// nothing\n')),
+        edits('the real fix', write('src/calculator.js', goodCode)),
+      ],
+    });
+    h = await startPhaseHarness(ticket, s.respond);
+    const out = await implementationPhase(h.context(deliverables, { sandbox }));
+    assert.equal(out.status, 'done', JSON.stringify(out));
+    const code = h.attempts.filter((a) => a.why.includes('T1'));
+    assert.equal(code.length, 3, JSON.stringify(code.map((a) => a.objections)));
+    // The second attempt would have been green on the rewritten tests; it was judged by the frozen ones.
+    assert.match(code[1].objections.map((o) => o.message).join(' '), /still fail/);
+    // In the sandbox the frozen file is read-only and the rewrite fails; unconfined, the rewrite happens during
+    // the run (node --test loads another test file first) and the run is failed for it.
+    assert.match(code[0].objections.map((o) => o.message).join(' '), /still fail/);
+    assert.equal(readFileSync(join(h.worktree.path, 'test/sub.test.js'), 'utf8'), redTests);
+  });
+
+  test('the counting guard ignores commented-out tests and sees tautologies', () => {
+    const before = "test('a', () => {\n  assert.equal(f(1), 2);\n});\ntest('b', () => {\n  assert.equal(f(2), 3);\n});\n";
+    const commented = "test('a', () => {\n  assert.equal(f(1), 2);\n});\n// test('b', () => {\n//   assert.equal(f(2), 3);\n// });\n/* test('c', () => { assert.ok(1) }) */\n";
+    const tautology = before.replace('assert.equal(f(2), 3)', 'assert.equal(typeof f, typeof f)');
+    const guarded = (): boolean => true;
+    assert.ok(weakenedTests([{ path: 'test/a.test.js', before, after: commented }], guarded).length > 0);
+    assert.match(weakenedTests([{ path: 'test/a.test.js', before, after: tautology }], guarded).map((o) => o.message).join(), /always true/);
+    assert.deepEqual(weakenedTests([{ path: 'test/a.test.js', before, after: before.replace('f(2), 3', 'f(2), 4') }], guarded), []);
+  });
+});
