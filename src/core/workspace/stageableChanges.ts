@@ -25,8 +25,8 @@ export interface StageableChanges {
  *   anything under them: with `.gitignore` saying `node_modules/` (slash: folders only), a symlinked
  *   `node_modules` is not ignored and `git add -A` would commit it;
  * - nested repositories (a folder with its own `.git`): staging one records a gitlink, not files;
- * - paths that `confinePath` refuses: symlinks resolving outside the worktree (or nowhere), `.git`, `.vscode`,
- *   `.husky`, `.githooks`, `.shipwright/config*`.
+ * - paths that `confinePath` refuses: symlinks resolving outside the worktree (or nowhere), and the protected
+ *   places of protectedPaths (git data, hook folders, every `.shipwright`, CI workflows and merge-time files).
  * `ownFiles` (repository-relative) are files the engine wrote itself and are never refused.
  * Never throws for a path; throws Error from git when the worktree is not a repository.
  */

@@ -77,12 +77,15 @@ async function testsCommit(worktree: WorktreeInfo): Promise<string | undefined> 
   return sha === '' ? undefined : sha;
 }
 
-/** The frozen test files: what the tests step's commit added or changed (none before red). */
+/**
+ * The frozen test files: the test files (by path, see isTestPath) the tests step's commit added or changed (none
+ * before red). Other files of that commit (what the red run itself left) are not tests and not frozen.
+ */
 export async function frozenTests(worktree: WorktreeInfo): Promise<string[]> {
   const sha = await testsCommit(worktree);
   if (sha === undefined) return [];
   const out = await gitClient(worktree.path).raw(['diff-tree', '--no-commit-id', '--name-only', '--diff-filter=AM', '-r', '--no-renames', '-z', sha]);
-  return out.split('\0').filter((l) => l !== '');
+  return out.split('\0').filter((l) => l !== '' && isTestPath(l));
 }
 
 /**
