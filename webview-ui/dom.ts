@@ -1,4 +1,7 @@
-/** Attributes of `h`: plain attributes, `on*` click handlers, and `text` for text content. */
+import { formatUsd } from '../src/core/models/costLedger';
+import type { SpendView } from '../src/shared/viewState';
+
+/** Attributes of `h`: plain attributes, `on*` event handlers, and `text` for text content. */
 type Attrs = Record<string, string | number | boolean | undefined | ((ev: Event) => void)>;
 type Child = Node | string | false | undefined | null;
 
@@ -17,12 +20,55 @@ export function h(tag: string, attrs: Attrs = {}, ...children: Child[]): HTMLEle
   return el;
 }
 
-/** USD for people: 4 decimals under a dollar, 2 above (same rule as the core's formatUsd). */
-export function usd(n: number): string {
-  return n < 1 ? `$${n.toFixed(4)}` : `$${n.toFixed(2)}`;
+/** USD for people: the core's one formatter ("$0.012", "$1.25"). */
+export const usd = formatUsd;
+
+/** A cost: "free" when nothing was billed and every call was local, else the USD amount. */
+export function cost(spent: { local: SpendView; cloud: SpendView }): string {
+  const total = spent.local.usd + spent.cloud.usd;
+  return total === 0 && spent.cloud.calls === 0 ? 'free' : usd(total);
 }
 
 /** A token count with thousands separators. */
 export function tokens(n: number): string {
   return n.toLocaleString('en-US');
+}
+
+/** "4.2k" style token counts for tight places. */
+export function shortTokens(n: number): string {
+  return n < 1000 ? String(n) : n < 1_000_000 ? `${(n / 1000).toFixed(n < 10_000 ? 1 : 0)}k` : `${(n / 1_000_000).toFixed(1)}M`;
+}
+
+/** Every token of a spend (cloud cache writes and reads included). */
+export function tokensOf(s: { local: SpendView; cloud: SpendView }): number {
+  const t = (v: SpendView): number => v.tokens.input + v.tokens.output + v.tokens.cacheRead + v.tokens.cacheWrite;
+  return t(s.local) + t(s.cloud);
+}
+
+/**
+ * A path that elides in the middle: the file name stays whole, the folder shrinks from its start ("…/conv/"),
+ * the full path on hover.
+ */
+export function pathLabel(path: string): HTMLElement {
+  const cut = path.lastIndexOf('/');
+  const dir = cut >= 0 ? path.slice(0, cut + 1) : '';
+  const name = cut >= 0 ? path.slice(cut + 1) : path;
+  return h('span', { class: 'path', title: path },
+    h('span', { class: 'name' }, name),
+    dir && h('span', { class: 'dir' }, h('bdi', {}, dir)),
+  );
+}
+
+/** "0:42", "12:05", "1:02:03" from milliseconds. */
+export function elapsed(ms: number): string {
+  const s = Math.max(0, Math.floor(ms / 1000));
+  const hh = Math.floor(s / 3600);
+  const mm = Math.floor((s % 3600) / 60);
+  const ss = String(s % 60).padStart(2, '0');
+  return hh > 0 ? `${hh}:${String(mm).padStart(2, '0')}:${ss}` : `${mm}:${ss}`;
+}
+
+/** A clock that counts up from `sinceIso` (ticked by main.ts every second, in the page: no host messages). */
+export function clock(sinceIso: string): HTMLElement {
+  return h('span', { class: 'clock', 'data-since': sinceIso, 'aria-label': 'elapsed' }, elapsed(Date.now() - Date.parse(sinceIso)));
 }

@@ -1,5 +1,6 @@
 import { assertNever } from '../src/shared/assertNever';
 import { HostMessage, type WebviewMessage } from '../src/shared/panelMessage';
+import { elapsed } from './dom';
 import { renderPanel } from './renderPanel';
 import { vscodeApi } from './vscodeApi';
 
@@ -28,7 +29,7 @@ window.addEventListener('message', (ev: MessageEvent<unknown>) => {
       // hears the selected ticket's progress, not the whole panel again.
       const sel = m.state.selected;
       const running = sel?.phases.find((p) => p.status === 'running');
-      const line = sel ? `${sel.title}: ${sel.state}${running ? `, ${running.phase} running` : ''}` : '';
+      const line = sel ? `${sel.title}: ${sel.state}${running ? `, ${running.phase} running${sel.running ? ` on ${sel.running.modelKey}` : ''}` : ''}` : '';
       if (announce && line !== lastAnnounced) announce.textContent = lastAnnounced = line;
       break;
     }
@@ -36,5 +37,12 @@ window.addEventListener('message', (ev: MessageEvent<unknown>) => {
       assertNever(m.type, 'host message');
   }
 });
+
+// Running phases carry a clock; it counts in the page every second, with no message from the host.
+setInterval(() => {
+  for (const el of Array.from(document.querySelectorAll<HTMLElement>('.clock[data-since]'))) {
+    el.textContent = elapsed(Date.now() - Date.parse(el.dataset.since ?? ''));
+  }
+}, 1000);
 
 post({ type: 'ready' });

@@ -1,24 +1,34 @@
 import type { SpendView, TicketDetail } from '../src/shared/viewState';
-import { h, tokens, usd } from './dom';
+import { cost, h, shortTokens, tokens, tokensOf, usd } from './dom';
 
-/** The cost table: per phase and validation, local and cloud apart, with cache hits and the total. */
+/**
+ * The cost list, two columns that fit the side bar: phase → "$ · tokens" per phase, the validator and the total;
+ * the local / cloud split and cache hits folded below. Free local work says "free" once per row, never "$0.00".
+ */
 export function renderCosts(t: TicketDetail): HTMLElement {
+  const rows: [string, { local: SpendView; cloud: SpendView }][] = [...t.phases.map((p): [string, { local: SpendView; cloud: SpendView }] => [p.phase, p]), ['validation', t.validation]];
   const table = h('table', { class: 'costs' },
-    h('caption', {}, 'Tokens and dollars'),
-    h('thead', {}, h('tr', {}, ...['Phase', 'Local tokens', 'Cloud tokens', 'Cache hits', 'USD'].map((c) => h('th', { scope: 'col' }, c)))),
+    h('caption', {}, 'Cost'),
+    h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, 'Phase'), h('th', { scope: 'col' }, 'Spent'))),
   );
   const body = h('tbody');
-  const row = (name: string, local: SpendView, cloud: SpendView, cls = ''): HTMLElement =>
-    h('tr', { class: cls, 'data-row': name },
-      h('th', { scope: 'row' }, name),
-      h('td', {}, tokens(local.tokens.input + local.tokens.output)),
-      h('td', {}, tokens(cloud.tokens.input + cloud.tokens.cacheWrite + cloud.tokens.cacheRead + cloud.tokens.output)),
-      h('td', {}, cloud.calls > 0 ? `${cloud.cacheHits}/${cloud.calls}` : '—'),
-      h('td', { class: 'usd' }, usd(local.usd + cloud.usd)),
-    );
-  for (const p of t.phases) body.append(row(p.phase, p.local, p.cloud));
-  body.append(row('validation', t.validation.local, t.validation.cloud));
-  body.append(row('total', t.local, t.cloud, 'total'));
+  for (const [name, s] of rows) {
+    const n = tokensOf(s);
+    if (n === 0 && s.local.calls + s.cloud.calls === 0) continue;
+    body.append(h('tr', { 'data-row': name }, h('th', { scope: 'row' }, name), h('td', { title: `${tokens(n)} tokens` }, `${cost(s)} · ${shortTokens(n)} tok`)));
+  }
+  const total = { local: t.local, cloud: t.cloud };
+  body.append(h('tr', { class: 'total', 'data-row': 'total' }, h('th', { scope: 'row' }, 'total'), h('td', {}, h('strong', { 'data-testid': 'total-usd' }, usd(t.totalUsd)), ` · ${shortTokens(tokensOf(total))} tok`)));
   table.append(body);
-  return h('div', {}, table, h('p', { class: 'split' }, `Local ${usd(t.local.usd)} · cloud ${usd(t.cloud.usd)} · total `, h('strong', { 'data-testid': 'total-usd' }, usd(t.totalUsd))));
+  const localOnly = t.cloud.calls === 0;
+  return h('div', { class: 'costs-block' },
+    table,
+    h('details', { class: 'split' },
+      h('summary', {}, localOnly ? 'All local: free' : `Local: free · cloud: ${usd(t.cloud.usd)}`),
+      h('ul', {},
+        h('li', {}, `Local: ${tokens(t.local.tokens.input)} in, ${tokens(t.local.tokens.output)} out tokens, ${t.local.calls} calls (free)`),
+        h('li', {}, `Cloud: ${tokens(t.cloud.tokens.input)} in, ${tokens(t.cloud.tokens.output)} out, ${tokens(t.cloud.tokens.cacheWrite)} cache write, ${tokens(t.cloud.tokens.cacheRead)} cache read tokens; ${t.cloud.calls} calls, ${t.cloud.cacheHits} read the cache; ${usd(t.cloud.usd)}`),
+      ),
+    ),
+  );
 }

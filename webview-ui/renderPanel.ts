@@ -48,7 +48,7 @@ export function renderPanel(s: ViewState, post: Post): HTMLElement {
     nav.append(list);
   }
   root.append(nav);
-  if (s.selected) root.append(renderTicket(s.selected, s.modelKeys, post));
+  if (s.selected) root.append(renderTicket(s.selected, s.models, post));
   return root;
 }
 

@@ -1,124 +1,86 @@
-import type { FileView, PhaseView, TicketDetail } from '../src/shared/viewState';
-import { h, tokens, usd } from './dom';
+import type { ModelChoiceView, TicketDetail } from '../src/shared/viewState';
+import { h, usd } from './dom';
 import { renderCosts } from './renderCosts';
+import { renderFiles } from './renderFiles';
 import type { Post } from './renderPanel';
+import { renderStopped } from './renderStopped';
+import { renderTimeline } from './renderTimeline';
 
-/** The selected ticket: state, checkpoint, handoff, phase timeline, changed files and costs. */
-export function renderTicket(t: TicketDetail, modelKeys: string[], post: Post): HTMLElement {
-  const used = t.totalUsd / t.budgetUsd;
+/** A ticket state in words. */
+export const STATE_LABEL: Record<string, string> = {
+  queued: 'queued',
+  running: 'running',
+  'awaiting-approval': 'waiting for you',
+  'needs-human': 'needs you',
+  'budget-exceeded': 'budget exceeded',
+  ready: 'ready for review',
+  done: 'done',
+  failed: 'failed',
+  cancelled: 'cancelled',
+};
+
+/** The reason's first sentence (the rest is folded): the state line stays one or two lines. */
+function shortReason(reason: string): { head: string; rest: string } {
+  const m = /^(.{0,200}?[.;])\s(.+)$/s.exec(reason);
+  if (m?.[1] && m[2]) return { head: m[1], rest: m[2] };
+  return reason.length > 200 ? { head: `${reason.slice(0, 200)}…`, rest: reason } : { head: reason, rest: '' };
+}
+
+/** The budget as a bar drawn with theme colours (a native <progress> draws a light track that reads full in dark themes). */
+function budgetMeter(t: TicketDetail): HTMLElement {
+  const share = t.budgetUsd > 0 ? Math.min(t.totalUsd / t.budgetUsd, 1) : 0;
+  const pct = share * 100;
+  const text = `${usd(t.totalUsd)} of ${usd(t.budgetUsd)}`;
+  const fill = h('span', { class: 'fill', 'data-share': share.toFixed(4) });
+  // Through the CSSOM: the CSP allows no style attributes.
+  fill.style.width = `${pct}%`;
+  return h('div', { class: 'budget' },
+    h('span', {}, `Budget ${text}`),
+    h('span', { class: `meter${share > 0.8 ? ' warn' : ''}`, role: 'progressbar', 'aria-label': 'Budget used', 'aria-valuemin': 0, 'aria-valuemax': 100, 'aria-valuenow': Math.round(pct), 'aria-valuetext': text }, fill),
+    h('span', { class: 'muted pct' }, pct > 0 && pct < 1 ? '< 1 %' : `${Math.round(pct)} %`),
+  );
+}
+
+/** The checkpoint: the deliverable's first lines, "Open in editor" for the whole, approve or send back. */
+function renderCheckpoint(t: TicketDetail, post: Post): HTMLElement | undefined {
+  const c = t.checkpoint;
+  if (!c) return undefined;
+  const lines = c.markdown.split('\n');
+  return h('div', { class: 'checkpoint', role: 'region', 'aria-label': 'Checkpoint', 'data-testid': 'checkpoint' },
+    h('h3', {}, `Waiting for you: approve the ${c.phase} deliverable?`),
+    h('pre', { class: 'markdown', tabindex: 0, 'aria-label': `The first lines of the ${c.phase} deliverable` }, lines.slice(0, 12).join('\n')),
+    lines.length > 12 && h('p', { class: 'muted' }, `${lines.length - 12} more lines.`),
+    h('div', { class: 'actions' },
+      h('button', { type: 'button', class: 'secondary', 'data-key': 'cp-open', onclick: () => post({ type: 'openDeliverable', ticketId: t.id, phase: c.phase }) }, 'Open in editor'),
+      h('button', { type: 'button', 'data-key': 'cp-approve', onclick: () => post({ type: 'decideCheckpoint', ticketId: t.id, decision: 'approve' }) }, 'Approve and go on'),
+      h('button', { type: 'button', class: 'secondary', 'data-key': 'cp-reject', onclick: () => post({ type: 'decideCheckpoint', ticketId: t.id, decision: 'reject' }) }, 'Send back…'),
+    ),
+  );
+}
+
+/** The selected ticket: state, budget, the way on (checkpoint, stopped states), phases, files and costs. */
+export function renderTicket(t: TicketDetail, models: ModelChoiceView[], post: Post): HTMLElement {
+  const { head, rest } = shortReason(t.reason);
+  const working = t.state === 'running' || t.state === 'queued';
   const section = h('section', { class: 'detail', 'aria-labelledby': 'detail-title' },
     h('h2', { id: 'detail-title' }, t.title),
-    h('p', { class: `state state-${t.state}`, 'data-testid': 'ticket-state' }, `${t.kind} · ${t.state}`, t.reason ? ` — ${t.reason}` : ''),
-    h('p', { class: 'budget' },
-      h('span', {}, `Budget: ${usd(t.totalUsd)} of ${usd(t.budgetUsd)}`),
-      h('progress', { max: 1, value: Math.min(used, 1), 'aria-label': `Budget used ${Math.round(used * 100)} percent`, class: used > 0.8 ? 'warn' : '' }),
-    ),
+    h('p', { class: `state state-${t.state}`, 'data-testid': 'ticket-state' },
+      h('strong', {}, STATE_LABEL[t.state] ?? t.state),
+      t.running && working ? ` · ${t.running.phase} (${t.phases.findIndex((p) => p.phase === t.running?.phase) + 1} of ${t.phases.length})` : '',
+      head && !t.handoff ? ` — ${head}` : ''),
+    rest && !t.handoff && h('details', { class: 'reason-more' }, h('summary', {}, 'Whole reason'), h('p', {}, rest)),
+    budgetMeter(t),
   );
-  if (t.state === 'running' || t.state === 'queued' || t.state === 'awaiting-approval') {
-    section.append(h('button', { type: 'button', 'data-key': 'cancel', onclick: () => post({ type: 'stop', ticketId: t.id }) }, 'Cancel'));
+  if (working || t.state === 'awaiting-approval') {
+    section.append(h('div', { class: 'actions' }, h('button', { type: 'button', class: 'secondary', 'data-key': 'cancel', onclick: () => post({ type: 'stop', ticketId: t.id }) }, 'Cancel')));
   }
-  if (t.checkpoint) section.append(renderCheckpoint(t, post));
-  if (t.handoff) section.append(renderHandoff(t, modelKeys, post));
+  const checkpoint = renderCheckpoint(t, post);
+  if (checkpoint) section.append(checkpoint);
+  const stopped = renderStopped(t, models, post);
+  if (stopped) section.append(stopped);
+  if (t.files.length > 0 && t.reviewable) section.append(renderFiles(t, post));
   section.append(renderTimeline(t, post));
-  if (t.files.length > 0) section.append(renderFiles(t, post));
+  if (t.files.length > 0 && !t.reviewable) section.append(renderFiles(t, post));
   section.append(renderCosts(t));
   return section;
-}
-
-function renderCheckpoint(t: TicketDetail, post: Post): HTMLElement {
-  const c = t.checkpoint;
-  if (!c) return h('div');
-  return h('div', { class: 'checkpoint', role: 'region', 'aria-label': 'Checkpoint' },
-    h('h3', {}, `Checkpoint: approve the ${c.phase} deliverable?`),
-    h('pre', { class: 'markdown', tabindex: 0 }, c.markdown),
-    h('div', { class: 'actions' },
-      h('button', { type: 'button', 'data-key': 'cp-approve', onclick: () => post({ type: 'decideCheckpoint', ticketId: t.id, decision: 'approve' }) }, 'Approve and go on'),
-      h('button', { type: 'button', class: 'secondary', 'data-key': 'cp-reject', onclick: () => post({ type: 'decideCheckpoint', ticketId: t.id, decision: 'reject' }) }, 'Reject…'),
-    ),
-  );
-}
-
-/** The model a person picked for a retry, per ticket: kept across re-renders (a snapshot may arrive meanwhile). */
-const retryChoice = new Map<string, string>();
-
-function renderHandoff(t: TicketDetail, modelKeys: string[], post: Post): HTMLElement {
-  const hd = t.handoff;
-  if (!hd) return h('div');
-  const chosen = retryChoice.get(t.id) ?? modelKeys[0] ?? '';
-  const select = h(
-    'select',
-    { id: 'retry-model', 'data-key': 'retry-model', onchange: (ev) => ev.target instanceof HTMLSelectElement && retryChoice.set(t.id, ev.target.value) },
-    ...modelKeys.map((k) => h('option', { value: k, selected: k === chosen }, k)),
-  );
-  return h('div', { class: 'handoff', role: 'region', 'aria-labelledby': 'handoff-title', 'data-testid': 'handoff' },
-    h('h3', { id: 'handoff-title' }, `Needs you at ${hd.phase} (after ${hd.attempts} attempts)`),
-    h('p', {}, hd.text),
-    hd.openObjections.length > 0 && h('ul', { class: 'objections', 'aria-label': 'Open objections' }, ...hd.openObjections.map((o) => h('li', {}, h('strong', {}, `${o.source}: `), o.message, o.where ? ` (${o.where})` : ''))),
-    h('div', { class: 'actions' },
-      h('label', { for: 'retry-model' }, 'Retry with '),
-      select,
-      h('button', {
-        type: 'button',
-        'data-key': 'retry',
-        onclick: () => post({ type: 'retry', ticketId: t.id, modelKey: retryChoice.get(t.id) ?? chosen }),
-      }, 'Retry'),
-      h('button', { type: 'button', class: 'secondary', 'data-key': 'edit', onclick: () => post({ type: 'editDeliverable', ticketId: t.id }) }, 'Edit deliverable'),
-      h('button', { type: 'button', class: 'secondary', 'data-key': 'continue', onclick: () => post({ type: 'continue', ticketId: t.id }) }, 'Continue with edit'),
-      h('button', { type: 'button', class: 'secondary', 'data-key': 'stop', onclick: () => post({ type: 'stop', ticketId: t.id }) }, 'Stop'),
-    ),
-  );
-}
-
-const STATUS_LABEL: Record<PhaseView['status'], string> = { pending: 'pending', running: 'running', done: 'done', failed: 'failed', skipped: 'skipped' };
-
-function renderTimeline(t: TicketDetail, post: Post): HTMLElement {
-  const list = h('ol', { class: 'timeline', 'aria-label': 'Phases' });
-  for (const p of t.phases) {
-    const last = p.attempts[p.attempts.length - 1];
-    const item = h('li', { class: `phase status-${p.status}`, 'data-phase': p.phase, 'data-status': p.status },
-      h('div', { class: 'phase-head' },
-        h('span', { class: 'dot', 'aria-hidden': 'true' }),
-        h('strong', {}, p.phase),
-        h('span', { class: 'status' }, STATUS_LABEL[p.status]),
-        last ? h('span', { class: 'model', title: last.why }, `${last.modelKey} (${last.model})`)
-          : p.plannedModel && p.status === 'pending' && h('span', { class: 'model', 'data-testid': 'planned-model' }, `will run on ${p.plannedModel}`),
-        h('span', { class: 'cost' }, `${usd(p.local.usd + p.cloud.usd)} · ${tokens(p.local.tokens.input + p.local.tokens.output + p.cloud.tokens.input + p.cloud.tokens.output + p.cloud.tokens.cacheRead + p.cloud.tokens.cacheWrite)} tok`),
-        p.hasDeliverable && h('button', { type: 'button', class: 'link', 'data-key': `deliverable:${p.phase}`, 'aria-label': `Open the ${p.phase} deliverable`, onclick: () => post({ type: 'openDeliverable', ticketId: t.id, phase: p.phase }) }, 'Deliverable'),
-      ),
-    );
-    if (p.attempts.length > 0) {
-      const attempts = h('ul', { class: 'attempts', 'aria-label': `${p.phase} attempts` });
-      for (const a of p.attempts) {
-        attempts.append(h('li', { class: a.accepted ? 'accepted' : 'rejected' },
-          h('span', {}, `Attempt ${a.attempt}: ${a.modelKey} — ${a.accepted ? 'accepted' : 'objected'}`),
-          h('span', { class: 'why' }, ` (${a.why})`),
-          a.objections.length > 0 && h('ul', { class: 'objections' }, ...a.objections.map((o) => h('li', {}, h('strong', {}, `${o.source}: `), o.message, o.where ? ` (${o.where})` : ''))),
-        ));
-      }
-      item.append(attempts);
-    }
-    list.append(item);
-  }
-  return h('div', {}, h('h3', {}, 'Phases'), list);
-}
-
-const APPROVAL_LABEL: Record<FileView['approval'], string> = { pending: 'not reviewed', approved: 'approved', rejected: 'rejected', stale: 'changed since approval' };
-
-function renderFiles(t: TicketDetail, post: Post): HTMLElement {
-  const list = h('ul', { class: 'files', 'aria-label': 'Changed files' });
-  for (const f of t.files) {
-    list.append(h('li', { class: `file approval-${f.approval}`, 'data-path': f.path },
-      h('button', { type: 'button', class: 'link', 'data-key': `diff:${f.path}`, 'aria-label': `Open the diff of ${f.path}, ${f.status}, ${f.added} added, ${f.removed} removed lines, ${APPROVAL_LABEL[f.approval]}`, onclick: () => post({ type: 'openDiff', ticketId: t.id, path: f.path }) }, f.path),
-      h('span', { class: 'added', 'aria-hidden': 'true' }, `+${f.added}`),
-      h('span', { class: 'removed', 'aria-hidden': 'true' }, `−${f.removed}`),
-      h('span', { class: 'approval' }, APPROVAL_LABEL[f.approval]),
-      t.reviewable && h('button', { type: 'button', class: 'icon', 'data-key': `approve:${f.path}`, 'aria-label': `Approve ${f.path}`, title: 'Approve', onclick: () => post({ type: 'decideFile', ticketId: t.id, path: f.path, decision: 'approve' }) }, '✓'),
-      t.reviewable && h('button', { type: 'button', class: 'icon', 'data-key': `reject:${f.path}`, 'aria-label': `Reject ${f.path}`, title: 'Reject', onclick: () => post({ type: 'decideFile', ticketId: t.id, path: f.path, decision: 'reject' }) }, '✗'),
-    ));
-  }
-  return h('div', {},
-    h('h3', {}, `Changed files (${t.files.length})`),
-    list,
-    t.reviewable && h('button', { type: 'button', 'data-key': 'approve-all', onclick: () => post({ type: 'approveAll', ticketId: t.id }) }, 'Approve All and merge'),
-  );
 }

@@ -149,6 +149,12 @@ export const TicketDetail = z.object({
     .optional(),
   /** A checkpoint waiting for a person's approval of a deliverable. */
   checkpoint: z.object({ phase: z.string(), markdown: z.string() }).optional(),
+  /** The phase at work now (from the engine's last `phaseStarted`): its model and when the attempt began. */
+  running: z
+    .object({ phase: z.string(), attempt: z.number().int().positive(), modelKey: z.string(), model: z.string(), why: z.string(), startedAt: z.string() })
+    .optional(),
+  /** The model to preselect for a retry: the next one up the stuck phase's chain that can run (else the strongest that can). */
+  retryDefault: z.string().optional(),
 });
 export type TicketDetail = z.infer<typeof TicketDetail>;
 

@@ -1,6 +1,7 @@
 import type { ChangedFile } from '../core/ports/approvalPort';
 import type { RunState } from '../core/pipeline/runState';
 import type { FileApproval, TicketDetail, TicketGroup, TicketRow, ViewState } from '../shared/viewState';
+import type { LiveAttempt } from './liveProgress';
 import type { ModelCheck } from './modelSetup';
 import { runUsd, spendByProvider, todayUsd } from './spend';
 
@@ -21,6 +22,8 @@ export interface ViewExtras {
   /** The last model check: which model each role will really run on, and the models with prices. */
   models?: ModelCheck;
   checkingModels?: boolean;
+  /** The attempt each running ticket is at (from the engine's events). */
+  live?: (ticketId: string) => LiveAttempt | undefined;
   notice?: ViewState['notice'];
   now: Date;
 }
@@ -28,7 +31,7 @@ export interface ViewExtras {
 const GROUP: Record<RunState['state'], TicketGroup> = {
   queued: 'running',
   running: 'running',
-  'awaiting-approval': 'running',
+  'awaiting-approval': 'needs-human',
   'needs-human': 'needs-human',
   'budget-exceeded': 'needs-human',
   ready: 'ready',
@@ -96,7 +99,23 @@ function detailOf(run: RunState, x: ViewExtras): TicketDetail {
       attempts: run.handoff.attempts.length,
     },
     checkpoint: x.checkpoint,
+    running: run.state === 'running' ? x.live?.(run.ticket.id) : undefined,
+    retryDefault: retryDefaultOf(run, x.models),
   };
+}
+
+/**
+ * The model a retry should start on: the next model up the stuck phase's chain after the last one tried that can
+ * run now; else the strongest (last) model of the chain that can; else undefined.
+ */
+function retryDefaultOf(run: RunState, check: ModelCheck | undefined): string | undefined {
+  const phase = run.handoff?.phase ?? run.phases.find((p) => p.status === 'failed' || p.status === 'running')?.phase;
+  if (!phase || !check) return undefined;
+  const chain = check.chains[phase] ?? [];
+  const canRun = (k: string): boolean => check.choices.some((c) => c.key === k && c.unavailable === undefined);
+  const lastKey = run.phases.find((p) => p.phase === phase)?.attempts.at(-1)?.modelKey;
+  const after = lastKey ? chain.slice(chain.indexOf(lastKey) + 1) : chain;
+  return after.find(canRun) ?? [...chain].reverse().find(canRun);
 }
 
 /** "local-large (qwen3-coder:30b)": the model a phase will run on per the last model check. */

@@ -13,6 +13,7 @@ import { PipelineBoard } from './pipelineBoard';
 import { SetupActions } from './setupActions';
 import { COMMANDS, registerCommands } from './registerCommands';
 import { ReviewDesk } from './reviewDesk';
+import { ReviewStatus } from './reviewStatus';
 import { RunLog } from './runLog';
 import { TicketActions } from './ticketActions';
 import { watchWorktreeEdits } from './worktreeEdits';
@@ -53,9 +54,19 @@ export function activate(context: vscode.ExtensionContext): ShipwrightExtensionA
   };
   const desk = new ReviewDesk({
     onAllDecided: (ticketId, decisions) => void actions?.finish(ticketId, decisions),
+    confirm: async (ticketId, decisions) => (actions ? actions.confirmMerge(ticketId, decisions) : false),
     onRequest: (ticketId) => {
       board.select(ticketId);
       void revealPanel();
+      const cp = desk.checkpoint(ticketId);
+      // A checkpoint waits for the person: say so even when the panel is hidden, with the way to it.
+      if (cp) {
+        void vscode.window.showInformationMessage(`Shipwright: ${ticketId} waits for you: approve the ${cp.phase} deliverable?`, 'Open Deliverable', 'Approve', 'Open Pipeline').then((pick) => {
+          if (pick === 'Open Deliverable') void actions?.openDeliverable(ticketId, cp.phase);
+          else if (pick === 'Approve') void actions?.decideCheckpoint(ticketId, 'approve');
+          else if (pick === 'Open Pipeline') void revealPanel();
+        });
+      }
     },
   });
   const doctor = reg(new ModelDoctor(keys, openaiKeys));
@@ -71,6 +82,7 @@ export function activate(context: vscode.ExtensionContext): ShipwrightExtensionA
 
   reg(engines.onEvent(({ folder, event }) => {
     log.write(folder.name, event);
+    board.live.take(event);
     void board.runChanged(folder, event.ticketId);
   }));
   const unsubscribeDesk = desk.onChange(() => board.publish());
@@ -78,7 +90,17 @@ export function activate(context: vscode.ExtensionContext): ShipwrightExtensionA
 
   const meter = reg(new CostMeter(COMMANDS.showPipeline));
   meter.update([]);
-  reg(board.onDidChange(() => meter.update(board.allRuns.map((r) => r.run))));
+  reg(board.onDidChange((s) => meter.update(board.allRuns.map((r) => r.run), { selectedId: s.selected?.id, phaseOf: (id) => board.live.of(id)?.phase })));
+  reg(new ReviewStatus(ticketActions.openDiffs, desk));
+  // Context keys for the palette: Cancel, Resume and Approve All show only when there is something to act on.
+  reg(board.onDidChange(() => {
+    const states = new Set(board.allRuns.map((r) => r.run.state));
+    const has = (...s: string[]): boolean => s.some((x) => states.has(x as (typeof board.allRuns)[number]['run']['state']));
+    void vscode.commands.executeCommand('setContext', 'shipwright.hasRunning', has('running', 'queued', 'awaiting-approval'));
+    void vscode.commands.executeCommand('setContext', 'shipwright.hasStopped', has('needs-human', 'budget-exceeded', 'failed', 'cancelled'));
+    void vscode.commands.executeCommand('setContext', 'shipwright.hasReady', has('ready'));
+    void vscode.commands.executeCommand('setContext', 'shipwright.hasRuns', states.size > 0);
+  }));
 
   reg(vscode.workspace.registerTextDocumentContentProvider(BASE_SCHEME, new BaseContentProvider()));
   const panel = reg(new PipelinePanel(context.extensionUri, () => board.snapshot, board.onDidChange, (m) => handlePanelMessage(m, board, ticketActions), log.channel));

@@ -52,6 +52,18 @@ export async function handlePanelMessage(m: WebviewMessage, board: PipelineBoard
     case 'checkModels':
       await vscode.commands.executeCommand(COMMANDS.checkModels);
       return;
+    case 'resume':
+      await actions.resume(m.ticketId);
+      return;
+    case 'deleteRun':
+      await actions.deleteRun(m.ticketId);
+      return;
+    case 'raiseBudget':
+      await actions.resume(m.ticketId, undefined, m.budgetUsd);
+      return;
+    case 'reviewNext':
+      await actions.reviewNext(m.ticketId);
+      return;
     case 'manageTrust':
       await vscode.commands.executeCommand('workbench.trust.manage');
       return;

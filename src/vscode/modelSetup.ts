@@ -10,6 +10,8 @@ export const SETUP_ROLES: readonly Role[] = ['discovery', 'techSpec', 'planning'
 export interface ModelCheck {
   setup: ModelSetupView;
   choices: ModelChoiceView[];
+  /** Every role's chain of model keys (a role without one uses implementation's), for retry defaults. */
+  chains: Partial<Record<Role, string[]>>;
 }
 
 /** Where `shipwright.ollamaHost` (as the settings hold it) stands against the effective config. */
@@ -67,7 +69,8 @@ export function modelCheckOf(config: ShipwrightConfig, reach: Reachability, orig
     outputUsdPerMTok: spec.price.output,
     unavailable: unavailable(key),
   }));
-  return { setup, choices };
+  const chains = Object.fromEntries(Role.options.map((r) => [r, config.chains[r] ?? config.chains.implementation ?? []]));
+  return { setup, choices, chains };
 }
 
 /** Why model `key` cannot run now, or undefined when it can. */

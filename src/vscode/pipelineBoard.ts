@@ -5,6 +5,7 @@ import { changedFiles } from '../core/workspace/changedFiles';
 import type { ViewState } from '../shared/viewState';
 import { buildViewState, type FolderRun } from './buildViewState';
 import type { FolderEngines } from './folderEngines';
+import { LiveProgress } from './liveProgress';
 import type { ModelCheck } from './modelSetup';
 import type { ReviewDesk } from './reviewDesk';
 import { RunIndex } from './runIndex';
@@ -42,6 +43,9 @@ export class PipelineBoard implements vscode.Disposable {
   private readonly emitter = new vscode.EventEmitter<ViewState>();
   /** Fires with every new snapshot. */
   readonly onDidChange = this.emitter.event;
+
+  /** What each running ticket is doing now (fed from the engines' events by the composition root). */
+  readonly live = new LiveProgress();
 
   constructor(private readonly engines: FolderEngines, private readonly desk: ReviewDesk) {
     this.last = this.build();
@@ -177,6 +181,7 @@ export class PipelineBoard implements vscode.Disposable {
       modelKeys: this.modelKeys,
       models: this.models,
       checkingModels: this.checkingModels,
+      live: (id) => this.live.of(id),
       notice: this.notice,
       now: new Date(),
     });

@@ -42,6 +42,10 @@ export const COMMANDS = {
   setOllamaHost: 'shipwright.setOllamaHost',
   pickModel: 'shipwright.pickModel',
   copyPullCommand: 'shipwright.copyPullCommand',
+  nextFile: 'shipwright.nextFile',
+  previousFile: 'shipwright.previousFile',
+  startReview: 'shipwright.startReview',
+  deleteRun: 'shipwright.deleteRun',
 } as const;
 
 /**
@@ -149,17 +153,39 @@ export function registerCommands(subscriptions: vscode.Disposable[], d: CommandD
     if (!open) throw new Error('this editor is not a diff opened from the Shipwright panel');
     return open;
   };
-  reg(COMMANDS.approveFile, (uri?: vscode.Uri) => {
+  // In the diff editor a decision moves on to the next file without one (the merge confirmation after the last).
+  reg(COMMANDS.approveFile, async (uri?: vscode.Uri) => {
     const f = fileOfEditor(uri);
     d.actions.decide(f.ticketId, 'approve', [f.path]);
+    if (!d.actions.reviewDone(f.ticketId)) await d.actions.reviewNext(f.ticketId, f.path);
   });
   reg(COMMANDS.rejectFile, async (uri?: vscode.Uri) => {
     const f = fileOfEditor(uri);
-    await d.actions.reject(f.ticketId, f.path);
+    if (!(await d.actions.reject(f.ticketId, f.path))) return;
+    if (!d.actions.reviewDone(f.ticketId)) await d.actions.reviewNext(f.ticketId, f.path);
   });
-  reg(COMMANDS.approveAll, async (ticketId?: string) => {
+  reg(COMMANDS.nextFile, async (uri?: vscode.Uri) => {
+    const f = fileOfEditor(uri);
+    await d.actions.reviewNext(f.ticketId, f.path);
+  });
+  reg(COMMANDS.previousFile, async (uri?: vscode.Uri) => {
+    const f = fileOfEditor(uri);
+    await d.actions.reviewNext(f.ticketId, f.path, -1);
+  });
+  reg(COMMANDS.startReview, async (ticketId?: string) => {
+    const id = ticketId ?? (await pickTicket(d.board, 'Review which ticket?', ['ready']));
+    if (id) await d.actions.reviewNext(id);
+  });
+  /** `confirmed: true`: the caller (a test, another extension) already asked the person; no merge dialog. */
+  reg(COMMANDS.approveAll, async (ticketId?: string, opts?: { confirmed?: boolean }) => {
     const id = ticketId ?? (await pickTicket(d.board, 'Approve every file of which ticket?', ['ready']));
-    if (id) d.actions.decide(id, 'approve');
+    if (!id) return;
+    if (opts?.confirmed) d.actions.preConfirmed.add(id);
+    d.actions.decide(id, 'approve');
+  });
+  reg(COMMANDS.deleteRun, async (ticketId?: string) => {
+    const id = ticketId ?? (await pickTicket(d.board, 'Delete the run of which ticket?', ['needs-human', 'budget-exceeded', 'failed', 'cancelled', 'done', 'ready']));
+    if (id) await d.actions.deleteRun(id);
   });
 }
 

@@ -27,7 +27,17 @@ export class ReviewDesk implements ApprovalPort {
   private readonly checkpoints = new Map<string, { phase: PhaseId; markdown: string; answer: (a: CheckpointAnswer) => void }>();
   private readonly listeners = new Set<() => void>();
 
-  constructor(private readonly opts: { onAllDecided: (ticketId: string, decisions: FileDecision[]) => void; onRequest?: (ticketId: string) => void }) {}
+  private readonly submitting = new Set<string>();
+
+  /**
+   * @param opts.confirm asked once every file has a decision, before the decisions go anywhere (a merge follows);
+   *   false keeps the decisions and sends nothing (`submit` asks again). Without it the decisions go at once.
+   */
+  constructor(private readonly opts: {
+    onAllDecided: (ticketId: string, decisions: FileDecision[]) => void;
+    onRequest?: (ticketId: string) => void;
+    confirm?: (ticketId: string, decisions: FileDecision[]) => Promise<boolean>;
+  }) {}
 
   /** Calls `listener` on every change; returns the unsubscribe function. */
   onChange(listener: () => void): () => void {
@@ -56,6 +66,7 @@ export class ReviewDesk implements ApprovalPort {
   show(ticketId: string, worktreePath: string, baseRef: string, files: ChangedFile[]): void {
     const before = this.reviews.get(ticketId);
     this.reviews.set(ticketId, { worktreePath, baseRef, files, decisions: before?.decisions ?? new Map(), waiter: before?.waiter });
+    this.leaveOutNotes(ticketId);
     this.changed();
   }
 
@@ -73,28 +84,65 @@ export class ReviewDesk implements ApprovalPort {
   }
 
   /**
-   * Records a person's decision on the file's current content. `paths` undefined means every file. A rejection
+   * Records a person's decision on the file's current content. `paths` undefined means every file but Shipwright's `.shipwright/` notes. A rejection
    * may carry a reason and `sendBack` (the engine then gives the file back to implementation with the reason).
    * @throws Error when the ticket has no review or a path is not part of it
    */
   decide(ticketId: string, decision: 'approve' | 'reject', paths?: string[], why?: { reason?: string; sendBack?: boolean }): void {
     const review = this.reviews.get(ticketId);
     if (!review) throw new Error(`ticket ${ticketId} has no change waiting for review`);
-    const targets = paths ?? review.files.map((f) => f.path);
+    // "All" means the code: Shipwright's own notes are left out unless named.
+    const targets = paths ?? review.files.filter((f) => !f.path.startsWith('.shipwright/')).map((f) => f.path);
     for (const path of targets) {
       const file = review.files.find((f) => f.path === path);
       if (!file) throw new Error(`${path} is not part of ticket ${ticketId}'s change`);
       review.decisions.set(path, { path, decision, contentHash: file.contentHash, ...(why?.reason ? { reason: why.reason } : {}), ...(why?.sendBack ? { sendBack: true } : {}) });
     }
     this.changed();
+    if (this.complete(ticketId)) void this.submit(ticketId);
+  }
+
+  /** Every file of the ticket's change has a decision on its current content. */
+  complete(ticketId: string): boolean {
+    const review = this.reviews.get(ticketId);
+    return !!review && review.files.length > 0 && review.files.every((f) => this.approvalOf(ticketId, f) === 'approved' || this.approvalOf(ticketId, f) === 'rejected');
+  }
+
+  /**
+   * Sends a complete set of decisions on (to the engine's waiting review, else `onAllDecided`), after `confirm`
+   * when given. Synchronous without `confirm`. Resolves true when sent; false when incomplete, declined or
+   * already being confirmed. The decisions stay shown either way (deciding again after a refused merge submits again).
+   */
+  submit(ticketId: string): Promise<boolean> | boolean {
+    const review = this.reviews.get(ticketId);
+    if (!review || !this.complete(ticketId) || this.submitting.has(ticketId)) return false;
     const current = review.files.map((f) => review.decisions.get(f.path)).filter((d): d is FileDecision => d !== undefined);
-    const complete = review.files.length > 0 && review.files.every((f) => this.approvalOf(ticketId, f) === 'approved' || this.approvalOf(ticketId, f) === 'rejected');
-    if (!complete) return;
-    // The decisions stay (the panel keeps showing them); deciding again after a refused merge submits again.
-    const waiter = review.waiter;
-    review.waiter = undefined;
-    if (waiter) waiter(current);
-    else this.opts.onAllDecided(ticketId, current);
+    const send = (): true => {
+      const waiter = review.waiter;
+      review.waiter = undefined;
+      if (waiter) waiter(current);
+      else this.opts.onAllDecided(ticketId, current);
+      return true;
+    };
+    if (!this.opts.confirm) return send();
+    this.submitting.add(ticketId);
+    return this.opts.confirm(ticketId, current).then(
+      (yes) => (yes && this.complete(ticketId) ? send() : false),
+    ).finally(() => this.submitting.delete(ticketId));
+  }
+
+  /**
+   * Decides the files no one has decided yet that Shipwright wrote for itself (`.shipwright/…` notes): they are
+   * left out of the merge and stay on the ticket's branch.
+   */
+  leaveOutNotes(ticketId: string): void {
+    const review = this.reviews.get(ticketId);
+    if (!review) return;
+    for (const f of review.files) {
+      if (f.path.startsWith('.shipwright/') && !review.decisions.has(f.path)) {
+        review.decisions.set(f.path, { path: f.path, decision: 'reject', contentHash: f.contentHash, reason: 'pipeline notes stay on the ticket branch' });
+      }
+    }
   }
 
   /** The checkpoint waiting on a ticket, if any. */

@@ -1,13 +1,8 @@
 import * as vscode from 'vscode';
+import { modelLabel } from '../shared/modelLabel';
 import type { ModelChoiceView } from '../shared/viewState';
 import type { ModelDoctor } from './modelDoctor';
 import { WORKSPACE_CONFIG_FILE } from './readEffectiveConfig';
-
-/** A model for people: "local-large — qwen3-coder:30b · local · free" or "sonnet — claude-sonnet-5-5 · cloud · $2/$10 per M tok". */
-export function describeModel(c: ModelChoiceView): string {
-  const where = c.provider === 'ollama' ? 'local · free' : `${c.provider} · $${c.inputUsdPerMTok}/$${c.outputUsdPerMTok} per M tokens in/out`;
-  return `${c.key} — ${c.model} · ${where}`;
-}
 
 /**
  * The fixes the set-up section offers in place: the Ollama host, a model to use where nothing else can run, the
@@ -64,7 +59,7 @@ export class SetupActions {
       .map((m) => ({ key: m, model: m, provider: 'ollama', inputUsdPerMTok: 0, outputUsdPerMTok: 0 }));
     const items = [...check.choices, ...extra].map((c) => ({
       label: c.key,
-      description: describeModel(c).slice(c.key.length + 3),
+      description: modelLabel({ ...c, unavailable: undefined }).slice(c.key.length + 3),
       detail: c.unavailable ? `cannot run now: ${c.unavailable}` : undefined,
       choice: c,
     }));

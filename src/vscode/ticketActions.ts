@@ -10,6 +10,8 @@ import type { PipelineBoard } from './pipelineBoard';
 import type { Blocked, ModelDoctor } from './modelDoctor';
 import type { ReviewDesk } from './reviewDesk';
 import { routeFor } from '../core/ticket/route';
+import { gitClient } from '../core/workspace/gitClient';
+import { revertMerge } from '../core/workspace/revertMerge';
 import { requireTrust } from './trustGate';
 
 /** What the actions need; built once in `activate()`. */
@@ -31,6 +33,8 @@ export interface TicketActionsOptions {
 export class TicketActions {
   /** Diffs opened by `openDiff`, by the right-hand URI, for the editor-title Approve / Reject. */
   readonly openDiffs = new Map<string, OpenDiff>();
+  /** Tickets whose next merge a caller confirmed already (the approveAll command's `confirmed` option). */
+  readonly preConfirmed = new Set<string>();
 
   constructor(private readonly o: TicketActionsOptions) {}
 
@@ -51,15 +55,15 @@ export class TicketActions {
     return state;
   }
 
-  /** Continues a stopped run; `modelKey` forces the model of the retried phase. */
-  async resume(ticketId: string, modelKey?: string): Promise<RunState | undefined> {
+  /** Continues a stopped run; `modelKey` forces the model of the retried phase; `budgetUsd` raises the budget first. */
+  async resume(ticketId: string, modelKey?: string, budgetUsd?: number): Promise<RunState | undefined> {
     if (!requireTrust()) return undefined;
     const { folder, run } = this.mustFind(ticketId);
     const blocked = await this.o.doctor.blocked(folder, run.route.filter((p) => run.phases.find((r) => r.phase === p)?.status !== 'done'), modelKey);
     if (blocked) return this.refuse(blocked);
     const engine = await this.o.engines.get(folder);
     this.o.board.select(ticketId);
-    const state = await this.o.engines.whileBusy(folder, () => engine.resume(ticketId, modelKey ? { modelKey } : undefined));
+    const state = await this.o.engines.whileBusy(folder, () => engine.resume(ticketId, { ...(modelKey ? { modelKey } : {}), ...(budgetUsd ? { budgetUsd } : {}) }));
     await this.stopped(state);
     return state;
   }
@@ -92,22 +96,89 @@ export class TicketActions {
   async openDeliverable(ticketId: string, phase: string): Promise<void> {
     const { run } = this.mustFind(ticketId);
     const rec = run.phases.find((p) => p.phase === phase);
-    if (!rec?.markdown) throw new Error(`${ticketId} has no ${phase} deliverable yet`);
+    const waiting = this.o.desk.checkpoint(ticketId);
+    const markdown = rec?.markdown ?? (waiting?.phase === phase ? waiting.markdown : undefined);
+    if (!markdown) throw new Error(`${ticketId} has no ${phase} deliverable yet`);
     let uri: vscode.Uri | undefined;
-    if (rec.path && run.worktree) {
+    if (rec?.path && run.worktree) {
       const candidate = rec.path.startsWith('/') ? vscode.Uri.file(rec.path) : vscode.Uri.joinPath(vscode.Uri.file(run.worktree.path), rec.path);
       uri = await vscode.workspace.fs.stat(candidate).then(() => candidate, () => undefined);
     }
-    const doc = uri ? await vscode.workspace.openTextDocument(uri) : await vscode.workspace.openTextDocument({ language: 'markdown', content: rec.markdown });
+    const doc = uri ? await vscode.workspace.openTextDocument(uri) : await vscode.workspace.openTextDocument({ language: 'markdown', content: markdown });
     await vscode.window.showTextDocument(doc, { preview: true });
     await vscode.commands.executeCommand('markdown.showPreview', doc.uri);
   }
 
-  /** Opens the diff of one changed file. */
+  /** Opens the diff of one changed file, titled with its place among the code files ("2 of 7"). */
   async openDiff(ticketId: string, path: string): Promise<void> {
-    const file = this.o.desk.files(ticketId)?.find((f) => f.path === path);
+    const files = this.o.desk.files(ticketId) ?? [];
+    const file = files.find((f) => f.path === path);
     if (!file) throw new Error(`${path} is not part of ticket ${ticketId}'s change`);
-    await openFileDiff(this.mustFind(ticketId).run, file, this.openDiffs);
+    const code = files.filter((f) => !f.path.startsWith('.shipwright/'));
+    const n = code.indexOf(file) + 1;
+    await openFileDiff(this.mustFind(ticketId).run, file, this.openDiffs, n > 0 ? { n, of: code.length } : undefined);
+  }
+
+  /**
+   * The review's next step: opens the next code file without a current decision (after `after`, wrapping
+   * around), or the one before it when `direction` is -1 (any file); with every file decided, submits the
+   * decisions (the merge confirmation follows). Resolves with the path opened, undefined when it submitted.
+   */
+  async reviewNext(ticketId: string, after?: string, direction: 1 | -1 = 1): Promise<string | undefined> {
+    const files = (this.o.desk.files(ticketId) ?? []).filter((f) => !f.path.startsWith('.shipwright/'));
+    if (files.length === 0) throw new Error(`ticket ${ticketId} has no changed files to review`);
+    const at = after ? files.findIndex((f) => f.path === after) : -1;
+    const pendingOf = (f: (typeof files)[number]): boolean => ['pending', 'stale'].includes(this.o.desk.approvalOf(ticketId, f));
+    const next = direction === -1
+      ? files[(at <= 0 ? files.length : at) - 1]
+      : [...files.slice(at + 1), ...files.slice(0, at + 1)].find(pendingOf);
+    if (next) {
+      await this.openDiff(ticketId, next.path);
+      return next.path;
+    }
+    await this.o.desk.submit(ticketId);
+    return undefined;
+  }
+
+  /**
+   * Asks before a merge, saying what lands where: how many files go into which branch of which repository, how
+   * many stay out. Resolves true when the person chose Merge.
+   */
+  async confirmMerge(ticketId: string, decisions: FileDecision[]): Promise<boolean> {
+    if (this.preConfirmed.delete(ticketId)) return true;
+    const { run } = this.mustFind(ticketId);
+    const approved = decisions.filter((d) => d.decision === 'approve');
+    const sentBack = decisions.filter((d) => d.decision === 'reject' && d.sendBack);
+    if (sentBack.length > 0) return true; // nothing is merged: the files go back to the model
+    if (approved.length === 0) return true; // nothing is merged: the branch is kept
+    const repo = run.worktree?.repoRoot;
+    const into = repo ? (await gitClient(repo).raw(['rev-parse', '--abbrev-ref', 'HEAD']).catch(() => '')).trim() : '';
+    const left = decisions.length - approved.length;
+    const pick = await vscode.window.showWarningMessage(
+      `Merge ${approved.length} file${approved.length === 1 ? '' : 's'} of "${run.ticket.title}" into ${into || 'your current branch'}?`,
+      {
+        modal: true,
+        detail: `Into ${into || 'the checked-out branch'} of ${repo ?? 'the repository'}, as one merge commit of ${run.worktree?.branch ?? 'the ticket branch'}.` +
+          `${left ? ` ${left} file${left === 1 ? '' : 's'} left out (rejected, or Shipwright's notes).` : ''} You can undo the merge afterwards.`,
+      },
+      'Merge',
+    );
+    return pick === 'Merge';
+  }
+
+  /** Deletes a stopped ticket after a confirmation: its worktree, branch and stored run. Resolves true when deleted. */
+  async deleteRun(ticketId: string): Promise<boolean> {
+    const { folder, run } = this.mustFind(ticketId);
+    const pick = await vscode.window.showWarningMessage(`Delete the run of "${run.ticket.title}"?`, {
+      modal: true,
+      detail: `Removes its worktree${run.worktree ? ` (${run.worktree.path})` : ''} and branch${run.worktree ? ` ${run.worktree.branch}` : ''}, with any work in them, and forgets the run. Your checkout is not touched.`,
+    }, 'Delete');
+    if (pick !== 'Delete') return false;
+    await (await this.o.engines.get(folder)).deleteRun(ticketId);
+    this.o.desk.drop(ticketId);
+    await this.o.board.refresh();
+    this.o.board.say('info', `Deleted the run of ${ticketId}, its worktree and its branch.`);
+    return true;
   }
 
   /** Approves or rejects files of a ready ticket (all when `paths` is undefined). */
@@ -119,18 +190,26 @@ export class TicketActions {
 
   /**
    * Rejects one file after asking why and what should happen to it: left out of the merge, or sent back to the
-   * model with the reason (the engine's implementation fixes it, then the ticket is ready again).
+   * model with the reason (the engine's implementation fixes it, then the ticket is ready again). Resolves true
+   * when a decision was recorded.
    */
-  async reject(ticketId: string, path: string): Promise<void> {
-    const reason = await vscode.window.showInputBox({ title: `Shipwright: reject ${path}`, prompt: 'Why? (sent to the model when you send the file back)', ignoreFocusOut: true });
-    if (reason === undefined) return;
+  async reject(ticketId: string, path: string): Promise<boolean> {
+    const reason = await vscode.window.showInputBox({ title: `Shipwright: reject ${path}`, prompt: 'Why? (sent to the model when you send the file back; empty: just leave it out)', ignoreFocusOut: true });
+    if (reason === undefined) return false;
+    // With a reason, sending the file back is what the reason is for: it comes first.
     const items = [
+      { label: 'Send it back to the model to fix', sendBack: true },
       { label: 'Leave it out of the merge', sendBack: false },
-      { label: 'Send it back to the model to fix', sendBack: true, description: reason.trim() ? undefined : 'give a reason first' },
     ];
-    const pick = reason.trim() ? await vscode.window.showQuickPick(items, { title: `Shipwright: reject ${path}`, ignoreFocusOut: true }) : items[0];
-    if (!pick) return;
+    const pick = reason.trim() ? await vscode.window.showQuickPick(items, { title: `Shipwright: reject ${path}`, ignoreFocusOut: true }) : items[1];
+    if (!pick) return false;
     this.decide(ticketId, 'reject', [path], { reason: reason.trim() || undefined, sendBack: pick.sendBack });
+    return true;
+  }
+
+  /** Every file of the ticket's change has a current decision. */
+  reviewDone(ticketId: string): boolean {
+    return this.o.desk.complete(ticketId);
   }
 
   /** Merges the approved files (called by the review desk once every file has a decision). */
@@ -141,7 +220,19 @@ export class TicketActions {
     try {
       const state = approved > 0 ? await engine.finish(ticketId, decisions, 'merge') : await engine.finish(ticketId, decisions, 'keep-branch');
       this.o.board.say('info', `${ticketId}: ${state.reason}`);
-      void vscode.window.showInformationMessage(`Shipwright: ${ticketId} — ${state.reason}`);
+      const repo = state.worktree?.repoRoot;
+      // The merge commit is the user's HEAD right after a merge (mergeApproved commits nothing after it).
+      const merge = repo && state.state === 'done' && approved > 0 ? (await gitClient(repo).raw(['rev-parse', 'HEAD'])).trim() : undefined;
+      void vscode.window.showInformationMessage(`Shipwright: ${ticketId} — ${state.reason}`, ...(merge ? ['Undo Merge'] : [])).then(async (pick) => {
+        if (pick !== 'Undo Merge' || !repo || !merge) return;
+        try {
+          const undone = await revertMerge(repo, merge);
+          this.o.board.say('info', `${ticketId}: merge ${merge.slice(0, 10)} undone by ${undone.slice(0, 10)} (a revert commit).`);
+          void vscode.window.showInformationMessage(`Shipwright: the merge of ${ticketId} was undone (revert commit ${undone.slice(0, 10)}).`);
+        } catch (e) {
+          void vscode.window.showErrorMessage(`Shipwright: the merge of ${ticketId} could not be undone: ${e instanceof Error ? e.message : String(e)}`);
+        }
+      });
     } catch (e) {
       const text = e instanceof Error ? e.message : String(e);
       this.o.board.say('error', `${ticketId}: not merged: ${text}`);

@@ -102,7 +102,7 @@ for (const theme of ['light', 'dark'] as const) {
       await view.locator('button[data-key="pick-model"]').click();
       const pick = page.locator('.quick-input-widget .quick-input-list .monaco-list-row', { hasText: 'local-small' }).first();
       await pick.waitFor({ timeout: 20_000 });
-      assert.match((await pick.innerText()).replace(/\s+/g, ' '), /qwen2\.5-coder:7b · local · free/, 'the model is shown by name, provider and price');
+      assert.match((await pick.innerText()).replace(/\s+/g, ' '), /qwen2\.5-coder:7b · local, free/, 'the model is shown by name, provider and price');
       await pick.click();
       await view.locator('[data-testid="setup"][data-ready="true"]').waitFor({ timeout: 30_000 });
       assert.match(await view.locator('.phase-models li[data-role="discovery"]').innerText(), /local-small · local/);

@@ -15,7 +15,8 @@ export async function runFromPalette(page: Page, label: string, tries = 6): Prom
     const row = page.locator('.quick-input-list .monaco-list-row', { hasText: label }).first();
     try {
       await row.waitFor({ state: 'visible', timeout: 4_000 });
-      await page.keyboard.press('Enter');
+      // The row itself, not Enter: Enter runs the best fuzzy match, which may be another command.
+      await row.click();
       return;
     } catch {
       await page.keyboard.press('Escape');

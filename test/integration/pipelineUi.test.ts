@@ -12,6 +12,7 @@ import { makeFixtureRepo, type FixtureRepo } from '../fixtures/fixtureRepo';
 import { answerQuickInput, runFromPalette } from './palette';
 import { extensionPath, openWorkbench, type Workbench } from './workbench';
 import { repoRoot } from './codeServer';
+import { setSidebarWidth, shootSidebar } from './sidebar';
 
 /** The models the fake Ollama serves (context lengths in tokens), the default config's local models. */
 const LOCAL_MODELS = [
@@ -108,24 +109,20 @@ suite('Shipwright in code-server, driven in headless Chromium', function () {
     const meter = page.locator('.part.statusbar .statusbar-item', { hasText: 'today' });
     await assert.doesNotReject(meter.filter({ hasText: `${ledgerUsd} · today ${ledgerUsd}` }).waitFor({ timeout: 10_000 }), `status bar shows ${ledgerUsd}`);
 
-    // Widen the side bar by dragging its sash, so the screenshot shows the panel as people size it for work.
-    const bar = await page.locator('.part.sidebar').boundingBox();
-    if (bar) {
-      await page.mouse.move(bar.x + bar.width + 1, bar.y + 300);
-      await page.mouse.down();
-      await page.mouse.move(bar.x + bar.width + 240, bar.y + 300, { steps: 8 });
-      await page.mouse.up();
-    }
-    // To test-results/ always, to media/ (the README's picture, tracked) only when asked: a test run leaves the
-    // tree clean.
-    const shot = await page.locator('.part.sidebar').screenshot({ path: join(repoRoot, 'test-results', 'screenshot-panel.png') });
-    if (process.env.SHIPWRIGHT_UPDATE_SCREENSHOT) writeFileSync(join(repoRoot, 'media', 'screenshot-panel.png'), shot);
+    // The README's picture: the side bar at its default width, as people see it.
+    await setSidebarWidth(page);
+    await shootSidebar(page, 'screenshot-panel');
 
     await view.locator('button[data-key="diff:src/calculator.js"]').click();
     await page.locator('.monaco-diff-editor').first().waitFor({ state: 'visible', timeout: 20_000 });
     await page.locator('.editor-actions [aria-label^="Approve"]').first().click();
     await view.locator('li.file[data-path="src/calculator.js"].approval-approved').waitFor({ timeout: 20_000 });
     await view.locator('button[data-key="approve-all"]').click();
+    // The merge asks first, saying what lands where.
+    const dialog = page.locator('.monaco-dialog-box');
+    await dialog.waitFor({ timeout: 20_000 });
+    assert.match((await dialog.innerText()).replace(/\s+/g, ' '), /Merge 2 files of "Add subtract to the calculator" into main\?.*left out/);
+    await dialog.locator('.monaco-button', { hasText: 'Merge' }).click();
     await view.locator('[data-testid="ticket-state"]', { hasText: 'done' }).waitFor({ timeout: 60_000 });
     assert.match(readFileSync(join(repo.dir, 'src', 'calculator.js'), 'utf8'), /function subtract\(a, b\)/, 'the approved change is in the user\'s checkout');
     assert.match(repo.git('log', '-1', '--format=%s'), /^Merge shipwright\//);

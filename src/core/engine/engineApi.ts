@@ -31,8 +31,13 @@ export interface EngineApi {
   onEvent(sink: EventSink): () => void;
   /** Run a ticket to a stopping state (ready, needs-human, budget-exceeded, failed, cancelled…). */
   run(ticket: Ticket): Promise<RunState>;
-  /** Continue a stopped or crashed run from its last written step. `modelKey` forces the model for the retried phase. */
-  resume(ticketId: string, opts?: { modelKey?: string }): Promise<RunState>;
+  /**
+   * Continue a stopped or crashed run from its last written step. `modelKey` forces the model for the retried
+   * phase; `budgetUsd` (USD, > 0) replaces the ticket's budget first (a person raising it after `budget-exceeded`).
+   */
+  resume(ticketId: string, opts?: { modelKey?: string; budgetUsd?: number }): Promise<RunState>;
+  /** Delete a stopped ticket: worktree, branch, stored run and log. @throws Error when it is running */
+  deleteRun(ticketId: string): Promise<void>;
   /**
    * A person's way past `needs-human`: accept `deliverable` (the stuck phase's deliverable, edited by hand; checked
    * against its schema) as that phase's result, then continue the run. @throws Error when it does not fit the schema

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import type { ShipwrightConfig } from '../config/shipwrightConfig';
+import { WorktreeError } from '../workspace/worktreeError';
 import { EpicSplit } from '../deliverables/epicSplit';
 import { SpendGuard } from '../budget/spendGuard';
 import { SpendStore } from '../budget/spendStore';
@@ -137,10 +138,14 @@ export class ShipwrightEngine implements EngineApi {
     return this.drive(state);
   }
 
-  async resume(ticketId: string, opts: { modelKey?: string } = {}): Promise<RunState> {
+  async resume(ticketId: string, opts: { modelKey?: string; budgetUsd?: number } = {}): Promise<RunState> {
     const state = await this.mustLoad(ticketId);
     if (this.running.has(ticketId)) throw new Error(`ticket ${ticketId} is running already`);
     if (state.state === 'done') return state;
+    if (opts.budgetUsd !== undefined) {
+      if (!(opts.budgetUsd > 0)) throw new Error(`a budget must be more than $0 (got ${opts.budgetUsd})`);
+      state.budgetUsd = opts.budgetUsd;
+    }
     const stuck = state.phases.find((p) => p.status === 'failed' || p.status === 'running');
     if (stuck && state.state === 'needs-human') {
       // A person's retry: earlier objections stay in the prompt, the attempt cap starts again.
@@ -213,6 +218,18 @@ export class ShipwrightEngine implements EngineApi {
   async clean(ticketId: string): Promise<void> {
     if (this.running.has(ticketId)) throw new Error(`ticket ${ticketId} is running; cancel it first`);
     await this.worktrees.remove(ticketId, { deleteBranch: true });
+  }
+
+  /**
+   * Deletes a stopped ticket for good: its worktree and branch (when they still exist), then its stored run and
+   * run log. @throws Error when the ticket is running (cancel it first)
+   */
+  async deleteRun(ticketId: string): Promise<void> {
+    if (this.running.has(ticketId)) throw new Error(`ticket ${ticketId} is running; cancel it first`);
+    await this.worktrees.remove(ticketId, { deleteBranch: true }).catch((e: unknown) => {
+      if (!(e instanceof WorktreeError && e.reason === 'notFound')) throw e; // merged and removed already
+    });
+    await this.store.remove(ticketId);
   }
 
   async finish(ticketId: string, decisions: FileDecision[], mode: 'merge' | 'keep-branch'): Promise<RunState> {

@@ -35,7 +35,15 @@ export function totalsByPhase(records: readonly LedgerRecord[]): Map<Role, Ledge
   return new Map([...groups].map(([phase, rs]) => [phase, totalsOf(rs)]));
 }
 
-/** Formats USD for people: 4 decimals under a dollar, 2 above. */
+/**
+ * Formats USD for people, the one formatter of every surface (CLI, panel, status bar, reasons): cents from $1
+ * up ("$1.25"); below a dollar two significant digits with at least two decimals ("$0.50", "$0.012",
+ * "$0.0049"); "< $0.0001" for a non-zero amount below that; "$0.00" for nothing.
+ */
 export function formatUsd(usd: number): string {
-  return usd < 1 ? `$${usd.toFixed(4)}` : `$${usd.toFixed(2)}`;
+  if (usd >= 1) return `$${usd.toFixed(2)}`;
+  if (usd <= 0) return '$0.00';
+  if (usd < 0.0001) return '< $0.0001';
+  const decimals = Math.max(2, 1 - Math.floor(Math.log10(usd)));
+  return `$${usd.toFixed(decimals).replace(/(\.\d{2,}?)0+$/, '$1')}`;
 }

@@ -146,6 +146,12 @@ export class RunStore {
     return states.filter((s): s is RunState => s !== undefined).sort((a, b) => b.createdAt.localeCompare(a.createdAt));
   }
 
+  /** Deletes a ticket's stored run (state and run log), after its queued writes. Missing runs are fine. */
+  async remove(id: string): Promise<void> {
+    await this.idle(id);
+    await fs.rm(path.join(this.dir, id), { recursive: true, force: true });
+  }
+
   /** Appends an event to the ticket's run log; appends of one ticket keep their order. */
   appendEvent(id: string, event: PipelineEvent): Promise<void> {
     return this.enqueue(`log:${id}`, async () => {

@@ -88,7 +88,7 @@ suite('a ticket through the commands, in the real extension host', () => {
     await doc.save();
     await until('the approval to go stale after the edit', () => approval() === 'stale', 20_000);
 
-    await vscode.commands.executeCommand('shipwright.approveAll', ticket.id);
+    await vscode.commands.executeCommand('shipwright.approveAll', ticket.id, { confirmed: true });
     await until('the merge', () => api.board.find(ticket.id)?.run.state === 'done');
     const merged = readFileSync(join(root(), 'src', 'calculator.js'), 'utf8');
     assert.match(merged, /^\/\/ reviewed by a person\n/, 'the person\'s edit is what was merged');

@@ -43,12 +43,12 @@ suite('panel snapshot and cost meter', () => {
 
   test('the meter shows the running ticket and today, and warns past 80 % of the budget', () => {
     const calm = meterReading([run('d', 'running', [{ usd: 0.5, provider: 'anthropic' }])], now);
-    assert.match(calm.text, /\$0\.5000 · today \$0\.5000/);
+    assert.match(calm.text, /\$0\.50 · today \$0\.50/);
     assert.equal(calm.warn, false);
-    assert.match(calm.tooltip, /discovery: \$0\.5000/);
+    assert.match(calm.tooltip, /discovery: \$0\.50/);
     const hot = meterReading([run('d', 'running', [{ usd: 0.81, provider: 'anthropic' }]), run('old', 'done', [{ usd: 2, provider: 'anthropic', at: '2026-11-19T10:00:00' }])], now);
     assert.equal(hot.warn, true);
-    assert.match(hot.text, /\$0\.8100 · today \$0\.8100/, 'yesterday\'s calls are not today\'s');
+    assert.match(hot.text, /\$0\.81 · today \$0\.81/, 'yesterday\'s calls are not today\'s');
   });
 
   test('a panel message that does not fit the schema is refused', () => {
