@@ -37,6 +37,7 @@ export function renderStopped(t: TicketDetail, models: ModelChoiceView[], post: 
       h('div', { class: 'actions' }, ...retryPicker(t, models, post)),
       h('div', { class: 'actions' },
         h('button', { type: 'button', class: 'secondary', 'data-key': 'edit', onclick: () => post({ type: 'editDeliverable', ticketId: t.id }) }, 'Edit the deliverable…'),
+        h('button', { type: 'button', class: 'secondary', 'data-key': 'continue', onclick: () => post({ type: 'continue', ticketId: t.id }) }, 'Continue with my edit'),
         deleteButton(t, post),
       ),
     );

@@ -71,7 +71,7 @@ function detailOf(run: RunState, x: ViewExtras): TicketDetail {
     return {
       phase,
       status: rec?.status ?? 'pending',
-      attempts: (rec?.attempts ?? []).map((a) => ({ ...a, objections: a.objections.map((o) => ({ ...o })) })),
+      attempts: (rec?.attempts ?? []).map((a) => ({ attempt: a.attempt, modelKey: a.modelKey, model: a.model, why: a.why, accepted: a.accepted, objections: a.objections.map((o) => ({ ...o })) })),
       hasDeliverable: rec?.markdown !== undefined,
       plannedModel: plannedModelOf(phase, x.models),
       ...spendByProvider(run.ledger.filter((r) => r.phase === phase)),

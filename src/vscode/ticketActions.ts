@@ -3,7 +3,7 @@ import { formatUsd } from '../core/models/costLedger';
 import type { FileDecision } from '../core/ports/approvalPort';
 import type { RunState } from '../core/pipeline/runState';
 import type { Ticket } from '../core/ticket/ticket';
-import { openDeliverableEdit, readDeliverableEdit } from './deliverableEdit';
+import { checkDeliverableEdit, editFileUri, openDeliverableEdit, readDeliverableEdit, showEditProblems, stuckPhase } from './deliverableEdit';
 import { openFileDiff, type OpenDiff } from './fileDiff';
 import type { FolderEngines } from './folderEngines';
 import type { PipelineBoard } from './pipelineBoard';
@@ -33,6 +33,8 @@ export interface TicketActionsOptions {
 export class TicketActions {
   /** Diffs opened by `openDiff`, by the right-hand URI, for the editor-title Approve / Reject. */
   readonly openDiffs = new Map<string, OpenDiff>();
+  /** Problems of edited deliverables, shown in the edit files. */
+  private readonly editProblems = vscode.languages.createDiagnosticCollection('shipwright-deliverable');
   /** Tickets whose next merge a caller confirmed already (the approveAll command's `confirmed` option). */
   readonly preConfirmed = new Set<string>();
 
@@ -81,11 +83,30 @@ export class TicketActions {
     await openDeliverableEdit(this.o.storage, this.mustFind(ticketId).run);
   }
 
-  /** Takes the person's edited deliverable as the stuck phase's result and continues the run. */
+  /**
+   * Takes the person's edited deliverable as the stuck phase's result and continues the run. When it does not
+   * fit the phase's schema nothing runs: the problems show in the file (diagnostics) and in the panel, in words.
+   */
   async continueWithEdit(ticketId: string): Promise<RunState | undefined> {
     if (!requireTrust()) return undefined;
     const { folder, run } = this.mustFind(ticketId);
+    const phase = stuckPhase(run);
+    const uri = editFileUri(this.o.storage, ticketId, phase);
+    const exists = await vscode.workspace.fs.stat(uri).then(() => true, () => false);
+    if (!exists) {
+      await this.editDeliverable(ticketId);
+      this.o.board.say('info', `Edit the ${phase} deliverable (it starts from the last attempt), save it, then Continue with my edit.`);
+      return undefined;
+    }
     const deliverable = await readDeliverableEdit(this.o.storage, run);
+    const problems = checkDeliverableEdit(phase, deliverable);
+    const doc = await vscode.workspace.openTextDocument(uri);
+    showEditProblems(this.editProblems, doc, problems);
+    if (problems.length > 0) {
+      await vscode.window.showTextDocument(doc, { preview: false });
+      this.o.board.say('error', `The edited ${phase} deliverable is not complete: ${problems.map((p) => `${p.path}: ${p.message}`).join('; ')}.`);
+      return undefined;
+    }
     const engine = await this.o.engines.get(folder);
     const state = await this.o.engines.whileBusy(folder, () => engine.continueWith(ticketId, deliverable));
     await this.stopped(state);

@@ -39,3 +39,11 @@ export async function answerQuickInput(page: Page, title: string, text: string):
   }
   await page.keyboard.press('Enter');
 }
+
+/** Runs a feature ticket from the palette: Run Ticket…, then its questions answered in order. */
+export async function runTicketFromPalette(page: Page, title: string, description: string): Promise<void> {
+  await runFromPalette(page, 'Shipwright: Run Ticket…');
+  await answerQuickInput(page, '(1/3)', 'feature');
+  await answerQuickInput(page, '(2/3)', title);
+  await answerQuickInput(page, '(3/3)', description);
+}

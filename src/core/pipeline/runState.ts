@@ -20,6 +20,8 @@ export const AttemptRecord = z.object({
   chainIndex: z.number().int().nonnegative().default(0),
   /** True for attempts made after the attempt cap moved the phase to the next model. */
   escalated: z.boolean().default(false),
+  /** The deliverable of an objected attempt that parsed: where a person's edit starts from. */
+  draft: z.unknown().optional(),
 });
 export type AttemptRecord = z.infer<typeof AttemptRecord>;
 

@@ -112,7 +112,7 @@ async function validatorLoop<T>(ctx: PhaseContext, spec: ValidatedPhaseSpec<T>, 
     }
     const accepted = objections.length === 0;
     ctx.emit(stamp({ type: 'validatorVerdict', ticketId: ctx.ticket.id, phase: spec.phase, attempt: n, pass: accepted, objections }));
-    const rec: AttemptRecord = { attempt: n, modelKey: res.modelKey, model: res.model, why: res.why, objections, accepted, chainIndex, escalated };
+    const rec: AttemptRecord = { attempt: n, modelKey: res.modelKey, model: res.model, why: res.why, objections, accepted, chainIndex, escalated, ...(res.ok && !accepted ? { draft: res.value } : {}) };
     await ctx.progress.recordAttempt(rec);
     attempts.push(rec);
     onLevel += 1;
