@@ -3,7 +3,8 @@ import { formatUsd } from '../core/models/costLedger';
 import { TicketParseError } from '../core/ticket/ticketParseError';
 import type { Ticket } from '../core/ticket/ticket';
 import type { ApiKeyStore } from './apiKeyStore';
-import { askTicket, readTicketFile } from './askTicket';
+import { askTicket, DRAFT_HINT, readTicketFile } from './askTicket';
+import { parseTicket } from '../core/ticket/parseTicket';
 import type { FolderEngines } from './folderEngines';
 import { pickWorkspaceFolder } from './pickWorkspaceFolder';
 import type { PipelineBoard } from './pipelineBoard';
@@ -74,13 +75,23 @@ export function registerCommands(subscriptions: vscode.Disposable[], d: CommandD
     const folder = await pickWorkspaceFolder();
     if (!folder) return undefined;
     if (ticket) return d.actions.run(folder, ticket);
-    const choice = await askTicket(folder);
+    const choice = await askTicket(folder, (id) => d.board.find(id)?.run.state);
     if (!choice) return undefined;
-    return d.actions.run(folder, 'ticket' in choice ? choice.ticket : await readTicketFile(folder, choice.file));
+    if ('draft' in choice) return undefined; // the person writes it, then runs it from the editor
+    return d.actions.run(folder, await readTicketFile(folder, choice.file));
   });
 
   reg(COMMANDS.runTicketFromFile, async (file?: vscode.Uri) => {
     if (!requireTrust()) return undefined;
+    // A ticket drafted in an untitled editor (Run Ticket…): parsed from the editor's text, then closed unsaved.
+    const active = vscode.window.activeTextEditor?.document;
+    if ((!file || file.scheme === 'untitled') && active?.isUntitled && active.languageId === 'markdown') {
+      const folder = await pickWorkspaceFolder();
+      if (!folder) return undefined;
+      const ticket = parseTicket(active.getText().replace(DRAFT_HINT, ''), 'the ticket draft');
+      await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+      return d.actions.run(folder, ticket);
+    }
     const target = file ?? (vscode.window.activeTextEditor?.document.uri.fsPath.endsWith('.md') ? vscode.window.activeTextEditor.document.uri : undefined)
       ?? (await vscode.window.showOpenDialog({ canSelectMany: false, filters: { 'Ticket (markdown)': ['md'] }, openLabel: 'Run this ticket' }))?.[0];
     if (!target) return undefined;
@@ -105,11 +116,12 @@ export function registerCommands(subscriptions: vscode.Disposable[], d: CommandD
     if (!requireTrust()) return undefined;
     const folder = await pickWorkspaceFolder();
     if (!folder) return undefined;
-    let t = ticket;
+    const active = vscode.window.activeTextEditor?.document;
+    let t = ticket ?? (active?.isUntitled && active.languageId === 'markdown' ? parseTicket(active.getText().replace(DRAFT_HINT, ''), 'the ticket draft') : undefined);
     if (!t) {
       const choice = await askTicket(folder);
-      if (!choice) return undefined;
-      t = 'ticket' in choice ? choice.ticket : await readTicketFile(folder, choice.file);
+      if (!choice || 'draft' in choice) return undefined;
+      t = await readTicketFile(folder, choice.file);
     }
     const forecast = await (await d.engines.get(folder)).forecast(t);
     const total = forecast.reduce((s, f) => s + f.usd, 0);

@@ -6,7 +6,8 @@ import { startFakeOllama } from '../fakes/fakeOllamaServer';
 import type { FakeModelServer } from '../fakes/fakeScript';
 import { scriptedModel } from '../fakes/scriptedModel';
 import { makeFixtureRepo, type FixtureRepo } from '../fixtures/fixtureRepo';
-import { answerQuickInput, runFromPalette } from './palette';
+import { contrastReport } from './contrast';
+import { answerQuickInput, runFromPalette, runTicketFromPalette } from './palette';
 import { openPanel, panelMetrics, recordMetrics, setSidebarWidth, shootSidebar, SIDEBAR_WIDTH, THEMES } from './sidebar';
 import { extensionPath, openWorkbench, type Workbench } from './workbench';
 
@@ -20,7 +21,8 @@ async function closedPort(): Promise<number> {
   return address.port;
 }
 
-for (const theme of ['light', 'dark'] as const) {
+// Light and dark, and high contrast for the contrast check of the panel in the three themes.
+for (const theme of ['light', 'dark', 'hc'] as const) {
   suite(`first run, ${theme} theme, side bar ${SIDEBAR_WIDTH} px: a new user with no model is led to a working set-up`, function () {
     this.timeout(240_000);
     let repo: FixtureRepo;
@@ -63,13 +65,12 @@ for (const theme of ['light', 'dark'] as const) {
       assert.doesNotMatch(body, /ECONNREFUSED|fetch failed|key in settings/, 'no raw error codes, no pointer to a setting that does not exist');
       const m = await panelMetrics(view);
       assert.ok(m.scrollWidth <= m.clientWidth, `no horizontal scroll at ${SIDEBAR_WIDTH} px: ${JSON.stringify(m)}`);
-      recordMetrics(`first-run-${theme}-no-model`, m);
+      const contrast = await contrastReport(view);
+      recordMetrics(`first-run-${theme}-no-model`, { ...m, contrast: { checked: contrast.checked, lowest: contrast.lowest } });
       await shootSidebar(page, `first-run-${theme}-1-no-model`);
+      assert.deepEqual(contrast.failures, [], `every text reaches WCAG AA contrast in ${THEMES[theme]}`);
 
-      await runFromPalette(page, 'Shipwright: Run Ticket…');
-      await answerQuickInput(page, '(1/3)', 'feature');
-      await answerQuickInput(page, '(2/3)', 'Add subtract to the calculator');
-      await answerQuickInput(page, '(3/3)', 'Add subtract(a, b) to src/calculator.js, exported next to add.');
+      await runTicketFromPalette(page, 'Add subtract to the calculator', 'Add subtract(a, b) to src/calculator.js, exported next to add.');
       const toast = page.locator('.notifications-toasts .notification-toast', { hasText: 'Nothing was started' });
       await toast.waitFor({ timeout: 30_000 });
       const toastText = (await toast.innerText()).replace(/\s+/g, ' ');
@@ -108,14 +109,16 @@ for (const theme of ['light', 'dark'] as const) {
       assert.match(await view.locator('.phase-models li[data-role="discovery"]').innerText(), /local-small · local/);
       await shootSidebar(page, `first-run-${theme}-3-ready`);
 
-      await runFromPalette(page, 'Shipwright: Run Ticket…');
-      await answerQuickInput(page, '(1/3)', 'feature');
-      await answerQuickInput(page, '(2/3)', 'Add subtract to the calculator');
-      await answerQuickInput(page, '(3/3)', 'Add subtract(a, b) to src/calculator.js, exported next to add.');
+      await runTicketFromPalette(page, 'Add subtract to the calculator', 'Add subtract(a, b) to src/calculator.js, exported next to add.');
       await view.locator('[data-testid="ticket-state"]', { hasText: 'ready' }).waitFor({ timeout: 180_000 });
       const phases = await view.locator('li.phase').evaluateAll((els) => els.map((e) => `${e.getAttribute('data-phase')}:${e.getAttribute('data-status')}`));
       assert.deepEqual(phases, ['discovery:done', 'techSpec:done', 'planning:done', 'implementation:done', 'review:done']);
       await shootSidebar(page, `first-run-${theme}-4-ticket-ready`);
+      const contrast = await contrastReport(view);
+      const m = await panelMetrics(view);
+      recordMetrics(`first-run-${theme}-ticket-ready`, { ...m, contrast: { checked: contrast.checked, lowest: contrast.lowest } });
+      assert.ok(m.scrollWidth <= m.clientWidth, `no horizontal scroll: ${JSON.stringify(m)}`);
+      assert.deepEqual(contrast.failures, [], `every text reaches WCAG AA contrast in ${THEMES[theme]}`);
     });
   });
 }

@@ -40,10 +40,21 @@ export async function answerQuickInput(page: Page, title: string, text: string):
   await page.keyboard.press('Enter');
 }
 
-/** Runs a feature ticket from the palette: Run Ticket…, then its questions answered in order. */
-export async function runTicketFromPalette(page: Page, title: string, description: string): Promise<void> {
+/**
+ * Runs a feature ticket as a person does: Run Ticket… from the palette, the title, the kind; then the ticket
+ * opens as a markdown document where the description is typed; Ctrl+Enter runs it. `beforeRun` is called with
+ * the description written (e.g. for a screenshot).
+ */
+export async function runTicketFromPalette(page: Page, title: string, description: string, beforeRun?: () => Promise<unknown>): Promise<void> {
   await runFromPalette(page, 'Shipwright: Run Ticket…');
-  await answerQuickInput(page, '(1/3)', 'feature');
-  await answerQuickInput(page, '(2/3)', title);
-  await answerQuickInput(page, '(3/3)', description);
+  await answerQuickInput(page, '(1/2)', title);
+  await answerQuickInput(page, '(2/2)', 'feature');
+  const tab = page.locator('.tabs-container .tab.active', { hasText: 'Untitled' });
+  await tab.waitFor({ timeout: 20_000 });
+  // The cursor is put on the empty line under the hint: type only once it is there.
+  await page.locator('.part.statusbar .statusbar-item', { hasText: 'Ln 6, Col 1' }).waitFor({ timeout: 20_000 });
+  await page.keyboard.insertText(description);
+  await beforeRun?.();
+  await page.keyboard.press('Control+Enter');
+  await tab.waitFor({ state: 'detached', timeout: 20_000 });
 }

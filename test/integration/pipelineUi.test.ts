@@ -9,7 +9,7 @@ import { startFakeOllama } from '../fakes/fakeOllamaServer';
 import type { FakeModelServer, FakeReply, FakeRequest } from '../fakes/fakeScript';
 import { scriptedModel, validatedPhaseOf } from '../fakes/scriptedModel';
 import { makeFixtureRepo, type FixtureRepo } from '../fixtures/fixtureRepo';
-import { answerQuickInput, runFromPalette } from './palette';
+import { answerQuickInput, runFromPalette, runTicketFromPalette } from './palette';
 import { extensionPath, openWorkbench, type Workbench } from './workbench';
 import { repoRoot } from './codeServer';
 import { setSidebarWidth, shootSidebar } from './sidebar';
@@ -90,10 +90,7 @@ suite('Shipwright in code-server, driven in headless Chromium', function () {
 
   test('a feature ticket from the palette completes every phase; the status bar shows the ledger\'s dollars; Approve merges the diff', async () => {
     const { page } = wb;
-    await runFromPalette(page, 'Shipwright: Run Ticket…');
-    await answerQuickInput(page, '(1/3)', 'feature');
-    await answerQuickInput(page, '(2/3)', 'Add subtract to the calculator');
-    await answerQuickInput(page, '(3/3)', 'Add subtract(a, b) to src/calculator.js, exported next to add.');
+    await runTicketFromPalette(page, 'Add subtract to the calculator', 'Add subtract(a, b) to src/calculator.js, exported next to add.');
     const id = 'add-subtract-to-the-calculator';
 
     const view = panel(page);
@@ -131,10 +128,7 @@ suite('Shipwright in code-server, driven in headless Chromium', function () {
   test('a ticket the validator keeps rejecting shows its handoff summary, and Retry with a chosen model carries it on', async () => {
     const { page } = wb;
     override = (req) => (req.schemaName === 'Verdict' && validatedPhaseOf(req) === 'discovery' ? { json: { pass: false, objections: [{ message: 'the spec says nothing about negative results', where: 'acceptanceCriteria' }] } } : undefined);
-    await runFromPalette(page, 'Shipwright: Run Ticket…');
-    await answerQuickInput(page, '(1/3)', 'feature');
-    await answerQuickInput(page, '(2/3)', 'Add multiply to the calculator');
-    await answerQuickInput(page, '(3/3)', 'Add multiply(a, b) in src/multiply.js.');
+    await runTicketFromPalette(page, 'Add multiply to the calculator', 'Add multiply(a, b) in src/multiply.js.');
 
     const view = panel(page);
     const handoff = view.locator('[data-testid="handoff"]');

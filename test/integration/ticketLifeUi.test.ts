@@ -7,7 +7,7 @@ import { startFakeOllama } from '../fakes/fakeOllamaServer';
 import type { FakeModelServer, FakeReply, FakeRequest } from '../fakes/fakeScript';
 import { scriptedModel, validatedPhaseOf } from '../fakes/scriptedModel';
 import { makeFixtureRepo, type FixtureRepo } from '../fixtures/fixtureRepo';
-import { answerQuickInput, runFromPalette, runTicketFromPalette } from './palette';
+import { runFromPalette, runTicketFromPalette } from './palette';
 import { openPanel, panelMetrics, recordMetrics, setSidebarWidth, shootSidebar, SIDEBAR_WIDTH, THEMES } from './sidebar';
 import { extensionPath, openWorkbench, type Workbench } from './workbench';
 
@@ -79,12 +79,7 @@ for (const theme of ['light', 'dark'] as const) {
     test('a running ticket shows its phase, model, a clock and a busy mark, and the status bar says it works; Cancel, then Resume; then the review from the first file to the merge by keyboard only', async () => {
       const { page } = wb;
       override = (req) => (req.schemaName === 'FunctionalSpec' ? { hang: true } : undefined);
-      await runFromPalette(page, 'Shipwright: Run Ticket…');
-      await answerQuickInput(page, '(1/3)', 'feature');
-      await answerQuickInput(page, '(2/3)', 'Add multiply to the calculator');
-      await page.locator('.quick-input-widget input.input').fill('Add multiply(a, b) in src/multiply.js.');
-      await frame('1-run-ticket');
-      await page.keyboard.press('Enter');
+      await runTicketFromPalette(page, 'Add multiply to the calculator', 'Add multiply(a, b) in src/multiply.js, exported; multiply(6, 7) is 42.', () => frame('1-write-ticket'));
       const running = view.locator('[data-testid="running-model"]');
       await running.waitFor({ timeout: 60_000 });
       assert.match(await running.innerText(), /attempt 1 on local-large \(qwen3-coder:30b\)/);
