@@ -46,15 +46,17 @@ export function tokensOf(s: { local: SpendView; cloud: SpendView }): number {
 }
 
 /**
- * A path that elides in the middle: the file name stays whole, the folder shrinks from its start ("…/conv/"),
- * the full path on hover.
+ * A path that elides in the middle: the folder shrinks from its start ("…/conv/") before the file name does, a
+ * long name keeps its last characters, and the full path is on hover.
  */
 export function pathLabel(path: string): HTMLElement {
   const cut = path.lastIndexOf('/');
   const dir = cut >= 0 ? path.slice(0, cut + 1) : '';
   const name = cut >= 0 ? path.slice(cut + 1) : path;
+  // A long name keeps its end (the number and extension that tell siblings apart): "length-and-are…per-01.js".
+  const tail = name.length > 14 ? name.slice(-9) : '';
   return h('span', { class: 'path', title: path },
-    h('span', { class: 'name' }, name),
+    h('span', { class: 'name' }, h('span', { class: 'head' }, tail ? name.slice(0, -9) : name), tail && h('span', { class: 'tail' }, tail)),
     dir && h('span', { class: 'dir' }, h('bdi', {}, dir)),
   );
 }

@@ -32,8 +32,12 @@ export function renderStopped(t: TicketDetail, models: ModelChoiceView[], post: 
   const hd = t.handoff;
   if (t.state === 'needs-human' && hd) {
     return h('div', { class: 'handoff', role: 'region', 'aria-labelledby': 'handoff-title', 'data-testid': 'handoff' },
-      h('h3', { id: 'handoff-title' }, `Needs you at ${hd.phase}: ${hd.openObjections.length} open objection${hd.openObjections.length === 1 ? '' : 's'} after ${hd.attempts} attempts`),
-      hd.openObjections.length > 0 && h('ul', { class: 'objections', 'aria-label': 'Open objections' }, ...hd.openObjections.map(objectionItem)),
+      h('h3', { id: 'handoff-title' }, hd.openObjections.length > 0
+        ? `Needs you at ${hd.phase}: ${hd.openObjections.length} open objection${hd.openObjections.length === 1 ? '' : 's'} after ${hd.attempts} attempts`
+        : `Needs you at ${hd.phase}`),
+      hd.openObjections.length > 0
+        ? h('ul', { class: 'objections', 'aria-label': 'Open objections' }, ...hd.openObjections.map(objectionItem))
+        : h('p', { class: 'reason' }, hd.text.length > 300 ? `${hd.text.slice(0, 300)}…` : hd.text),
       h('div', { class: 'actions' }, ...retryPicker(t, models, post)),
       h('div', { class: 'actions' },
         h('button', { type: 'button', class: 'secondary', 'data-key': 'edit', onclick: () => post({ type: 'editDeliverable', ticketId: t.id }) }, 'Edit the deliverable…'),

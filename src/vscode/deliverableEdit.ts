@@ -84,9 +84,10 @@ export function showEditProblems(collection: vscode.DiagnosticCollection, doc: v
 /** Reads the person's edited deliverable (without its `$schema`). @throws Error when the file is missing or not JSON */
 export async function readDeliverableEdit(storage: vscode.Uri, run: RunState): Promise<unknown> {
   const uri = editFileUri(storage, run.ticket.id, stuckPhase(run));
-  const doc = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
+  const doc = vscode.workspace.textDocuments.find((d) => d.uri.fsPath === uri.fsPath);
+  // What the person sees is what counts: the open document's text (saved too), else the file.
+  const text = doc ? doc.getText() : new TextDecoder().decode(await vscode.workspace.fs.readFile(uri));
   if (doc?.isDirty) await doc.save();
-  const text = new TextDecoder().decode(await vscode.workspace.fs.readFile(uri));
   let json: unknown;
   try {
     json = JSON.parse(text);
