@@ -3,7 +3,7 @@
 // notes and are compared by people (see README "Benchmarks").
 //   npm run bench                      every case but the 20,000-file repository
 //   npm run bench -- --big             also the 20,000-file repository (a few minutes on 2 cores)
-//   npm run bench -- --only=tokens,map cases by name: ticket, map, tokens, panel, require, state
+//   npm run bench -- --only=tokens,map cases by name: ticket, map, tokens, panel, require, state, worktree
 //   npm run bench -- --json=FILE       also writes every figure as JSON
 // The machine's load average is printed first and last: on a shared machine, compare figures taken under like load.
 import { execFileSync } from 'node:child_process';
@@ -15,6 +15,8 @@ import { forecastRoute } from '../src/core/engine/forecastRoute';
 import { estimateTokens } from '../src/core/models/estimateTokens';
 import { RunStore } from '../src/core/pipeline/runStore';
 import { buildRepoMap } from '../src/core/workspace/repoMap';
+import { resolveConfig } from '../src/core/config/loadConfig';
+import { WorktreeManager } from '../src/core/workspace/worktreeManager';
 import { makeGeneratedRepo } from './generatedRepo';
 import { realisticResponder } from './realisticResponder';
 import { tokenReport, type TokenReport } from './tokenReport';
@@ -172,6 +174,32 @@ async function stateCases(): Promise<void> {
   }
 }
 
+/** Looking up one ticket's worktree with 1 and with 40 worktrees in the repository (it must not grow with them). */
+async function worktreeCase(): Promise<void> {
+  const repo = makeGeneratedRepo(200);
+  try {
+    const config = resolveConfig([{ worktree: { copy: [], link: [] } }]);
+    const manager = await WorktreeManager.open({ repoDir: repo.dir, config });
+    const lookUp = async (id: string): Promise<number> => {
+      const times: number[] = [];
+      for (let i = 0; i < 5; i++) {
+        const t0 = performance.now();
+        await manager.open(id);
+        times.push(performance.now() - t0);
+      }
+      return median(times);
+    };
+    await manager.create({ id: 'w0', title: 'first' });
+    const one = await lookUp('w0');
+    for (let i = 1; i < 40; i++) await manager.create({ id: `w${i}`, title: `ticket ${i}` });
+    const forty = await lookUp('w0');
+    results.worktree = { oneMs: one, fortyMs: forty };
+    line('worktree look-up by ticket, 1 vs 40 worktrees (median of 5)', `${one.toFixed(1)} ms vs ${forty.toFixed(1)} ms`);
+  } finally {
+    repo.cleanup();
+  }
+}
+
 async function main(): Promise<void> {
   const load = () => loadavg().map((l) => l.toFixed(1)).join(' ');
   line('load average (1, 5, 15 min) at the start', load());
@@ -182,6 +210,7 @@ async function main(): Promise<void> {
   if (want('tokens')) await tokenCases();
   if (want('panel')) await panelCase();
   if (want('ticket')) await ticketCases();
+  if (want('worktree')) await worktreeCase();
   line('load average (1, 5, 15 min) at the end', load());
   results.loadEnd = loadavg();
   if (jsonOut !== undefined) {
