@@ -16,6 +16,13 @@ export interface FakeOllamaModel {
   capabilities?: string[];
   /** `general.architecture`; default: the leading letters of the name (e.g. `qwen`). */
   architecture?: string;
+  /**
+   * Largest `num_ctx` that fits in the fake GPU's memory with the weights, tokens; a load above it is a 500
+   * (`model requires more system memory …`, llm/server.go lines 249-267 at fb30760). Default: no limit.
+   */
+  maxLoadableNumCtx?: number;
+  /** Proxied to ollama.com: `/api/show` carries `remote_host`/`remote_model` (docs/cloud.mdx at fb30760). */
+  cloud?: boolean;
 }
 
 export interface FakeOllamaOptions {
@@ -28,8 +35,20 @@ export interface FakeOllamaOptions {
   port?: number;
 }
 
-/** Ollama's version string the fake reports on `/api/version`. */
-export const FAKE_OLLAMA_VERSION = '0.12.6';
+/**
+ * Ollama's version string the fake reports on `/api/version`: the 0.34 line current in late 2026 (0.34.2 published
+ * 2026-09-17, https://github.com/microsoft/winget-pkgs/pull/436764).
+ */
+export const FAKE_OLLAMA_VERSION = '0.34.2';
+
+/** A running fake Ollama: the shared scripting API, plus the model loads it performed. */
+export interface FakeOllamaServer extends FakeModelServer {
+  /**
+   * Every model load, in order: the first call of a model, and every call whose `num_ctx` differs from the loaded
+   * one (Ollama reloads the runner when the context size changes, model-apis-2026-11.md row 7).
+   */
+  readonly loads: { model: string; numCtx: number }[];
+}
 
 const DEFAULT_MODELS: FakeOllamaModel[] = [
   { name: 'qwen2.5-coder:7b', contextLength: 32_768 },
@@ -54,12 +73,14 @@ const notFound = (model: string): string => `model '${model}' not found`;
  * (system included), `eval_count` = the reply's content; a scripted reply may override both. Zero counts are
  * omitted, like Ollama's `omitempty`. Messages past `num_ctx` are dropped oldest-first, system kept, silently.
  */
-export async function startFakeOllama(options: FakeOllamaOptions = {}): Promise<FakeModelServer> {
+export async function startFakeOllama(options: FakeOllamaOptions = {}): Promise<FakeOllamaServer> {
   const models = (options.models ?? DEFAULT_MODELS).map((m) => ({ ...m, name: withTag(m.name) }));
   const defaultNumCtx = options.defaultNumCtx ?? 4096;
   let responder = options.respond ?? defaultResponder;
   const requests: FakeRequest[] = [];
   const usageLog: FakeUsage[] = [];
+  const loads: { model: string; numCtx: number }[] = [];
+  const loaded = new Map<string, number>();
   const find = (name: unknown) => (typeof name === 'string' ? models.find((m) => m.name === withTag(name)) : undefined);
 
   async function chat(call: IncomingCall, res: http.ServerResponse): Promise<void> {
@@ -81,6 +102,21 @@ export async function startFakeOllama(options: FakeOllamaOptions = {}): Promise<
     if (!model) return sendJson(res, 404, { error: notFound(body.model) });
     if (Array.isArray(body.tools) && body.tools.length > 0 && !(model.capabilities ?? ['completion', 'tools']).includes('tools')) {
       return sendJson(res, 400, { error: `registry.ollama.ai/library/${model.name} does not support tools` });
+    }
+    // `think:true` on a model without the capability is a 400 (server/routes.go lines 2610-2630 at fb30760).
+    const capabilities = model.capabilities ?? ['completion', 'tools'];
+    if (body.think === true && !capabilities.includes('thinking')) return sendJson(res, 400, { error: `"${body.model}" does not support thinking` });
+    // Loading: a new num_ctx reloads the runner; one that does not fit in memory fails the load with a 500.
+    const numCtx = numCtxSent ?? defaultNumCtx;
+    let loadNs = 20_000_000;
+    if (!model.cloud && loaded.get(model.name) !== numCtx) {
+      if (model.maxLoadableNumCtx !== undefined && numCtx > model.maxLoadableNumCtx) {
+        const need = (numCtx / model.maxLoadableNumCtx) * 20;
+        return sendJson(res, 500, { error: `model requires more system memory (${need.toFixed(1)} GiB) than is available (20.0 GiB)` });
+      }
+      loads.push({ model: model.name, numCtx });
+      loaded.set(model.name, numCtx);
+      loadNs = 4_000_000_000;
     }
     const reply: FakeReply = await responder(req);
     if (isHangReply(reply)) return; // never answer
@@ -119,19 +155,34 @@ export async function startFakeOllama(options: FakeOllamaOptions = {}): Promise<
       return;
     }
     const full = isJsonReply(reply) ? JSON.stringify(reply.json) : reply.text;
-    const numPredict = isRecord(body.options) ? body.options.num_predict : undefined;
-    const { text: content, tokens: evalCount, truncated } = capOutput(full, reply.outputTokens ?? countO200kTokens(full), numPredict);
+    const numPredict = isRecord(body.options) && typeof body.options.num_predict === 'number' ? body.options.num_predict : undefined;
+    const visible = reply.outputTokens ?? countO200kTokens(full);
+    // A thinking model thinks unless `think:false`; the trace comes in `message.thinking` before the content and
+    // counts in `eval_count` and against `num_predict` (docs/capabilities/thinking.mdx at fb30760).
+    const thinks = capabilities.includes('thinking') && body.think !== false;
+    const wantThinking = thinks ? (reply.thinkingTokens ?? visible) : 0;
+    const thinkingTokens = numPredict === undefined ? wantThinking : Math.min(wantThinking, numPredict);
+    const capped = capOutput(full, visible, numPredict === undefined ? undefined : numPredict - thinkingTokens);
+    const allThinking = numPredict !== undefined && thinkingTokens >= numPredict && wantThinking > 0;
+    const content = allThinking ? '' : capped.text;
+    const truncated = allThinking || capped.truncated;
+    const evalCount = thinkingTokens + (allThinking ? 0 : capped.tokens);
     const promptCount = reply.inputTokens ?? kept.reduce((n, m) => n + countO200kTokens(m.content), 0);
     usageLog.push({ model: body.model, inputTokens: promptCount, outputTokens: evalCount, cacheWriteTokens: 0, cacheReadTokens: 0 });
     const final = {
       ...base, done_reason: truncated ? 'length' : 'stop', done: true, ...omitZero({
-        total_duration: 1_500_000_000, load_duration: 20_000_000, prompt_eval_count: promptCount,
+        total_duration: 1_500_000_000 + loadNs, load_duration: loadNs, prompt_eval_count: promptCount,
         prompt_eval_duration: promptCount * 200_000, eval_count: evalCount, eval_duration: evalCount * 20_000_000,
       }),
     };
-    if (!stream) return sendJson(res, 200, { ...base, message: { role: 'assistant', content }, ...final });
+    const thinking = thinkingTokens > 0 ? { thinking: ' thinking'.repeat(Math.min(thinkingTokens, 200)) } : {};
+    if (!stream) return sendJson(res, 200, { ...base, message: { role: 'assistant', content, ...thinking }, ...final });
     res.writeHead(200, { 'content-type': 'application/x-ndjson' });
-    for (const piece of chunksOf(content, 24)) {
+    for (const piece of thinkingTokens > 0 ? chunksOf(' thinking'.repeat(Math.min(thinkingTokens, 200)), 24) : []) {
+      res.write(JSON.stringify({ ...base, message: { role: 'assistant', content: '', thinking: piece }, done: false }) + '\n');
+      await tick();
+    }
+    for (const piece of content === '' ? [] : chunksOf(content, 24)) {
       res.write(JSON.stringify({ ...base, message: { role: 'assistant', content: piece }, done: false }) + '\n');
       await tick();
     }
@@ -150,6 +201,7 @@ export async function startFakeOllama(options: FakeOllamaOptions = {}): Promise<
       model_info: { 'general.architecture': arch, 'general.parameter_count': 7_615_616_512, [`${arch}.context_length`]: model.contextLength },
       capabilities: model.capabilities ?? ['completion', 'tools'],
       modified_at: '2026-10-01T12:00:00Z',
+      ...(model.cloud ? { remote_host: 'https://ollama.com:443', remote_model: model.name.replace(/[:-]cloud$/, '') } : {}),
     });
   }
 
@@ -170,7 +222,7 @@ export async function startFakeOllama(options: FakeOllamaOptions = {}): Promise<
     sendJson(res, 404, { error: `404 page not found` });
   }, options.port ?? 0);
   return {
-    url: http_.url, requests, usageLog, httpLog: http_.httpLog,
+    url: http_.url, requests, usageLog, httpLog: http_.httpLog, loads,
     respond: (fn) => void (responder = fn),
     close: () => http_.close(),
   };

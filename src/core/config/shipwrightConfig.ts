@@ -152,6 +152,11 @@ export const ShipwrightConfig = z.object({
   secretFiles: z.array(z.string().min(1)).default([]),
   /** How the test and set-up commands are confined (`"auto"` | `"off"` or the object form; see SandboxSettings). */
   sandbox: SandboxSettings.default(DEFAULT_SANDBOX),
+  /**
+   * Ollama: the largest `num_ctx` sent (default env OLLAMA_CONTEXT_LENGTH, else 32,768 tokens; a prompt above it is a
+   * contextOverflow that moves the chain on) and the `keep_alive` of every call (default `30m`, a ticket's length).
+   */
+  ollama: z.object({ numCtxCeiling: z.number().int().min(2048).optional(), keepAlive: z.string().min(1).default('30m') }).default({ keepAlive: '30m' }),
   /** Endpoints; environment variables OLLAMA_HOST / ANTHROPIC_BASE_URL win when these are absent. */
   ollamaHost: z.string().optional(),
   anthropicBaseUrl: z.string().optional(),
@@ -162,6 +167,13 @@ export const ShipwrightConfig = z.object({
       capabilitiesOf(spec);
     } catch (e) {
       ctx.addIssue({ code: 'custom', path: ['models', key, 'capabilities'], message: (e as Error).message });
+    }
+  }
+  // An Ollama cloud model runs on ollama.com and is not free: its price must come from config, not the local zero.
+  for (const [key, spec] of Object.entries(c.models)) {
+    const free = spec.price.input === 0 && spec.price.output === 0;
+    if (spec.provider === 'ollama' && /[:-]cloud$/.test(spec.model) && free) {
+      ctx.addIssue({ code: 'custom', path: ['models', key, 'price'], message: `${spec.model} is an Ollama cloud model: give its price (USD per million tokens) and source, it is not a local model` });
     }
   }
   // A chain that names a model the config does not define would only fail at run time, mid-ticket.

@@ -1,5 +1,6 @@
 import type { ShipwrightConfig } from '../config/shipwrightConfig';
 import { checkOpenAiEndpoints, type OpenAiEndpointCheck } from '../models/checkOpenAiEndpoints';
+import { connectableOllamaHost } from '../models/ollamaHost';
 import { DEFAULT_OLLAMA_HOST, OllamaProvider } from '../models/ollamaProvider';
 
 /** What a run could reach before it starts. */
@@ -25,7 +26,8 @@ export async function checkModelsReachable(
   timeoutMs = 3_000,
   openaiApiKey?: string,
 ): Promise<Reachability> {
-  const host = config.ollamaHost ?? env.OLLAMA_HOST ?? DEFAULT_OLLAMA_HOST;
+  // The address a client can connect to: `0.0.0.0`, `::`, no scheme or no port are all valid OLLAMA_HOST forms.
+  const host = connectableOllamaHost(config.ollamaHost ?? env.OLLAMA_HOST ?? DEFAULT_OLLAMA_HOST);
   const ollama: Reachability['ollama'] = { host, reachable: false, models: [] };
   try {
     ollama.models = await new OllamaProvider({ host }).listModels(timeoutMs);

@@ -84,7 +84,7 @@ export class ShipwrightEngine implements EngineApi {
     const store = await RunStore.forWorkspace(o.workspaceRoot);
     const worktrees = await WorktreeManager.open({ repoDir: o.workspaceRoot, config: o.config });
     const providers: Record<ProviderKind, ModelProvider> = {
-      ollama: o.providers?.ollama ?? new OllamaProvider({ host: o.config.ollamaHost ?? env.OLLAMA_HOST, retry: o.config.retry }),
+      ollama: o.providers?.ollama ?? new OllamaProvider({ host: o.config.ollamaHost ?? env.OLLAMA_HOST, retry: o.config.retry, numCtxCeiling: o.config.ollama.numCtxCeiling ?? ceilingFrom(env), keepAlive: o.config.ollama.keepAlive }),
       anthropic:
         o.providers?.anthropic ??
         new AnthropicProvider({
@@ -316,4 +316,10 @@ export class ShipwrightEngine implements EngineApi {
     await this.store.save(epic);
     this.emit(stamp({ type: 'stateChanged', ticketId: epic.ticket.id, state: epic.state, reason: epic.reason }));
   }
+}
+
+/** `OLLAMA_CONTEXT_LENGTH` of the engine's environment as a num_ctx ceiling, tokens (undefined when unset or not a number). */
+function ceilingFrom(env: NodeJS.ProcessEnv): number | undefined {
+  const n = Number.parseInt(env.OLLAMA_CONTEXT_LENGTH ?? '', 10);
+  return n > 0 ? n : undefined;
 }

@@ -16,6 +16,7 @@
  * - billing: a spend cap, billing problem or exhausted quota (Anthropic 429 `enforced_spend_limit_reached`, 402
  *   `billing_error`, a 400 about a spend limit): every model of that provider is stopped for the rest of the run
  * - unreadable: a stream line that is not valid JSON (the answer would be silently shorter)
+ * - loadFailed: Ollama could not load the model (a 500 about memory or a terminated runner); not retried
  * - budget: the call's estimate would exceed the ticket's budget (refused before sending)
  * - cancelled: the caller aborted the run
  */
@@ -33,6 +34,7 @@ export type ProviderErrorReason =
   | 'refused'
   | 'billing'
   | 'unreadable'
+  | 'loadFailed'
   | 'cancelled';
 
 /** An error from a model provider, tagged with a reason the router can act on. */
