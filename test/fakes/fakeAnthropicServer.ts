@@ -16,6 +16,8 @@ export interface FakeAnthropicOptions {
   models?: string[];
   /** When given, any other key is a 401. Default: any non-empty key is accepted. */
   apiKey?: string;
+  /** Port on 127.0.0.1; default 0 (an ephemeral port). */
+  port?: number;
 }
 
 /** Minimum cacheable prompt of a model id, tokens (from the fake's model table, `FAKE_CLAUDE_MODELS`; sources there). */
@@ -226,7 +228,7 @@ export async function startFakeAnthropic(options: FakeAnthropicOptions = {}): Pr
     if (route === 'POST /v1/messages') return messages(call, res);
     if (route === 'POST /v1/messages/count_tokens') return countTokens(call, res);
     sendError(res, 404, undefined, `${call.method} ${call.path} not found`);
-  });
+  }, options.port ?? 0);
   return {
     url: http_.url, requests, usageLog, httpLog: http_.httpLog,
     respond: (fn) => void (responder = fn),

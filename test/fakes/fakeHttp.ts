@@ -33,7 +33,9 @@ export async function startFakeHttp(
     req.on('end', () => {
       const path = (req.url ?? '/').split('?')[0];
       const method = req.method ?? 'GET';
-      httpLog.push({ method, path });
+      const hit: FakeHttpHit = { method, path };
+      httpLog.push(hit);
+      res.on('finish', () => void (hit.status = res.statusCode));
       const headers: Record<string, string> = {};
       for (const [k, v] of Object.entries(req.headers)) if (v !== undefined) headers[k] = Array.isArray(v) ? v.join(', ') : v;
       handle({ method, path, headers, body: Buffer.concat(chunks).toString('utf8') }, res).catch((e: unknown) => {

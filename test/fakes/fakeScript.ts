@@ -86,6 +86,8 @@ export interface FakeUsage {
 export interface FakeHttpHit {
   method: string;
   path: string;
+  /** The HTTP status answered, once the response finished (a hung call has none). */
+  status?: number;
 }
 
 /** A running fake model server. */

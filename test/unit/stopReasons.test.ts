@@ -84,4 +84,18 @@ suite('stop reasons are outcomes; billing stops a provider; escalation ends with
     assert.match(s.handoff.text, /tried 2 time\(s\) on local-large/);
     assert.equal(kit.anthropic.httpLog.length, 0, 'nothing was sent without a key');
   });
+
+  test('a corrupted stream line from the local model is a provider error: the chain moves on, nothing shorter is accepted', async () => {
+    const model = scriptedModel();
+    kit = await engineKit({
+      ollama: (req) => (req.schemaName === 'FunctionalSpec' ? { corruptLineIn: (model.responder(req) as { json: unknown }).json } : model.responder(req)),
+      anthropic: model.responder,
+      config: { chains: { discovery: ['local-large', 'sonnet'], validation: ['local-small'] } },
+    });
+    const s = await kit.engine.run(ticket());
+    const discovery = s.ledger.filter((r) => r.phase === 'discovery');
+    assert.deepEqual(discovery.map((r) => r.modelKey), ['sonnet'], 'the broken local answer was not billed as an answer');
+    assert.match(discovery[0].why, /fallback: local-large unreadable/);
+    assert.equal(s.phases.find((p) => p.phase === 'discovery')!.status, 'done');
+  });
 });
