@@ -86,7 +86,7 @@ export async function forecastRoute(
       high = { inputTokens: high.inputTokens + n * input, outputTokens: high.outputTokens + n * output, usd: high.usd + n * usd };
     }
     const base = ModelRouter.baseReason(calls[0].role, m);
-    forecast.push({ phase, modelKey: m.key, model: m.spec.model, why: why ?? (opts.picked?.[calls[0].role] ? `${base}, the first that can be used` : base), ...low, calls: calls.length, high });
+    forecast.push({ phase, modelKey: m.key, model: m.spec.model, why: why ?? (m.index > 0 && opts.picked?.[calls[0].role] ? `${base}, the first that can be used` : base), ...low, calls: calls.length, high });
   };
   const validated = async (phase: PhaseId, context: number, previous: number): Promise<void> => {
     add(phase, undefined, [{ role: phase, prompt: phase, context, retries: 1 }]);
