@@ -132,7 +132,16 @@ export async function startFakeAnthropic(options: FakeAnthropicOptions = {}): Pr
       const headers: Record<string, string> = reply.retryAfterSeconds !== undefined ? { 'retry-after': String(reply.retryAfterSeconds) } : {};
       return sendError(res, reply.status, reply.errorType, reply.message, headers, reply.errorCode);
     }
-    if (isCorruptLineReply(reply)) throw new Error('corruptLineIn is an Ollama-only reply');
+    if (isCorruptLineReply(reply)) {
+      // One `data:` line cut in half mid-stream (a proxy or a broken connection); the SDK's SSE reader throws on it.
+      const sse = openSse(res, nextId('req'));
+      sse('message_start', { type: 'message_start', message: { id: nextId('msg'), type: 'message', role: 'assistant', model, content: [], stop_reason: null, stop_sequence: null, usage: { input_tokens: 1, output_tokens: 1 } } });
+      sse('content_block_start', { type: 'content_block_start', index: 0, content_block: { type: 'text', text: '' } });
+      const line = JSON.stringify({ type: 'content_block_delta', index: 0, delta: { type: 'text_delta', text: JSON.stringify(reply.corruptLineIn) } });
+      res.write(`event: content_block_delta\ndata: ${line.slice(0, Math.floor(line.length / 2))}\n\n`);
+      await tick();
+      return void res.end();
+    }
     if (isMidStreamErrorReply(reply) && !stream) return sendError(res, 500, reply.errorType ?? 'api_error', reply.midStreamError);
     if (isStallReply(reply) && !stream) return; // a non-streaming call waits for the whole answer: it hangs
 

@@ -55,8 +55,9 @@ export interface FakeRequest {
  *   models: `message.thinking`, counted in `eval_count`). Default: the fake's own figure for thinking models.
  * - `errorCode`: Anthropic `error.details.error_code` (e.g. `enforced_spend_limit_reached` on a 429).
  * - `refusal`: Anthropic only: HTTP 200, `stop_reason: "refusal"` with `stop_details.category`, no answer.
- * - `corruptLineIn`: Ollama only: this JSON answer streamed as NDJSON with its second content line broken (not
- *   JSON), then a normal end — ollama-js skips such a line with a warning, so the answer arrives shorter.
+ * - `corruptLineIn`: this JSON answer streamed with one line broken (not JSON): Ollama, its second NDJSON content
+ *   line, then a normal end — ollama-js skips such a line with a warning, so the answer arrives shorter; Anthropic,
+ *   a `data:` line cut in half.
  */
 export type FakeReply =
   | { json: unknown; inputTokens?: number; outputTokens?: number; thinkingTokens?: number }

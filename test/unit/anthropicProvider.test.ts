@@ -185,4 +185,12 @@ suite('AnthropicProvider against a fake Anthropic API', () => {
       }
     }
   });
+
+  test('a stream line that is not JSON fails the call (unreadable, falls through), never a shorter answer', async () => {
+    fake.respond(() => ({ corruptLineIn: { summary: 'add a flag', files: ['src/cli.ts'] } }));
+    const e = await failure(provider.chat(request()));
+    assert.equal(e.reason, 'unreadable');
+    assert.ok(e.fallsThrough);
+    assert.equal(fake.requests.length, 1, 'not retried');
+  });
 });

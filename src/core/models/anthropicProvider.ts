@@ -217,8 +217,8 @@ class StreamedReply {
 }
 
 /**
- * Maps what the SDK throws to a ProviderError: `APIConnectionTimeoutError` → timeout, `APIConnectionError` →
- * unreachable; a spend cap / billing error → billing; by HTTP status 401/403 → auth, 404 → modelNotFound, 429 → rateLimited, 529/503 → overloaded,
+ * Maps what the SDK throws to a ProviderError: `APIConnectionTimeoutError` → timeout, an unreadable stream line
+ * (SyntaxError) → unreadable, `APIConnectionError` → unreachable; a spend cap / billing error → billing; by HTTP status 401/403 → auth, 404 → modelNotFound, 429 → rateLimited, 529/503 → overloaded,
  * other 5xx → serverError, 400/413 and other 4xx → badRequest; an `event: error` mid-stream (an APIError
  * without status) → serverError without status, so it is not retried.
  */
@@ -226,6 +226,9 @@ export function toAnthropicError(e: unknown, model: string): ProviderError {
   const who = { provider: 'anthropic', model, cause: e };
   const message = e instanceof Error ? e.message : String(e);
   if (e instanceof APIConnectionTimeoutError) return new ProviderError('timeout', message, who);
+  // The SDK's SSE reader throws the JSON.parse SyntaxError of a `data:` line it cannot read (core/streaming.ts):
+  // the answer would be incomplete, so it is a provider error that moves the chain on, like Ollama's.
+  if (e instanceof SyntaxError) return new ProviderError('unreadable', `a line of the Anthropic stream is not JSON: ${message}`, who);
   if (e instanceof APIConnectionError) return new ProviderError('unreachable', `cannot reach the Anthropic API: ${message}`, who);
   if (!(e instanceof APIError) || e.status === undefined) return new ProviderError('serverError', message, who);
   const status = e.status;
