@@ -81,6 +81,30 @@ suite('parseTicket', () => {
     assert.ok(t.body.includes('- not a criterion'));
   });
 
+  suite('acceptance criteria in the forms people write them', () => {
+    const criteriaOf = (body: string) => parseTicket(ticket('kind: feature', body), 't.md');
+    test('a plain `Acceptance criteria:` line, then bullets; the paragraph after stays in the body', () => {
+      const t = criteriaOf('# Title\n\nText.\n\nAcceptance criteria:\n- one\n- two\n\nNotes after the list.\n');
+      assert.deepEqual(t.acceptanceCriteria, ['one', 'two']);
+      assert.equal(t.body, 'Text.\n\nNotes after the list.');
+    });
+    test('bold `**Acceptance criteria:**` with checkboxes and numbers', () => {
+      assert.deepEqual(criteriaOf('# Title\n\nText.\n\n**Acceptance criteria:**\n- [ ] one\n- [x] two\n3. three\n').acceptanceCriteria, ['one', 'two', 'three']);
+      assert.deepEqual(criteriaOf('# Title\n\nText.\n\n**Acceptance Criteria**:\n* one\n').acceptanceCriteria, ['one']);
+    });
+    test('headings of level 1 to 4; a deeper sub-heading inside groups, a same-level heading ends the section', () => {
+      assert.deepEqual(criteriaOf('# Title\n\nText.\n\n# Acceptance Criteria\n- one\n').acceptanceCriteria, ['one']);
+      const t = criteriaOf('# Title\n\nText.\n\n### Acceptance criteria\n#### Login\n- one\n#### Logout\n- two\n### Notes\nafter\n');
+      assert.deepEqual(t.acceptanceCriteria, ['one', 'two']);
+      assert.match(t.body, /### Notes\nafter$/);
+    });
+    test('a plain line that says "Acceptance criteria:" with no list after it stays text', () => {
+      const t = criteriaOf('# Title\n\nText.\nAcceptance criteria:\nto be decided.\n');
+      assert.deepEqual(t.acceptanceCriteria, []);
+      assert.match(t.body, /Acceptance criteria:\nto be decided\./);
+    });
+  });
+
   test('the derived id is deterministic, at most 40 characters, and folds accents', () => {
     const long = 'Élan: make the résumé export handle very long names without truncating them';
     const a = parseTicket(ticket(`kind: feature\ntitle: "${long}"`), 'a.md');

@@ -107,6 +107,16 @@ suite('WorktreeManager', () => {
     assert.equal(repo.git('branch', '--list', wt2.branch).trim(), '');
   });
 
+  test('branch names are short and never repeat the slug; an existing branch gets a suffix', async () => {
+    assert.equal(WorktreeManager.branchName({ id: 'add-a-subtract-function-to-the', title: 'Add a subtract function to the calculator' }), 'shipwright/add-a-subtract-function-to-the');
+    assert.equal(WorktreeManager.branchName({ id: 'PROJ-12', title: 'Add login with a very long title that keeps going on' }), 'shipwright/PROJ-12-add-login-with-a-very-long');
+    assert.equal(WorktreeManager.branchName({ id: 'fix-login', title: 'Fix login' }), 'shipwright/fix-login');
+    repo.git('branch', 'shipwright/b1-kept');
+    const manager = await WorktreeManager.open({ repoDir: repo.dir, config: config() });
+    const wt = await manager.create({ id: 'b1', title: 'kept' });
+    assert.equal(wt.branch, 'shipwright/b1-kept-2');
+  });
+
   test('a repository without a commit is refused with a reason', async () => {
     const empty = join(repo.tmp, 'empty');
     mkdirSync(empty);

@@ -92,6 +92,8 @@ export const WorktreeConfig = z.object({
    * `link`, `none`. A failure stops the ticket before any model call.
    */
   dependencies: z.enum(['auto', 'copy', 'install', 'link', 'none']).default('auto'),
+  /** Whether `finish --merge` also brings the deliverables (`.shipwright/<id>/*.md`); by default they stay on the ticket's branch. */
+  mergeDeliverables: z.boolean().default(false),
   /** A command run once in a new worktree (e.g. `npm ci`), with the test timeout. */
   setupCommand: z.string().optional(),
 });
@@ -147,7 +149,7 @@ export const ShipwrightConfig = z.object({
   repoMapTokens: z.number().int().positive().default(2_000),
   /** Phases whose deliverable waits for a person's approval before the pipeline goes on. */
   checkpoints: z.array(PhaseId).default([]),
-  worktree: WorktreeConfig.default({ copy: ['.env'], link: [], dependencies: 'auto' }),
+  worktree: WorktreeConfig.default({ copy: ['.env'], link: [], dependencies: 'auto', mergeDeliverables: false }),
   /** Globs of files that hold secrets, added to the built-in list (DEFAULT_SECRET_FILES): never read into a prompt. */
   secretFiles: z.array(z.string().min(1)).default([]),
   /** How the test and set-up commands are confined (`"auto"` | `"off"` or the object form; see SandboxSettings). */

@@ -236,7 +236,7 @@ export class ShipwrightEngine implements EngineApi {
     const state = await this.mustLoad(ticketId);
     const sentBack = decisions.filter((d) => d.decision === 'reject' && d.sendBack);
     if (sentBack.length) return this.sendBack(state, sentBack);
-    const r = await finishTicket(state, decisions, mode);
+    const r = await finishTicket(state, decisions, mode, { includeDeliverables: this.o.config.worktree.mergeDeliverables });
     await this.store.save(r);
     this.emit(stamp({ type: 'stateChanged', ticketId, state: r.state, reason: r.reason }));
     return r;

@@ -11,7 +11,7 @@ import type { AttemptRecord } from './runState';
 export interface WorktreeInfo {
   /** Canonical absolute path of the worktree. */
   path: string;
-  /** `shipwright/<id>-<slug>` */
+  /** `shipwright/<id>` or `shipwright/<id>-<short slug>` (see WorktreeManager.branchName) */
   branch: string;
   /** The commit the ticket started from (the user's HEAD when it was created). */
   baseCommit: string;

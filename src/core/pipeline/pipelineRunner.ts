@@ -11,6 +11,7 @@ import { ProviderError } from '../models/providerError';
 import type { ApprovalPort } from '../ports/approvalPort';
 import { commitChanges } from '../workspace/commitAll';
 import { ensureWorktree } from '../workspace/ensureWorktree';
+import { withoutLocalPaths } from '../workspace/localPaths';
 import { WorktreeError } from '../workspace/worktreeError';
 import { ModelSession } from './modelSession';
 import type { PhaseContext, WorktreeInfo } from './phaseContext';
@@ -104,7 +105,8 @@ export class PipelineRunner {
         // Checked again before writing: a folder deleted during the phase must not be re-created as a plain one.
         await ensureWorktree(worktree, id);
         await fs.mkdir(path.join(worktree.path, path.dirname(rel)), { recursive: true });
-        await fs.writeFile(path.join(worktree.path, rel), outcome.markdown);
+        // The deliverable is committed on the branch, which may be pushed: no paths of this machine in it.
+        await fs.writeFile(path.join(worktree.path, rel), withoutLocalPaths(outcome.markdown, worktree));
         reportRefused({ ticket: state.ticket, emit: this.o.emit }, (await commitChanges(worktree, `shipwright(${id}): ${rec.phase} — ${state.ticket.title}`, { ownFiles: [rel] })).refused);
         if (state.forcedModel?.phase === rec.phase) state.forcedModel = undefined;
         Object.assign(rec, { status: 'done', deliverable: outcome.deliverable, markdown: outcome.markdown, path: rel, finishedAt: new Date().toISOString() });

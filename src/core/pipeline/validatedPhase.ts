@@ -57,6 +57,9 @@ async function validatorLoop<T>(ctx: PhaseContext, spec: ValidatedPhaseSpec<T>, 
   let escalated = counted.some((a) => a.escalated);
   let onLevel = counted.filter((a) => a.escalated === escalated).length;
   let reason: string | undefined;
+  // Only the first attempt of a run that picks up earlier attempts is a resume; later ones stay on the model
+  // that answered (after a fall-through, too).
+  let resumed = attempts.length > 0;
 
   for (;;) {
     const levelCap = escalated ? ctx.config.escalationAttempts : ctx.config.attemptCap;
@@ -77,7 +80,8 @@ async function validatorLoop<T>(ctx: PhaseContext, spec: ValidatedPhaseSpec<T>, 
 
     const n = attempts.length + 1;
     const planned = ctx.session.peek(spec.phase, chainIndex);
-    ctx.emit(stamp({ type: 'phaseStarted', ticketId: ctx.ticket.id, phase: spec.phase, attempt: n, ...planned, why: reason ?? (chainIndex === 0 ? `first in the ${spec.phase} chain` : `resumed on position ${chainIndex + 1} of the chain`) }));
+    ctx.emit(stamp({ type: 'phaseStarted', ticketId: ctx.ticket.id, phase: spec.phase, attempt: n, ...planned, why: reason ?? (resumed ? `resumed on position ${chainIndex + 1} of the chain` : chainIndex === 0 ? `first in the ${spec.phase} chain` : `position ${chainIndex + 1} of the chain`) }));
+    resumed = false;
     const res = await ctx.session.run({
       role: spec.phase,
       phase: spec.phase,

@@ -1,11 +1,17 @@
 import type { WorktreeInfo } from '../pipeline/phaseContext';
 import { ensureWorktree } from './ensureWorktree';
-import { gitClient } from './gitClient';
+import { gitClient, type GitClient } from './gitClient';
 import { stageableChanges, type RefusedChange } from './stageableChanges';
 import { readWorktreeMeta } from './worktreeMeta';
 
 /** Used only when the repository has no identity of its own configured (fresh CI machines, temp repos). */
 const FALLBACK_IDENTITY = ['-c', 'user.name=Shipwright', '-c', 'user.email=shipwright@localhost'];
+
+/** `-c user.name=… -c user.email=…` when the repository has no identity of its own; nothing when it has. */
+export async function identityArgs(git: GitClient): Promise<string[]> {
+  const hasIdentity = (await git.raw(['config', '--get', 'user.email']).catch(() => '')).trim() !== '';
+  return hasIdentity ? [] : FALLBACK_IDENTITY;
+}
 
 /** Paths per `git add` / `git reset` call, so a large change stays under the OS argument limit. */
 const CHUNK = 200;
@@ -39,8 +45,7 @@ export async function commitChanges(worktree: WorktreeInfo | string, message: st
   for (let i = 0; i < stage.length; i += CHUNK) await git.raw(['add', '-A', '--', ...literal(stage.slice(i, i + CHUNK))]);
   const staged = (await git.raw(['diff', '--cached', '--name-only'])).trim();
   if (staged === '') return { sha: undefined, refused };
-  const hasIdentity = (await git.raw(['config', '--get', 'user.email']).catch(() => '')).trim() !== '';
-  await git.raw([...(hasIdentity ? [] : FALLBACK_IDENTITY), 'commit', '-q', '--no-verify', '-m', message]);
+  await git.raw([...(await identityArgs(git)), 'commit', '-q', '--no-verify', '-m', message]);
   return { sha: (await git.revparse(['HEAD'])).trim(), refused };
 }
 

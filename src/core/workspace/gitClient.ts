@@ -44,15 +44,16 @@ export class GitCommandError extends Error {
  * dependencies the worktree only links, and must not run on commits the engine makes.
  * `GIT_OPTIONAL_LOCKS=0` (git(1)) keeps read commands such as `git status` from refreshing and rewriting the
  * index, so reading the user's repository never writes to it. `GIT_TERMINAL_PROMPT=0`: never wait for a password.
+ * `env` adds variables on purpose (e.g. `GIT_INDEX_FILE` for a private index).
  *
  * Errors keep simple-git's rule, which callers were written against: a call fails when git cannot start, or when
  * it exits non-zero *and* printed to stderr (the message is stdout + stderr). A non-zero exit with a silent stderr
  * is an answer, not an error (`git merge-tree --write-tree` exits 1 on conflicts and lists them on stdout).
  */
-export function gitClient(dir: string, opts: { hooks?: boolean } = {}): GitClient {
+export function gitClient(dir: string, opts: { hooks?: boolean; env?: Record<string, string> } = {}): GitClient {
   const config = ['-c', 'core.quotePath=false'];
   if (opts.hooks !== true) config.push('-c', 'core.hooksPath=/dev/null');
-  const env = { ...gitEnv(), GIT_OPTIONAL_LOCKS: '0', GIT_TERMINAL_PROMPT: '0' };
+  const env = { ...gitEnv(), GIT_OPTIONAL_LOCKS: '0', GIT_TERMINAL_PROMPT: '0', ...opts.env };
   const run = (args: string[]): Promise<Buffer> => runGit(dir, [...config, ...args], args, env);
   return {
     raw: async (args) => (await run(args)).toString('utf8'),

@@ -1,9 +1,10 @@
-import { lstat } from 'node:fs/promises';
+import { lstat, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { WorktreeInfo } from '../pipeline/phaseContext';
-import type { FileDecision } from '../ports/approvalPort';
+import type { ChangedFile, FileDecision } from '../ports/approvalPort';
 import { changedFiles } from './changedFiles';
-import { commitChanges } from './commitAll';
+import { identityArgs } from './commitAll';
+import { localPathsIn } from './localPaths';
 import { gitClient, splitNul } from './gitClient';
 import { WorktreeError } from './worktreeError';
 import { statusPaths } from './worktreeManager';
@@ -28,19 +29,22 @@ export interface MergeResult {
  * content; the checkout is on the branch the ticket started from; nothing is staged there and no approved path
  * has uncommitted changes; nothing the merge would write is an untracked or git-ignored file, folder or symlink of
  * the user's (git itself replaces ignored files silently); and the merge has no conflicts
- * (`git merge-tree --write-tree`, git ≥ 2.38). Files not approved are first restored to the base version in one
- * commit on the ticket's branch, so the merge brings only approved files. The merge runs with hooks disabled
- * (`core.hooksPath=/dev/null`): the merged content is model-written, and a hooks path inside the repository
- * could have been changed by the branch itself.
+ * (`git merge-tree --write-tree`, git ≥ 2.38). Files not approved — and Shipwright's deliverables under
+ * `.shipwright/`, unless `opts.includeDeliverables` — are left out through a commit made off the branch (see
+ * mergeSource), so the merge brings only approved files and the ticket's branch keeps its deliverables. The
+ * merge runs with hooks disabled (`core.hooksPath=/dev/null`): the merged content is model-written, and a hooks
+ * path inside the repository could have been changed by the branch itself.
  * @throws WorktreeError('stale') a file changed since its decision; ('wrongBranch'); ('dirty') with the paths;
- *   ('conflict') with the conflicting paths; ('notFound') when nothing was approved. Nothing is written then.
+ *   ('conflict') with the conflicting paths; ('notFound') when nothing was approved; ('localPaths') when an
+ *   approved file contains the worktree's or the checkout's absolute path. Nothing is written then.
  * @throws WorktreeError('git') when git stops the merge itself (a hook of the user's, …): the merge is aborted,
  *   the user's checkout is as it was, and the message says so in words.
  */
-export async function mergeApproved(worktree: WorktreeInfo, decisions: FileDecision[]): Promise<MergeResult> {
+export async function mergeApproved(worktree: WorktreeInfo, decisions: FileDecision[], opts: { includeDeliverables?: boolean } = {}): Promise<MergeResult> {
   const files = await changedFiles(worktree);
   const byPath = new Map(decisions.map((d) => [d.path, d]));
-  const approved = files.filter((f) => byPath.get(f.path)?.decision === 'approve');
+  // The user's branch gets the change, not the process: deliverables stay on the ticket's branch by default.
+  const approved = files.filter((f) => byPath.get(f.path)?.decision === 'approve' && (opts.includeDeliverables === true || !isDeliverable(f.path)));
   const stale = approved.filter((f) => byPath.get(f.path)?.contentHash !== f.contentHash).map((f) => f.path);
   if (stale.length > 0) throw new WorktreeError('stale', `these files changed after they were approved; review them again: ${stale.join(', ')}`, stale);
   if (approved.length === 0) throw new WorktreeError('notFound', 'no file of the change was approved; nothing to merge');
@@ -70,21 +74,27 @@ export async function mergeApproved(worktree: WorktreeInfo, decisions: FileDecis
     throw new WorktreeError('dirty', `the merge would replace files of yours that git does not track (untracked or ignored): ${inTheWay.join(', ')}; move them away or reject those paths (--reject PATH), then merge again`, inTheWay);
   }
 
-  // Checked before the restore commit, so a refused merge leaves the ticket's branch as it was.
-  await refuseConflicts(worktree, current, approved.map((f) => f.path));
-
-  let restoreCommit: string | undefined;
-  if (leftOut.length > 0) {
-    const wt = gitClient(worktree.path);
-    const existed = leftOut.filter((f) => f.status !== 'added').map((f) => f.path);
-    const added = leftOut.filter((f) => f.status === 'added').map((f) => f.path);
-    if (existed.length > 0) await wt.raw(['restore', `--source=${worktree.baseCommit}`, '--staged', '--worktree', '--', ...existed]);
-    if (added.length > 0) await wt.raw(['rm', '-q', '-f', '--', ...added]);
-    restoreCommit = (await commitChanges(worktree, `Leave out files not approved: ${leftOut.map((f) => f.path).join(', ')}`, { ownFiles: leftOut.map((f) => f.path) })).sha;
+  // A path of this machine in a merged file (a snapshot of test output, a generated config) would leak it into
+  // the user's history and break on every other machine.
+  const leaking: string[] = [];
+  for (const f of approved.filter((x) => x.status !== 'deleted')) {
+    // simple-git types this as any; it resolves to the raw stdout Buffer.
+    const bytes: Buffer = await gitClient(worktree.path).binaryCatFile(['blob', `${worktree.branch}:${f.path}`]);
+    const text = bytes.toString('utf8');
+    if (localPathsIn(text, worktree).length > 0) leaking.push(f.path);
+  }
+  if (leaking.length > 0) {
+    throw new WorktreeError('localPaths', `these files contain absolute paths of this machine (${worktree.path} or ${worktree.repoRoot}): ${leaking.join(', ')}; reject them (--reject PATH) or send them back`, leaking);
   }
 
+  // Checked before the merge commit is built, so a refused merge leaves the ticket's branch as it was.
+  await refuseConflicts(worktree, current, approved.map((f) => f.path));
+
+  const source = await mergeSource(worktree, leftOut);
+  const restoreCommit = leftOut.length > 0 ? source : undefined;
+
   try {
-    await user.raw(['merge', '--no-ff', '--no-edit', '-m', `Merge ${worktree.branch} (Shipwright)`, worktree.branch]);
+    await user.raw(['merge', '--no-ff', '--no-edit', '-m', `Merge ${worktree.branch} (Shipwright)`, source]);
   } catch (e) {
     // A hook of the user's (pre-merge-commit, commit-msg) or anything else git stops on: put the checkout back
     // as it was, and say so in words rather than git's.
@@ -99,6 +109,42 @@ export async function mergeApproved(worktree: WorktreeInfo, decisions: FileDecis
   }
   const mergeCommit = (await user.revparse(['HEAD'])).trim();
   return { mergeCommit, intoBranch: current, merged: approved.map((f) => f.path), leftOut: leftOut.map((f) => f.path), restoreCommit };
+}
+
+/** A file Shipwright wrote for the process (`.shipwright/<ticket>/NN-<phase>.md`), not part of the change. */
+export function isDeliverable(path: string): boolean {
+  return path.startsWith('.shipwright/');
+}
+
+/**
+ * The commit to merge: the ticket branch's HEAD, or — when files are left out — a commit on top of it (not on
+ * the branch, which keeps everything, deliverables included) whose tree has those files as they are at the base.
+ * Built in a private index (`GIT_INDEX_FILE`), so neither the worktree's files nor its index change.
+ */
+async function mergeSource(worktree: WorktreeInfo, leftOut: ChangedFile[]): Promise<string> {
+  const git = gitClient(worktree.path);
+  const head = (await git.revparse(['HEAD'])).trim();
+  if (leftOut.length === 0) return head;
+  const index = join((await git.raw(['rev-parse', '--absolute-git-dir'])).trim(), 'shipwright-merge-index');
+  const private_ = gitClient(worktree.path, { env: { GIT_INDEX_FILE: index } });
+  try {
+    await private_.raw(['read-tree', head]);
+    for (const f of leftOut) {
+      if (f.status === 'added') {
+        await private_.raw(['update-index', '--force-remove', '--', f.path]);
+        continue;
+      }
+      // `<mode> blob <sha>\t<path>` at the base commit.
+      const [meta] = (await git.raw(['ls-tree', worktree.baseCommit, '--', f.path])).split('\t');
+      const [mode, , sha] = meta.trim().split(' ');
+      await private_.raw(['update-index', '--add', '--cacheinfo', `${mode},${sha},${f.path}`]);
+    }
+    const tree = (await private_.raw(['write-tree'])).trim();
+    const message = `Leave out files not approved or not part of the change: ${leftOut.map((f) => f.path).join(', ')}`;
+    return (await git.raw([...(await identityArgs(git)), 'commit-tree', tree, '-p', head, '-m', message])).trim();
+  } finally {
+    await unlink(index).catch(() => undefined);
+  }
 }
 
 /**

@@ -8,6 +8,7 @@
  * - wrongBranch: the user's checkout is not on the branch the ticket started from (or HEAD is detached)
  * - dirty: the user's checkout has uncommitted changes in files the operation would write
  * - conflict: the ticket's branch does not merge cleanly into the user's branch
+ * - localPaths: a file to merge contains an absolute path of this machine (the worktree's or the checkout's)
  * - stale: a file changed after the person's decision on it (content hash differs)
  * - setupFailed: the worktree's set-up command failed or timed out
  * - git: a git command failed for another reason (the message carries git's own words)
@@ -22,6 +23,7 @@ export type WorktreeErrorReason =
   | 'dirty'
   | 'conflict'
   | 'stale'
+  | 'localPaths'
   | 'setupFailed'
   | 'git';
 

@@ -4,6 +4,7 @@ import type { ShipwrightConfig } from '../config/shipwrightConfig';
 import type { WorktreeInfo } from '../pipeline/phaseContext';
 import { prepareSandbox } from '../sandbox/commandSandbox';
 import { DEFAULT_SANDBOX } from '../sandbox/sandboxSettings';
+import { slugFromTitle } from '../ticket/slugFromTitle';
 import type { Ticket } from '../ticket/ticket';
 import { gitClient, splitNul } from './gitClient';
 import { runTestCommand, type TestRunResult, describeTestRun } from './testCommandRunner';
@@ -67,7 +68,7 @@ function serial<T>(key: string, fn: () => Promise<T>): Promise<T> {
 /**
  * Creates, reopens, lists and removes the git worktrees tickets run in (through simple-git). A worktree lives
  * outside the user's working tree — by default `<repoRoot>/../.shipwright-worktrees/<repoName>/<ticketId>` —
- * on branch `shipwright/<id>-<slug>`, starting from the commit the user's HEAD points at. The user's checkout,
+ * on branch `shipwright/<id>[-<short slug>]`, starting from the commit the user's HEAD points at. The user's checkout,
  * index and stash are only read (with `--no-optional-locks`), never written.
  */
 export class WorktreeManager {
@@ -96,17 +97,24 @@ export class WorktreeManager {
     return new WorktreeManager(repoRoot, await realpath(root), opts.config);
   }
 
-  /** The branch name of a ticket: `shipwright/<id>-<slug of the title>` (slug ≤ 40 chars). */
+  /**
+   * The branch name of a ticket: `shipwright/<id>` when the id already says what the title says (an id derived
+   * from the title, or one containing its slug), else `shipwright/<id>-<slug of the title, ≤ 30 chars at a word
+   * boundary>` — never the slug twice. `create` adds `-2`, `-3`… when such a branch exists already.
+   */
   static branchName(ticket: Pick<Ticket, 'id' | 'title'>): string {
-    const slug = ticket.title.toLowerCase().normalize('NFKD').replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 40).replace(/-+$/, '');
-    return slug === '' ? `${PREFIX}${ticket.id}` : `${PREFIX}${ticket.id}-${slug}`;
+    const slug = slugFromTitle(ticket.title);
+    const id = ticket.id.toLowerCase();
+    if (slug.startsWith('ticket-') || id.includes(slug) || slug.includes(id)) return `${PREFIX}${ticket.id}`;
+    const short = slug.length <= 30 ? slug : slug.slice(0, 31).replace(/-[^-]*$/, '') || slug.slice(0, 30);
+    return `${PREFIX}${ticket.id}-${short}`;
   }
 
   /**
    * Makes the ticket's branch and worktree from the user's current HEAD commit, copies/links the configured
    * git-ignored files, provides node_modules (worktree.dependencies: a copy, a fresh install…), and runs the
    * set-up command — all before any model call.
-   * @throws WorktreeError('exists') when the ticket already has a worktree or its branch exists
+   * @throws WorktreeError('exists') when the ticket already has a worktree or its folder exists
    * @throws WorktreeError('noCommits') when HEAD has no commit
    * @throws WorktreeError('setupFailed') when the dependencies cannot be installed or the set-up command fails
    *   (the worktree is kept for inspection)
@@ -115,12 +123,13 @@ export class WorktreeManager {
   async create(ticket: Pick<Ticket, 'id' | 'title'>, opts: { buildOn?: string[] } = {}): Promise<CreatedWorktree> {
     const user = gitClient(this.repoRoot);
     const path = join(this.worktreesRoot, ticket.id);
-    const branch = WorktreeManager.branchName(ticket);
     const created = await serial(this.repoRoot, async () => {
       if ((await this.find(ticket.id)) !== undefined) throw new WorktreeError('exists', `ticket ${ticket.id} already has a worktree; open it to resume`);
       if (await pathExists(path)) throw new WorktreeError('exists', `${path} already exists; remove it or set worktree.root`, [path]);
-      const exists = (await user.raw(['branch', '--list', branch])).trim() !== '';
-      if (exists) throw new WorktreeError('exists', `branch ${branch} already exists; remove it first`);
+      // A branch left from an earlier run (kept for a pull request) is never reused: the new one gets a suffix.
+      const base = WorktreeManager.branchName(ticket);
+      let branch = base;
+      for (let n = 2; (await user.raw(['branch', '--list', branch])).trim() !== ''; n++) branch = `${base}-${n}`;
       let baseCommit: string;
       try {
         baseCommit = (await user.raw(['rev-parse', '--verify', 'HEAD^{commit}'])).trim();

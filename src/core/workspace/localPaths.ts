@@ -1,0 +1,19 @@
+import { homedir } from 'node:os';
+import type { WorktreeInfo } from '../pipeline/phaseContext';
+
+/**
+ * Text with this machine's absolute paths replaced: the worktree's path by `.` (test output and stack traces name
+ * files through it), the user's checkout by `<checkout>`, the home folder by `~`. Longest first, so a worktree
+ * inside the home folder becomes `.` rather than `~/…`. For anything written into a file that may be shared.
+ */
+export function withoutLocalPaths(text: string, worktree: Pick<WorktreeInfo, 'path' | 'repoRoot'>, home = homedir()): string {
+  const pairs: [string, string][] = [[worktree.path, '.'], [worktree.repoRoot, '<checkout>'], [home, '~']];
+  let out = text;
+  for (const [from, to] of pairs.filter(([p]) => p.length > 1).sort((a, b) => b[0].length - a[0].length)) out = out.split(from).join(to);
+  return out;
+}
+
+/** The local absolute paths (worktree, checkout) that `text` contains; empty when none. */
+export function localPathsIn(text: string, worktree: Pick<WorktreeInfo, 'path' | 'repoRoot'>): string[] {
+  return [worktree.path, worktree.repoRoot].filter((p) => text.includes(p));
+}
