@@ -51,7 +51,7 @@ suite('changedFiles and mergeApproved', () => {
   test('merges every approved file into the clean user branch', async () => {
     const r = await mergeApproved(wt, await approveAll());
     assert.equal(r.intoBranch, 'main');
-    assert.equal(r.restoreCommit, undefined);
+    assert.equal(repo.git('rev-parse', `${r.restoreCommit}^`).trim(), wt.baseCommit, 'one commit on the base, not the branch\'s steps');
     assert.match(readFileSync(join(repo.dir, 'src/calculator.js'), 'utf8'), /function sub/);
     assert.equal(existsSync(join(repo.dir, 'src/extra.js')), true);
     assert.equal(existsSync(join(repo.dir, 'README.md')), false);
@@ -67,8 +67,8 @@ suite('changedFiles and mergeApproved', () => {
     assert.match(readFileSync(join(repo.dir, 'src/calculator.js'), 'utf8'), /function sub/);
     assert.equal(existsSync(join(repo.dir, 'src/extra.js')), false);
     assert.match(readFileSync(join(repo.dir, 'README.md'), 'utf8'), /# Calculator/);
-    // The rejected work is still in the branch history.
-    assert.equal(repo.git('show', `${r.restoreCommit}~1:src/extra.js`), 'exports.extra = true;\n');
+    // The rejected work is still on the ticket's branch.
+    assert.equal(repo.git('show', `${wt.branch}:src/extra.js`), 'exports.extra = true;\n');
   });
 
   test('a user checkout dirty in a merged file is refused and nothing is lost', async () => {

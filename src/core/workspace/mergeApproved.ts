@@ -18,9 +18,10 @@ export interface MergeResult {
   intoBranch: string;
   /** Paths merged. */
   merged: string[];
-  /** Paths left out (rejected or undecided), restored to the base version by `restoreCommit` first. */
+  /** Paths left out (rejected, undecided, deliverables): as they are at the base in `restoreCommit`. */
   leftOut: string[];
-  restoreCommit?: string;
+  /** The one commit merged (on the base commit, not on the ticket's branch): the approved change only. */
+  restoreCommit: string;
 }
 
 /**
@@ -88,10 +89,9 @@ export async function mergeApproved(worktree: WorktreeInfo, decisions: FileDecis
   }
 
   // Checked before the merge commit is built, so a refused merge leaves the ticket's branch as it was.
-  await refuseConflicts(worktree, current, approved.map((f) => f.path));
-
   const source = await mergeSource(worktree, leftOut);
-  const restoreCommit = leftOut.length > 0 ? source : undefined;
+  const restoreCommit = source;
+  await refuseConflicts(worktree, current, source, approved.map((f) => f.path));
 
   try {
     await user.raw(['merge', '--no-ff', '--no-edit', '-m', `Merge ${worktree.branch} (Shipwright)`, source]);
@@ -117,14 +117,14 @@ export function isDeliverable(path: string): boolean {
 }
 
 /**
- * The commit to merge: the ticket branch's HEAD, or — when files are left out — a commit on top of it (not on
- * the branch, which keeps everything, deliverables included) whose tree has those files as they are at the base.
- * Built in a private index (`GIT_INDEX_FILE`), so neither the worktree's files nor its index change.
+ * The commit to merge: one commit on the ticket's base commit whose tree is the branch's HEAD with the left-out
+ * files as they are at the base. The user's history gets the change in one commit (plus the merge), not the
+ * ticket's process commits; the ticket's branch keeps everything, deliverables included. Built in a private
+ * index (`GIT_INDEX_FILE`), so neither the worktree's files nor its index change.
  */
 async function mergeSource(worktree: WorktreeInfo, leftOut: ChangedFile[]): Promise<string> {
   const git = gitClient(worktree.path);
   const head = (await git.revparse(['HEAD'])).trim();
-  if (leftOut.length === 0) return head;
   const index = join((await git.raw(['rev-parse', '--absolute-git-dir'])).trim(), 'shipwright-merge-index');
   const private_ = gitClient(worktree.path, { env: { GIT_INDEX_FILE: index } });
   try {
@@ -140,8 +140,9 @@ async function mergeSource(worktree: WorktreeInfo, leftOut: ChangedFile[]): Prom
       await private_.raw(['update-index', '--add', '--cacheinfo', `${mode},${sha},${f.path}`]);
     }
     const tree = (await private_.raw(['write-tree'])).trim();
-    const message = `Leave out files not approved or not part of the change: ${leftOut.map((f) => f.path).join(', ')}`;
-    return (await git.raw([...(await identityArgs(git)), 'commit-tree', tree, '-p', head, '-m', message])).trim();
+    const subject = (await git.raw(['log', '-1', '--format=%s', head])).trim().replace(/^shipwright\(([^)]*)\):.*$/, '$1');
+    const message = `Shipwright: ${worktree.branch} (${subject})\n\nThe approved change of the ticket's branch as one commit on ${worktree.baseCommit.slice(0, 10)}.${leftOut.length > 0 ? `\nLeft out (on the branch only): ${leftOut.map((f) => f.path).join(', ')}` : ''}`;
+    return (await git.raw([...(await identityArgs(git)), 'commit-tree', tree, '-p', worktree.baseCommit, '-m', message])).trim();
   } finally {
     await unlink(index).catch(() => undefined);
   }
@@ -180,10 +181,10 @@ async function untrackedInTheWay(repoRoot: string, writes: string[]): Promise<st
 }
 
 /** Refuses when the ticket's branch would conflict with the user's branch (computed without a checkout). */
-async function refuseConflicts(worktree: WorktreeInfo, userBranch: string, paths: string[]): Promise<void> {
+async function refuseConflicts(worktree: WorktreeInfo, userBranch: string, source: string, paths: string[]): Promise<void> {
   let out: string;
   try {
-    out = await gitClient(worktree.repoRoot).raw(['merge-tree', '--write-tree', '--name-only', '--no-messages', userBranch, worktree.branch]);
+    out = await gitClient(worktree.repoRoot).raw(['merge-tree', '--write-tree', '--name-only', '--no-messages', userBranch, source]);
   } catch (e) {
     throw new WorktreeError('conflict', `could not check that ${worktree.branch} merges cleanly into ${userBranch}: ${String(e)}`, paths, { cause: e });
   }
