@@ -97,6 +97,9 @@ export async function startFakeOpenAi(options: FakeOpenAiOptions = {}): Promise<
     if (body.stream_options !== undefined && body.stream_options !== null && !stream) {
       return sendJson(res, 400, apiError("The 'stream_options' parameter is only allowed when 'stream' is enabled.", 'invalid_request_error', null, 'stream_options'));
     }
+    if (!model.reasoning && body.reasoning_effort !== undefined && body.reasoning_effort !== null) {
+      return sendJson(res, 400, apiError("Unsupported parameter: 'reasoning_effort' is not supported with this model.", 'invalid_request_error', 'unsupported_parameter', 'reasoning_effort'));
+    }
     if (model.reasoning && body.max_tokens !== undefined) {
       return sendJson(res, 400, apiError("Unsupported parameter: 'max_tokens' is not supported with this model. Use 'max_completion_tokens' instead.", 'invalid_request_error', 'unsupported_parameter', 'max_tokens'));
     }

@@ -111,6 +111,16 @@ suite('OpenAiProvider through the real openai client against a fake OpenAI-compa
     assert.equal(result.content, '');
   });
 
+  test('effort goes as reasoning_effort to a reasoning model; a model without effort levels gets none', async () => {
+    fake.respond(() => ({ json: { pass: true } }));
+    await provider.chat(request({ effort: 'low' }));
+    assert.equal((fake.requests[0].raw as { reasoning_effort?: string }).reasoning_effort, 'low');
+    await provider.chat(request({ model: 'qwen2.5-coder-7b-instruct', spec: spec({ model: 'qwen2.5-coder-7b-instruct', preset: 'lmstudio', baseUrl: fake.baseUrl }) }));
+    assert.equal((fake.requests[1].raw as { reasoning_effort?: string }).reasoning_effort, undefined);
+    const e = await failure(provider.chat(request({ model: 'qwen2.5-coder-7b-instruct', effort: 'high', spec: spec({ model: 'qwen2.5-coder-7b-instruct', preset: 'lmstudio', baseUrl: fake.baseUrl }) })));
+    assert.match(e.message, /'reasoning_effort' is not supported with this model/, 'the fake refuses it where OpenAI does');
+  });
+
   test('max_tokens sent to a reasoning model is the API\'s 400, a badRequest that falls through', async () => {
     const e = await failure(provider.chat(request({ spec: spec({ openai: { maxTokensField: 'max_tokens' } }) })));
     assert.equal(e.reason, 'badRequest');

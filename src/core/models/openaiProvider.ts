@@ -106,6 +106,8 @@ export class OpenAiProvider implements ModelProvider {
         json_schema: { name: req.schema.name, description: req.schema.description, schema: caps.strict ? toOpenAiStrictSchema(plain) : plain, strict: caps.strict },
       },
       ...(caps.includeUsage ? { stream_options: { include_usage: true } } : {}),
+      // Only for a model whose capabilities list effort levels (reasoning models); others answer it with a 400.
+      ...(req.effort ? { reasoning_effort: req.effort } : {}),
       ...(caps.maxTokensField === 'max_tokens' ? { max_tokens: req.maxOutputTokens } : { max_completion_tokens: req.maxOutputTokens }),
     };
     const stream = await client.chat.completions.create(params, { signal: deadline.signal, timeout: Math.max(1, Math.ceil(req.timeoutMs)), maxRetries: 0 });
