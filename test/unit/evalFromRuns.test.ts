@@ -44,7 +44,7 @@ suite('shipwright eval-suite: finished tickets of the repository become suite in
     // The checks mean something: at the base commit the merged test fails; on the ticket's branch it passes.
     const check = (commit: string, name: string) => runHiddenChecks({
       instance: { ...inst, checkCommand: DEFAULT_CHECK_COMMAND }, repoDir: kit!.repo.dir, baseCommit: inst.baseCommit, commit, checksDir: join(kit!.repo.tmp, 'checks'),
-      name, link: [], sandbox: DEFAULT_SANDBOX, timeoutMs: 60_000, outputBudgetChars: 4_000,
+      name, link: [], dependencies: 'auto', sandbox: DEFAULT_SANDBOX, timeoutMs: 60_000, outputBudgetChars: 4_000,
     });
     const atBase = await check(inst.baseCommit, 'base');
     assert.deepEqual(atBase.failToPass.map((c) => c.passed), [false]);

@@ -25,7 +25,8 @@ export const CheckOutcome = z.object({
 export const HiddenChecks = z.object({
   /** The commit checked: the tip of the ticket's branch. */
   commit: z.string(),
-  /** Why the patch could not be applied (then every test counts as failed); absent when it applied. */
+  /** Why the checks could not run — the patch did not apply, or installing dependencies failed (then every test
+   * counts as failed); absent when the checkout was ready. */
   patchError: z.string().optional(),
   failToPass: z.array(CheckOutcome),
   passToPass: z.array(CheckOutcome),

@@ -164,12 +164,12 @@ export async function runEvaluation(o: RunEvaluationOptions): Promise<EvalReport
     const commit = (await gitClient(repo.dir).raw(['rev-parse', '--verify', `${state.worktree.branch}^{commit}`])).trim();
     const checks = await runHiddenChecks({
       instance: p.instance, repoDir: repo.dir, baseCommit: repo.baseCommit, commit, checksDir: dirs.checks, name: p.id,
-      link: config.worktree.link, sandbox: config.sandbox, timeoutMs: config.testTimeoutMs, outputBudgetChars: config.testOutputBudgetChars,
+      link: config.worktree.link, dependencies: config.worktree.dependencies, sandbox: config.sandbox, timeoutMs: config.testTimeoutMs, outputBudgetChars: config.testOutputBudgetChars,
     });
     const failed = [...checks.failToPass, ...checks.passToPass].filter((c) => !c.passed);
     const resolved = checks.patchError === undefined && failed.length === 0;
     const reason = checks.patchError !== undefined
-      ? `the test patch did not apply: ${checks.patchError}`
+      ? `the hidden checks could not run: ${checks.patchError}`
       : resolved
         ? `resolved: ${checks.failToPass.length} fail-to-pass and ${checks.passToPass.length} pass-to-pass tests pass`
         : `hidden tests failing: ${failed.map((c) => c.test).join(', ')}`;

@@ -3,7 +3,8 @@ import path from 'node:path';
 import { prepareSandbox } from '../sandbox/commandSandbox';
 import type { SandboxSettings } from '../sandbox/sandboxSettings';
 import { gitClient } from '../workspace/gitClient';
-import { runTestCommand } from '../workspace/testCommandRunner';
+import { describeTestRun, runTestCommand } from '../workspace/testCommandRunner';
+import { bringDependencies, planDependencies, type DependencyMode } from '../workspace/worktreeDependencies';
 import type { EvalInstance } from './evalInstance';
 import { DEFAULT_CHECK_COMMAND } from './evalInstance';
 import type { HiddenChecks } from './evalReport';
@@ -50,6 +51,8 @@ export async function runHiddenChecks(o: {
   name: string;
   /** Git-ignored entries of the clone (e.g. `node_modules`) linked into the checkout, as worktrees get them. */
   link: readonly string[];
+  /** How the checkout gets node_modules, as a ticket's worktree does (`worktree.dependencies`). */
+  dependencies: DependencyMode;
   /** The profile's sandbox settings: the checks run model-written code, confined like the pipeline's test runs. */
   sandbox: SandboxSettings;
   timeoutMs: number;
@@ -85,9 +88,15 @@ export async function runHiddenChecks(o: {
       const to = path.join(dir, entry);
       if ((await exists(from)) && !(await exists(to))) await fs.symlink(from, to);
     }
+    const deps = await planDependencies(o.repoDir, dir, o.dependencies);
+    if (deps.how === 'copy' || deps.how === 'link') await bringDependencies(o.repoDir, dir, deps.how);
     const sandbox = await prepareSandbox({ settings: o.sandbox, worktree: await fs.realpath(dir), repoRoot: o.repoDir });
+    if (deps.how === 'install' && deps.command && patchError === undefined) {
+      const r = await runTestCommand({ command: deps.command, cwd: dir, timeoutMs: o.timeoutMs, outputBudgetChars: o.outputBudgetChars, sandbox, network: o.sandbox.setupNetwork });
+      if (r.exitCode !== 0) patchError = `installing the dependencies failed: ${describeTestRun(r)}\n${r.output.slice(-FAILED_OUTPUT_CHARS)}`;
+    }
     const run = async (test: string) => {
-      if (patchError !== undefined) return { test, passed: false, exitCode: null, output: 'not run: the test patch did not apply' };
+      if (patchError !== undefined) return { test, passed: false, exitCode: null, output: `not run: ${patchError.split('\n')[0]}` };
       const command = (o.instance.checkCommand ?? DEFAULT_CHECK_COMMAND).split('{test}').join(shellQuote(test));
       const r = await runTestCommand({ command, cwd: dir, timeoutMs: o.timeoutMs, outputBudgetChars: o.outputBudgetChars, sandbox, network: o.sandbox.network });
       const passed = r.exitCode === 0;
