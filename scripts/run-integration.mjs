@@ -39,6 +39,7 @@ failed += run('node', ['out/test/integration/runInHostMain.js'], env) === 0 ? 0 
 const mocha = (file) => run('npx', ['mocha', '--ui', 'tdd', '--timeout', '240000', '--no-config', file], env) === 0 ? 0 : 1;
 failed += mocha('out/test/integration/pipelineUi.test.js');
 failed += mocha('out/test/integration/firstRunUi.test.js');
+failed += mocha('out/test/integration/ticketLifeUi.test.js');
 
 // What ships: a production build packaged by vsce (flags: no prompts for a missing repository URL or LICENSE).
 const extensionDir = env.SHIPWRIGHT_EXTENSION_PATH ?? root;

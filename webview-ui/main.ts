@@ -38,6 +38,20 @@ window.addEventListener('message', (ev: MessageEvent<unknown>) => {
   }
 });
 
+// Arrow keys move between the rows of a list (tickets, files): Up/Down to the previous/next, Home/End to the ends.
+document.addEventListener('keydown', (ev) => {
+  const el = ev.target instanceof HTMLElement ? ev.target : undefined;
+  const kind = el?.dataset.row;
+  if (!el || !kind || !['ArrowDown', 'ArrowUp', 'Home', 'End'].includes(ev.key)) return;
+  const rows = Array.from(document.querySelectorAll<HTMLElement>(`[data-row="${CSS.escape(kind)}"]`));
+  const at = rows.indexOf(el);
+  const next = ev.key === 'Home' ? rows[0] : ev.key === 'End' ? rows[rows.length - 1] : rows[at + (ev.key === 'ArrowDown' ? 1 : -1)];
+  if (next) {
+    ev.preventDefault();
+    next.focus();
+  }
+});
+
 // Running phases carry a clock; it counts in the page every second, with no message from the host.
 setInterval(() => {
   for (const el of Array.from(document.querySelectorAll<HTMLElement>('.clock[data-since]'))) {

@@ -59,6 +59,7 @@ function ticketButton(t: TicketRow, selected: boolean, post: Post): HTMLElement 
       type: 'button',
       class: `ticket state-${t.state}`,
       'data-key': `ticket:${t.id}`,
+      'data-row': 'ticket',
       'aria-pressed': selected ? 'true' : 'false',
       'aria-label': `${t.title}, ${t.kind}, ${t.state}, ${usd(t.usd)}`,
       onclick: () => post({ type: 'select', ticketId: t.id }),

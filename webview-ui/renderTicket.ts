@@ -67,8 +67,8 @@ export function renderTicket(t: TicketDetail, models: ModelChoiceView[], post: P
     h('p', { class: `state state-${t.state}`, 'data-testid': 'ticket-state' },
       h('strong', {}, STATE_LABEL[t.state] ?? t.state),
       t.running && working ? ` · ${t.running.phase} (${t.phases.findIndex((p) => p.phase === t.running?.phase) + 1} of ${t.phases.length})` : '',
-      head && !t.handoff ? ` — ${head}` : ''),
-    rest && !t.handoff && h('details', { class: 'reason-more' }, h('summary', {}, 'Whole reason'), h('p', {}, rest)),
+      head && !t.handoff && !working ? ` — ${head}` : ''),
+    rest && !t.handoff && !working && h('details', { class: 'reason-more' }, h('summary', {}, 'Whole reason'), h('p', {}, rest)),
     budgetMeter(t),
   );
   if (working || t.state === 'awaiting-approval') {

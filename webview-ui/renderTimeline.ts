@@ -69,8 +69,7 @@ export function renderTimeline(t: TicketDetail, post: Post): HTMLElement {
     const busy = p.status === 'running' && t.state === 'running';
     const modelLine = live
       ? h('div', { class: 'model-line', 'data-testid': 'running-model' },
-          h('span', { class: 'model', title: live.why }, `attempt ${live.attempt} on ${live.modelKey} (${live.model})`),
-          ' · ', clock(live.startedAt))
+          h('span', { class: 'model', title: `${live.modelKey} (${live.model}): ${live.why}` }, `attempt ${live.attempt} on ${live.modelKey} (${live.model})`))
       : last
         ? h('div', { class: 'model-line' }, h('span', { class: 'model', title: last.why }, `${last.modelKey} (${last.model})`))
         : p.plannedModel && p.status === 'pending'
@@ -81,7 +80,8 @@ export function renderTimeline(t: TicketDetail, post: Post): HTMLElement {
       h('div', { class: 'phase-head' },
         h('span', { class: busy ? 'dot spinner' : 'dot', 'aria-hidden': 'true' }),
         h('strong', {}, p.phase),
-        h('span', { class: 'status' }, busy ? 'working…' : STATUS_LABEL[p.status]),
+        // The clock sits on the head line, so a narrow side bar never cuts it off.
+        h('span', { class: 'status' }, busy ? 'working… ' : STATUS_LABEL[p.status], busy && live ? clock(live.startedAt) : undefined),
         spent > 0 && h('span', { class: 'cost' }, `${cost(p)} · ${shortTokens(spent)} tok`),
         p.hasDeliverable && h('button', { type: 'button', class: 'link', 'data-key': `deliverable:${p.phase}`, 'aria-label': `Open the ${p.phase} deliverable`, onclick: () => post({ type: 'openDeliverable', ticketId: t.id, phase: p.phase }) }, 'Open'),
       ),

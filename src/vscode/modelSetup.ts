@@ -1,5 +1,6 @@
 import type { ShipwrightConfig } from '../core/config/shipwrightConfig';
-import { checkModelsReachable, type Reachability } from '../core/engine/checkModelsReachable';
+import type { Reachability } from '../core/engine/checkModelsReachable';
+import { resolvePhaseModels, type PhaseModel } from '../core/engine/resolvePhaseModels';
 import { Role } from '../core/pipeline/phaseId';
 import type { ModelChoiceView, ModelSetupView, PhaseModelView } from '../shared/viewState';
 
@@ -28,26 +29,24 @@ export interface HostOrigin {
  */
 export async function checkModelSetup(config: ShipwrightConfig, apiKey: string | undefined, origin: HostOrigin, timeoutMs = 3_000, openaiApiKey?: string): Promise<ModelCheck> {
   const env = { ...process.env, OLLAMA_HOST: origin.env };
-  const reach = await checkModelsReachable(config, env, apiKey, timeoutMs, openaiApiKey);
-  return modelCheckOf(config, reach, origin, new Date());
+  // The core says which model each role will run on (one probe of every provider); this adds the words for people.
+  const resolution = await resolvePhaseModels(config, { env, anthropicApiKey: apiKey, openaiApiKey, roles: SETUP_ROLES, timeoutMs });
+  return modelCheckOf(config, resolution.reachability, origin, new Date(), resolution.phases);
 }
 
-/** The check's view from what `checkModelsReachable` found (pure; exported for tests). */
-export function modelCheckOf(config: ShipwrightConfig, reach: Reachability, origin: HostOrigin, now: Date): ModelCheck {
+/**
+ * The check's view (pure; exported for tests): the core's per-role resolution, each skipped model with a short
+ * reason for the panel, the models not pulled, where the Ollama host came from, and every model as a choice.
+ */
+export function modelCheckOf(config: ShipwrightConfig, reach: Reachability, origin: HostOrigin, now: Date, resolved: readonly PhaseModel[]): ModelCheck {
   const unavailable = (key: string): string | undefined => whyUnavailable(config, reach, key);
-  const phases: PhaseModelView[] = SETUP_ROLES.map((role) => {
-    const chain = config.chains[role] ?? config.chains.implementation ?? [];
-    const skipped: PhaseModelView['skipped'] = [];
-    for (const key of chain) {
-      const why = unavailable(key);
-      if (why === undefined) {
-        const spec = config.models[key];
-        return { phase: role, modelKey: key, model: spec?.model, provider: spec?.provider, skipped };
-      }
-      skipped.push({ modelKey: key, why });
-    }
-    return { phase: role, skipped };
-  });
+  const phases: PhaseModelView[] = resolved.map((p) => ({
+    phase: p.role,
+    modelKey: p.modelKey,
+    model: p.model,
+    provider: p.provider,
+    skipped: p.skipped.map((s) => ({ modelKey: s.modelKey, why: unavailable(s.modelKey) ?? s.reason })),
+  }));
   const named = new Set(SETUP_ROLES.flatMap((r) => config.chains[r] ?? config.chains.implementation ?? []));
   const notPulled = reach.ollama.reachable
     ? [...new Set([...named].map((k) => config.models[k]).filter((m) => m?.provider === 'ollama' && !isPulled(m.model, reach.ollama.models)).map((m) => m?.model ?? ''))]

@@ -240,11 +240,13 @@ export class TicketActions {
     const approved = decisions.filter((d) => d.decision === 'approve').length;
     try {
       const state = approved > 0 ? await engine.finish(ticketId, decisions, 'merge') : await engine.finish(ticketId, decisions, 'keep-branch');
-      this.o.board.say('info', `${ticketId}: ${state.reason}`);
+      // The left-out paths are in the panel's file list; the message counts them.
+      const said = state.reason.replace(/; left out (.+)$/, (_m, list: string) => `; ${list.split(', ').length} file(s) left out`);
+      this.o.board.say('info', `${ticketId}: ${said}`);
       const repo = state.worktree?.repoRoot;
       // The merge commit is the user's HEAD right after a merge (mergeApproved commits nothing after it).
       const merge = repo && state.state === 'done' && approved > 0 ? (await gitClient(repo).raw(['rev-parse', 'HEAD'])).trim() : undefined;
-      void vscode.window.showInformationMessage(`Shipwright: ${ticketId} — ${state.reason}`, ...(merge ? ['Undo Merge'] : [])).then(async (pick) => {
+      void vscode.window.showInformationMessage(`Shipwright: ${ticketId} — ${said}`, ...(merge ? ['Undo Merge'] : [])).then(async (pick) => {
         if (pick !== 'Undo Merge' || !repo || !merge) return;
         try {
           const undone = await revertMerge(repo, merge);

@@ -153,6 +153,15 @@ suite('Shipwright in code-server, driven in headless Chromium', function () {
     assert.equal(await view.locator(`button[data-key="${key}"]`).getAttribute('aria-pressed'), 'true');
     assert.equal(await view.locator('body').evaluate(() => (document.activeElement instanceof HTMLElement ? document.activeElement.dataset.key : undefined)), key);
     await view.locator('#announce', { hasText: 'Add subtract to the calculator: done' }).waitFor({ state: 'attached', timeout: 10_000 });
+    // Arrow keys move along the ticket list (two tickets by now).
+    const focused = (): Promise<string | undefined> => view.locator('body').evaluate(() => (document.activeElement instanceof HTMLElement ? document.activeElement.dataset.key : undefined));
+    await wb.page.keyboard.press('Home');
+    const first = await focused();
+    await wb.page.keyboard.press('ArrowDown');
+    const second = await focused();
+    assert.ok(first?.startsWith('ticket:') && second?.startsWith('ticket:') && first !== second, `ArrowDown moved from ${first} to ${second}`);
+    await wb.page.keyboard.press('ArrowUp');
+    assert.equal(await focused(), first);
   });
 
   test('the explorer\'s context menu runs a markdown file as a ticket (a file that is not one is refused naming it); the cost meter opens the panel', async () => {

@@ -61,6 +61,7 @@ for (const theme of ['light', 'dark'] as const) {
         viewport: { width: 1280, height: 1000 },
         payload: [['extensionDevelopmentPath', extensionPath]],
       });
+      await wb.context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: wb.server.url.replace(/\/$/, '') });
       view = await openPanel(wb.page);
       assert.ok(Math.abs((await setSidebarWidth(wb.page)) - SIDEBAR_WIDTH) <= 2, 'the side bar is at its default width');
     });
@@ -152,8 +153,10 @@ for (const theme of ['light', 'dark'] as const) {
       await editor.waitFor({ timeout: 20_000 });
       await editor.click(); // the keyboard goes to the edit file, not the panel
       // The person empties the acceptance criteria and asks to continue.
+      // Pasted, as a person would (typed braces and quotes are auto-closed by the editor).
+      await page.evaluate((t) => navigator.clipboard.writeText(t), '{"summary": "divide throws on zero", "userStories": [], "acceptanceCriteria": [], "outOfScope": [], "openQuestions": []}');
       await page.keyboard.press('Control+A');
-      await page.keyboard.insertText('{"summary": "divide throws on zero", "userStories": [], "acceptanceCriteria": [], "outOfScope": [], "openQuestions": []}');
+      await page.keyboard.press('Control+V');
       await view.locator('button[data-key="continue"]').click();
       const notice = view.locator('.notice.error');
       await notice.waitFor({ timeout: 20_000 });
@@ -202,7 +205,7 @@ for (const theme of ['light', 'dark'] as const) {
     test('a ticket no model could answer offers Retry on a chosen model; a budget-exceeded one offers to raise the budget and resume; both reach ready', async () => {
       const { page } = wb;
       override = (req) => (req.schemaName === 'FunctionalSpec' ? { status: 400, message: 'the scripted model refuses this spec' } : undefined);
-      await runTicketFromPalette(page, 'Divide by zero, on a second try', 'divide(1, 0) must throw a RangeError.');
+      await runTicketFromPalette(page, 'Subtract, on a second try', 'Add subtract(a, b) to src/calculator.js, exported next to add.');
       // The engine stops such a ticket for a person (needs-human) or as failed: both offer a retry on a chosen model.
       await view.locator('[data-testid="ticket-state"]').filter({ hasText: /needs you|failed/ }).waitFor({ timeout: 120_000 });
       await shot('no-model-answered');

@@ -83,7 +83,7 @@ export async function resolvePhaseModels(config: ShipwrightConfig, options: Reso
 
 /** Why a model cannot be used before the run, or undefined when it can. */
 function whyUnusable(spec: ModelSpec, r: Reachability): string | undefined {
-  if (spec.provider === 'anthropic') return r.anthropic.hasKey ? undefined : 'no Anthropic API key (set ANTHROPIC_API_KEY or the key in settings)';
+  if (spec.provider === 'anthropic') return r.anthropic.hasKey ? undefined : 'no Anthropic API key (set ANTHROPIC_API_KEY, or in VS Code run Shipwright: Set Anthropic API Key)';
   if (spec.provider === 'ollama') {
     if (!r.ollama.reachable) return `Ollama is not answering at ${r.ollama.host}${r.ollama.error ? ` (${r.ollama.error})` : ''}`;
     const tagged = (n: string) => (n.includes(':') ? n : `${n}:latest`);

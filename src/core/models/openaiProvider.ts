@@ -139,7 +139,7 @@ export class OpenAiProvider implements ModelProvider {
 
   private client(endpoint: Endpoint, model: string): OpenAI {
     if (!endpoint.apiKey) {
-      throw new ProviderError('auth', `no API key for ${endpoint.baseURL} (set OPENAI_API_KEY, the preset's key variable, or the key in settings)`, { provider: this.kind, model });
+      throw new ProviderError('auth', `no API key for ${endpoint.baseURL} (set OPENAI_API_KEY or the preset's key variable, or in VS Code run Shipwright: Set OpenAI API Key)`, { provider: this.kind, model });
     }
     const id = `${endpoint.baseURL}\n${endpoint.apiKey}`;
     let c = this.clients.get(id);
