@@ -8,6 +8,11 @@ export interface ChangedFile {
   removed: number;
   /** sha256 of the file's content in the worktree (empty string when deleted); an approval is bound to it. */
   contentHash: string;
+  /**
+   * What a person should look at before approving, one sentence each (see reviewFlags): hidden or bidi
+   * characters, control bytes that make git call a text file binary, a changed `.gitattributes`. Absent when none.
+   */
+  flags?: string[];
 }
 
 /** A person's decision on one file. */

@@ -1,3 +1,4 @@
+import { encodeValue, sectionNames } from './encodeValue';
 import { PromptError } from './promptError';
 
 /** The line that separates a prompt file's system part from its user part. */
@@ -51,9 +52,10 @@ export function parsePromptTemplate(name: string, text: string): PromptTemplate 
 }
 
 /**
- * Fills a template's placeholders in one pass. Values are inserted verbatim: a `{{x}}` or a `$&` inside a value
- * stays literal text, since values carry untrusted ticket text, repository files and model output.
- * Variables the template does not use are ignored.
+ * Fills a template's placeholders in one pass. Values carry untrusted ticket text, repository files, test output
+ * and model output, so each is encoded (encodeValue): a tag of the template's sections inside it cannot close its
+ * section (`</ticket>` becomes `&lt;/ticket>`), and invisible or bidi characters are shown as `⟦U+202E⟧`. A
+ * `{{x}}` or a `$&` inside a value stays literal text. Variables the template does not use are ignored.
  * @throws PromptError `missingVariable` naming every variable the template uses that `vars` lacks
  */
 export function fillTemplate(template: PromptTemplate, vars: Readonly<Record<string, string>>): RenderedPrompt {
@@ -62,6 +64,7 @@ export function fillTemplate(template: PromptTemplate, vars: Readonly<Record<str
     throw new PromptError('missingVariable', template.name, `missing variable${missing.length > 1 ? 's' : ''} ${missing.join(', ')}`, missing);
   }
   // A replacer function, not a replacement string: its return value is never scanned for `$` patterns.
-  const user = template.user.replace(PLACEHOLDER, (_match, variable: string) => vars[variable]);
+  const sections = sectionNames(template.user);
+  const user = template.user.replace(PLACEHOLDER, (_match, variable: string) => encodeValue(vars[variable], sections));
   return { system: template.system, user };
 }
