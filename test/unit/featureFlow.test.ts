@@ -27,13 +27,13 @@ import { edits, script, startPhaseHarness, write, type PhaseHarness } from '../f
 
 const ticket: Ticket = { id: 'mul', kind: 'feature', title: 'Add multiply', body: 'The calculator needs mul(a, b).', acceptanceCriteria: ['mul(a, b) returns a * b'], dependsOn: [] };
 const spec: FunctionalSpec = {
-  summary: 'Add mul(a, b).', userStories: ['As a user I want to multiply'], acceptanceCriteria: [{ id: 'AC-1', text: 'mul(a, b) returns a * b' }], outOfScope: [], openQuestions: [],
+  summary: 'Add mul(a, b).', userStories: ['As a user I want to multiply'], acceptanceCriteria: [{ id: 'AC-1', text: 'mul(a, b) returns a * b' }], outOfScope: [], openQuestions: [], needFiles: [],
 };
 const design: TechSpec = {
   overview: 'A function next to add().', components: [{ name: 'calculator', responsibility: 'arithmetic', files: ['src/calculator.js'] }],
-  dataFlow: 'none', risks: [], testStrategy: 'node:test unit test', coversCriteria: ['AC-1'],
+  dataFlow: 'none', risks: [], testStrategy: 'node:test unit test', coversCriteria: ['AC-1'], needFiles: [],
 };
-const plan: Plan = { tasks: [{ id: 'T1', title: 'Add mul()', description: 'Add and export mul(a, b)', files: ['src/calculator.js'], tests: ['test/mul.test.js'], criteria: ['AC-1'] }] };
+const plan: Plan = { tasks: [{ id: 'T1', title: 'Add mul()', description: 'Add and export mul(a, b)', files: ['src/calculator.js'], tests: ['test/mul.test.js'], criteria: ['AC-1'] }], needFiles: [] };
 const tests = "'use strict';\nconst test = require('node:test');\nconst assert = require('node:assert/strict');\nconst { mul } = require('../src/calculator');\n\ntest('mul multiplies', () => {\n  assert.equal(mul(3, 4), 12);\n});\n";
 const code = "'use strict';\n\n/** Adds two numbers. */\nfunction add(a, b) {\n  return a + b;\n}\n\n/** Multiplies two numbers. */\nfunction mul(a, b) {\n  return a * b;\n}\n\nmodule.exports = { add, mul };\n";
 

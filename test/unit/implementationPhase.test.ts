@@ -18,10 +18,11 @@ const ticket: Ticket = {
 };
 const spec: FunctionalSpec = {
   summary: 'Add sub(a, b) to the calculator.', userStories: ['As a user I want to subtract'],
-  acceptanceCriteria: [{ id: 'AC-1', text: 'sub(a, b) returns a - b' }], outOfScope: [], openQuestions: [],
+  acceptanceCriteria: [{ id: 'AC-1', text: 'sub(a, b) returns a - b' }], outOfScope: [], openQuestions: [], needFiles: [],
 };
 const plan: Plan = {
   tasks: [{ id: 'T1', title: 'Add sub()', description: 'Add and export sub(a, b) in src/calculator.js', files: ['src/calculator.js'], tests: ['test/sub.test.js'], criteria: ['AC-1'] }],
+  needFiles: [],
 };
 const deliverables = { discovery: spec, planning: plan };
 

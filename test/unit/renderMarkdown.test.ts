@@ -16,6 +16,7 @@ const spec: FunctionalSpec = {
   ],
   outOfScope: [],
   openQuestions: ['Should it accept strings?'],
+  needFiles: [],
 };
 
 /** A valid value for every role, so each renderer and schema is exercised. */

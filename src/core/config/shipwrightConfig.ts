@@ -147,6 +147,8 @@ export const ShipwrightConfig = z.object({
   fixRounds: z.number().int().min(0).max(10).default(2),
   /** Token budget of the repository map fed to discovery and planning. */
   repoMapTokens: z.number().int().positive().default(2_000),
+  /** Token budget of the code shown to discovery, techSpec, planning and diagnosis (the files most relevant to the ticket). */
+  codeContextTokens: z.number().int().positive().default(3_000),
   /** Phases whose deliverable waits for a person's approval before the pipeline goes on. */
   checkpoints: z.array(PhaseId).default([]),
   worktree: WorktreeConfig.default({ copy: ['.env'], link: [], dependencies: 'auto', mergeDeliverables: false }),

@@ -9,5 +9,6 @@ export const FunctionalSpec = z.object({
     .min(1),
   outOfScope: z.array(z.string()).describe('What this ticket deliberately does not do'),
   openQuestions: z.array(z.string()).describe('Questions a person should answer; empty when none'),
+  needFiles: z.array(z.string()).max(8).describe('Only when the code shown is not enough: repository paths (up to 8) to see before answering; you are then asked again with them. Empty otherwise').default([]),
 });
 export type FunctionalSpec = z.infer<typeof FunctionalSpec>;

@@ -14,6 +14,7 @@ export const Plan = z.object({
       }),
     )
     .min(1),
+  needFiles: z.array(z.string()).max(8).describe('Only when the code shown is not enough: repository paths (up to 8) to see before answering; you are then asked again with them. Empty otherwise').default([]),
 });
 export type Plan = z.infer<typeof Plan>;
 export type PlanTask = Plan['tasks'][number];

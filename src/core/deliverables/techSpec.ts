@@ -10,5 +10,6 @@ export const TechSpec = z.object({
   risks: z.array(z.string()).describe('What could go wrong, and how the design limits it'),
   testStrategy: z.string().min(1).describe('How the acceptance criteria are tested'),
   coversCriteria: z.array(z.string()).describe('Ids of the acceptance criteria this design covers (AC-1…)'),
+  needFiles: z.array(z.string()).max(8).describe('Only when the code shown is not enough: repository paths (up to 8) to see before answering; you are then asked again with them. Empty otherwise').default([]),
 });
 export type TechSpec = z.infer<typeof TechSpec>;

@@ -25,7 +25,15 @@ export interface ValidatedPhaseSpec<T> {
   render: (value: T) => string;
   /** Mechanical checks that need no model (e.g. dependency keys exist); objections skip the validator call. */
   check?: (value: T) => Objection[];
+  /**
+   * More code on request, once per phase run: when an answer names files in `needFiles`, it is set aside (not
+   * validated, not counted as an attempt) and the phase is asked again with `read(paths)` as the `code` variable.
+   */
+  moreFiles?: { needFiles: (value: T) => readonly string[]; read: (paths: string[]) => Promise<string> };
 }
+
+/** Files a phase may ask for at once (as implementation's needFiles). */
+const MAX_NEED_FILES = 8;
 
 /**
  * The validator loop. Attempts run on one model until `config.attemptCap`; each retry's prompt carries the
@@ -60,6 +68,8 @@ async function validatorLoop<T>(ctx: PhaseContext, spec: ValidatedPhaseSpec<T>, 
   // Only the first attempt of a run that picks up earlier attempts is a resume; later ones stay on the model
   // that answered (after a fall-through, too).
   let resumed = attempts.length > 0;
+  let vars = spec.vars;
+  let askedForFiles = false;
 
   for (;;) {
     const levelCap = escalated ? ctx.config.escalationAttempts : ctx.config.attemptCap;
@@ -89,7 +99,7 @@ async function validatorLoop<T>(ctx: PhaseContext, spec: ValidatedPhaseSpec<T>, 
       chainIndex,
       reason,
       prompt: spec.prompt,
-      vars: { ...spec.vars, objections: formatObjections(attempts) },
+      vars: { ...vars, objections: formatObjections(attempts) },
       schema: spec.schema,
       schemaName: spec.schemaName,
       // The last attempt on this model: what follows is another model (escalation) or a person, and neither reads
@@ -97,6 +107,15 @@ async function validatorLoop<T>(ctx: PhaseContext, spec: ValidatedPhaseSpec<T>, 
       ...(onLevel + 1 >= levelCap ? { cache: 'none' as const } : {}),
     });
     chainIndex = res.chainIndex;
+    const wanted = res.ok ? (spec.moreFiles?.needFiles(res.value) ?? []) : [];
+    if (spec.moreFiles !== undefined && wanted.length > 0 && !askedForFiles) {
+      askedForFiles = true;
+      const paths = [...wanted].slice(0, MAX_NEED_FILES);
+      ctx.emit(stamp({ type: 'log', ticketId: ctx.ticket.id, level: 'info', role: spec.phase, message: `${spec.phase}: the model asked for ${paths.join(', ')}` }));
+      vars = { ...vars, code: await spec.moreFiles.read(paths) };
+      resumed = false;
+      continue;
+    }
 
     let objections: Objection[];
     let markdown = '';

@@ -11,8 +11,14 @@ export const FILE_BUDGET_CHARS = 16_000;
  * budget), `(does not exist yet)`, or why it cannot be shown (a path outside the worktree, a secret file).
  * Paths are untrusted (from the plan or a model's needFiles) and read through readForPrompt (confined, secret
  * files refused, credentials redacted). Duplicates are shown once; files past the total budget are only named.
+ * `budget` (characters) defaults to the implementation sessions' 48,000 in all and 16,000 per file.
  */
-export async function fileContext(worktreePath: string, paths: readonly string[], policy: SecretPolicy = { patterns: DEFAULT_SECRET_FILES, values: [] }): Promise<string> {
+export async function fileContext(
+  worktreePath: string,
+  paths: readonly string[],
+  policy: SecretPolicy = { patterns: DEFAULT_SECRET_FILES, values: [] },
+  budget: { totalChars: number; perFileChars: number } = { totalChars: FILES_BUDGET_CHARS, perFileChars: FILE_BUDGET_CHARS },
+): Promise<string> {
   const parts: string[] = [];
   let used = 0;
   for (const path of [...new Set(paths)]) {
@@ -22,9 +28,9 @@ export async function fileContext(worktreePath: string, paths: readonly string[]
       continue;
     }
     const { text } = read;
-    const shown = trimOutput(text, FILE_BUDGET_CHARS);
-    if (used + shown.length > FILES_BUDGET_CHARS) {
-      parts.push(`=== ${read.relative} ===\n(not shown: the files budget of ${FILES_BUDGET_CHARS} characters is used up; ask for it in needFiles if you need it)`);
+    const shown = trimOutput(text, budget.perFileChars);
+    if (used + shown.length > budget.totalChars) {
+      parts.push(`=== ${read.relative} ===\n(not shown: the files budget of ${budget.totalChars} characters is used up; ask for it in needFiles if you need it)`);
       continue;
     }
     used += shown.length;

@@ -3,6 +3,7 @@ import { renderDeliverable } from '../../deliverables/renderMarkdown';
 import { deliverableMarkdown } from '../deliverableMarkdown';
 import type { Objection } from '../objection';
 import type { PhaseContext } from '../phaseContext';
+import { codeContextFor, moreFilesFor } from '../codeContextFor';
 import { repoMapFor } from '../repoMapFor';
 import type { PhaseOutcome } from '../phaseOutcome';
 import { ticketAsMarkdown } from '../ticketAsMarkdown';
@@ -24,12 +25,14 @@ export async function planningPhase(ctx: PhaseContext): Promise<PhaseOutcome> {
   const design = deliverableMarkdown(ctx, 'techSpec');
   // Half the map, ranked by the design's files too: the design has chosen where the change goes.
   const repoMap = await repoMapFor(ctx, 'planning', { share: 0.5, keywords: designFiles(ctx) });
+  const { code } = await codeContextFor(ctx);
   return runValidatedPhase(ctx, {
     phase: 'planning',
     prompt: 'planning',
     schema: Plan,
     schemaName: 'Plan',
-    vars: { ticket, functionalSpec, techSpec: design, repoMap },
+    vars: { ticket, functionalSpec, techSpec: design, repoMap, code },
+    moreFiles: moreFilesFor(ctx),
     // The validator checks tasks against components, files and test strategy: the design brief.
     previous: { name: 'tech spec', markdown: brief.design() },
     render: (v) => renderDeliverable('planning', v),
