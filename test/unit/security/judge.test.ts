@@ -9,8 +9,8 @@ import type { Ticket } from '../../../src/core/ticket/ticket';
 import { edits, script, startPhaseHarness, write, type PhaseHarness } from '../../fixtures/phaseHarness';
 
 const ticket: Ticket = { id: 'sub', kind: 'feature', title: 'Add subtract', body: 'The calculator needs sub(a, b).', acceptanceCriteria: ['sub(a, b) returns a - b'], dependsOn: [] };
-const spec: FunctionalSpec = { summary: 'Add sub(a, b).', userStories: ['As a user I want to subtract'], acceptanceCriteria: [{ id: 'AC-1', text: 'sub(a, b) returns a - b' }], outOfScope: [], openQuestions: [] };
-const plan: Plan = { tasks: [{ id: 'T1', title: 'Add sub()', description: 'Add and export sub(a, b)', files: ['src/calculator.js'], tests: ['test/sub.test.js'], criteria: ['AC-1'] }] };
+const spec: FunctionalSpec = { summary: 'Add sub(a, b).', userStories: ['As a user I want to subtract'], acceptanceCriteria: [{ id: 'AC-1', text: 'sub(a, b) returns a - b' }], outOfScope: [], openQuestions: [], needFiles: [] };
+const plan: Plan = { tasks: [{ id: 'T1', title: 'Add sub()', description: 'Add and export sub(a, b)', files: ['src/calculator.js'], tests: ['test/sub.test.js'], criteria: ['AC-1'] }], needFiles: [] };
 const deliverables = { discovery: spec, planning: plan };
 
 const header = "'use strict';\nconst test = require('node:test');\nconst assert = require('node:assert/strict');\nconst calc = require('../src/calculator');\n";
