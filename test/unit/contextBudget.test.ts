@@ -39,12 +39,13 @@ suite('context as a budget', () => {
   });
 
   test('the input split adds up to the rendered prompt and the schema', () => {
-    const vars = { ticket: 'TICKET '.repeat(30), repoMap: 'src/a.ts (10 B): a\n'.repeat(20), objections: 'none' };
+    const vars = { ticket: 'TICKET '.repeat(30), repoMap: 'src/a.ts (10 B): a\n'.repeat(20), code: 'Test command: `npm test`\n=== src/a.ts ===\nexport const a = 1;', objections: 'none' };
     const rendered = renderPrompt('discovery', vars);
     const p = inputParts(rendered, vars, '{"type":"object"}');
     const total = countO200kTokens(rendered.system) + countO200kTokens(rendered.user) + countO200kTokens('{"type":"object"}');
     assert.equal(p.ticket, countO200kTokens(vars.ticket));
     assert.equal(p.map, countO200kTokens(vars.repoMap));
+    assert.equal(p.code, countO200kTokens(vars.code));
     assert.ok(Math.abs(p.fixed + p.ticket + p.map + p.objections + p.code + p.deliverables - total) <= 3, `${JSON.stringify(p)} vs ${total}`);
   });
 });

@@ -24,7 +24,7 @@ export const INPUT_PART_NAMES = ['fixed', 'ticket', 'deliverables', 'code', 'map
 const PART_OF_VAR: Record<string, keyof InputParts> = {
   ticket: 'ticket',
   repoMap: 'map',
-  files: 'code', diff: 'code', failingOutput: 'code',
+  files: 'code', code: 'code', diff: 'code', failingOutput: 'code',
   objections: 'objections', earlierObjections: 'objections',
   functionalSpec: 'deliverables', techSpec: 'deliverables', spec: 'deliverables', previous: 'deliverables', deliverable: 'deliverables', task: 'deliverables',
 };
