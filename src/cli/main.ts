@@ -1,3 +1,4 @@
+import { sanitizeForTerminal } from '../core/pipeline/sanitizeText';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -57,7 +58,8 @@ export async function main(argv: string[], io = { out: process.stdout, err: proc
     },
   });
   const [command, arg] = positionals;
-  const say = (s: string) => io.out.write(`${s}\n`);
+  // Model text reaches the terminal through here: escape sequences are shown, never run.
+  const say = (s: string) => io.out.write(`${sanitizeForTerminal(s)}\n`);
   if (o.help || !command) { say(USAGE); return command ? 0 : 2; }
   const workspaceRoot = path.resolve(o.workspace ?? '.');
   const config = await loadConfig({ workspaceRoot, file: o.config });
@@ -213,7 +215,7 @@ if (require.main === module) {
     (code) => { process.exitCode = code; },
     (e: unknown) => {
       const known = e instanceof UsageError || e instanceof TicketParseError || e instanceof ConfigError;
-      process.stderr.write(`shipwright: ${e instanceof Error ? e.message : String(e)}\n${e instanceof UsageError ? `\n${USAGE}\n` : ''}`);
+      process.stderr.write(`shipwright: ${sanitizeForTerminal(e instanceof Error ? e.message : String(e))}\n${e instanceof UsageError ? `\n${USAGE}\n` : ''}`);
       if (!known && e instanceof Error && process.env.SHIPWRIGHT_DEBUG) process.stderr.write(`${e.stack}\n`);
       process.exitCode = known ? 2 : 1;
     },

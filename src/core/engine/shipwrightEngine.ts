@@ -1,3 +1,4 @@
+import { access, realpath } from 'node:fs/promises';
 import path from 'node:path';
 import type { ShipwrightConfig } from '../config/shipwrightConfig';
 import { WorktreeError } from '../workspace/worktreeError';
@@ -258,9 +259,30 @@ export class ShipwrightEngine implements EngineApi {
     return this.drive(state);
   }
 
+  /**
+   * A run state is a file on disk and may have been edited: before resume or finish use its worktree, it must be
+   * one of this repository's Shipwright worktrees, on a `shipwright/` branch, for this ticket — never the user's
+   * checkout (a commit there would land on their branch).
+   * @throws Error naming what does not match
+   */
+  private async checkWorktree(s: RunState): Promise<void> {
+    const wt = s.worktree;
+    if (wt === undefined) return;
+    const ours = (await this.worktrees.list()).find((w) => w.ticketId === s.ticket.id);
+    const problem = !wt.branch.startsWith('shipwright/') ? `its branch ${wt.branch} is not a shipwright/ branch`
+      // No worktree of ours: a missing folder is what resume re-creates; an existing one is someone else's.
+      : ours === undefined ? (await pathExists(wt.path) ? `${wt.path} is not this ticket's Shipwright worktree` : undefined)
+      : ours.path !== (await realpathOr(wt.path)) || ours.branch !== wt.branch ? `it names ${wt.path} on ${wt.branch}, but the ticket's worktree is ${ours.path} on ${ours.branch}`
+      : undefined;
+    if (problem !== undefined || (await realpathOr(wt.path)) === this.worktrees.repoRoot) {
+      throw new Error(`the run state of ${s.ticket.id} does not point at its own worktree (${problem ?? 'it names your checkout'}); refusing to use it`);
+    }
+  }
+
   private async mustLoad(ticketId: string): Promise<RunState> {
     const s = await this.store.load(ticketId);
     if (!s) throw new Error(`no run of ticket "${ticketId}" in this repository (see \`shipwright status\`)`);
+    await this.checkWorktree(s);
     return s;
   }
 
@@ -322,4 +344,12 @@ export class ShipwrightEngine implements EngineApi {
 function ceilingFrom(env: NodeJS.ProcessEnv): number | undefined {
   const n = Number.parseInt(env.OLLAMA_CONTEXT_LENGTH ?? '', 10);
   return n > 0 ? n : undefined;
+}
+
+async function realpathOr(p: string): Promise<string> {
+  return realpath(p).catch(() => p);
+}
+
+async function pathExists(p: string): Promise<boolean> {
+  return access(p).then(() => true, () => false);
 }

@@ -8,6 +8,7 @@ import { inputParts, type InputParts } from '../models/inputParts';
 import type { LedgerRecord } from '../models/ledgerRecord';
 import type { ChatRequest, ModelProvider, ProviderKind } from '../models/modelProvider';
 import { ModelRouter } from '../models/modelRouter';
+import { validUsage } from '../models/validUsage';
 import { priceCall } from '../models/priceCall';
 import { ProviderError } from '../models/providerError';
 import { providerStop, stopProvider } from '../models/providerStops';
@@ -117,6 +118,9 @@ export class ModelSession implements ModelSessionApi {
           continue models;
         }
 
+        // Usage is the provider's word, but checked: a negative or absurd count is billed as 0 and said.
+        const checked = validUsage(result.usage);
+        if (checked.problems.length > 0) warn(`${m.key} (${m.spec.model}) reported impossible usage (${checked.problems.join(', ')}); counted as 0`);
         const rec: LedgerRecord = {
           ticketId: this.o.ticketId,
           phase: req.role === 'validation' ? 'validation' : req.phase,
@@ -125,8 +129,8 @@ export class ModelSession implements ModelSessionApi {
           modelKey: m.key,
           model: m.spec.model,
           why: raised ? `${why}; retried with max output ${chat.maxOutputTokens} after the answer was cut` : why,
-          usage: result.usage,
-          usd: priceCall(m.spec.price, result.usage),
+          usage: checked.usage,
+          usd: priceCall(m.spec.price, checked.usage),
           latencyMs: result.latencyMs,
           at: new Date().toISOString(),
           // Counted once per request, only for calls that are billed (the split is the same on every model).
@@ -157,6 +161,12 @@ export class ModelSession implements ModelSessionApi {
         }
 
         const base = { modelKey: m.key, model: m.spec.model, chainIndex: m.index, why };
+        // An answer is at most its output-token cap; ~4 bytes a token, 16 allows any tokenizer. Bigger is not an answer.
+        const maxBytes = chat.maxOutputTokens * 16;
+        if (Buffer.byteLength(result.content, 'utf8') > maxBytes) {
+          const message = `the answer is ${Buffer.byteLength(result.content, 'utf8')} bytes, more than ${maxBytes} (its output cap of ${chat.maxOutputTokens} tokens allows); answer within the schema`;
+          return { ok: false, objection: { source: 'schema', message }, raw: result.content.slice(0, 2_000), ...base };
+        }
         const parsed = parseDeliverable(result.content, req.schema, req.schemaName);
         return parsed.ok ? { ok: true, value: parsed.value, ...base } : { ok: false, objection: parsed.objection, raw: result.content, ...base };
       }

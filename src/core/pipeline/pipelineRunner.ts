@@ -17,6 +17,7 @@ import { ModelSession } from './modelSession';
 import type { PhaseContext, WorktreeInfo } from './phaseContext';
 import type { PhaseId } from './phaseId';
 import type { PhaseOutcome } from './phaseOutcome';
+import { sanitizeMarkdown } from './sanitizeText';
 import { stamp, type EventSink } from './pipelineEvent';
 import type { RunState } from './runState';
 import type { RunStore } from './runStore';
@@ -92,6 +93,8 @@ export class PipelineRunner {
         };
         const human = state.acceptedByHuman?.phase === rec.phase ? state.acceptedByHuman : undefined;
         const outcome: PhaseOutcome = human ? { status: 'done', deliverable: human.deliverable, markdown: human.markdown } : await handler(ctx);
+        // Deliverables are model-written and VS Code previews them: no remote images, no active HTML.
+        if (outcome.status === 'done') outcome.markdown = sanitizeMarkdown(outcome.markdown);
         state.acceptedByHuman = undefined;
         if (outcome.status === 'needs-human') {
           rec.status = 'failed';

@@ -14,6 +14,9 @@ import { fileContext } from './fileContext';
 import { implementationWork } from './implementationWork';
 import { frozenTests, judgeObjections, type JudgeRules } from './judgeGuard';
 
+/** Edits one answer may carry: a step of a plan touches a handful of files; thousands is an attack or a loop. */
+export const MAX_EDITS_PER_ANSWER = 100;
+
 /** How many more files a session may ask for with needFiles (once per step). */
 const MAX_NEED_FILES = 8;
 
@@ -95,6 +98,9 @@ export async function runEditStep(ctx: PhaseContext, spec: EditStepSpec, log: At
     let applied: ApplyEditsResult | undefined;
     let counts = true;
     if (!res.ok) objections = [res.objection];
+    else if (res.value.edits.length > MAX_EDITS_PER_ANSWER) {
+      objections = [{ source: 'edit', message: `the answer has ${res.value.edits.length} edits; at most ${MAX_EDITS_PER_ANSWER} are applied from one answer: send only what this step needs` }];
+    }
     else if (res.value.needFiles.length > 0 && res.value.edits.length === 0 && !askedForFiles) {
       askedForFiles = true;
       counts = false;
