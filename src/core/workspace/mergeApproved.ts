@@ -79,8 +79,7 @@ export async function mergeApproved(worktree: WorktreeInfo, decisions: FileDecis
   // the user's history and break on every other machine.
   const leaking: string[] = [];
   for (const f of approved.filter((x) => x.status !== 'deleted')) {
-    // simple-git types this as any; it resolves to the raw stdout Buffer.
-    const bytes: Buffer = await gitClient(worktree.path).binaryCatFile(['blob', `${worktree.branch}:${f.path}`]);
+    const bytes = await gitClient(worktree.path).binaryCatFile(['blob', `${worktree.branch}:${f.path}`]);
     const text = bytes.toString('utf8');
     if (localPathsIn(text, worktree).length > 0) leaking.push(f.path);
   }
@@ -188,7 +187,7 @@ async function refuseConflicts(worktree: WorktreeInfo, userBranch: string, sourc
   } catch (e) {
     throw new WorktreeError('conflict', `could not check that ${worktree.branch} merges cleanly into ${userBranch}: ${String(e)}`, paths, { cause: e });
   }
-  // Exit status 1 (conflicts) is not an error to simple-git when stderr is empty: read the output instead.
+  // Exit status 1 (conflicts) is not an error to gitClient when stderr is empty: read the output instead.
   // It is the merged tree's id, then one conflicted path per line.
   const conflicted = out.split('\n').slice(1).map((l) => l.trim()).filter((l) => l !== '');
   if (conflicted.length > 0) {

@@ -66,7 +66,7 @@ function serial<T>(key: string, fn: () => Promise<T>): Promise<T> {
 }
 
 /**
- * Creates, reopens, lists and removes the git worktrees tickets run in (through simple-git). A worktree lives
+ * Creates, reopens, lists and removes the git worktrees tickets run in (through gitClient). A worktree lives
  * outside the user's working tree — by default `<repoRoot>/../.shipwright-worktrees/<repoName>/<ticketId>` —
  * on branch `shipwright/<id>[-<short slug>]`, starting from the commit the user's HEAD points at. The user's checkout,
  * index and stash are only read (with `--no-optional-locks`), never written.

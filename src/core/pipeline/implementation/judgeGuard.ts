@@ -99,8 +99,7 @@ export async function restoreFrozenTests(worktree: WorktreeInfo): Promise<string
   const git = gitClient(worktree.path);
   const restored: string[] = [];
   for (const path of await frozenTests(worktree)) {
-    // simple-git types this as any; it resolves to the raw stdout Buffer.
-    const frozen: Buffer = await git.binaryCatFile(['blob', `${sha}:${path}`]);
+    const frozen = await git.binaryCatFile(['blob', `${sha}:${path}`]);
     const abs = join(worktree.path, path);
     const now = await readFile(abs).catch(() => undefined);
     if (now !== undefined && now.equals(frozen)) continue;
