@@ -1,12 +1,18 @@
 #!/usr/bin/env bash
-# Installs code-server (VS Code 1.100.3, the last line that runs on Node 20) into .cache/code-server, the real
-# VS Code the integration tests run in. A test tool, not a dependency of the extension: it has a folder of its own.
+# Installs code-server (VS Code 1.100.3, the last line that runs on Node 20), the real VS Code the integration tests
+# run in, into ${SHIPWRIGHT_CODE_SERVER_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/shipwright/code-server-4.100.3}.
+# A test tool, not a dependency of the extension: it has a folder of its own, and that folder is outside the
+# repository on purpose. The tests load the repository as the extension under development, and code-server then
+# mistakes its own built-in extensions, when they sit inside that folder, for part of it: no built-in colour theme
+# is found and every test runs in Light+ whatever theme it set (seen in CI, 2026-11-29).
+# Keep in step with codeServerDir() in test/integration/codeServer.ts.
 # Idempotent: does nothing when the pinned version is already installed.
 # Source: ../shared/docs/testing-with-real-parts.md, section 2.
 set -euo pipefail
 VERSION=4.100.3
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
-DIR="$ROOT/.cache/code-server"
+DIR="${SHIPWRIGHT_CODE_SERVER_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/shipwright/code-server-$VERSION}"
+case "$DIR/" in "$ROOT/"*) echo "install-code-server: $DIR is inside the repository; choose a folder outside it" >&2; exit 2;; esac
 ENTRY="$DIR/node_modules/code-server/out/node/entry.js"
 if [ -f "$ENTRY" ] && grep -q "\"version\": \"$VERSION\"" "$DIR/node_modules/code-server/package.json"; then
   echo "install-code-server: code-server $VERSION present in $DIR"

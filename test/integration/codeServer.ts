@@ -1,13 +1,26 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { homedir, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
 /** The repository root (this file runs from `out/test/integration/`). */
 export const repoRoot = resolve(__dirname, '..', '..', '..');
 
-/** Where `scripts/install-code-server.sh` puts code-server's entry point. */
-export const codeServerEntry = join(repoRoot, '.cache', 'code-server', 'node_modules', 'code-server', 'out', 'node', 'entry.js');
+/** The code-server version `scripts/install-code-server.sh` installs (VS Code 1.100.3, the last on Node 20). */
+const CODE_SERVER_VERSION = '4.100.3';
+
+/**
+ * Where `scripts/install-code-server.sh` installs code-server: `$SHIPWRIGHT_CODE_SERVER_DIR`, else
+ * `${XDG_CACHE_HOME:-~/.cache}/shipwright/code-server-4.100.3`. Outside the repository on purpose: the repository
+ * is loaded as the extension under development, and code-server's built-in extensions inside that folder are then
+ * not found as built-ins (no colour theme but Light+). Keep in step with the install script.
+ */
+export function codeServerDir(): string {
+  return process.env.SHIPWRIGHT_CODE_SERVER_DIR ?? join(process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'shipwright', `code-server-${CODE_SERVER_VERSION}`);
+}
+
+/** code-server's entry point in `codeServerDir()`. */
+export const codeServerEntry = join(codeServerDir(), 'node_modules', 'code-server', 'out', 'node', 'entry.js');
 
 /** A running code-server. `url` is `http://127.0.0.1:PORT/` (with the trailing slash). */
 export interface CodeServer {

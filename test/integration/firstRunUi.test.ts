@@ -8,7 +8,7 @@ import { scriptedModel } from '../fakes/scriptedModel';
 import { makeFixtureRepo, type FixtureRepo } from '../fixtures/fixtureRepo';
 import { contrastReport } from './contrast';
 import { answerQuickInput, runFromPalette, runTicketFromPalette } from './palette';
-import { openPanel, panelMetrics, recordMetrics, setSidebarWidth, shootSidebar, SIDEBAR_WIDTH, THEMES } from './sidebar';
+import { openPanel, panelMetrics, recordMetrics, setSidebarWidth, showsTheme, shootSidebar, SIDEBAR_WIDTH, THEMES } from './sidebar';
 import { extensionPath, openWorkbench, type Workbench } from './workbench';
 
 /** A port on 127.0.0.1 where nothing listens (bound by the OS, then closed). */
@@ -44,6 +44,7 @@ for (const theme of ['light', 'dark', 'hc'] as const) {
       await wb.context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: wb.server.url.replace(/\/$/, '') });
       await openPanel(wb.page);
       assert.ok(Math.abs((await setSidebarWidth(wb.page)) - SIDEBAR_WIDTH) <= 2, 'the side bar is at its default width');
+      assert.ok(await showsTheme(wb.page, theme), `the workbench shows ${THEMES[theme]}`);
     });
 
     suiteTeardown(async () => {

@@ -9,6 +9,19 @@ export const SIDEBAR_WIDTH = 290;
 /** The themes the UI tests run in, by `workbench.colorTheme` name. */
 export const THEMES = { light: 'Default Light Modern', dark: 'Default Dark Modern', hc: 'Default High Contrast' } as const;
 
+/** The workbench class of each theme's base: `vs` (light), `vs-dark`, `hc-black`. */
+const THEME_CLASS = { light: 'vs', dark: 'vs-dark', hc: 'hc-black' } as const;
+
+/**
+ * Whether the workbench shows the theme a test set: code-server falls back to Light+ without a word when it cannot
+ * find the theme (as when its built-in extensions sit inside the extension under development), and every
+ * screenshot and contrast figure would then be of the wrong theme.
+ */
+export async function showsTheme(page: Page, theme: keyof typeof THEMES): Promise<boolean> {
+  const cls = await page.locator('.monaco-workbench').getAttribute('class');
+  return (cls ?? '').split(/\s+/).includes(THEME_CLASS[theme]);
+}
+
 /** The pipeline panel's document: the webview is two nested iframes. */
 export function panel(page: Page): FrameLocator {
   return page.frameLocator('iframe.webview.ready').first().frameLocator('iframe#active-frame');

@@ -8,7 +8,7 @@ import type { FakeModelServer, FakeReply, FakeRequest } from '../fakes/fakeScrip
 import { scriptedModel, validatedPhaseOf } from '../fakes/scriptedModel';
 import { makeFixtureRepo, type FixtureRepo } from '../fixtures/fixtureRepo';
 import { runFromPalette, runTicketFromPalette } from './palette';
-import { openPanel, panelMetrics, recordMetrics, setSidebarWidth, shootSidebar, SIDEBAR_WIDTH, THEMES } from './sidebar';
+import { openPanel, panelMetrics, recordMetrics, setSidebarWidth, showsTheme, shootSidebar, SIDEBAR_WIDTH, THEMES } from './sidebar';
 import { extensionPath, openWorkbench, type Workbench } from './workbench';
 
 const local = ['local-large', 'sonnet'];
@@ -64,6 +64,7 @@ for (const theme of ['light', 'dark'] as const) {
       await wb.context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: wb.server.url.replace(/\/$/, '') });
       view = await openPanel(wb.page);
       assert.ok(Math.abs((await setSidebarWidth(wb.page)) - SIDEBAR_WIDTH) <= 2, 'the side bar is at its default width');
+      assert.ok(await showsTheme(wb.page, theme), `the workbench shows ${THEMES[theme]}`);
     });
 
     teardown(async function () {
