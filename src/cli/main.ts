@@ -112,10 +112,11 @@ ${resolved.advice}`);
     let state: RunState;
     if (ticket) {
       running.push(ticket.id);
-      state = await engine.run(ticket);
+      // Models the check above ruled out are never called (no `auth` failure per phase for want of a key).
+      state = await engine.run(ticket, { ruledOut: resolved.ruledOut });
     } else {
       running.push(needArg('a ticket id'));
-      state = await engine.resume(needArg('a ticket id'), { modelKey: o.model });
+      state = await engine.resume(needArg('a ticket id'), { modelKey: o.model, ruledOut: resolved.ruledOut });
     }
     process.removeListener('SIGINT', stop);
     await tracing?.shutdown();

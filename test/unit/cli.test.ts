@@ -1,8 +1,12 @@
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { defaultConfig } from '../../src/core/config/defaultConfig';
+import type { PipelineEvent } from '../../src/core/pipeline/pipelineEvent';
 import { makeFixtureRepo, type FixtureRepo } from '../fixtures/fixtureRepo';
+import { scriptedModel } from '../fakes/scriptedModel';
+import { engineKit } from './engineTestKit';
 
 const root = join(__dirname, '..', '..', '..');
 const cli = join(root, 'dist', 'cli.js');
@@ -61,5 +65,35 @@ suite('the shipwright CLI, as a user runs it', () => {
     const r = shipwright(repo!, 'cost', 'nope');
     assert.equal(r.code, 2);
     assert.match(r.err, /no run of ticket "nope"/);
+  });
+
+  test('run with Ollama up and no Anthropic key never calls the cloud models the check ruled out, and logs no auth failure', async () => {
+    // The default chains put opus and sonnet before the local model for techSpec and planning.
+    const kit = await engineKit({ ollama: scriptedModel().responder, noAnthropicKey: true });
+    try {
+      const config = join(kit.repo.tmp, 'config.json');
+      writeFileSync(config, JSON.stringify({ ollamaHost: kit.ollama.url, anthropicBaseUrl: kit.anthropic.url, testCommand: 'npm test', chains: defaultConfig.chains }));
+      const child = spawn(process.execPath, [cli, 'run', ticket, '--workspace', kit.repo.dir, '--config', config, '--json'], {
+        stdio: ['ignore', 'pipe', 'pipe'],
+        env: { PATH: process.env.PATH ?? '', HOME: kit.repo.tmp },
+      });
+      let out = '';
+      let err = '';
+      child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+      child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+      const code = await new Promise<number | null>((resolve) => child.once('close', resolve));
+      assert.equal(code, 0, err);
+      const events = out.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as PipelineEvent);
+      const warnings = events.flatMap((e) => (e.type === 'log' && e.level === 'warn' ? [e.message] : []));
+      assert.deepEqual(warnings.filter((m) => /auth|opus|sonnet|haiku/.test(m)), [], 'no cloud model was tried');
+      assert.equal(kit.anthropic.requests.length, 0, 'nothing reached the Anthropic server');
+      const usage = events.flatMap((e) => (e.type === 'usage' ? [e.record] : []));
+      const techSpec = usage.find((r) => r.phase === 'techSpec');
+      assert.equal(techSpec?.modelKey, 'local-large');
+      assert.match(techSpec?.why ?? '', /first usable in the techSpec chain; ruled out before the run: opus \(auth\), sonnet \(auth\)/);
+      assert.ok(events.some((e) => e.type === 'stateChanged' && e.state === 'ready'), err);
+    } finally {
+      await kit.close();
+    }
   });
 });

@@ -13,6 +13,9 @@ suite('resolvePhaseModels: which model will really run per phase, before a run',
       assert.deepEqual(r.phases.map((p) => [p.role, p.modelKey]), [['techSpec', 'local-large'], ['implementation', 'local-large'], ['validation', 'local-small']]);
       assert.deepEqual(r.phases[0].skipped.map((s) => s.modelKey), ['opus', 'sonnet']);
       assert.match(r.phases[0].skipped[0].reason, /no Anthropic API key/);
+      // What the run's router leaves out: every cloud model of the config, with the error it would have failed with.
+      assert.deepEqual(Object.keys(r.ruledOut).sort(), ['haiku', 'opus', 'sonnet']);
+      assert.equal(r.ruledOut.opus.reason, 'auth');
       assert.equal(ollama.requests.length, 0, 'no model was called');
     } finally {
       await ollama.close();

@@ -3,6 +3,24 @@ import type { EventSink } from '../pipeline/pipelineEvent';
 import type { RunState } from '../pipeline/runState';
 import type { Ticket } from '../ticket/ticket';
 import type { FileDecision } from '../ports/approvalPort';
+import type { RuledOut } from '../models/modelRouter';
+
+/** Options of {@link EngineApi.run}. */
+export interface RunOptions {
+  /**
+   * Models found unusable before the run (`ModelResolution.ruledOut` of `resolvePhaseModels`): the router leaves
+   * them out of every chain, so nothing is sent to them and no failure is logged. An epic's children inherit it.
+   */
+  ruledOut?: RuledOut;
+}
+
+/** Options of {@link EngineApi.resume}. */
+export interface ResumeOptions extends RunOptions {
+  /** Forces the model of the retried phase (config key); tried even when ruled out. */
+  modelKey?: string;
+  /** Replaces the ticket's budget first, USD > 0 (a person raising it after `budget-exceeded`). */
+  budgetUsd?: number;
+}
 
 /**
  * Per-phase forecast of a dry run: the model the router would pick and the expected tokens and USD when every
@@ -30,12 +48,12 @@ export interface EngineApi {
   /** Subscribe to every event of every ticket. Returns the unsubscribe function. */
   onEvent(sink: EventSink): () => void;
   /** Run a ticket to a stopping state (ready, needs-human, budget-exceeded, failed, cancelled…). */
-  run(ticket: Ticket): Promise<RunState>;
+  run(ticket: Ticket, opts?: RunOptions): Promise<RunState>;
   /**
    * Continue a stopped or crashed run from its last written step. `modelKey` forces the model for the retried
    * phase; `budgetUsd` (USD, > 0) replaces the ticket's budget first (a person raising it after `budget-exceeded`).
    */
-  resume(ticketId: string, opts?: { modelKey?: string; budgetUsd?: number }): Promise<RunState>;
+  resume(ticketId: string, opts?: ResumeOptions): Promise<RunState>;
   /** Delete a stopped ticket: worktree, branch, stored run and log. @throws Error when it is running */
   deleteRun(ticketId: string): Promise<void>;
   /**

@@ -85,7 +85,7 @@ export async function forecastRoute(
       const n = 1 + c.retries;
       high = { inputTokens: high.inputTokens + n * input, outputTokens: high.outputTokens + n * output, usd: high.usd + n * usd };
     }
-    const base = ModelRouter.baseReason(calls[0].role, m);
+    const base = router.baseReason(calls[0].role, m);
     forecast.push({ phase, modelKey: m.key, model: m.spec.model, why: why ?? (m.index > 0 && opts.picked?.[calls[0].role] ? `${base}, the first that can be used` : base), ...low, calls: calls.length, high });
   };
   const validated = async (phase: PhaseId, context: number, previous: number): Promise<void> => {

@@ -1,5 +1,5 @@
 import type { ModelSpec, ShipwrightConfig } from '../config/shipwrightConfig';
-import { ModelRouter } from '../models/modelRouter';
+import { ModelRouter, type RuledOut, type RuledOutModel } from '../models/modelRouter';
 import { Role } from '../pipeline/phaseId';
 import { checkModelsReachable, type Reachability } from './checkModelsReachable';
 
@@ -32,6 +32,11 @@ export interface ModelResolution {
   ok: boolean;
   /** For people: roles without a usable model and how to fix it (empty when ok). */
   advice: string;
+  /**
+   * Every model of the config that cannot be used, by config key, for the run's router
+   * (`EngineApi.run(ticket, { ruledOut })`): it is then never called, so no `auth` failure is logged per phase.
+   */
+  ruledOut: RuledOut;
 }
 
 /** Options of {@link resolvePhaseModels}; every field is optional. */
@@ -61,12 +66,19 @@ export async function resolvePhaseModels(config: ShipwrightConfig, options: Reso
   const env = options.env ?? process.env;
   const reachability = await checkModelsReachable(config, env, options.anthropicApiKey, options.timeoutMs ?? 3_000, options.openaiApiKey);
   const router = new ModelRouter(config);
+  // Every model of the config, not only the roles asked for: implementation's fix rounds run on `ciFix`'s chain.
+  const ruledOut: Record<string, RuledOutModel> = {};
+  for (const [key, spec] of Object.entries(config.models)) {
+    const why = whyUnusable(spec, reachability);
+    if (why) ruledOut[key] = why;
+  }
   const phases = (options.roles ?? Role.options).map((role): PhaseModel => {
+    const chain = router.chain(role);
     const skipped: SkippedModel[] = [];
-    for (const m of router.chain(role)) {
-      const reason = whyUnusable(m.spec, reachability);
-      if (!reason) return { role, modelKey: m.key, model: m.spec.model, provider: m.spec.provider, chainIndex: m.index, skipped };
-      skipped.push({ modelKey: m.key, model: m.spec.model, reason });
+    for (const m of chain) {
+      const why = ruledOut[m.key];
+      if (!why) return { role, modelKey: m.key, model: m.spec.model, provider: m.spec.provider, chainIndex: m.index, skipped };
+      skipped.push({ modelKey: m.key, model: m.spec.model, reason: why.message });
     }
     return { role, skipped };
   });
@@ -78,18 +90,20 @@ export async function resolvePhaseModels(config: ShipwrightConfig, options: Reso
         ...(reachability.ok ? missing.flatMap((p) => p.skipped.map((s) => `- ${p.role}: ${s.modelKey} (${s.model}) — ${s.reason}`)) : [reachability.advice]),
       ].join('\n')
     : '';
-  return { reachability, phases, ok: missing.length === 0, advice };
+  return { reachability, phases, ok: missing.length === 0, advice, ruledOut };
 }
 
-/** Why a model cannot be used before the run, or undefined when it can. */
-function whyUnusable(spec: ModelSpec, r: Reachability): string | undefined {
-  if (spec.provider === 'anthropic') return r.anthropic.hasKey ? undefined : 'no Anthropic API key (set ANTHROPIC_API_KEY, or in VS Code run Shipwright: Set Anthropic API Key)';
+/** Why a model cannot be used before the run (the provider error it would fail with), or undefined when it can. */
+function whyUnusable(spec: ModelSpec, r: Reachability): RuledOutModel | undefined {
+  if (spec.provider === 'anthropic') return r.anthropic.hasKey ? undefined : { reason: 'auth', message: 'no Anthropic API key (set ANTHROPIC_API_KEY, or in VS Code run Shipwright: Set Anthropic API Key)' };
   if (spec.provider === 'ollama') {
-    if (!r.ollama.reachable) return `Ollama is not answering at ${r.ollama.host}${r.ollama.error ? ` (${r.ollama.error})` : ''}`;
+    if (!r.ollama.reachable) return { reason: 'unreachable', message: `Ollama is not answering at ${r.ollama.host}${r.ollama.error ? ` (${r.ollama.error})` : ''}` };
     const tagged = (n: string) => (n.includes(':') ? n : `${n}:latest`);
-    return r.ollama.models.some((n) => tagged(n) === tagged(spec.model)) ? undefined : `not pulled on ${r.ollama.host} (run \`ollama pull ${spec.model}\`)`;
+    return r.ollama.models.some((n) => tagged(n) === tagged(spec.model)) ? undefined : { reason: 'modelNotFound', message: `not pulled on ${r.ollama.host} (run \`ollama pull ${spec.model}\`)` };
   }
   // OpenAI-compatible: usable when a server that answered lists the model.
   if (r.openai.some((o) => o.reachable && o.models.includes(spec.model))) return undefined;
-  return r.openai.some((o) => o.reachable) ? `${spec.model} is not listed by the OpenAI-compatible server` : 'the OpenAI-compatible server is not answering';
+  return r.openai.some((o) => o.reachable)
+    ? { reason: 'modelNotFound', message: `${spec.model} is not listed by the OpenAI-compatible server` }
+    : { reason: 'unreachable', message: 'the OpenAI-compatible server is not answering' };
 }

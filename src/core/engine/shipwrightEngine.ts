@@ -8,6 +8,7 @@ import { SpendStore } from '../budget/spendStore';
 import { userStateDir } from '../budget/userStateDir';
 import { AnthropicProvider } from '../models/anthropicProvider';
 import type { ModelProvider, ProviderKind } from '../models/modelProvider';
+import type { RuledOut } from '../models/modelRouter';
 import { OllamaProvider } from '../models/ollamaProvider';
 import { OpenAiProvider } from '../models/openaiProvider';
 import type { PhaseId, Role } from '../pipeline/phaseId';
@@ -24,7 +25,7 @@ import type { Ticket } from '../ticket/ticket';
 import { worktreePresent } from '../workspace/ensureWorktree';
 import { WorktreeManager } from '../workspace/worktreeManager';
 import { childTickets } from './childTickets';
-import type { EngineApi, PhaseForecast } from './engineApi';
+import type { EngineApi, PhaseForecast, ResumeOptions, RunOptions } from './engineApi';
 import { forecastRoute } from './forecastRoute';
 import { finishTicket } from './finishTicket';
 import { defaultPhaseHandlers } from './defaultPhaseHandlers';
@@ -115,7 +116,7 @@ export class ShipwrightEngine implements EngineApi {
     for (const s of this.sinks) s(e);
   }
 
-  async run(ticket: Ticket): Promise<RunState> {
+  async run(ticket: Ticket, opts: RunOptions = {}): Promise<RunState> {
     const existing = await this.store.load(ticket.id);
     if (existing) throw new Error(`ticket ${ticket.id} has a run already (state ${existing.state}); use resume, or give the ticket another id`);
     const state = newRunState(ticket, routeFor(ticket.kind), this.o.config.budgetUsd);
@@ -136,10 +137,10 @@ export class ShipwrightEngine implements EngineApi {
         message: `the ticket starts from commit ${created.baseCommit.slice(0, 10)}; your ${created.uncommitted.length} uncommitted change(s) are not included`,
       }));
     }
-    return this.drive(state);
+    return this.drive(state, opts.ruledOut);
   }
 
-  async resume(ticketId: string, opts: { modelKey?: string; budgetUsd?: number } = {}): Promise<RunState> {
+  async resume(ticketId: string, opts: ResumeOptions = {}): Promise<RunState> {
     const state = await this.mustLoad(ticketId);
     if (this.running.has(ticketId)) throw new Error(`ticket ${ticketId} is running already`);
     if (state.state === 'done') return state;
@@ -158,7 +159,7 @@ export class ShipwrightEngine implements EngineApi {
       if (!(opts.modelKey in this.o.config.models)) throw new Error(`unknown model "${opts.modelKey}" (known: ${Object.keys(this.o.config.models).join(', ')})`);
       state.forcedModel = { phase: (stuck ?? state.phases.find((p) => p.status !== 'done'))?.phase ?? state.route[0], modelKey: opts.modelKey };
     }
-    return this.drive(state);
+    return this.drive(state, opts.ruledOut);
   }
 
   async continueWith(ticketId: string, deliverable: unknown): Promise<RunState> {
@@ -287,7 +288,7 @@ export class ShipwrightEngine implements EngineApi {
   }
 
   /** Runs a state to a stop; an epic that split goes on to run its children. */
-  private async drive(state: RunState): Promise<RunState> {
+  private async drive(state: RunState, ruledOut: RuledOut = {}): Promise<RunState> {
     const id = state.ticket.id;
     const controller = new AbortController();
     this.running.set(id, controller);
@@ -298,20 +299,20 @@ export class ShipwrightEngine implements EngineApi {
         await this.worktrees.recreate(id, worktree);
         this.emit(stamp({ type: 'log', ticketId: id, level: 'info', message: `re-created the missing worktree ${worktree.path} from branch ${worktree.branch}` }));
       }
-      await this.runner.run(state, worktree, controller.signal);
+      await this.runner.run(state, worktree, controller.signal, ruledOut);
     } finally {
       this.running.delete(id);
     }
     // The ticket's total feeds the medians behind later cost warnings; a store that cannot be written costs a warning, not the run.
     await this.spend.ticketStopped({ ticketId: id, kind: state.ticket.kind, usd: state.ledger.reduce((n, r) => n + r.usd, 0) }).catch((e: unknown) =>
       this.emit(stamp({ type: 'log', ticketId: id, level: 'warn', message: `spend store: ${e instanceof Error ? e.message : String(e)}` })));
-    if (state.ticket.kind === 'epic' && state.state === 'ready') await this.runChildren(state);
+    if (state.ticket.kind === 'epic' && state.state === 'ready') await this.runChildren(state, ruledOut);
     await this.store.idle(id); // the run log is complete when the run returns
     return state;
   }
 
   /** Runs an epic's children as features, `config.concurrency` at a time, in dependency order. */
-  private async runChildren(epic: RunState): Promise<void> {
+  private async runChildren(epic: RunState, ruledOut: RuledOut): Promise<void> {
     const split = EpicSplit.parse(epic.phases.find((p) => p.phase === 'split')?.deliverable);
     const children = childTickets(epic.ticket, split);
     epic.children = children.map((c) => c.id);
@@ -322,8 +323,8 @@ export class ShipwrightEngine implements EngineApi {
       this.o.config.concurrency,
       async (child) => {
         const prior = await this.store.load(child.id);
-        if (!prior) return this.run(child);
-        return stoppedStates.includes(prior.state) && prior.state !== 'cancelled' ? prior : this.resume(child.id);
+        if (!prior) return this.run(child, { ruledOut });
+        return stoppedStates.includes(prior.state) && prior.state !== 'cancelled' ? prior : this.resume(child.id, { ruledOut });
       },
       (s) => s.state === 'ready' || s.state === 'done',
     );

@@ -7,7 +7,7 @@ import { expectedOutputTokens } from '../models/expectedOutputTokens';
 import { inputParts, type InputParts } from '../models/inputParts';
 import type { LedgerRecord } from '../models/ledgerRecord';
 import type { ChatRequest, ModelProvider, ProviderKind } from '../models/modelProvider';
-import { ModelRouter } from '../models/modelRouter';
+import type { ModelRouter } from '../models/modelRouter';
 import { validUsage } from '../models/validUsage';
 import { priceCall } from '../models/priceCall';
 import { ProviderError } from '../models/providerError';
@@ -53,8 +53,9 @@ export class ModelSession implements ModelSessionApi {
   }
 
   peek(role: Role, chainIndex: number): { modelKey: string; model: string } {
-    const m = this.o.router.from(role, chainIndex)[0];
-    return { modelKey: m.key, model: m.spec.model };
+    // With every model ruled out, the first skipped one is named; `run` then fails with why each was ruled out.
+    const m = this.o.router.from(role, chainIndex)[0] ?? this.o.router.skipped(role)[0];
+    return { modelKey: m.key, model: this.o.config.models[m.key]?.model ?? m.key };
   }
 
   async run<T>(req: SessionRequest<T>): Promise<SessionResult<T>> {
@@ -62,10 +63,16 @@ export class ModelSession implements ModelSessionApi {
     // `io: 'input'` so fields with defaults are optional for the model, as the parser accepts them.
     const jsonSchema = z.toJSONSchema(req.schema, { io: 'input' }) as Record<string, unknown>; // toJSONSchema returns a JSON Schema object
     const failures: { modelKey: string; error: ProviderError }[] = [];
+    const served = this.o.router.from(req.role, req.chainIndex);
+    if (served.length === 0) {
+      // Every model was ruled out before the run (no key, server down, not pulled): nothing is sent, the reasons are said.
+      const ruled = this.o.router.skipped(req.role).map((s) => ({ modelKey: s.key, error: new ProviderError(s.reason, `ruled out before the run: ${s.message}`, { provider: this.o.config.models[s.key]?.provider ?? 'unknown', model: this.o.config.models[s.key]?.model ?? s.key }) }));
+      throw new ChainExhaustedError(req.role, ruled);
+    }
     const warn = (message: string) => this.o.emit(stamp({ type: 'log', ticketId: this.o.ticketId, level: 'warn', role: req.role, message }));
     let parts: InputParts | undefined;
     let stable: number | undefined;
-    models: for (const m of this.o.router.from(req.role, req.chainIndex)) {
+    models: for (const m of served) {
       if (this.o.signal.aborted) throw new ProviderError('cancelled', 'the run was cancelled', { provider: m.spec.provider, model: m.spec.model });
       const stop = providerStop(this.o.signal, m.spec.provider);
       if (stop) {
@@ -90,7 +97,7 @@ export class ModelSession implements ModelSessionApi {
       };
       const why = failures.length
         ? `fallback: ${failures.map((f) => `${f.modelKey} ${f.error.reason}${f.error.details.code ? ` (${f.error.details.code})` : ''}`).join(', ')}`
-        : (req.reason ?? ModelRouter.baseReason(req.role, m));
+        : (req.reason ?? this.o.router.baseReason(req.role, m));
 
       // One call, and at most one more with a larger cap when the answer was cut at the output cap.
       for (let raised = false; ; raised = true) {

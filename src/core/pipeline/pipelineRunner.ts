@@ -6,7 +6,7 @@ import { BudgetExceededError } from '../models/budgetExceededError';
 import { ChainExhaustedError } from '../models/chainExhaustedError';
 import type { SpendGuard } from '../budget/spendGuard';
 import type { ModelProvider, ProviderKind } from '../models/modelProvider';
-import { ModelRouter } from '../models/modelRouter';
+import { ModelRouter, type RuledOut } from '../models/modelRouter';
 import { ProviderError } from '../models/providerError';
 import type { ApprovalPort } from '../ports/approvalPort';
 import { commitChanges } from '../workspace/commitAll';
@@ -51,8 +51,11 @@ export interface PipelineRunnerOptions {
 export class PipelineRunner {
   constructor(private readonly o: PipelineRunnerOptions) {}
 
-  /** Runs `state` (new, or loaded for resume) until it stops. `state` is updated in place and returned. */
-  async run(state: RunState, worktree: WorktreeInfo, signal: AbortSignal): Promise<RunState> {
+  /**
+   * Runs `state` (new, or loaded for resume) until it stops. `state` is updated in place and returned.
+   * `ruledOut`: models found unusable before the run (`resolvePhaseModels`); no call is made to them.
+   */
+  async run(state: RunState, worktree: WorktreeInfo, signal: AbortSignal, ruledOut: RuledOut = {}): Promise<RunState> {
     const id = state.ticket.id;
     const save = () => this.o.store.save(state);
     const setState = async (s: TicketState, reason: string) => {
@@ -78,7 +81,7 @@ export class PipelineRunner {
           config: this.o.config,
           deliverables: Object.fromEntries(state.phases.filter((p) => p.status === 'done').map((p) => [p.phase, p.deliverable])),
           worktree,
-          session: this.session(state, rec.phase, signal),
+          session: this.session(state, rec.phase, signal, ruledOut),
           approvals: this.o.approvals,
           emit: this.o.emit,
           signal,
@@ -130,19 +133,21 @@ export class PipelineRunner {
   }
 
   /** A model session billed to this ticket: every call is appended to the run's ledger on disk before it goes on. */
-  private session(state: RunState, phase: PhaseId, signal: AbortSignal): ModelSession {
+  private session(state: RunState, phase: PhaseId, signal: AbortSignal, ruledOut: RuledOut): ModelSession {
     let config: ShipwrightConfig = { ...this.o.config, budgetUsd: state.budgetUsd };
     const forced = state.forcedModel?.phase === phase ? state.forcedModel.modelKey : undefined;
     if (forced) {
       // A person chose the model: it leads the phase's chain; the rest stays behind it for fall-through.
       const chain = new ModelRouter(config).chain(phase).map((m) => m.key);
       config = { ...config, chains: { ...config.chains, [phase]: [forced, ...chain.filter((k) => k !== forced)] } };
+      // A person's choice is tried even when the check before the run ruled it out: the call says why it fails.
+      ruledOut = Object.fromEntries(Object.entries(ruledOut).filter(([k]) => k !== forced));
     }
     const spend = this.o.spend;
     return new ModelSession({
       ticketId: state.ticket.id,
       config,
-      router: new ModelRouter(config),
+      router: new ModelRouter(config, ruledOut),
       providers: this.o.providers,
       render: this.o.render,
       spentUsd: () => state.ledger.reduce((sum, r) => sum + r.usd, 0),
