@@ -15,10 +15,16 @@ export function isProcessFile(path: string): boolean {
   return path.startsWith('.shipwright/');
 }
 
-/** One file row: status mark, the path elided in the middle, +N −N, and approve / reject when reviewable. */
-function fileRow(t: TicketDetail, f: FileView, post: Post): HTMLElement {
-  const label = `${f.path}, ${f.status}, ${f.added} added, ${f.removed} removed lines, ${APPROVAL_LABEL[f.approval]}`;
-  return h('li', { class: `file approval-${f.approval}`, 'data-path': f.path },
+/**
+ * One file row: status mark, the path elided in the middle, +N −N, and approve / reject when reviewable; a flagged
+ * file (hidden or bidi characters, control bytes, .gitattributes) gets its flags under the path, in words, and
+ * the count in the screen-reader label of the diff button, so nobody approves it without being told.
+ */
+export function fileRow(t: TicketDetail, f: FileView, post: Post): HTMLElement {
+  const flags = f.flags ?? [];
+  const flagged = flags.length > 0 ? `, ${flags.length === 1 ? '1 warning' : `${flags.length} warnings`} to read before approving` : '';
+  const label = `${f.path}, ${f.status}, ${f.added} added, ${f.removed} removed lines, ${APPROVAL_LABEL[f.approval]}${flagged}`;
+  return h('li', { class: `file approval-${f.approval}${flags.length > 0 ? ' flagged' : ''}`, 'data-path': f.path },
     h('span', { class: 'mark', 'aria-hidden': 'true', title: APPROVAL_LABEL[f.approval] }, APPROVAL_MARK[f.approval]),
     h('button', { type: 'button', class: 'link file-open', 'data-key': `diff:${f.path}`, 'data-row': 'file', 'aria-label': `Open the diff of ${label}`, onclick: () => post({ type: 'openDiff', ticketId: t.id, path: f.path }) }, pathLabel(f.path)),
     h('span', { class: 'delta', 'aria-hidden': 'true' }, h('span', { class: 'added' }, `+${f.added}`), ' ', h('span', { class: 'removed' }, `−${f.removed}`)),
@@ -26,6 +32,7 @@ function fileRow(t: TicketDetail, f: FileView, post: Post): HTMLElement {
       h('button', { type: 'button', class: 'icon', 'data-key': `approve:${f.path}`, 'aria-label': `Approve ${f.path}`, 'aria-pressed': f.approval === 'approved' ? 'true' : 'false', title: 'Approve', onclick: () => post({ type: 'decideFile', ticketId: t.id, path: f.path, decision: 'approve' }) }, '✓'),
       h('button', { type: 'button', class: 'icon', 'data-key': `reject:${f.path}`, 'aria-label': `Reject ${f.path}`, 'aria-pressed': f.approval === 'rejected' ? 'true' : 'false', title: 'Reject…', onclick: () => post({ type: 'decideFile', ticketId: t.id, path: f.path, decision: 'reject' }) }, '✕'),
     ),
+    flags.length > 0 && h('ul', { class: 'file-flags', 'aria-label': `Look before approving ${f.path}` }, ...flags.map((flag) => h('li', {}, `Look before approving: ${flag}`))),
   );
 }
 

@@ -14,6 +14,7 @@ import { TicketParseError } from '../core/ticket/ticketParseError';
 import { routeFor } from '../core/ticket/route';
 import { startTracing } from '../core/telemetry/startTracing';
 import { EVAL_USAGE, evalCommand } from './evalCommand';
+import { fileLines } from './fileLines';
 import { serveMcp } from './mcpCommand';
 import { formatEvent } from './progressPrinter';
 import { TerminalApprovals } from './terminalApprovals';
@@ -141,7 +142,7 @@ ${resolved.advice}`);
   }
   if (command === 'diff') {
     const id = needArg('a ticket id');
-    for (const f of await engine.changedFiles(id)) say(`${f.status.padEnd(9)} ${f.path} +${f.added}/-${f.removed}`);
+    for (const f of await engine.changedFiles(id)) for (const line of fileLines(f)) say(line);
     say(await engine.diff(id, positionals[2]));
     return 0;
   }
@@ -153,6 +154,10 @@ ${resolved.advice}`);
     const files = await engine.changedFiles(id);
     const rejected = new Set(o.reject ?? []);
     const decisions = files.map((f: ChangedFile) => ({ path: f.path, decision: rejected.has(f.path) ? 'reject' as const : 'approve' as const, contentHash: f.contentHash }));
+    // finish approves every file not rejected: the flagged ones are named, so nobody merges hidden text unknowingly.
+    const flagged = files.filter((f) => !rejected.has(f.path) && (f.flags?.length ?? 0) > 0);
+    if (flagged.length > 0) say(`Approved with review flags (see \`shipwright diff ${id}\`; --reject PATH to leave one out):`);
+    for (const f of flagged) for (const line of fileLines(f)) say(line);
     const r = await engine.finish(id, decisions, o.merge ? 'merge' : 'keep-branch');
     say(`${id}: ${r.state}: ${r.reason}`);
     return exitCodeOf(r);

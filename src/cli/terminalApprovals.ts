@@ -1,5 +1,7 @@
 import { createInterface } from 'node:readline/promises';
 import type { ApprovalPort, FileDecision } from '../core/ports/approvalPort';
+import { sanitizeForTerminal } from '../core/pipeline/sanitizeText';
+import { fileLines } from './fileLines';
 
 /**
  * The CLI's approval port. On a terminal it asks, file by file and at checkpoints; without one (CI, pipes) it
@@ -29,12 +31,15 @@ export class TerminalApprovals implements ApprovalPort {
   async reviewFiles(req: Parameters<ApprovalPort['reviewFiles']>[0]): Promise<FileDecision[]> {
     const decisions: FileDecision[] = [];
     for (const f of req.files) {
+      const [head, ...flags] = fileLines(f);
+      // Shown also with --yes: what was approved unread is at least on the record of the terminal.
+      for (const flag of flags) this.o.out.write(`${sanitizeForTerminal(`${f.path}: ${flag.trim()}`)}\n`);
       if (this.o.assumeYes) {
         decisions.push({ path: f.path, decision: 'approve', contentHash: f.contentHash });
         continue;
       }
       if (!this.o.interactive) continue;
-      const a = await this.ask(`${f.status} ${f.path} (+${f.added}/-${f.removed}) approve? [y/n] `);
+      const a = await this.ask(`${sanitizeForTerminal(head)} approve? [y/n] `);
       decisions.push({ path: f.path, decision: a.startsWith('y') ? 'approve' : 'reject', contentHash: f.contentHash });
     }
     return decisions;

@@ -58,6 +58,8 @@ export const FileView = z.object({
   added: z.number().int().nonnegative(),
   removed: z.number().int().nonnegative(),
   approval: FileApproval,
+  /** What a person should look at before approving (ChangedFile.flags: hidden/bidi characters, control bytes, .gitattributes). */
+  flags: z.array(z.string()).optional(),
 });
 export type FileView = z.infer<typeof FileView>;
 

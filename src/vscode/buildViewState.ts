@@ -90,7 +90,7 @@ function detailOf(run: RunState, x: ViewExtras): TicketDetail {
     validation: spendByProvider(run.ledger.filter((r) => r.phase === 'validation')),
     ...all,
     totalUsd: all.local.usd + all.cloud.usd,
-    files: files.map(({ file, approval }) => ({ path: file.path, status: file.status, added: file.added, removed: file.removed, approval })),
+    files: files.map(({ file, approval }) => ({ path: file.path, status: file.status, added: file.added, removed: file.removed, approval, ...(file.flags ? { flags: file.flags } : {}) })),
     reviewable: run.state === 'ready',
     handoff: run.handoff && {
       phase: run.handoff.phase,
