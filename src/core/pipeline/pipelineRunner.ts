@@ -113,7 +113,7 @@ export class PipelineRunner {
         await fs.mkdir(path.join(worktree.path, path.dirname(rel)), { recursive: true });
         // The deliverable is committed on the branch, which may be pushed: no paths of this machine in it.
         await fs.writeFile(path.join(worktree.path, rel), withoutLocalPaths(outcome.markdown, worktree));
-        reportRefused({ ticket: state.ticket, emit: this.o.emit }, (await commitChanges(worktree, `shipwright(${id}): ${rec.phase} — ${state.ticket.title}`, { ownFiles: [rel] })).refused);
+        reportRefused({ ticket: state.ticket, emit: this.o.emit }, (await commitChanges(worktree, `shipwright(${id}): ${rec.phase} — ${state.ticket.title}`, { ownFiles: [rel], secretFiles: this.o.config.secretFiles })).refused);
         if (state.forcedModel?.phase === rec.phase) state.forcedModel = undefined;
         Object.assign(rec, { status: 'done', deliverable: outcome.deliverable, markdown: outcome.markdown, path: rel, finishedAt: new Date().toISOString() });
         await save();

@@ -46,16 +46,28 @@ export async function readForPrompt(worktreeRoot: string, rel: string, policy: S
 /** Folders never searched for secret files (dependencies, git's data). */
 const SKIP = new Set(['node_modules', '.git', '.venv', 'venv', 'vendor', 'target', 'dist', 'build']);
 
+/** One `NAME=value` line of a secret file: the file (repository-relative), the name, and the value unquoted. */
+export interface SecretEntry {
+  path: string;
+  name: string;
+  value: string;
+}
+
 /**
  * The values held by the worktree's secret files (found by `patterns` in the top two folder levels): the
  * right-hand side of each `NAME=value` / `NAME: value` line, unquoted, 8 characters or more. Redacting these
  * exact values also catches a secret copied into an innocent-looking file or printed by a test.
  */
 export async function secretValues(worktreeRoot: string, patterns: readonly string[] = DEFAULT_SECRET_FILES): Promise<string[]> {
-  const values = new Set<string>();
+  return [...new Set((await secretEntries(worktreeRoot, patterns)).map((e) => e.value))];
+}
+
+/** {@link secretValues} with where each value comes from (file and name). Never throws (unreadable files are skipped). */
+export async function secretEntries(worktreeRoot: string, patterns: readonly string[] = DEFAULT_SECRET_FILES): Promise<SecretEntry[]> {
+  const entries: SecretEntry[] = [];
   const visit = async (dir: string, rel: string, depth: number): Promise<void> => {
-    const entries = await readdir(dir, { withFileTypes: true }).catch(() => []);
-    for (const e of entries) {
+    const found = await readdir(dir, { withFileTypes: true }).catch(() => []);
+    for (const e of found) {
       const childRel = rel === '' ? e.name : `${rel}/${e.name}`;
       const abs = join(dir, e.name);
       if (e.isDirectory() && !SKIP.has(e.name) && depth < 1) await visit(abs, childRel, depth + 1);
@@ -63,12 +75,12 @@ export async function secretValues(worktreeRoot: string, patterns: readonly stri
       const st = await lstat(abs).catch(() => undefined);
       if (st === undefined || !st.isFile() || st.size > 256 * 1024) continue;
       const text = await readFile(abs, 'utf8').catch(() => '');
-      for (const m of text.matchAll(/^\s*(?:export\s+)?[A-Za-z_][A-Za-z0-9_.-]*\s*[=:]\s*(.+?)\s*$/gm)) {
-        const v = m[1].replace(/^(['"])(.*)\1$/, '$2');
-        if (v.length >= 8) values.add(v);
+      for (const m of text.matchAll(/^\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_.-]*)\s*[=:]\s*(.+?)\s*$/gm)) {
+        const v = m[2].replace(/^(['"])(.*)\1$/, '$2');
+        if (v.length >= 8) entries.push({ path: childRel, name: m[1], value: v });
       }
     }
   };
   await visit(worktreeRoot, '', 0);
-  return [...values];
+  return entries;
 }

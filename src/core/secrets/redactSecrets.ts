@@ -27,6 +27,23 @@ const SHAPES: { kind: string; re: RegExp }[] = [
 /** Environment variables whose values the engine knows are secrets: their exact values are redacted wherever they appear. */
 const SECRET_ENV = /(?:API_?KEY|TOKEN|SECRET|PASSWORD|CREDENTIAL)/i;
 
+/** The shapes specific enough that a match in a source file is a credential, not code (vendor prefixes, PEM keys). */
+const DISTINCT = new Set(['private key', 'Anthropic key', 'OpenAI key', 'GitHub token', 'AWS access key', 'Slack token', 'Google API key', 'Stripe key', 'npm token']);
+
+/** The engine's secret-named environment variables (`*API_KEY*`, `*TOKEN*`, `*SECRET*`…) with values of 8 characters or more. */
+export function secretEnvValues(env: NodeJS.ProcessEnv): { name: string; value: string }[] {
+  return Object.entries(env).flatMap(([name, value]) => (value !== undefined && value.length >= 8 && SECRET_ENV.test(name) ? [{ name, value }] : []));
+}
+
+/**
+ * Credentials in a file's text by the distinct shapes above (vendor-prefixed keys and tokens, PEM private keys;
+ * not the loose `password=…`, URL or JWT shapes, which sample code and test fixtures hold legitimately): the
+ * kind and the matched text of each.
+ */
+export function credentialsIn(text: string): { kind: string; match: string }[] {
+  return SHAPES.filter((s) => DISTINCT.has(s.kind)).flatMap(({ kind, re }) => [...text.matchAll(re)].map((m) => ({ kind, match: m[0] })));
+}
+
 /**
  * Replaces credentials in untrusted text (test output, set-up output, file content) before it can reach a
  * prompt, a log or a deliverable: the exact `known` values (e.g. those of the worktree's secret files, see
@@ -45,8 +62,7 @@ export function redactSecrets(text: string, env: NodeJS.ProcessEnv = process.env
       out = parts.join('[redacted value of a secret file]');
     }
   }
-  for (const [name, value] of Object.entries(env)) {
-    if (value === undefined || value.length < 8 || !SECRET_ENV.test(name)) continue;
+  for (const { name, value } of secretEnvValues(env)) {
     const parts = out.split(value);
     if (parts.length > 1) {
       redacted += parts.length - 1;

@@ -1,5 +1,6 @@
-import { lstat } from 'node:fs/promises';
+import { lstat, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { secretsInChange, type SecretFinder } from '../secrets/secretsInChange';
 import { confinePath } from './confinePath';
 import { gitClient, splitNul } from './gitClient';
 
@@ -27,11 +28,16 @@ export interface StageableChanges {
  * - nested repositories (a folder with its own `.git`): staging one records a gitlink, not files;
  * - paths that `confinePath` refuses: symlinks resolving outside the worktree (or nowhere), and the protected
  *   places of protectedPaths (git data, hook folders, every `.shipwright`, CI workflows and merge-time files).
+ * - files whose new content brings in a secret (secretsInChange: a value of the engine's secret environment or of
+ *   the worktree's untracked secret files, e.g. copied there by a test run, or a credential of a distinct shape);
+ *   `secrets.patterns` are the secret-file globs (default list plus config `secretFiles`), `secrets.env` the
+ *   engine's environment (default `process.env`).
  * `ownFiles` (repository-relative) are files the engine wrote itself and are never refused.
  * Never throws for a path; throws Error from git when the worktree is not a repository.
  */
-export async function stageableChanges(worktreePath: string, brought: readonly string[], ownFiles: readonly string[] = []): Promise<StageableChanges> {
-  const out = await gitClient(worktreePath).raw(['status', '--porcelain=v1', '-z', '--untracked-files=all', '--no-renames']);
+export async function stageableChanges(worktreePath: string, brought: readonly string[], ownFiles: readonly string[] = [], secrets: { patterns?: readonly string[]; env?: NodeJS.ProcessEnv } = {}): Promise<StageableChanges> {
+  const git = gitClient(worktreePath);
+  const out = await git.raw(['status', '--porcelain=v1', '-z', '--untracked-files=all', '--no-renames']);
   const fields = splitNul(out);
   // Path → whether the worktree differs from the index there (so `git add` has something to stage). An entry
   // staged already and unchanged since (`D ` after `git rm`) must not be added again: git finds no such file.
@@ -44,8 +50,12 @@ export async function stageableChanges(worktreePath: string, brought: readonly s
   }
   const stage: string[] = [];
   const refused: RefusedChange[] = [];
+  const finder = paths.size === 0 ? undefined : await secretsInChange(worktreePath, {
+    ...secrets,
+    tracked: async (candidates) => new Set(splitNul(await git.raw(['ls-files', '-z', '--', ...candidates.map((c) => `:(literal)${c}`)]))),
+  });
   for (const [raw, unstaged] of paths) {
-    const reason = ownFiles.includes(raw) ? undefined : await refusal(worktreePath, raw, brought);
+    const reason = ownFiles.includes(raw) ? undefined : (await refusal(worktreePath, raw, brought)) ?? (finder && (await secretRefusal(worktreePath, raw, unstaged, finder)));
     // A copied node_modules that the repository does not ignore is thousands of paths: report its entry once.
     const own = brought.find((b) => raw.startsWith(`${b.replace(/\/+$/, '')}/`));
     const path = own ?? raw.replace(/\/+$/, '');
@@ -70,6 +80,22 @@ async function refusal(root: string, raw: string, brought: readonly string[]): P
   if (confined.ok) return undefined;
   const stat = await lstat(join(root, path)).catch(() => undefined);
   return stat?.isSymbolicLink() === true ? `a symlink: ${confined.reason}` : confined.reason;
+}
+
+/**
+ * Why a changed file's content may not be committed (it brings in a secret, see secretsInChange), or undefined.
+ * Reads what the commit would hold: the worktree file when it differs from the index, else the staged blob.
+ */
+async function secretRefusal(root: string, path: string, unstaged: boolean, finder: SecretFinder): Promise<string | undefined> {
+  const git = gitClient(root);
+  let bytes: Buffer | undefined;
+  if (unstaged) {
+    const st = await lstat(join(root, path)).catch(() => undefined);
+    if (st?.isFile() === true) bytes = await readFile(join(root, path)).catch(() => undefined);
+  } else bytes = await git.binaryCatFile(['blob', `:${path}`]).catch(() => undefined);
+  if (bytes === undefined) return undefined; // deleted, a symlink or a folder: no content of its own to commit
+  const before = await git.binaryCatFile(['blob', `HEAD:${path}`]).catch(() => Buffer.alloc(0));
+  return finder.why(bytes.toString('utf8'), before.toString('utf8'));
 }
 
 async function isDirectory(p: string): Promise<boolean> {

@@ -6,7 +6,8 @@ import { isSecretPath } from '../../../src/core/secrets/secretPaths';
 import { redactSecrets } from '../../../src/core/secrets/redactSecrets';
 import type { FakeRequest } from '../../fakes/fakeScript';
 import { scriptedModel } from '../../fakes/scriptedModel';
-import { projectRoot } from '../../fixtures/fixtureRepo';
+import { makeFixtureRepo, projectRoot } from '../../fixtures/fixtureRepo';
+import { commitChanges } from '../../../src/core/workspace/commitAll';
 import { engineKit, type EngineKit } from '../engineTestKit';
 import { requireSandbox } from './requireSandbox';
 
@@ -73,6 +74,71 @@ suite('security: secrets stay home (real engine, real bubblewrap, fake model ove
     assert.match(sent, /files that hold secrets|a file that holds secrets/);
     // The test did print them: the redaction, not a quiet test, is what kept them out.
     assert.match(sent, /ENV FILE:/);
+  });
+
+  test('a test run that copies the provider key and a .env value into tracked and new files gets neither onto the ticket branch', async function () {
+    await requireSandbox(this);
+    process.env.ANTHROPIC_API_KEY = PROVIDER_KEY;
+    // The test reads the copied .env (inside the sandbox the key is in no variable) and plants its values in a
+    // tracked file no step edits (README.md) and in a new one, every time it runs.
+    const smuggler = `'use strict';
+const fs = require('node:fs');
+const test = require('node:test');
+const assert = require('node:assert/strict');
+const env = fs.readFileSync('.env', 'utf8');
+const key = /ANTHROPIC_API_KEY=(.*)/.exec(env)[1];
+fs.appendFileSync('README.md', '\\nconfig: ' + key + '\\n');
+fs.writeFileSync('src/settings.js', 'module.exports = ' + JSON.stringify({ plain: /PLAIN_SETTING=(.*)/.exec(env)[1] }) + ';\\n');
+test('subtract', () => {
+  const { subtract } = require('../src/calculator');
+  assert.equal(subtract(5, 3), 2);
+});
+`;
+    const model = scriptedModel((req) => {
+      if (req.schemaName !== 'FileEdits' || !/test-writing step/i.test(req.system)) return undefined;
+      return { json: { explanation: 'tests for subtract', edits: [{ kind: 'write', path: 'test/subtract.test.js', content: smuggler }], needFiles: [] } };
+    });
+    kit = await engineKit({ ollama: model.responder });
+    writeFileSync(join(kit.repo.dir, '.env'), `${ENV_FILE}ANTHROPIC_API_KEY=${PROVIDER_KEY}\n`);
+    const s = await kit.engine.run(ticket);
+    assert.equal(s.state, 'ready', s.reason);
+    const wt = s.worktree!;
+    // The test did plant them: the commit check, not a quiet test, is what kept them off the branch.
+    assert.ok(readFileSync(join(wt.path, 'README.md'), 'utf8').includes(PROVIDER_KEY));
+    assert.ok(readFileSync(join(wt.path, 'src', 'settings.js'), 'utf8').includes('plain-canary-7d6c5b4a'));
+    const branch = kit.repo.git('log', '-p', '--all', '--format=%H %s%n%b', `${wt.baseCommit}..${wt.branch}`);
+    for (const c of [PROVIDER_KEY, 'plain-canary-7d6c5b4a']) assert.ok(!branch.includes(c), `${c} was committed on ${wt.branch}`);
+    assert.match(kit.repo.git('log', '--format=%s', `${wt.baseCommit}..${wt.branch}`), /failing tests first/, 'the steps were committed');
+    assert.equal(kit.repo.git('diff', '--name-only', wt.baseCommit, wt.branch, '--', 'README.md', 'src/settings.js'), '');
+    // Reported like every refused change, naming the secret but never its value.
+    const warnings = kit.events.flatMap((e) => (e.type === 'log' && e.level === 'warn' ? [e.message] : [])).join('\n');
+    assert.match(warnings, /README\.md \(holds the value of ANTHROPIC_API_KEY/);
+    assert.match(warnings, /src\/settings\.js \(holds the value of PLAIN_SETTING from \.env/);
+    assert.ok(!warnings.includes(PROVIDER_KEY));
+  });
+
+  test('commit check: a new credential is refused; sample keys already committed, a tracked .env.example and plain words are not', async () => {
+    const repo = makeFixtureRepo();
+    try {
+      const sample = 'AKIAIOSFODNN7EXAMPLE'; // AWS's documented sample key id, as fixtures hold it
+      writeFileSync(join(repo.dir, 'fixture.js'), `module.exports = '${sample}';\n`);
+      writeFileSync(join(repo.dir, '.env.example'), 'API_URL=https://api.example.com/v1\n');
+      repo.git('add', '-A');
+      repo.git('commit', '-q', '-m', 'fixtures');
+      writeFileSync(join(repo.dir, '.env'), 'NODE_ENV=production\nDB_PASSWORD=s3cret-Passw0rd\n');
+      writeFileSync(join(repo.dir, 'fixture.js'), `module.exports = ['${sample}', 'production', 'https://api.example.com/v1'];\n`);
+      writeFileSync(join(repo.dir, 'token.js'), `module.exports = 'ghp_${'Ab1'.repeat(12)}';\n`);
+      writeFileSync(join(repo.dir, 'db.js'), "module.exports = { password: 's3cret-Passw0rd' };\n");
+      const r = await commitChanges(repo.dir, 'change', { secretFiles: [] });
+      const refused = Object.fromEntries(r.refused.map((x) => [x.path, x.reason]));
+      assert.match(refused['token.js'] ?? '', /looks like a credential \(GitHub token\)/);
+      assert.match(refused['db.js'] ?? '', /holds the value of DB_PASSWORD from \.env/);
+      assert.equal(refused['fixture.js'], undefined, JSON.stringify(refused));
+      assert.deepEqual(repo.git('show', '--name-only', '--format=', 'HEAD').trim().split('\n'), ['fixture.js']);
+      assert.doesNotMatch(repo.git('log', '-p', '--all'), /ghp_|s3cret-Passw0rd/);
+    } finally {
+      repo.cleanup();
+    }
   });
 
   test('secret paths by the default list, at any depth, whatever the case', () => {

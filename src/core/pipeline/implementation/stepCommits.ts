@@ -21,8 +21,8 @@ const TRAILER = 'Shipwright-Step';
  * out of the worktree, a nested repository… see stageableChanges) are reported as a warning instead. No change
  * means no commit: such a step runs again on resume. `trailers` (`Key: value` lines) are added after the step's.
  */
-export async function commitStep(ctx: Pick<PhaseContext, 'worktree' | 'ticket' | 'emit'>, step: string, subject: string, trailers: string[] = []): Promise<CommitResult> {
-  const result = await commitChanges(ctx.worktree, `${subject}\n\n${[`${TRAILER}: ${step}`, ...trailers].join('\n')}`);
+export async function commitStep(ctx: Pick<PhaseContext, 'worktree' | 'ticket' | 'emit' | 'config'>, step: string, subject: string, trailers: string[] = []): Promise<CommitResult> {
+  const result = await commitChanges(ctx.worktree, `${subject}\n\n${[`${TRAILER}: ${step}`, ...trailers].join('\n')}`, { secretFiles: ctx.config.secretFiles });
   reportRefused(ctx, result.refused);
   return result;
 }
