@@ -2,6 +2,7 @@ import { lstat, readdir, realpath, stat } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { delimiter, dirname, isAbsolute, join, relative, sep } from 'node:path';
 import { detectSandbox, type SandboxAvailability } from './detectSandbox';
+import { gitReadPaths } from './gitReadPaths';
 import { sandboxEnv } from './sandboxEnv';
 import { SandboxError } from './sandboxError';
 import type { SandboxSettings } from './sandboxSettings';
@@ -45,7 +46,8 @@ const ALWAYS_HIDDEN = ['/home', '/root', '/tmp', '/var/tmp', '/run', '/mnt', '/m
  * - the system read-only (`--ro-bind / /`), a fresh /dev and /proc, a private empty /tmp;
  * - the user's home, /home, /root, /run, the user's checkout and the other worktrees hidden (empty tmpfs), then
  *   read back read-only: PATH folders and the node installation found there, targets of the worktree's top-level
- *   symlinks (a linked node_modules), `paths.read`; `paths.write` read-write;
+ *   symlinks (a linked node_modules), `paths.read`, what git needs of the repository (gitReadPaths: a test can
+ *   run `git status` or `git log` but not move a ref); `paths.write` read-write;
  * - the worktree read-write, as its own mount: `link(2)` across mounts fails (EXDEV), so a test cannot hard-link
  *   an outside file into the worktree for a later edit to write through; its `.git` file read-only, so a test
  *   cannot point the engine's next git call at a git dir of its making; `readOnly` files (the frozen tests) too;
@@ -82,6 +84,8 @@ export async function prepareSandbox(input: SandboxInput): Promise<CommandSandbo
   if (node !== undefined && inHidden(node)) readBack.add(node);
   for (const target of await symlinkTargets(input.worktree)) if (!within(input.worktree, target)) readBack.add(target);
   for (const p of settings.paths.read) readBack.add(p);
+  // git works in the worktree (a test may call `git rev-parse`): the repository's data it needs, read-only.
+  for (const p of await gitReadPaths(input.worktree, input.repoRoot)) if (inHidden(p)) readBack.add(p);
   const resolv = await realpath('/etc/resolv.conf').catch(() => undefined);
   const gitFile = join(input.worktree, '.git');
   const protect: string[] = [];

@@ -13,6 +13,8 @@ import { defaultConfig } from '../../../src/core/config/defaultConfig';
 import { runTestCommand, type TestRunResult } from '../../../src/core/workspace/testCommandRunner';
 import { applyEdits } from '../../../src/core/workspace/applyEdits';
 import { requireSandbox } from './requireSandbox';
+import { git, makeFixtureRepo, snapshotCheckout } from '../../fixtures/fixtureRepo';
+import { WorktreeManager } from '../../../src/core/workspace/worktreeManager';
 
 const CANARY_KEY = 'sk-ant-api03-CANARYcanaryCANARYcanary0123456789';
 
@@ -144,6 +146,95 @@ suite('security: the sandbox of test and set-up commands (real bubblewrap)', fun
   test('as root, a test cannot unmount the tmpfs that hides the home (all capabilities are dropped)', async () => {
     const r = await run(`umount ${l.home} 2>&1; umount -l /tmp 2>&1; cat ${l.home}/.ssh/id_ed25519`);
     assert.ok(!r.output.includes('PRIVATE-KEY-CANARY'), r.output);
+  });
+});
+
+suite('security: git inside the sandbox (real repository, real worktree, real bubblewrap)', function () {
+  this.timeout(60_000);
+  test('a test can run git status, rev-parse and log in its worktree, but cannot move a ref, write an object or read other git data', async function () {
+    const availability = await requireSandbox(this);
+    const root = realpathSync(mkdtempSync(join(tmpdir(), 'shipwright-sbx-git-')));
+    try {
+      const home = join(root, 'home', 'ana');
+      const repo = join(home, 'proj');
+      const worktree = join(home, '.shipwright-worktrees', 'proj', 't1');
+      mkdirSync(repo, { recursive: true });
+      writeFileSync(join(repo, 'a.txt'), 'one\n');
+      git(repo, 'init', '-q', '-b', 'main');
+      git(repo, 'add', '-A');
+      git(repo, 'commit', '-q', '-m', 'first');
+      git(repo, 'worktree', 'add', '-q', '-b', 'shipwright/t1', worktree);
+      // What must stay unreadable inside: Shipwright's run states and the user's hooks in the same .git.
+      mkdirSync(join(repo, '.git', 'shipwright', 'runs', 't1'), { recursive: true });
+      writeFileSync(join(repo, '.git', 'shipwright', 'runs', 't1', 'state.json'), '{"canary":"run-state-canary"}\n');
+      writeFileSync(join(repo, '.git', 'hooks', 'pre-push'), '#!/bin/sh\n# hook-canary\n');
+      const head = git(repo, 'rev-parse', 'HEAD').trim();
+      const refsBefore = snapshotCheckout(repo);
+      const objects = (): string => git(repo, 'count-objects', '-v');
+      const objectsBefore = objects();
+
+      const sandbox = await prepareSandbox({ settings: SandboxSettings.parse({}), worktree, repoRoot: repo, home, availability });
+      writeFileSync(join(worktree, 'b.txt'), 'new\n');
+      const r = await runTestCommand({
+        cwd: worktree, timeoutMs: 20_000, outputBudgetChars: 20_000, sandbox,
+        command: [
+          'git status --porcelain && echo STATUS-OK',
+          'echo "head=$(git rev-parse HEAD)"',
+          'git log --format=%s',
+          'git update-ref refs/heads/main HEAD~0 2>&1 || echo UPDATE-REF-REFUSED',
+          'git branch evil 2>&1 || echo BRANCH-REFUSED',
+          'git add b.txt 2>&1 && git -c user.name=x -c user.email=x@y commit -q -m evil 2>&1 || echo COMMIT-REFUSED',
+          'git hash-object -w b.txt 2>&1 || echo OBJECT-REFUSED',
+          `cat ${repo}/.git/shipwright/runs/t1/state.json ${repo}/.git/hooks/pre-push 2>&1`,
+        ].join('; '),
+      });
+      assert.equal(r.confined, true);
+      assert.match(r.output, /\?\? b\.txt\nSTATUS-OK/);
+      assert.match(r.output, new RegExp(`head=${head}`));
+      assert.match(r.output, /^first$/m);
+      for (const refused of ['UPDATE-REF-REFUSED', 'BRANCH-REFUSED', 'COMMIT-REFUSED', 'OBJECT-REFUSED']) assert.match(r.output, new RegExp(refused));
+      assert.doesNotMatch(r.output, /run-state-canary|hook-canary/);
+      // What must not have happened, checked from outside: refs, HEAD, index and objects of the repository as before.
+      assert.deepEqual(snapshotCheckout(repo), refsBefore);
+      assert.equal(git(repo, 'rev-parse', 'main').trim(), head);
+      assert.equal(git(repo, 'branch', '--list', 'evil').trim(), '');
+      assert.equal(objects(), objectsBefore);
+      assert.equal(git(worktree, 'rev-parse', 'HEAD').trim(), head);
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
+  });
+});
+
+suite('security: network for the set-up command, none for the test command (real worktrees, real bubblewrap)', function () {
+  this.timeout(90_000);
+  test('by default set-up reaches the network and the test command does not; setupNetwork: false cuts set-up off too', async function () {
+    await requireSandbox(this);
+    let hits = 0;
+    const server: Server = createServer((_q, s) => { hits++; s.end('reached'); });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const port = (server.address() as AddressInfo).port; // listen() on a TCP port always gives an AddressInfo
+    const fetchTo = (file: string) => `node -e "fetch('http://127.0.0.1:${port}/').then(r => r.text()).then(t => require('fs').writeFileSync('${file}', 'GOT ' + t), e => require('fs').writeFileSync('${file}', 'NO ' + (e.cause?.code ?? e.message)))"`;
+    const repo = makeFixtureRepo();
+    try {
+      const open = (sandbox: unknown) => WorktreeManager.open({ repoDir: repo.dir, config: ShipwrightConfig.parse({ ...defaultConfig, testTimeoutMs: 30_000, sandbox, worktree: { copy: [], link: [], dependencies: 'none', setupCommand: fetchTo('setup-net.txt') } }) });
+      const byDefault = await (await open(undefined)).create({ id: 'net-default', title: 'x' });
+      assert.equal(readFileSync(join(byDefault.path, 'setup-net.txt'), 'utf8'), 'GOT reached', 'set-up (npm ci) needs the network by default');
+      assert.equal(hits, 1);
+      // The test command of the same worktree, as runTests runs it: the configured network, off by default.
+      const settings = ShipwrightConfig.parse(defaultConfig).sandbox;
+      const sandbox = await prepareSandbox({ settings, worktree: byDefault.path, repoRoot: repo.dir });
+      const t = await runTestCommand({ command: fetchTo('test-net.txt'), cwd: byDefault.path, timeoutMs: 20_000, outputBudgetChars: 10_000, sandbox, network: settings.network });
+      assert.equal(t.confined, true);
+      assert.match(readFileSync(join(byDefault.path, 'test-net.txt'), 'utf8'), /^NO /);
+      assert.equal(hits, 1, 'the test command reached the server');
+      const closed = await (await open({ setupNetwork: false })).create({ id: 'net-off', title: 'y' });
+      assert.match(readFileSync(join(closed.path, 'setup-net.txt'), 'utf8'), /^NO /);
+      assert.equal(hits, 1, 'set-up reached the server with setupNetwork: false');
+    } finally {
+      server.close();
+      repo.cleanup();
+    }
   });
 });
 
