@@ -21,12 +21,14 @@ export function renderCosts(t: TicketDetail): HTMLElement {
   body.append(h('tr', { class: 'total', 'data-row': 'total' }, h('th', { scope: 'row' }, 'total'), h('td', {}, h('strong', { 'data-testid': 'total-usd' }, usd(t.totalUsd)), ` · ${shortTokens(tokensOf(total))} tok`)));
   table.append(body);
   const localOnly = t.cloud.calls === 0;
+  const localCost = t.local.usd > 0 ? usd(t.local.usd) : 'free';
   return h('div', { class: 'costs-block' },
     table,
     h('details', { class: 'split' },
-      h('summary', {}, localOnly ? 'All local: free' : `Local: free · cloud: ${usd(t.cloud.usd)}`),
+      // Local is usually free, but a priced local server (an LM Studio entry with a price) says what it cost.
+      h('summary', {}, localOnly ? `All local: ${localCost}` : `Local: ${localCost} · cloud: ${usd(t.cloud.usd)}`),
       h('ul', {},
-        h('li', {}, `Local: ${tokens(t.local.tokens.input)} in, ${tokens(t.local.tokens.output)} out tokens, ${t.local.calls} calls (free)`),
+        h('li', {}, `Local: ${tokens(t.local.tokens.input)} in, ${tokens(t.local.tokens.output)} out tokens, ${t.local.calls} calls (${localCost})`),
         h('li', {}, `Cloud: ${tokens(t.cloud.tokens.input)} in, ${tokens(t.cloud.tokens.output)} out, ${tokens(t.cloud.tokens.cacheWrite)} cache write, ${tokens(t.cloud.tokens.cacheRead)} cache read tokens; ${t.cloud.calls} calls, ${t.cloud.cacheHits} read the cache; ${usd(t.cloud.usd)}`),
       ),
     ),

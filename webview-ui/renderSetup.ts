@@ -47,7 +47,7 @@ export function renderSetup(setup: ModelSetupView | undefined, checking: boolean
       h('span', { class: 'role' }, p.phase),
       p.modelKey
         ? h('span', { class: 'model', title: p.skipped.length ? `Skipped: ${p.skipped.map((s) => `${s.modelKey} (${s.why})`).join(', ')}` : `First in the ${p.phase} chain` },
-            `${p.modelKey}${p.provider === 'ollama' ? ' · local' : ' · cloud'}`, p.skipped.length ? h('span', { class: 'muted' }, ` (not ${p.skipped.map((s) => s.modelKey).join(', ')})`) : undefined)
+            `${p.modelKey}${p.local ? ' · local' : ' · cloud'}`, p.skipped.length ? h('span', { class: 'muted' }, ` (not ${p.skipped.map((s) => s.modelKey).join(', ')})`) : undefined)
         : h('span', { class: 'model problem' }, h('span', { 'aria-hidden': 'true' }, '✕ '), 'nothing can run'),
     )),
   );

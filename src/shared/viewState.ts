@@ -73,6 +73,8 @@ export const PhaseModelView = z.object({
   modelKey: z.string().optional(),
   model: z.string().optional(),
   provider: z.string().optional(),
+  /** The chosen model runs on this machine (see runsLocally); undefined when no model can run. */
+  local: z.boolean().optional(),
   skipped: z.array(z.object({ modelKey: z.string(), why: z.string() })),
 });
 export type PhaseModelView = z.infer<typeof PhaseModelView>;
@@ -82,6 +84,8 @@ export const ModelChoiceView = z.object({
   key: z.string(),
   model: z.string(),
   provider: z.string(),
+  /** Runs on this machine (an Ollama model that is not a cloud one, an OpenAI-compatible server on localhost). */
+  local: z.boolean(),
   inputUsdPerMTok: z.number().nonnegative(),
   outputUsdPerMTok: z.number().nonnegative(),
   /** Why it cannot run now ("no key", "not pulled", "Ollama not answering"); undefined when it can. */

@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { formatUsd } from '../core/models/costLedger';
+import { isLocalCall } from '../core/models/isLocalCall';
 import type { RunState } from '../core/pipeline/runState';
 import { runUsd, spendByProvider, todayUsd } from './spend';
 
@@ -35,7 +36,7 @@ export function meterReading(runs: readonly RunState[], now: Date, focus: MeterF
     ?? [...runs].sort((a, b) => b.updatedAt.localeCompare(a.updatedAt))[0];
   if (!current) return { text: `$(credit-card) ${todayText}`, tooltip: 'Shipwright: no ticket yet. Click to open the pipeline.', warn: false };
   const usd = runUsd(current);
-  const free = usd === 0 && current.ledger.every((r) => r.provider === 'ollama');
+  const free = usd === 0 && current.ledger.every((r) => isLocalCall(r));
   const spent = free ? 'free (local)' : formatUsd(usd);
   const phase = current.state === 'running' ? focus.phaseOf?.(current.ticket.id) : undefined;
   const lead = current.state === 'running'

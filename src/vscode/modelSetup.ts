@@ -1,5 +1,6 @@
 import type { ShipwrightConfig } from '../core/config/shipwrightConfig';
 import type { Reachability } from '../core/engine/checkModelsReachable';
+import { runsLocally } from '../core/models/runsLocally';
 import { resolvePhaseModels, type PhaseModel } from '../core/engine/resolvePhaseModels';
 import { Role } from '../core/pipeline/phaseId';
 import type { ModelChoiceView, ModelSetupView, PhaseModelView } from '../shared/viewState';
@@ -40,11 +41,16 @@ export async function checkModelSetup(config: ShipwrightConfig, apiKey: string |
  */
 export function modelCheckOf(config: ShipwrightConfig, reach: Reachability, origin: HostOrigin, now: Date, resolved: readonly PhaseModel[]): ModelCheck {
   const unavailable = (key: string): string | undefined => whyUnavailable(config, reach, key);
+  const localOf = (key: string | undefined): boolean | undefined => {
+    const spec = key === undefined ? undefined : config.models[key];
+    return spec && runsLocally(spec);
+  };
   const phases: PhaseModelView[] = resolved.map((p) => ({
     phase: p.role,
     modelKey: p.modelKey,
     model: p.model,
     provider: p.provider,
+    local: localOf(p.modelKey),
     skipped: p.skipped.map((s) => ({ modelKey: s.modelKey, why: unavailable(s.modelKey) ?? s.reason })),
   }));
   const named = new Set(SETUP_ROLES.flatMap((r) => config.chains[r] ?? config.chains.implementation ?? []));
@@ -64,6 +70,7 @@ export function modelCheckOf(config: ShipwrightConfig, reach: Reachability, orig
     key,
     model: spec.model,
     provider: spec.provider,
+    local: runsLocally(spec),
     inputUsdPerMTok: spec.price.input,
     outputUsdPerMTok: spec.price.output,
     unavailable: unavailable(key),

@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { isOllamaCloudModel } from '../core/models/ollamaProvider';
 import { modelLabel } from '../shared/modelLabel';
 import type { ModelChoiceView } from '../shared/viewState';
 import type { ModelDoctor } from './modelDoctor';
@@ -56,7 +57,7 @@ export class SetupActions {
     const configured = new Set(check.choices.filter((c) => c.provider === 'ollama').map((c) => c.model));
     const extra: ModelChoiceView[] = check.setup.ollama.pulled
       .filter((m) => !configured.has(m))
-      .map((m) => ({ key: m, model: m, provider: 'ollama', inputUsdPerMTok: 0, outputUsdPerMTok: 0 }));
+      .map((m) => ({ key: m, model: m, provider: 'ollama', local: !isOllamaCloudModel(m), inputUsdPerMTok: 0, outputUsdPerMTok: 0 }));
     const items = [...check.choices, ...extra].map((c) => ({
       label: c.key,
       description: modelLabel({ ...c, unavailable: undefined }).slice(c.key.length + 3),

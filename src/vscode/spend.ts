@@ -1,4 +1,5 @@
 import type { RunState } from '../core/pipeline/runState';
+import { isLocalCall } from '../core/models/isLocalCall';
 import type { SpendView } from '../shared/viewState';
 
 /** One billed call as persisted with a run. */
@@ -22,9 +23,9 @@ export function spendOf(records: readonly LedgerEntry[]): SpendView {
   return s;
 }
 
-/** Local (Ollama) and cloud (Anthropic) spend of some records, apart. */
+/** Spend of some records on this machine (local) and elsewhere (cloud), apart: see runsLocally. */
 export function spendByProvider(records: readonly LedgerEntry[]): { local: SpendView; cloud: SpendView } {
-  return { local: spendOf(records.filter((r) => r.provider === 'ollama')), cloud: spendOf(records.filter((r) => r.provider !== 'ollama')) };
+  return { local: spendOf(records.filter((r) => isLocalCall(r))), cloud: spendOf(records.filter((r) => !isLocalCall(r))) };
 }
 
 /** USD of every run's calls made on `now`'s local calendar day. */

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { totalsOf } from '../../src/core/models/costLedger';
 import { parseTicket } from '../../src/core/ticket/parseTicket';
 import { startFakeOpenAi, type FakeOpenAiServer } from '../fakes/fakeOpenAiServer';
 import { scriptedModel } from '../fakes/scriptedModel';
@@ -45,5 +46,10 @@ suite('engine on OpenAI-compatible models only: a whole feature through the real
     const expected = fake.usageLog.reduce((n, u) => n + (u.inputTokens * PRICE.input + u.outputTokens * PRICE.output + u.cacheReadTokens * PRICE.cacheRead) / 1e6, 0);
     assert.ok(Math.abs(usd - expected) < 1e-12 && usd > 0);
     assert.equal(kit.ollama.requests.length, 0);
+    // The server is on this machine (127.0.0.1): its calls are local in every cost split, though priced.
+    const t = totalsOf(s.ledger);
+    assert.ok(s.ledger.every((r) => r.local === true));
+    assert.equal(t.cloudUsage.inputTokens, 0);
+    assert.equal(t.localUsage.inputTokens, t.usage.inputTokens);
   });
 });

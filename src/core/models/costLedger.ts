@@ -1,8 +1,9 @@
 import type { Role } from '../pipeline/phaseId';
 import type { LedgerRecord } from './ledgerRecord';
+import { isLocalCall } from './isLocalCall';
 import { addUsage, zeroUsage, type Usage } from './usage';
 
-/** Totals of a set of calls: tokens (provider-reported) and USD, with local (Ollama) and cloud apart. */
+/** Totals of a set of calls: tokens (provider-reported) and USD, with local (on this machine, see runsLocally) and cloud apart. */
 export interface LedgerTotals {
   usage: Usage;
   usd: number;
@@ -19,7 +20,7 @@ export function totalsOf(records: readonly LedgerRecord[]): LedgerTotals {
     t.usage = addUsage(t.usage, r.usage);
     t.usd += r.usd;
     t.calls += 1;
-    if (r.provider === 'ollama') t.localUsage = addUsage(t.localUsage, r.usage);
+    if (isLocalCall(r)) t.localUsage = addUsage(t.localUsage, r.usage);
     else {
       t.cloudUsage = addUsage(t.cloudUsage, r.usage);
       t.cloudUsd += r.usd;

@@ -14,6 +14,11 @@ export interface LedgerRecord {
   /** 1-based attempt of the phase this call belongs to. */
   attempt: number;
   provider: ProviderKind;
+  /**
+   * Whether the model ran on this machine (see runsLocally): what the cost splits call local. Absent in records
+   * written before it; read it through isLocalCall.
+   */
+  local?: boolean;
   /** Key of the model in the config (`local-large`, `sonnet`…). */
   modelKey: string;
   /** The provider's model id. */

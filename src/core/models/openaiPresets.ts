@@ -32,6 +32,9 @@ export interface OpenAiPreset extends OpenAiCapabilities {
 export const OPENAI_PRESET_NAMES = ['openai', 'lmstudio', 'llamacpp', 'vllm', 'openrouter'] as const;
 export type OpenAiPresetName = (typeof OPENAI_PRESET_NAMES)[number];
 
+/** OpenAI's own API, the base URL when neither the entry, its preset nor `OPENAI_BASE_URL` names one. */
+export const DEFAULT_OPENAI_BASE_URL = 'https://api.openai.com/v1';
+
 /**
  * The presets. Facts as documented (late 2026):
  * - openai: `https://api.openai.com/v1`, strict Structured Outputs, `stream_options.include_usage`,

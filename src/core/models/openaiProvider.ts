@@ -5,14 +5,15 @@ import { CallDeadline } from './callDeadline';
 import { estimateTokens } from './estimateTokens';
 import type { ChatRequest, ChatResult, ModelProvider } from './modelProvider';
 import { toOpenAiError } from './openaiErrors';
-import { DEFAULT_OPENAI_CAPABILITIES, OPENAI_PRESETS, type OpenAiCapabilities, type OpenAiPreset } from './openaiPresets';
+import { DEFAULT_OPENAI_BASE_URL, DEFAULT_OPENAI_CAPABILITIES, OPENAI_PRESETS, type OpenAiCapabilities, type OpenAiPreset } from './openaiPresets';
 import { dropStrictNulls, toOpenAiStrictSchema } from './openaiStrictSchema';
+import { isLoopbackUrl } from './runsLocally';
 import { ProviderError } from './providerError';
 import type { Usage } from './usage';
 import { APIError } from 'openai';
 
-/** The OpenAI API's own base URL, the `openai` client's default. */
-export const DEFAULT_OPENAI_BASE_URL = 'https://api.openai.com/v1';
+/** The OpenAI API's own base URL, the `openai` client's default (kept here for the modules that import it from here). */
+export { DEFAULT_OPENAI_BASE_URL } from './openaiPresets';
 
 export interface OpenAiProviderOptions {
   /**
@@ -130,7 +131,7 @@ export class OpenAiProvider implements ModelProvider {
     const baseURL = spec?.baseUrl ?? preset?.baseUrl ?? (this.env.OPENAI_BASE_URL || DEFAULT_OPENAI_BASE_URL);
     const keyEnv = spec?.openai?.apiKeyEnv ?? preset?.apiKeyEnv;
     const fromEnv = keyEnv && keyEnv !== 'OPENAI_API_KEY' ? this.env[keyEnv] || undefined : this.options.apiKey ?? (this.env.OPENAI_API_KEY || undefined);
-    const local = preset?.local ?? isLoopback(baseURL);
+    const local = preset?.local ?? isLoopbackUrl(baseURL);
     // Local servers take any key unless started with one; the client refuses to send none at all.
     const apiKey = fromEnv ?? (local ? 'not-needed' : undefined);
     const { apiKeyEnv: _key, ...overrides } = spec?.openai ?? {};
@@ -151,15 +152,6 @@ export class OpenAiProvider implements ModelProvider {
   }
 }
 
-/** True for a URL on this machine (localhost, 127.x, ::1). */
-function isLoopback(url: string): boolean {
-  try {
-    const host = new URL(url).hostname;
-    return host === 'localhost' || host.startsWith('127.') || host === '[::1]';
-  } catch {
-    return false;
-  }
-}
 
 /** The answer without strictness' nulls; text that is not JSON is returned as it is, for the pipeline to object to. */
 function undoStrictNulls(content: string, schema: Record<string, unknown>): string {

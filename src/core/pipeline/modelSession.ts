@@ -18,6 +18,7 @@ import type { Role } from './phaseId';
 import { stablePrefixChars } from './stablePrefix';
 import type { ModelSession as ModelSessionApi, SessionRequest, SessionResult } from './phaseContext';
 import { stamp, type EventSink } from './pipelineEvent';
+import { runsLocally } from '../models/runsLocally';
 
 /** What a session needs; built by the runner for one ticket. */
 export interface ModelSessionOptions {
@@ -133,6 +134,7 @@ export class ModelSession implements ModelSessionApi {
           phase: req.role === 'validation' ? 'validation' : req.phase,
           attempt: req.attempt,
           provider: m.spec.provider,
+          local: runsLocally(m.spec),
           modelKey: m.key,
           model: m.spec.model,
           why: raised ? `${why}; retried with max output ${chat.maxOutputTokens} after the answer was cut` : why,

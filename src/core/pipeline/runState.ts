@@ -46,6 +46,8 @@ export const LedgerRecordSchema = z.object({
   phase: Role,
   attempt: z.number().int().positive(),
   provider: z.enum(['ollama', 'anthropic', 'openai']),
+  /** Ran on this machine (see LedgerRecord.local); absent in older runs. */
+  local: z.boolean().optional(),
   modelKey: z.string(),
   model: z.string(),
   why: z.string(),
