@@ -35,6 +35,19 @@ suite('repoMap', () => {
     assert.ok(map.omitted > 100);
   });
 
+  test('a word many files hold ranks below a rare one, and only files with a rare word count as distinctive', async () => {
+    // As on the bench's repository: `node` (from "node's built-in test runner") is in the names of many files.
+    mkdirSync(join(repo.dir, 'lib'));
+    for (let i = 0; i < 60; i++) writeFileSync(join(repo.dir, 'lib', `node${i}.js`), `export function nodeModule${i}() {}\nexport function withNode${i}() {}\n`);
+    repo.git('add', '-A');
+    repo.git('commit', '-q', '-m', 'more');
+    const map = await buildRepoMap(repo.dir, { tokenBudget: 2_000, keywords: ['calculator', 'node', 'with'] });
+    // The node files match two words, the calculator files one; the rare one wins.
+    assert.deepEqual(map.files.slice(0, 2).map((f) => f.path).sort(), ['src/calculator.js', 'test/calculator.test.js']);
+    assert.ok(map.files.filter((f) => f.path.startsWith('lib/')).every((f) => f.distinctive === 0 && f.relevance > 0));
+    assert.equal(map.files.find((f) => f.path === 'src/calculator.js')?.distinctive, 1);
+  });
+
   test("leaves out Shipwright's own files and binary files, caps symbols per file, and sees a changed file on the next build", async () => {
     mkdirSync(join(repo.dir, '.shipwright', 'calculator-ticket'), { recursive: true });
     writeFileSync(join(repo.dir, '.shipwright', 'calculator-ticket', '01-discovery.md'), '# calculator spec\n');

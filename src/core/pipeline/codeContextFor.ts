@@ -1,7 +1,7 @@
 import { readForPrompt } from '../secrets/readForPrompt';
 import { secretPolicy } from '../secrets/secretPolicy';
 import { detectTestCommand } from '../workspace/detectTestCommand';
-import { buildRepoMap, type RepoMapFile } from '../workspace/repoMap';
+import { buildRepoMap } from '../workspace/repoMap';
 import { DEFAULT_SECRET_FILES } from '../secrets/secretPaths';
 import { fileContext } from './implementation/fileContext';
 import { isTestPath } from './implementation/testGuard';
@@ -29,8 +29,9 @@ const LAYOUT_FILES = 12;
 /**
  * The code as discovery, techSpec, planning and diagnosis need it, next to the repository map: the test command
  * (configured or detected), the test framework (from package.json, or the command), the test files (layout),
- * and the content of the files most relevant to the ticket — those whose path or top-level symbols contain the
- * ticket's words, source before tests, most relevant first — within `config.codeContextTokens` (head and tail
+ * and the content of the files most relevant to the ticket — those whose path or top-level symbols match the
+ * ticket's words that few files hold (RepoMapFile.distinctive), source before tests, most relevant first (rare
+ * words weigh more, see buildRepoMap) — within `config.codeContextTokens` (head and tail
  * of each file kept). `more` are files a model asked for (needFiles), shown first. Every file is read through
  * readForPrompt (confined, secret files refused, credentials redacted). Never throws for a file.
  */
@@ -45,9 +46,9 @@ export async function codeContextFor(ctx: PhaseContext, more: readonly string[] 
   const framework = frameworkOf(pkg.ok ? pkg.text : '', command);
   const tests = map.files.filter((f) => isTestPath(f.path)).map((f) => f.path).sort();
 
-  const lower = words.map((w) => w.toLowerCase());
-  const hits = (f: RepoMapFile): number => lower.filter((w) => `${f.path} ${f.symbols.join(' ')}`.toLowerCase().includes(w)).length;
-  const relevant = map.files.filter((f) => hits(f) > 0 && f.path !== 'package.json');
+  // Files that match a word few files hold: a file that shares only common words with the ticket (`node`, `with`)
+  // is noise, and filling the code budget with it cost every spec phase ~3k tokens on the bench's repository.
+  const relevant = map.files.filter((f) => f.distinctive > 0 && f.path !== 'package.json');
   // Source first (what the ticket changes), then its tests (how they are written here); the map's order within.
   const ranked = [...relevant.filter((f) => !isTestPath(f.path)), ...relevant.filter((f) => isTestPath(f.path))].map((f) => f.path);
   const budget = ctx.config.codeContextTokens * CHARS_PER_TOKEN;

@@ -19,8 +19,8 @@ export interface ValidatedPhaseSpec<T> {
   schemaName: string;
   /** Prompt variables; `objections` is added here (every earlier attempt's objections). */
   vars: Record<string, string>;
-  /** What the validator checks the deliverable against. */
-  previous: { name: string; markdown: string };
+  /** What the validator checks the deliverable against; a function when it depends on the deliverable (review). */
+  previous: { name: string; markdown: string } | ((value: T) => { name: string; markdown: string });
   /** Markdown for people, also what the validator reads. */
   render: (value: T) => string;
   /** Mechanical checks that need no model (e.g. dependency keys exist); objections skip the validator call. */
@@ -124,7 +124,8 @@ async function validatorLoop<T>(ctx: PhaseContext, spec: ValidatedPhaseSpec<T>, 
       markdown = spec.render(res.value);
       objections = spec.check?.(res.value) ?? [];
       if (objections.length === 0) {
-        objections = await validateDeliverable(ctx, { phase: spec.phase, attempt: n, previous: spec.previous, markdown, earlier: attempts });
+        const previous = typeof spec.previous === 'function' ? spec.previous(res.value) : spec.previous;
+        objections = await validateDeliverable(ctx, { phase: spec.phase, attempt: n, previous, markdown, earlier: attempts });
       }
       if (objections.length === 0 && ctx.config.checkpoints.includes(spec.phase)) {
         ctx.emit(stamp({ type: 'stateChanged', ticketId: ctx.ticket.id, state: 'awaiting-approval', reason: `checkpoint: ${spec.phase} waits for approval` }));

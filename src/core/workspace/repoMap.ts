@@ -10,6 +10,10 @@ export interface RepoMapFile {
   path: string;
   size: number;
   symbols: string[];
+  /** ≥ 0: how much its path and symbols match the keywords, rare words weighing more (see relevanceOf). */
+  relevance: number;
+  /** Keywords it matches that few files hold (at most 2, or 5 % of the files): evidence it is what the ticket is about. */
+  distinctive: number;
 }
 
 /** The rendered map and what it left out. `tokens` is `estimateTokens(text)` (o200k count with a safety margin). */
@@ -30,6 +34,8 @@ export const MAX_SYMBOLS_PER_FILE = 10;
 const CONCURRENCY = 64;
 /** Lines tried in a row that did not fit before a pass stops: past that, the budget is as good as full. */
 const MAX_MISSES = 50;
+/** A keyword held by at most this share of the files (or by 2) is distinctive: see RepoMapFile.distinctive. */
+const DISTINCTIVE_SHARE = 0.05;
 /** Worktrees whose scans are kept (a ticket's phases share one; an epic runs a few tickets at once). */
 const MAX_SCANS = 8;
 
@@ -40,7 +46,7 @@ const BINARY = new Set([
   'wasm', 'so', 'dylib', 'dll', 'exe', 'bin', 'o', 'a', 'obj', 'pyc', 'node', 'sqlite', 'db',
 ]);
 
-interface ScannedFile extends RepoMapFile {
+interface ScannedFile extends Omit<RepoMapFile, 'relevance' | 'distinctive'> {
   mtimeMs: number;
   binary: boolean;
 }
@@ -115,10 +121,30 @@ async function scan(root: string, secretFiles: readonly string[] | undefined): P
 }
 
 /**
+ * How much each file matches `words`: the sum, over the words its path or symbols contain, of ln(1 + N / df), N
+ * the files and df those containing the word (a smoothed IDF, as in TF-IDF; never 0, so a word every file of a
+ * small repository holds still counts). A word found in many files says little about any one:
+ * on the bench's generated repository `node` (from "node's built-in test runner") matched 100+ files and, counted
+ * like `calculator` (2 files), filled the map and the code context with those instead of `src/calculator.js`.
+ */
+function relevanceOf(files: readonly ScannedFile[], words: readonly string[]): Map<string, { relevance: number; distinctive: number }> {
+  const hays = files.map((f) => `${f.path} ${f.symbols.join(' ')}`.toLowerCase());
+  const df = words.map((w) => hays.filter((h) => h.includes(w)).length);
+  const rare = Math.max(2, files.length * DISTINCTIVE_SHARE);
+  return new Map(files.map((f, i) => {
+    const hit = words.map((w) => hays[i].includes(w));
+    return [f.path, {
+      relevance: words.reduce((n, _, j) => n + (hit[j] ? Math.log(1 + files.length / df[j]) : 0), 0),
+      distinctive: words.filter((_, j) => hit[j] && df[j] <= rare).length,
+    }];
+  }));
+}
+
+/**
  * The repository map fed to discovery, techSpec, planning and diagnosis: tracked files (`git ls-files`), their
  * sizes and top-level symbols (at most {@link MAX_SYMBOLS_PER_FILE} each, the rest counted), one file per line
  * (`path (N B): sym, sym, +N more`) within `tokenBudget` tokens. Files whose path or symbols mention more of
- * `keywords` (the ticket's words, a design's files) come first, then the largest; files that do not fit with
+ * `keywords` (the ticket's words, a design's files), rare words weighing more (see relevanceOf), come first, then the largest; files that do not fit with
  * symbols are listed by path while room remains; the last line says how many were left out. Shipwright's own
  * files (`.shipwright/`) and binary files are never listed. Tokens are counted with the estimate the router uses
  * (src/core/models/estimateTokens.ts), and counting stops once the budget is as good as full.
@@ -126,13 +152,10 @@ async function scan(root: string, secretFiles: readonly string[] | undefined): P
 export async function buildRepoMap(root: string, opts: { tokenBudget: number; keywords?: string[]; secretFiles?: readonly string[] }): Promise<RepoMap> {
   const files = await scan(root, opts.secretFiles);
   const words = [...new Set((opts.keywords ?? []).map((k) => k.toLowerCase()).filter((k) => k.length >= 3))];
-  const relevance = new Map(files.map((f) => {
-    const hay = `${f.path} ${f.symbols.join(' ')}`.toLowerCase();
-    return [f.path, words.filter((w) => hay.includes(w)).length];
-  }));
+  const relevance = relevanceOf(files, words);
   const ranked: RepoMapFile[] = [...files]
-    .sort((a, b) => (relevance.get(b.path) ?? 0) - (relevance.get(a.path) ?? 0) || b.size - a.size || a.path.localeCompare(b.path))
-    .map(({ path, size, symbols }) => ({ path, size, symbols }));
+    .map(({ path, size, symbols }) => ({ path, size, symbols, relevance: 0, distinctive: 0, ...relevance.get(path) }))
+    .sort((a, b) => b.relevance - a.relevance || b.size - a.size || a.path.localeCompare(b.path));
 
   // Lines are counted one by one (the sum is within a token or two of counting the joined text).
   const lines: string[] = [];

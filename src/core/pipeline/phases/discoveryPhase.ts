@@ -7,10 +7,12 @@ import type { PhaseOutcome } from '../phaseOutcome';
 import { ticketAsMarkdown } from '../ticketAsMarkdown';
 import { runValidatedPhase } from '../validatedPhase';
 
-/** Discovery: the ticket (and a budgeted repository map) → a functional spec, validated against the ticket. */
+/** Discovery: the ticket (with half the repository map and the relevant code) → a functional spec, validated against the ticket. */
 export async function discoveryPhase(ctx: PhaseContext): Promise<PhaseOutcome> {
   const ticket = ticketAsMarkdown(ctx.ticket);
-  const repoMap = await repoMapFor(ctx, 'discovery');
+  // Half the map: discovery says what the change must do, not where it goes; the files the ticket is about come
+  // first in the map and their code is in `code`. techSpec, which places the change, reads the whole map.
+  const repoMap = await repoMapFor(ctx, 'discovery', { share: 0.5 });
   const { code } = await codeContextFor(ctx);
   return runValidatedPhase(ctx, {
     phase: 'discovery',

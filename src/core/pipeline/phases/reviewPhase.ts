@@ -19,6 +19,7 @@ import type { PhaseOutcome } from '../phaseOutcome';
 import type { AttemptRecord } from '../runState';
 import { ticketAsMarkdown } from '../ticketAsMarkdown';
 import { runValidatedPhase } from '../validatedPhase';
+import { reviewEvidence } from '../reviewEvidence';
 
 /** Characters of diff a review session reads (head and tail kept beyond it); ~15k tokens. */
 const DIFF_BUDGET_CHARS = 60_000;
@@ -28,7 +29,7 @@ const MAX_FIX_FILES = 10;
 /**
  * Review: a `review` session reads the branch's diff against the base commit (deliverables under `.shipwright/`
  * left out), the ticket and the spec, and returns findings with severities; the validator checks the report
- * against the diff. A request for changes (or any blocker) sends the findings back to an implementation session
+ * against the changed files and the hunks its findings name (reviewEvidence). A request for changes (or any blocker) sends the findings back to an implementation session
  * (billed to review) whose edits must keep the test command green, then the change is reviewed again — at most
  * `config.fixRounds` times; after that the ticket goes to a person with the open findings.
  */
@@ -59,7 +60,8 @@ export async function reviewPhase(ctx: PhaseContext): Promise<PhaseOutcome> {
       schema: ReviewReport,
       schemaName: 'ReviewReport',
       vars: { ticket, spec: `${spec}\n\n${testLine}`, diff: diff.trim() === '' ? '(the branch changes nothing)' : diff },
-      previous: { name: 'diff under review', markdown: diff },
+      // The changed files and the hunks the findings name, not the whole diff again (see reviewEvidence).
+      previous: (r) => ({ name: 'change under review', markdown: reviewEvidence(diff, r.findings.flatMap((f) => (f.file ? [f.file] : []))) }),
       render: (r) => renderDeliverable('review', r),
       check: (r) => (r.decision === 'approve' && r.findings.some((f) => f.severity === 'blocker')
         ? [{ source: 'schema', message: 'the report approves the change but lists a blocker: request changes, or lower the severity' }]
