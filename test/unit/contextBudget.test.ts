@@ -3,6 +3,7 @@ import { AnthropicProvider } from '../../src/core/models/anthropicProvider';
 import { countO200kTokens } from '../../src/core/models/estimateTokens';
 import { inputParts } from '../../src/core/models/inputParts';
 import type { ChatRequest } from '../../src/core/models/modelProvider';
+import { reviewEvidence } from '../../src/core/pipeline/reviewEvidence';
 import { specBrief } from '../../src/core/pipeline/specBrief';
 import { stablePrefixChars } from '../../src/core/pipeline/stablePrefix';
 import { renderPrompt } from '../../src/core/prompts/promptLibrary';
@@ -36,6 +37,22 @@ suite('context as a budget', () => {
     assert.ok(!first.user.slice(0, n).includes('DESIGN ONE'));
     const second = renderPrompt('validation', vars('DESIGN TWO', '- [validator] fix it'));
     assert.equal(second.user.slice(0, n), first.user.slice(0, n));
+  });
+
+  test("review's validator reads the changed files and the hunks the findings name, not the whole diff", () => {
+    const diff = [
+      'diff --git a/src/calculator.js b/src/calculator.js', 'index 1..2 100644', '--- a/src/calculator.js', '+++ b/src/calculator.js',
+      '@@ -1,3 +1,6 @@', ' function add(a, b) {', '-  return a+b;', '+  return a + b;', '+}', '+function subtract(a, b) {', '+  return a - b;',
+      'diff --git a/README.md b/README.md', '--- a/README.md', '+++ b/README.md', '@@ -1 +1,2 @@', ' # Calculator', '+SECOND FILE HUNK',
+      '',
+    ].join('\n');
+    const e = reviewEvidence(diff, ['src/calculator.js']);
+    assert.match(e, /^- src\/calculator\.js \(\+4 −1\)$/m);
+    assert.match(e, /^- README\.md \(\+1 −0\)$/m);
+    assert.ok(e.includes('+function subtract(a, b) {'), 'the named file\'s hunk is shown');
+    assert.ok(!e.includes('SECOND FILE HUNK'), 'a file no finding names is listed, not shown');
+    assert.ok(!reviewEvidence(diff, []).includes('@@'), 'no finding names a file: the list only');
+    assert.equal(reviewEvidence('(the branch changes nothing)', []), '(the branch changes nothing)');
   });
 
   test('the input split adds up to the rendered prompt and the schema', () => {
