@@ -1,6 +1,6 @@
 import type * as http from 'node:http';
 import { countO200kTokens } from '../../src/core/models/estimateTokens';
-import { promptBlocksOf, PromptCache } from './fakePromptCache';
+import { cacheControlProblem, promptBlocksOf, PromptCache } from './fakePromptCache';
 import { chunksOf, isRecord, parseObject, sendJson, startFakeHttp, tick, type IncomingCall } from './fakeHttp';
 import { fakeClaudeModel, refusalOf } from './fakeClaudeModels';
 import {
@@ -18,6 +18,8 @@ export interface FakeAnthropicOptions {
   apiKey?: string;
   /** Port on 127.0.0.1; default 0 (an ephemeral port). */
   port?: number;
+  /** The clock of the prompt cache, ms (default `Date.now`): a test moves it to let a 5-minute entry expire. */
+  now?: () => number;
 }
 
 /** Minimum cacheable prompt of a model id, tokens (from the fake's model table, `FAKE_CLAUDE_MODELS`; sources there). */
@@ -65,7 +67,7 @@ export async function startFakeAnthropic(options: FakeAnthropicOptions = {}): Pr
   let responder = options.respond ?? defaultResponder;
   const requests: FakeRequest[] = [];
   const usageLog: FakeUsage[] = [];
-  const cache = new PromptCache((model) => options.cacheMinimums?.[model] ?? defaultCacheMinimum(model));
+  const cache = new PromptCache((model) => options.cacheMinimums?.[model] ?? defaultCacheMinimum(model), options.now);
   let serial = 0;
   const nextId = (prefix: string) => `${prefix}_fake${String(++serial).padStart(8, '0')}`;
 
@@ -105,6 +107,8 @@ export async function startFakeAnthropic(options: FakeAnthropicOptions = {}): Pr
       return sendError(res, 400, undefined, `max_tokens: ${body.max_tokens} > ${caps.maxOutput}, which is the maximum allowed number of output tokens for ${model}`);
     }
     const blocks = promptBlocksOf(body);
+    const ttlProblem = cacheControlProblem(blocks);
+    if (ttlProblem) return sendError(res, 400, 'invalid_request_error', ttlProblem);
     const tools = Array.isArray(body.tools) ? body.tools.filter(isRecord) : [];
     const choice = isRecord(body.tool_choice) ? body.tool_choice : undefined;
     const tool = choice?.type === 'tool' ? tools.find((t) => t.name === choice.name) : choice?.type === 'any' ? tools[0] : undefined;
@@ -153,13 +157,16 @@ export async function startFakeAnthropic(options: FakeAnthropicOptions = {}): Pr
       cache_creation_input_tokens: overrideIn === undefined ? cached.write : 0,
       cache_read_input_tokens: overrideIn === undefined ? cached.read : 0,
     };
+    // Writes by lifetime: in `message_start`'s and a whole message's usage (SDK `Usage.cache_creation`), not in
+    // `message_delta`'s (SDK `MessageDeltaUsage` has no such field).
+    const cacheCreation = { cache_creation: { ephemeral_5m_input_tokens: overrideIn === undefined ? cached.write5m : 0, ephemeral_1h_input_tokens: overrideIn === undefined ? cached.write1h : 0 } };
     const start = { id: nextId('msg'), type: 'message', role: 'assistant', model, stop_sequence: null };
     const requestId = nextId('req');
     if (isMidStreamErrorReply(reply) || isStallReply(reply)) {
       // A stream that starts like any other, then breaks with an error event (often `overloaded_error`,
       // https://platform.claude.com/docs/en/api/errors) or goes silent for good.
       const sse = openSse(res, requestId);
-      sse('message_start', { type: 'message_start', message: { ...start, content: [], stop_reason: null, usage: { ...usage, output_tokens: 1 } } });
+      sse('message_start', { type: 'message_start', message: { ...start, content: [], stop_reason: null, usage: { ...usage, ...cacheCreation, output_tokens: 1 } } });
       sse('content_block_start', { type: 'content_block_start', index: 0, content_block: { type: 'text', text: '' } });
       if (isStallReply(reply)) return void sse('content_block_delta', { type: 'content_block_delta', index: 0, delta: { type: 'text_delta', text: reply.stallAfter } });
       await tick();
@@ -171,9 +178,9 @@ export async function startFakeAnthropic(options: FakeAnthropicOptions = {}): Pr
       const stopDetails = { type: 'refusal', category: reply.refusal, explanation: reply.refusal ? `The request was declined (${reply.refusal}).` : null };
       usageLog.push({ model, inputTokens: usage.input_tokens, outputTokens: 0, cacheWriteTokens: usage.cache_creation_input_tokens, cacheReadTokens: usage.cache_read_input_tokens });
       const final = { ...usage, output_tokens: 0, output_tokens_details: null };
-      if (!stream) return sendJson(res, 200, { ...start, content: [], stop_reason: 'refusal', stop_details: stopDetails, usage: final }, { 'request-id': requestId });
+      if (!stream) return sendJson(res, 200, { ...start, content: [], stop_reason: 'refusal', stop_details: stopDetails, usage: { ...final, ...cacheCreation } }, { 'request-id': requestId });
       const sse = openSse(res, requestId);
-      sse('message_start', { type: 'message_start', message: { ...start, content: [], stop_reason: null, usage: { ...usage, output_tokens: 0 } } });
+      sse('message_start', { type: 'message_start', message: { ...start, content: [], stop_reason: null, usage: { ...usage, ...cacheCreation, output_tokens: 0 } } });
       sse('message_delta', { type: 'message_delta', delta: { stop_reason: 'refusal', stop_sequence: null, stop_details: stopDetails }, usage: final });
       sse('message_stop', { type: 'message_stop' });
       return void res.end();
@@ -197,10 +204,10 @@ export async function startFakeAnthropic(options: FakeAnthropicOptions = {}): Pr
       // A cut-off tool input cannot be parsed: the API then returns what it could, here `{}`.
       const answer = asTool ? [{ ...toolBlock, input: isJsonReply(reply) && !truncated ? reply.json : {} }] : text === '' && truncated ? [] : [{ type: 'text', text }];
       const content = thinkingTokens > 0 ? [{ type: 'thinking', thinking: '', signature }, ...answer] : answer;
-      return sendJson(res, 200, { ...start, content, stop_reason: stopReason, usage: { ...usage, output_tokens: outputTokens, output_tokens_details: details, service_tier: 'standard' } }, { 'request-id': requestId });
+      return sendJson(res, 200, { ...start, content, stop_reason: stopReason, usage: { ...usage, ...cacheCreation, output_tokens: outputTokens, output_tokens_details: details, service_tier: 'standard' } }, { 'request-id': requestId });
     }
     const sse = openSse(res, requestId);
-    sse('message_start', { type: 'message_start', message: { ...start, content: [], stop_reason: null, usage: { ...usage, output_tokens: 1 } } });
+    sse('message_start', { type: 'message_start', message: { ...start, content: [], stop_reason: null, usage: { ...usage, ...cacheCreation, output_tokens: 1 } } });
     sse('ping', { type: 'ping' });
     let index = 0;
     if (thinkingTokens > 0) {
@@ -229,7 +236,12 @@ export async function startFakeAnthropic(options: FakeAnthropicOptions = {}): Pr
 
   function countTokens(call: IncomingCall, res: http.ServerResponse): void {
     const body = admit(call, res);
-    if (body) sendJson(res, 200, { input_tokens: promptBlocksOf(body).reduce((n, b) => n + b.tokens, 0) });
+    if (!body) return;
+    // The same request schema as /v1/messages: a breakpoint the API would refuse is refused here too.
+    const blocks = promptBlocksOf(body);
+    const ttlProblem = cacheControlProblem(blocks);
+    if (ttlProblem) return sendError(res, 400, 'invalid_request_error', ttlProblem);
+    sendJson(res, 200, { input_tokens: blocks.reduce((n, b) => n + b.tokens, 0) });
   }
 
   const http_ = await startFakeHttp(async (call, res) => {

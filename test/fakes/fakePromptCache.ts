@@ -15,6 +15,8 @@ export interface PromptBlock {
   tokens: number;
   /** Carries `cache_control` (or is the last block under a top-level `cache_control`). */
   breakpoint: boolean;
+  /** The breakpoint's `ttl` as sent (`5m` when absent: the default, SDK `CacheControlEphemeral.ttl`). */
+  ttl?: unknown;
   /** The message object a `message` block belongs to. */
   message?: Record<string, unknown>;
 }
@@ -23,7 +25,7 @@ export interface PromptBlock {
 export function promptBlocksOf(body: Record<string, unknown>): PromptBlock[] {
   const blocks: PromptBlock[] = [];
   const add = (kind: PromptBlock['kind'], text: string, marked: unknown, message?: Record<string, unknown>) =>
-    blocks.push({ kind, text, tokens: countO200kTokens(text), breakpoint: isRecord(marked), message });
+    blocks.push({ kind, text, tokens: countO200kTokens(text), breakpoint: isRecord(marked), ttl: isRecord(marked) ? (marked.ttl ?? '5m') : undefined, message });
   for (const t of Array.isArray(body.tools) ? body.tools.filter(isRecord) : []) {
     add('tool', JSON.stringify({ name: t.name, description: t.description, input_schema: t.input_schema }), t.cache_control);
   }
@@ -41,43 +43,82 @@ export function promptBlocksOf(body: Record<string, unknown>): PromptBlock[] {
     }
   }
   // A top-level `cache_control` marks the last cacheable block (automatic caching).
-  if (isRecord(body.cache_control) && blocks.length) blocks[blocks.length - 1].breakpoint = true;
+  if (isRecord(body.cache_control) && blocks.length) Object.assign(blocks[blocks.length - 1], { breakpoint: true, ttl: body.cache_control.ttl ?? '5m' });
   return blocks;
 }
 
-/** How a prompt's tokens split between uncached input, cache write and cache read. */
+/** Cache lifetimes the API accepts, ms: `ttl` is `5m` (the default) or `1h` (SDK 1.11 `CacheControlEphemeral.ttl`). */
+export const CACHE_TTL_MS: Readonly<Record<string, number>> = { '5m': 5 * 60_000, '1h': 60 * 60_000 };
+
+/**
+ * Why the API would refuse the request's breakpoints (400 `invalid_request_error`), or undefined:
+ * - a `ttl` other than `5m` / `1h` (the API's enum, SDK 1.11 `CacheControlEphemeral.ttl: '5m' | '1h'`);
+ * - a 1-hour breakpoint after a 5-minute one: "cache entries with a longer TTL must appear before shorter TTLs"
+ *   (https://platform.claude.com/docs/en/build-with-claude/prompt-caching, "Mixing different TTLs"; restated at
+ *   https://portkey.ai/docs/integrations/llms/anthropic/prompt-caching). The messages' wording is the fake's own:
+ *   the docs give the rules, not the text.
+ */
+export function cacheControlProblem(blocks: readonly PromptBlock[]): string | undefined {
+  const marked = blocks.filter((b) => b.breakpoint);
+  const bad = marked.find((b) => typeof b.ttl !== 'string' || !(b.ttl in CACHE_TTL_MS));
+  if (bad) return `cache_control.ttl: Input should be '5m' or '1h' (got ${JSON.stringify(bad.ttl)})`;
+  const short = marked.findIndex((b) => b.ttl === '5m');
+  if (short >= 0 && marked.slice(short).some((b) => b.ttl === '1h')) return 'cache_control: a breakpoint with ttl "1h" must come before any with ttl "5m"';
+  return undefined;
+}
+
+/** How a prompt's tokens split between uncached input, cache write (by lifetime) and cache read. */
 export interface CacheSplit {
   uncached: number;
   write: number;
   read: number;
+  /** `write` by the lifetime of the breakpoint that wrote it (the API's `usage.cache_creation`). */
+  write5m: number;
+  write1h: number;
 }
 
 /**
  * Prompt caching as the Anthropic docs describe it: the prefix up to a `cache_control` breakpoint is cached when
- * it has at least the model's minimum tokens. A call reads the longest breakpoint prefix already cached and
- * writes the rest up to its last breakpoint; a prefix below the minimum is neither read nor written. Entries
- * live for the fake's lifetime (the real 5-minute TTL is longer than any test).
+ * it has at least the model's minimum tokens. A call reads the longest breakpoint prefix still cached and writes
+ * the rest up to its last breakpoint, each stretch with the lifetime of the breakpoint that ends it; a prefix below
+ * the minimum is neither read nor written. An entry lives its `ttl` (5 minutes unless `1h`) from its last write or
+ * read ("the cache is refreshed for no additional cost each time the cached content is used", prompt-caching docs);
+ * `now` is the fake's clock (ms), so a test can let an entry expire.
  */
 export class PromptCache {
-  private readonly entries = new Set<string>();
-  constructor(private readonly minimumFor: (model: string) => number) {}
+  /** Entry key → the time it expires, ms. */
+  private readonly entries = new Map<string, number>();
+  constructor(
+    private readonly minimumFor: (model: string) => number,
+    private readonly now: () => number = Date.now,
+  ) {}
 
   /** Splits `blocks`' tokens for one call of `model` and records the cache entries the call writes. */
   use(model: string, blocks: PromptBlock[]): CacheSplit {
     const total = blocks.reduce((n, b) => n + b.tokens, 0);
     const min = this.minimumFor(model);
+    const at = this.now();
     const hash = createHash('sha256').update(model);
-    const eligible: { key: string; tokens: number }[] = [];
+    const eligible: { key: string; tokens: number; ttlMs: number }[] = [];
     let tokens = 0;
     for (const b of blocks) {
       hash.update(`\u0000${b.kind}\u0000${b.text}`);
       tokens += b.tokens;
-      if (b.breakpoint && tokens >= min) eligible.push({ key: hash.copy().digest('hex'), tokens });
+      if (b.breakpoint && tokens >= min) eligible.push({ key: hash.copy().digest('hex'), tokens, ttlMs: CACHE_TTL_MS[String(b.ttl)] ?? CACHE_TTL_MS['5m'] });
     }
-    const read = Math.max(0, ...eligible.filter((e) => this.entries.has(e.key)).map((e) => e.tokens));
-    const last = eligible[eligible.length - 1];
-    const write = last && !this.entries.has(last.key) ? last.tokens - read : 0;
-    for (const e of eligible) this.entries.add(e.key);
-    return { uncached: total - read - write, write, read };
+    const live = (key: string): boolean => (this.entries.get(key) ?? -Infinity) > at;
+    const read = Math.max(0, ...eligible.filter((e) => live(e.key)).map((e) => e.tokens));
+    let write5m = 0;
+    let write1h = 0;
+    let from = read;
+    for (const e of eligible) {
+      if (e.tokens <= from) continue;
+      if (e.ttlMs === CACHE_TTL_MS['1h']) write1h += e.tokens - from;
+      else write5m += e.tokens - from;
+      from = e.tokens;
+    }
+    for (const e of eligible) this.entries.set(e.key, Math.max(this.entries.get(e.key) ?? 0, at + e.ttlMs));
+    const write = write5m + write1h;
+    return { uncached: total - read - write, write, read, write5m, write1h };
   }
 }

@@ -1,5 +1,9 @@
 import * as assert from 'node:assert/strict';
+import { defaultConfig } from '../../src/core/config/defaultConfig';
+import { resolveConfig } from '../../src/core/config/loadConfig';
 import { AnthropicProvider } from '../../src/core/models/anthropicProvider';
+import { cacheLifetime } from '../../src/core/models/cacheLifetime';
+import { priceCall } from '../../src/core/models/priceCall';
 import { countO200kTokens } from '../../src/core/models/estimateTokens';
 import { inputParts } from '../../src/core/models/inputParts';
 import type { ChatRequest } from '../../src/core/models/modelProvider';
@@ -89,6 +93,30 @@ suite('prompt cache placement, against the fake Anthropic API', () => {
     const retry = await provider.chat(call('- [validator] name the error message', { stablePrefixChars: stable.length }));
     assert.equal(retry.usage.cacheReadTokens, first.usage.cacheWriteTokens);
     assert.equal(retry.usage.cacheWriteTokens, 0);
+  });
+
+  test('a 1-hour write is sent with ttl 1h, reported apart and priced at 2× input; a retry reads it', async () => {
+    const first = await provider.chat(call('none', { stablePrefixChars: stable.length, ttl: '1h' }));
+    assert.ok((first.usage.cacheWrite1hTokens ?? 0) > 500, JSON.stringify(first.usage));
+    assert.equal(first.usage.cacheWrite1hTokens, first.usage.cacheWriteTokens, 'every breakpoint of the call lives an hour');
+    const sent = fake.requests[0].raw as { system: { cache_control: unknown }[] }; // the body as the client sent it
+    assert.deepEqual(sent.system[0].cache_control, { type: 'ephemeral', ttl: '1h' });
+    const sonnet = defaultConfig.models.sonnet.price;
+    const usd = priceCall(sonnet, first.usage);
+    const expected = (first.usage.inputTokens * 2 + first.usage.cacheWriteTokens * 4 + first.usage.outputTokens * 10) / 1e6;
+    assert.ok(Math.abs(usd - expected) < 1e-12, `${usd} vs ${expected}`);
+    const retry = await provider.chat(call('- [validator] name the error message', { stablePrefixChars: stable.length, ttl: '1h' }));
+    assert.equal(retry.usage.cacheReadTokens, first.usage.cacheWriteTokens);
+  });
+
+  test('the lifetime that pays: 5 minutes for a retry soon after, 1 hour for two readers after a long test run, none for one', () => {
+    const sonnet = resolveConfig([]).models.sonnet.price;
+    assert.equal(cacheLifetime(sonnet, 20_000, 1), '5m');
+    assert.equal(cacheLifetime(sonnet, 10 * 60_000, 2), '1h', 'two reads at 0.95× recover the 1× premium of a 1-hour write');
+    assert.equal(cacheLifetime(sonnet, 10 * 60_000, 1), 'none', 'one read does not');
+    assert.equal(cacheLifetime(sonnet, 55 * 60_000, 2), 'none', 'past (most of) the hour');
+    assert.equal(cacheLifetime(sonnet, 0, 0), 'none', 'no reader');
+    assert.equal(cacheLifetime(resolveConfig([]).models['local-large'].price, 0, 2), 'none', 'a free model saves nothing');
   });
 
   test('`none` writes nothing to the cache (and a later call has nothing to read)', async () => {

@@ -151,6 +151,37 @@ suite('fake Anthropic API (wire level)', () => {
     assert.ok((again.usage.cache_read_input_tokens ?? 0) > 512);
   });
 
+  test('a 1-hour breakpoint is written as such (usage.cache_creation), outlives a 5-minute one, and a bad ttl or order is a 400', async () => {
+    let now = 1_000_000;
+    const timed = await startFakeAnthropic({ now: () => now });
+    try {
+      const c = new Anthropic({ apiKey: 'test', baseURL: timed.url, maxRetries: 0 });
+      const sys = (ttl?: '5m' | '1h') => [{ type: 'text' as const, text: LONG, cache_control: { type: 'ephemeral' as const, ...(ttl ? { ttl } : {}) } }];
+      const hour = await c.messages.create({ ...minimal, system: sys('1h') });
+      assert.ok((hour.usage.cache_creation?.ephemeral_1h_input_tokens ?? 0) > 512, JSON.stringify(hour.usage));
+      assert.equal(hour.usage.cache_creation?.ephemeral_5m_input_tokens, 0);
+      const five = await c.messages.create({ ...minimal, system: [{ type: 'text', text: `${LONG} (other)`, cache_control: { type: 'ephemeral' } }] });
+      assert.equal(five.usage.cache_creation?.ephemeral_5m_input_tokens, five.usage.cache_creation_input_tokens);
+      now += 6 * 60_000; // past 5 minutes, within the hour
+      const later5 = await c.messages.create({ ...minimal, system: [{ type: 'text', text: `${LONG} (other)`, cache_control: { type: 'ephemeral' } }] });
+      assert.equal(later5.usage.cache_read_input_tokens, 0, 'the 5-minute entry expired');
+      const later1h = await c.messages.create({ ...minimal, system: sys('1h') });
+      assert.equal(later1h.usage.cache_read_input_tokens, hour.usage.cache_creation_input_tokens, 'the 1-hour entry is still read');
+      const refused = async (system: unknown) => {
+        const res = await fetch(`${timed.url}/v1/messages`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: 'Bearer k', 'anthropic-version': '2026-10-21' }, body: JSON.stringify({ ...minimal, system }) });
+        return { status: res.status, error: ((await res.json()) as { error: { type: string; message: string } }).error }; // the API error shape
+      };
+      const bad = await refused([{ type: 'text', text: LONG, cache_control: { type: 'ephemeral', ttl: '10m' } }]);
+      assert.equal(bad.status, 400);
+      assert.equal(bad.error.type, 'invalid_request_error');
+      const order = await refused([{ type: 'text', text: LONG, cache_control: { type: 'ephemeral' } }, { type: 'text', text: 'more', cache_control: { type: 'ephemeral', ttl: '1h' } }]);
+      assert.equal(order.status, 400);
+      assert.match(order.error.message, /1h.*before/);
+    } finally {
+      await timed.close();
+    }
+  });
+
   const auth = { authorization: 'Bearer k', 'anthropic-version': '2026-10-21' };
   const errorOf = async (res: Response) => ((await res.json()) as { error: { type: string; message: string; details?: { error_code?: string } } }).error; // the API error shape
 

@@ -19,22 +19,22 @@ export const defaultConfig = {
       model: 'claude-haiku-5-5',
       contextLength: 1_000_000,
       price: {
-        input: 0.1, output: 0.5, cacheWrite: 0.125, cacheRead: 0.01,
+        input: 0.1, output: 0.5, cacheWrite: 0.125, cacheRead: 0.01, cacheWrite1h: 0.2,
         source: ANTHROPIC_PRICE_SOURCE, date: ANTHROPIC_PRICE_DATE,
-        longContext: { aboveTokens: 100_000, input: 0.5, output: 2.5, cacheWrite: 0.625, cacheRead: 0.05 },
+        longContext: { aboveTokens: 100_000, input: 0.5, output: 2.5, cacheWrite: 0.625, cacheRead: 0.05, cacheWrite1h: 1 },
       },
     },
     sonnet: {
       provider: 'anthropic',
       model: 'claude-sonnet-5-5',
       contextLength: 1_000_000,
-      price: { input: 2, output: 10, cacheWrite: 2.5, cacheRead: 0.1, source: ANTHROPIC_PRICE_SOURCE, date: ANTHROPIC_PRICE_DATE },
+      price: { input: 2, output: 10, cacheWrite: 2.5, cacheRead: 0.1, cacheWrite1h: 4, source: ANTHROPIC_PRICE_SOURCE, date: ANTHROPIC_PRICE_DATE },
     },
     opus: {
       provider: 'anthropic',
       model: 'claude-opus-5-5',
       contextLength: 1_000_000,
-      price: { input: 4, output: 20, cacheWrite: 5, cacheRead: 0.2, source: ANTHROPIC_PRICE_SOURCE, date: ANTHROPIC_PRICE_DATE },
+      price: { input: 4, output: 20, cacheWrite: 5, cacheRead: 0.2, cacheWrite1h: 8, source: ANTHROPIC_PRICE_SOURCE, date: ANTHROPIC_PRICE_DATE },
     },
   },
   chains: {

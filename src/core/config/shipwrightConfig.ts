@@ -14,6 +14,8 @@ export const Price = z.object({
   output: z.number().nonnegative(),
   cacheWrite: z.number().nonnegative(),
   cacheRead: z.number().nonnegative(),
+  /** A 1-hour cache write; default 2× `input` (see priceCall). */
+  cacheWrite1h: z.number().nonnegative().optional(),
   source: z.string().min(1),
   date: z.string().min(1),
   longContext: z
@@ -23,6 +25,7 @@ export const Price = z.object({
       output: z.number().nonnegative(),
       cacheWrite: z.number().nonnegative(),
       cacheRead: z.number().nonnegative(),
+      cacheWrite1h: z.number().nonnegative().optional(),
     })
     .optional(),
 });

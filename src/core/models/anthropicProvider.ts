@@ -121,7 +121,7 @@ export function paramsOf(req: ChatRequest): Pick<MessageCreateParamsStreaming, '
   const effort = req.effort ? { effort: req.effort } : {};
   const common = {
     // The API rejects an empty text block: no system prompt means no system field.
-    ...(req.system ? { system: [{ type: 'text' as const, text: req.system, ...(req.cache === 'none' ? {} : { cache_control: { type: 'ephemeral' as const } }) }] } : {}),
+    ...(req.system ? { system: [{ type: 'text' as const, text: req.system, ...(req.cache === 'none' ? {} : { cache_control: breakpoint(req.cache) }) }] } : {}),
     messages: req.messages.map((m, i) => ({ role: m.role, content: i === 0 ? firstMessageContent(m.content, req.cache) : m.content })),
   };
   if (caps.structuredOutput === 'forcedTool' && caps.forcedTool) {
@@ -150,9 +150,18 @@ export function paramsOf(req: ChatRequest): Pick<MessageCreateParamsStreaming, '
 function firstMessageContent(text: string, cache: ChatRequest['cache']): string | TextBlockParam[] {
   if (cache === undefined || cache === 'none' || cache.stablePrefixChars <= 0 || cache.stablePrefixChars >= text.length) return text;
   return [
-    { type: 'text', text: text.slice(0, cache.stablePrefixChars), cache_control: { type: 'ephemeral' } },
+    { type: 'text', text: text.slice(0, cache.stablePrefixChars), cache_control: breakpoint(cache) },
     { type: 'text', text: text.slice(cache.stablePrefixChars) },
   ];
+}
+
+/**
+ * A breakpoint's `cache_control`: 5 minutes by default, `ttl: '1h'` when asked. Every breakpoint of a call gets the
+ * same lifetime, so the API's rule that 1-hour breakpoints come before 5-minute ones always holds
+ * (https://platform.claude.com/docs/en/build-with-claude/prompt-caching, "Mixing different TTLs").
+ */
+function breakpoint(cache: ChatRequest['cache']): { type: 'ephemeral'; ttl?: '1h' } {
+  return typeof cache === 'object' && cache.ttl === '1h' ? { type: 'ephemeral', ttl: '1h' } : { type: 'ephemeral' };
 }
 
 /** Accumulates a Messages stream: tool input JSON and text per block index, usage, stop reason. */
@@ -204,14 +213,18 @@ class StreamedReply {
   private addUsage(u: {
     input_tokens: number | null; output_tokens: number | null; cache_creation_input_tokens: number | null; cache_read_input_tokens: number | null;
     output_tokens_details?: { thinking_tokens: number } | null;
+    /** Writes by lifetime: in `message_start` only (SDK `Usage.cache_creation`; `MessageDeltaUsage` has none). */
+    cache_creation?: { ephemeral_1h_input_tokens: number } | null;
   }): void {
     const thinking = u.output_tokens_details?.thinking_tokens ?? this.usage.thinkingTokens;
+    const write1h = u.cache_creation?.ephemeral_1h_input_tokens ?? this.usage.cacheWrite1hTokens;
     this.usage = {
       inputTokens: u.input_tokens ?? this.usage.inputTokens,
       outputTokens: u.output_tokens ?? this.usage.outputTokens,
       cacheWriteTokens: u.cache_creation_input_tokens ?? this.usage.cacheWriteTokens,
       cacheReadTokens: u.cache_read_input_tokens ?? this.usage.cacheReadTokens,
       ...(thinking ? { thinkingTokens: thinking } : {}),
+      ...(write1h ? { cacheWrite1hTokens: write1h } : {}),
     };
   }
 }

@@ -14,6 +14,11 @@ export interface Usage {
   cacheWriteTokens: number;
   cacheReadTokens: number;
   thinkingTokens?: number;
+  /**
+   * The part of cacheWriteTokens written with the 1-hour lifetime (Anthropic `usage.cache_creation.
+   * ephemeral_1h_input_tokens`), billed at the 1-hour write price; present only when non-zero.
+   */
+  cacheWrite1hTokens?: number;
 }
 
 /** A usage of all zeros. */
@@ -31,5 +36,6 @@ export function addUsage(a: Usage, b: Usage): Usage {
     cacheWriteTokens: a.cacheWriteTokens + b.cacheWriteTokens,
     cacheReadTokens: a.cacheReadTokens + b.cacheReadTokens,
     ...(thinking > 0 ? { thinkingTokens: thinking } : {}),
+    ...((a.cacheWrite1hTokens ?? 0) + (b.cacheWrite1hTokens ?? 0) > 0 ? { cacheWrite1hTokens: (a.cacheWrite1hTokens ?? 0) + (b.cacheWrite1hTokens ?? 0) } : {}),
   };
 }

@@ -28,5 +28,10 @@ export function validUsage(u: Usage): { usage: Usage; problems: string[] } {
     if (thinking > usage.outputTokens) problems.push(`thinkingTokens ${thinking} > outputTokens ${usage.outputTokens}`);
     else if (thinking > 0) usage.thinkingTokens = thinking;
   }
+  if (u.cacheWrite1hTokens !== undefined) {
+    const w1h = check('cacheWrite1hTokens', u.cacheWrite1hTokens);
+    if (w1h > usage.cacheWriteTokens) problems.push(`cacheWrite1hTokens ${w1h} > cacheWriteTokens ${usage.cacheWriteTokens}`);
+    else if (w1h > 0) usage.cacheWrite1hTokens = w1h;
+  }
   return { usage, problems };
 }

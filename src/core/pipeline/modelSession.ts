@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { capabilitiesOf, effortFor } from '../config/modelCapabilities';
-import type { ShipwrightConfig } from '../config/shipwrightConfig';
+import type { Price, ShipwrightConfig } from '../config/shipwrightConfig';
+import { cacheLifetime } from '../models/cacheLifetime';
 import { BudgetExceededError } from '../models/budgetExceededError';
 import { ChainExhaustedError } from '../models/chainExhaustedError';
 import { expectedOutputTokens } from '../models/expectedOutputTokens';
@@ -94,7 +95,7 @@ export class ModelSession implements ModelSessionApi {
         timeoutMs: this.o.config.callTimeoutMs,
         signal: this.o.signal,
         spec: m.spec,
-        cache: req.cache ?? { stablePrefixChars: (stable ??= stablePrefixChars(this.o.render, req.prompt, req.vars, user)) },
+        cache: cacheFor(req.cache, m.spec.price, () => (stable ??= stablePrefixChars(this.o.render, req.prompt, req.vars, user))),
       };
       const why = failures.length
         ? `fallback: ${failures.map((f) => `${f.modelKey} ${f.error.reason}${f.error.details.code ? ` (${f.error.details.code})` : ''}`).join(', ')}`
@@ -182,6 +183,13 @@ export class ModelSession implements ModelSessionApi {
     }
     throw new ChainExhaustedError(req.role, failures);
   }
+}
+
+/** The provider's cache placement for a request's `cache` on a model with `price` (see cacheLifetime). */
+function cacheFor(cache: SessionRequest<unknown>['cache'], price: Price, stable: () => number): ChatRequest['cache'] {
+  const lifetime = cache === undefined ? '5m' : cache === 'none' ? 'none' : cacheLifetime(price, cache.gapMs, cache.readers);
+  if (lifetime === 'none') return 'none';
+  return { stablePrefixChars: stable(), ...(lifetime === '1h' ? { ttl: '1h' as const } : {}) };
 }
 
 /** JSON-parses and zod-checks a model's answer; every failure is a `schema` objection the model can act on. */

@@ -40,9 +40,11 @@ export interface SessionRequest<T> {
   schemaName: string;
   /**
    * `none` when no later call can read this call's prompt cache (the last attempt on a model before escalation
-   * or a hand-off): nothing is marked for caching. Default: the stable start of the prompt is marked.
+   * or a hand-off): nothing is marked for caching. `{ gapMs, readers }`: up to `readers` later calls (retries on
+   * this model) may read it, the first after about `gapMs` ms (measured between attempts, e.g. across a test run);
+   * the session picks the lifetime that pays (cacheLifetime). Default: the stable start is marked for 5 minutes.
    */
-  cache?: 'none';
+  cache?: 'none' | { gapMs: number; readers: number };
 }
 
 /** What a session returned: a parsed deliverable, or an objection when the answer did not fit the schema. */

@@ -58,6 +58,8 @@ export const LedgerRecordSchema = z.object({
     cacheReadTokens: z.number().int().nonnegative(),
     /** Thinking inside outputTokens, when the provider reported it (see Usage). */
     thinkingTokens: z.number().int().nonnegative().optional(),
+    /** 1-hour cache writes inside cacheWriteTokens (see Usage). */
+    cacheWrite1hTokens: z.number().int().nonnegative().optional(),
   }),
   usd: z.number().nonnegative(),
   latencyMs: z.number().nonnegative(),

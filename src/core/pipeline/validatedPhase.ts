@@ -70,6 +70,10 @@ async function validatorLoop<T>(ctx: PhaseContext, spec: ValidatedPhaseSpec<T>, 
   let resumed = attempts.length > 0;
   let vars = spec.vars;
   let askedForFiles = false;
+  // Time between the starts of the last two attempts, ms: how long a retry comes after its attempt (the validator,
+  // a person at a checkpoint), which decides the cache lifetime of the next attempt.
+  let lastStart: number | undefined;
+  let gapMs = 0;
 
   for (;;) {
     const levelCap = escalated ? ctx.config.escalationAttempts : ctx.config.attemptCap;
@@ -92,6 +96,9 @@ async function validatorLoop<T>(ctx: PhaseContext, spec: ValidatedPhaseSpec<T>, 
     const planned = ctx.session.peek(spec.phase, chainIndex);
     ctx.emit(stamp({ type: 'phaseStarted', ticketId: ctx.ticket.id, phase: spec.phase, attempt: n, ...planned, why: reason ?? (resumed ? `resumed on position ${chainIndex + 1} of the chain` : chainIndex === 0 ? `first in the ${spec.phase} chain` : `position ${chainIndex + 1} of the chain`) }));
     resumed = false;
+    const started = Date.now();
+    if (lastStart !== undefined) gapMs = started - lastStart;
+    lastStart = started;
     const res = await ctx.session.run({
       role: spec.phase,
       phase: spec.phase,
@@ -103,8 +110,8 @@ async function validatorLoop<T>(ctx: PhaseContext, spec: ValidatedPhaseSpec<T>, 
       schema: spec.schema,
       schemaName: spec.schemaName,
       // The last attempt on this model: what follows is another model (escalation) or a person, and neither reads
-      // this model's cache within its lifetime, so writing one would only cost.
-      ...(onLevel + 1 >= levelCap ? { cache: 'none' as const } : {}),
+      // this model's cache within its lifetime, so writing one would only cost. Before it, the retries left may read.
+      cache: onLevel + 1 >= levelCap ? 'none' : { gapMs, readers: levelCap - onLevel - 1 },
     });
     chainIndex = res.chainIndex;
     const wanted = res.ok ? (spec.moreFiles?.needFiles(res.value) ?? []) : [];

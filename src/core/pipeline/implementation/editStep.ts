@@ -44,6 +44,11 @@ export interface EditStepSpec {
   cap: { attempts: number; escalation: number };
   /** True when an answer with no edits is acceptable (verify still decides). */
   allowEmpty?: boolean;
+  /**
+   * Expected time from one attempt to the next, ms, before any was measured: the last test run's duration (a retry
+   * follows the test run of `verify`). Decides the first attempt's cache lifetime (cacheLifetime); default 0.
+   */
+  gapMs?: number;
 }
 
 /** The accepted answer of a step, or the attempts that were all objected to. */
@@ -71,6 +76,9 @@ export async function runEditStep(ctx: PhaseContext, spec: EditStepSpec, log: At
   let escalated = false;
   let onLevel = 0;
   let reason: string | undefined;
+  // From the second attempt on, the measured time between attempt starts (the call, applying, the test run).
+  let gapMs = spec.gapMs ?? 0;
+  let lastStart: number | undefined;
   const secrets: SecretPolicy = await secretPolicy(ctx.worktree.path, ctx.config.secretFiles);
   const judge = await judgeRules(ctx, spec);
 
@@ -86,10 +94,16 @@ export async function runEditStep(ctx: PhaseContext, spec: EditStepSpec, log: At
     const n = log.length + 1;
     const planned = ctx.session.peek(spec.role, chainIndex);
     ctx.emit(stamp({ type: 'phaseStarted', ticketId: ctx.ticket.id, phase: spec.phase, attempt: n, ...planned, why: `${spec.label}: ${reason ?? (chainIndex === 0 ? `first in the ${spec.role} chain` : `position ${chainIndex + 1} of the chain`)}` }));
+    const levelCap = escalated ? spec.cap.escalation : spec.cap.attempts;
+    const started = Date.now();
+    if (lastStart !== undefined) gapMs = started - lastStart;
+    lastStart = started;
     const res = await ctx.session.run({
       role: spec.role, phase: spec.phase, attempt: n, chainIndex, reason, prompt: spec.prompt,
       vars: { ...spec.vars(), files: await fileContext(ctx.worktree.path, files, secrets), objections: formatObjections([...given, ...mine]) },
       schema: FileEdits, schemaName: 'FileEdits',
+      // The retries left on this model may read this attempt's prompt, each after a test run: the lifetime that pays.
+      cache: { gapMs, readers: Math.max(0, levelCap - onLevel - 1) },
     });
     chainIndex = res.chainIndex;
     reason = undefined;

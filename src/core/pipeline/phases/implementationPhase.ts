@@ -64,6 +64,7 @@ export async function implementationPhase(ctx: PhaseContext): Promise<PhaseOutco
       prompt: 'implementationTests',
       vars: () => ({ task: work.testsTask, spec: work.brief, failingOutput: `Before your tests: ${runAsText(baselineRun)}` }),
       files: [...new Set(work.tasks.flatMap((t) => [...t.tests, ...t.files]))],
+      gapMs: baselineRun.durationMs,
       check: (planned) => [...onlyTestFiles(planned, work.testPaths), ...weakenedTests(planned, isTestPath)],
       verify: async (applied) => {
         run = await runTests(ctx, command, 'implementation', 'red', judgedBaseline);
@@ -91,6 +92,7 @@ export async function implementationPhase(ctx: PhaseContext): Promise<PhaseOutco
       prompt: 'implementationCode',
       vars: () => ({ task: taskText(task), spec: work.criteria(task.criteria), failingOutput: runAsText(run) }),
       files: [...task.files, ...task.tests],
+      gapMs: run.durationMs,
       check: (planned) => weakenedTests(planned, guarded),
       verify: async () => {
         run = await runTests(ctx, command, 'implementation', 'green', baseline);
