@@ -1,3 +1,4 @@
+import { streamedText } from '../src/core/pipeline/streamingText';
 import type { AttemptView, ObjectionView, PhaseView, TicketDetail } from '../src/shared/viewState';
 import { clock, cost, h, shortTokens, tokensOf } from './dom';
 import type { Post } from './renderPanel';
@@ -86,6 +87,8 @@ export function renderTimeline(t: TicketDetail, post: Post): HTMLElement {
         p.hasDeliverable && h('button', { type: 'button', class: 'link', 'data-key': `deliverable:${p.phase}`, 'aria-label': `Open the ${p.phase} deliverable`, onclick: () => post({ type: 'openDeliverable', ticketId: t.id, phase: p.phase }) }, 'Open'),
       ),
       modelLine,
+      // The streamed answer growing, on a line of its own (the side bar is narrow): the model writes, it is not stuck.
+      live?.streamed && h('div', { class: 'model-line', 'data-testid': 'streamed' }, `${live.streamed.role === 'validation' ? 'validator ' : ''}${streamedText(live.streamed)}`),
       attemptsBlock(t, p),
     );
     list.append(item);

@@ -17,6 +17,7 @@ import { EVAL_USAGE, evalCommand } from './evalCommand';
 import { fileLines } from './fileLines';
 import { serveMcp } from './mcpCommand';
 import { formatEvent } from './progressPrinter';
+import { StatusLine } from './statusLine';
 import { TerminalApprovals } from './terminalApprovals';
 
 const USAGE = `Usage:
@@ -103,9 +104,11 @@ ${resolved.advice}`);
     // Traces go out only when an OTLP endpoint is set (OTEL_EXPORTER_OTLP_ENDPOINT / …_TRACES_ENDPOINT).
     const tracing = startTracing({ env: io.env, warn: (m) => io.err.write(`shipwright: ${m}\n`) });
     if (tracing) engine.onEvent(tracing.onEvent);
+    const status = new StatusLine(io.out);
     engine.onEvent((e) => {
       if (o.json) say(JSON.stringify(e));
-      else { const line = formatEvent(e); if (line) say(line); }
+      else if (e.type === 'progress') status.show(sanitizeForTerminal(formatEvent(e) ?? ''));
+      else { const line = formatEvent(e); if (line) { status.clear(); say(line); } }
     });
     const stop = () => { for (const id of running) engine.cancel(id); };
     const running: string[] = [];
@@ -120,6 +123,7 @@ ${resolved.advice}`);
       state = await engine.resume(needArg('a ticket id'), { modelKey: o.model, ruledOut: resolved.ruledOut });
     }
     process.removeListener('SIGINT', stop);
+    status.clear();
     await tracing?.shutdown();
     if (!o.json) printSummary(state, say);
     return exitCodeOf(state);

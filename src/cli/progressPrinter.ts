@@ -1,6 +1,7 @@
 import { formatUsd } from '../core/models/costLedger';
 import { costWarningText } from '../core/budget/spendGuard';
 import type { PipelineEvent } from '../core/pipeline/pipelineEvent';
+import { streamingText } from '../core/pipeline/streamingText';
 
 /**
  * One readable line per event for a terminal (`--json` prints the events themselves instead).
@@ -38,6 +39,8 @@ export function formatEvent(e: PipelineEvent): string | undefined {
       return e.level === 'info' ? `${t}   ${e.message}` : `${t} ${e.level}: ${e.message}`;
     case 'costWarning':
       return `${t} warning: ${costWarningText(e)}`;
+    case 'progress':
+      return `${t}   ${streamingText(e)}`;
     default: {
       const never: never = e;
       return JSON.stringify(never);

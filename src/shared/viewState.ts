@@ -157,7 +157,11 @@ export const TicketDetail = z.object({
   checkpoint: z.object({ phase: z.string(), markdown: z.string() }).optional(),
   /** The phase at work now (from the engine's last `phaseStarted`): its model and when the attempt began. */
   running: z
-    .object({ phase: z.string(), attempt: z.number().int().positive(), modelKey: z.string(), model: z.string(), why: z.string(), startedAt: z.string() })
+    .object({
+      phase: z.string(), attempt: z.number().int().positive(), modelKey: z.string(), model: z.string(), why: z.string(), startedAt: z.string(),
+      /** The call streaming now: its role, output tokens so far (an o200k count, tokens) and rate (tokens/s). */
+      streamed: z.object({ role: z.string(), outputTokens: z.number().nonnegative(), tokensPerSecond: z.number().nonnegative() }).optional(),
+    })
     .optional(),
   /** The model to preselect for a retry: the next one up the stuck phase's chain that can run (else the strongest that can). */
   retryDefault: z.string().optional(),

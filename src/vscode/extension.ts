@@ -83,7 +83,9 @@ export function activate(context: vscode.ExtensionContext): ShipwrightExtensionA
   reg(engines.onEvent(({ folder, event }) => {
     log.write(folder.name, event);
     board.live.take(event);
-    void board.runChanged(folder, event.ticketId);
+    // Streaming progress changes nothing on disk: the loaded runs are published again, with no re-read.
+    if (event.type === 'progress') board.publish();
+    else void board.runChanged(folder, event.ticketId);
   }));
   const unsubscribeDesk = desk.onChange(() => board.publish());
   reg({ dispose: unsubscribeDesk });

@@ -8,6 +8,8 @@ export interface LiveAttempt {
   model: string;
   why: string;
   startedAt: string;
+  /** The model call streaming now, from the engine's last `progress` event (cleared when its usage is billed). */
+  streamed?: { role: string; outputTokens: number; tokensPerSecond: number };
 }
 
 /**
@@ -21,6 +23,11 @@ export class LiveProgress {
   take(e: PipelineEvent): void {
     if (e.type === 'phaseStarted') {
       this.now.set(e.ticketId, { phase: e.phase, attempt: e.attempt, modelKey: e.modelKey, model: e.model, why: e.why, startedAt: e.at });
+    } else if (e.type === 'progress' || e.type === 'usage') {
+      const live = this.now.get(e.ticketId);
+      if (!live) return;
+      if (e.type === 'usage') delete live.streamed;
+      else if (e.phase === live.phase) live.streamed = { role: e.role, outputTokens: e.outputTokens, tokensPerSecond: e.tokensPerSecond };
     } else if (e.type === 'phaseFinished' || (e.type === 'stateChanged' && e.state !== 'running' && e.state !== 'queued')) {
       this.now.delete(e.ticketId);
     }

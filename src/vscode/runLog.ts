@@ -3,6 +3,7 @@ import * as vscode from 'vscode';
 import { formatUsd } from '../core/models/costLedger';
 import type { PipelineEvent } from '../core/pipeline/pipelineEvent';
 import { assertNever } from '../shared/assertNever';
+import { streamingText } from '../core/pipeline/streamingText';
 
 /**
  * The "Shipwright" log output channel: one line per engine event, at the event's level. It never sees the API
@@ -30,7 +31,7 @@ export class RunLog implements vscode.Disposable {
   }
 }
 
-type Level = 'info' | 'warn' | 'error' | 'debug';
+type Level = 'info' | 'warn' | 'error' | 'debug' | 'trace';
 
 /** The log level and line of an event. */
 function describe(e: PipelineEvent): [Level, string] {
@@ -62,6 +63,9 @@ function describe(e: PipelineEvent): [Level, string] {
       return [e.level, `${e.ticketId}: ${e.role ? `${e.role}: ` : ''}${e.message}`];
     case 'costWarning':
       return ['warn', costWarningText(e)];
+    case 'progress':
+      // Twice a second while a model streams: below the channel's default level, shown only when asked for.
+      return ['trace', `${e.ticketId}: ${streamingText(e)}`];
     default:
       return assertNever(e, 'pipeline event');
   }

@@ -1,10 +1,10 @@
 import type * as http from 'node:http';
 import { countO200kTokens } from '../../src/core/models/estimateTokens';
 import { cacheControlProblem, promptBlocksOf, PromptCache } from './fakePromptCache';
-import { chunksOf, isRecord, parseObject, sendJson, startFakeHttp, tick, type IncomingCall } from './fakeHttp';
+import { chunksOf, isRecord, parseObject, sendJson, startFakeHttp, streamPause, tick, type IncomingCall } from './fakeHttp';
 import { fakeClaudeModel, refusalOf } from './fakeClaudeModels';
 import {
-  capOutput, defaultResponder, deliverableNameIn, isCorruptLineReply, isHangReply, isJsonReply, isMidStreamErrorReply, isRefusalReply,
+  capOutput, defaultResponder, deliverableNameIn, isCorruptLineReply, isHangReply, isJsonReply, isMidStreamErrorReply, isRefusalReply, paceOf,
   isStallReply, isStatusReply, isTextReply, type FakeModelServer, type FakeReply, type FakeRequest, type FakeUsage, type Responder,
 } from './fakeScript';
 
@@ -225,7 +225,7 @@ export async function startFakeAnthropic(options: FakeAnthropicOptions = {}): Pr
         const delta = asTool ? { type: 'input_json_delta', partial_json: piece } : { type: 'text_delta', text: piece };
         sse('content_block_delta', { type: 'content_block_delta', index, delta });
         if (i === 1) sse('ping', { type: 'ping' });
-        await tick();
+        if (!(await streamPause(res, paceOf(reply)))) return;
       }
       sse('content_block_stop', { type: 'content_block_stop', index });
     }

@@ -89,3 +89,13 @@ export function chunksOf(text: string, size: number): string[] {
 
 /** Lets the event loop run, so a streamed reply reaches the client in several network writes. */
 export const tick = (): Promise<void> => new Promise((r) => setImmediate(r));
+
+/**
+ * Waits between two streamed pieces: `paceMs` when given (a model generating at that speed), else one turn of the
+ * event loop. Resolves false when the client has gone (cancelled, timed out): the stream should stop there.
+ */
+export async function streamPause(res: http.ServerResponse, paceMs: number | undefined): Promise<boolean> {
+  if (paceMs === undefined) await tick();
+  else await new Promise((r) => setTimeout(r, paceMs));
+  return !res.destroyed && !res.writableEnded;
+}

@@ -1,8 +1,8 @@
 import type * as http from 'node:http';
 import { countO200kTokens } from '../../src/core/models/estimateTokens';
-import { chunksOf, isRecord, parseObject, sendJson, startFakeHttp, tick, type IncomingCall } from './fakeHttp';
+import { chunksOf, isRecord, parseObject, sendJson, startFakeHttp, streamPause, tick, type IncomingCall } from './fakeHttp';
 import {
-  capOutput, defaultResponder, deliverableNameIn, isCorruptLineReply, isHangReply, isRefusalReply, isJsonReply, isMidStreamErrorReply, isStallReply, isStatusReply,
+  capOutput, defaultResponder, paceOf, deliverableNameIn, isCorruptLineReply, isHangReply, isRefusalReply, isJsonReply, isMidStreamErrorReply, isStallReply, isStatusReply,
   type FakeMessage, type FakeModelServer, type FakeReply, type FakeRequest, type FakeUsage, type Responder,
 } from './fakeScript';
 
@@ -184,7 +184,7 @@ export async function startFakeOllama(options: FakeOllamaOptions = {}): Promise<
     }
     for (const piece of content === '' ? [] : chunksOf(content, 24)) {
       res.write(JSON.stringify({ ...base, message: { role: 'assistant', content: piece }, done: false }) + '\n');
-      await tick();
+      if (!(await streamPause(res, paceOf(reply)))) return;
     }
     res.end(JSON.stringify({ ...final, message: { role: 'assistant', content: '' } }) + '\n');
   }

@@ -1,9 +1,9 @@
 import type * as http from 'node:http';
 import { countO200kTokens } from '../../src/core/models/estimateTokens';
-import { chunksOf, isRecord, parseObject, sendJson, startFakeHttp, tick, type IncomingCall } from './fakeHttp';
+import { chunksOf, isRecord, parseObject, sendJson, startFakeHttp, streamPause, tick, type IncomingCall } from './fakeHttp';
 import { fillStrictNulls, RESPONSE_FORMAT_NAME, strictViolation } from './fakeOpenAiStrictRules';
 import {
-  capOutput, defaultResponder, isCorruptLineReply, isHangReply, isJsonReply, isMidStreamErrorReply, isRefusalReply, isStallReply, isStatusReply,
+  capOutput, defaultResponder, isCorruptLineReply, isHangReply, isJsonReply, isMidStreamErrorReply, isRefusalReply, isStallReply, isStatusReply, paceOf,
   type FakeMessage, type FakeModelServer, type FakeReply, type FakeRequest, type FakeUsage,
 } from './fakeScript';
 
@@ -178,7 +178,7 @@ export async function startFakeOpenAi(options: FakeOpenAiOptions = {}): Promise<
     sse({ ...base, choices: [{ index: 0, delta: { role: 'assistant', content: '', refusal: null }, finish_reason: null }], ...(includeUsage ? { usage: null } : {}) });
     for (const piece of chunksOf(text, 24)) {
       sse({ ...base, choices: [{ index: 0, delta: { content: piece }, finish_reason: null }], ...(includeUsage ? { usage: null } : {}) });
-      await tick();
+      if (!(await streamPause(res, paceOf(reply)))) return;
     }
     sse({ ...base, choices: [{ index: 0, delta: {}, finish_reason: finish }], ...(includeUsage ? { usage: null } : {}) });
     if (includeUsage) sse({ ...base, choices: [], usage });

@@ -55,13 +55,18 @@ export interface FakeRequest {
  *   models: `message.thinking`, counted in `eval_count`). Default: the fake's own figure for thinking models.
  * - `errorCode`: Anthropic `error.details.error_code` (e.g. `enforced_spend_limit_reached` on a 429).
  * - `refusal`: Anthropic only: HTTP 200, `stop_reason: "refusal"` with `stop_details.category`, no answer.
+ * - `paceMs`: a streamed answer sends one piece (24 characters) every `paceMs` ms, as a model generating at that
+ *   speed: real servers write each piece as it is generated (Ollama: "a stream of JSON objects",
+ *   https://github.com/ollama/ollama/blob/main/docs/api.md#generate-a-chat-completion; Anthropic: server-sent
+ *   events, https://docs.anthropic.com/en/api/messages-streaming; OpenAI: "data-only server-sent events",
+ *   https://platform.openai.com/docs/api-reference/chat-streaming). Default: as fast as the event loop turns.
  * - `corruptLineIn`: this JSON answer streamed with one line broken (not JSON): Ollama, its second NDJSON content
  *   line, then a normal end — ollama-js skips such a line with a warning, so the answer arrives shorter; Anthropic,
  *   a `data:` line cut in half.
  */
 export type FakeReply =
-  | { json: unknown; inputTokens?: number; outputTokens?: number; thinkingTokens?: number }
-  | { text: string; inputTokens?: number; outputTokens?: number; thinkingTokens?: number }
+  | { json: unknown; inputTokens?: number; outputTokens?: number; thinkingTokens?: number; paceMs?: number }
+  | { text: string; inputTokens?: number; outputTokens?: number; thinkingTokens?: number; paceMs?: number }
   | { status: number; errorType?: string; message?: string; retryAfterSeconds?: number; errorCode?: string }
   | { hang: true }
   | { midStreamError: string; errorType?: string }
@@ -106,6 +111,9 @@ export interface FakeModelServer {
   /** Stops listening and destroys open connections (hung calls included). */
   close(): Promise<void>;
 }
+
+/** The reply's `paceMs`, when it has one. */
+export const paceOf = (r: FakeReply): number | undefined => ('paceMs' in r ? r.paceMs : undefined);
 
 /** Type guards over {@link FakeReply}. */
 export const isJsonReply = (r: FakeReply): r is Extract<FakeReply, { json: unknown }> => 'json' in r;

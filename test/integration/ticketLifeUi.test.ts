@@ -80,7 +80,8 @@ for (const theme of ['light', 'dark'] as const) {
 
     test('a running ticket shows its phase, model, a clock and a busy mark, and the status bar says it works; Cancel, then Resume; then the review from the first file to the merge by keyboard only', async () => {
       const { page } = wb;
-      override = (req) => (req.schemaName === 'FunctionalSpec' ? { hang: true } : undefined);
+      // Discovery's model writes slowly (a 24-character piece every 100 ms, minutes of text) until it is cancelled.
+      override = (req) => (req.schemaName === 'FunctionalSpec' ? { text: `{"summary": "${'multiply(a, b) returns the product of a and b. '.repeat(2_000)}`, paceMs: 100 } : undefined);
       await runTicketFromPalette(page, 'Add multiply to the calculator', 'Add multiply(a, b) in src/multiply.js, exported; multiply(6, 7) is 42.', () => frame('1-write-ticket'));
       const running = view.locator('[data-testid="running-model"]');
       await running.waitFor({ timeout: 60_000 });
@@ -89,6 +90,19 @@ for (const theme of ['light', 'dark'] as const) {
       const before = await view.locator('.clock').innerText();
       await page.waitForTimeout(2_200);
       assert.notEqual(await view.locator('.clock').innerText(), before, 'the clock counts');
+      // The streamed answer shows as a growing token count under the model line.
+      const streamed = view.locator('[data-testid="streamed"]');
+      await streamed.waitFor({ timeout: 20_000 });
+      const tokens = async (): Promise<number> => {
+        const m = /writing… ~([\d,]+) tokens/.exec(await streamed.innerText());
+        assert.ok(m, `a token count: ${await streamed.innerText()}`);
+        return Number(m[1].replace(/,/g, ''));
+      };
+      const first = await tokens();
+      await page.waitForTimeout(1_500);
+      const later = await tokens();
+      assert.ok(later > first, `the count grows (${first} → ${later})`);
+      assert.match(await streamed.innerText(), /· \d+ tok\/s$/);
       await page.locator('.part.statusbar .statusbar-item', { hasText: 'discovery 1/5' }).waitFor({ timeout: 10_000 });
       assert.match(await state(), /running · discovery \(1 of 5\)/);
       await frame('2-running');

@@ -111,8 +111,9 @@ export class ShipwrightEngine implements EngineApi {
   }
 
   private emit(e: PipelineEvent): void {
-    // The run log is written for every event; a failing write must not stop the run, so it is reported instead.
-    void this.store.appendEvent(e.ticketId, e).catch((err: unknown) => console.error(`run log: ${String(err)}`));
+    // The run log is written for every event but streaming progress (transient, twice a second); a failing write
+    // must not stop the run, so it is reported instead.
+    if (e.type !== 'progress') void this.store.appendEvent(e.ticketId, e).catch((err: unknown) => console.error(`run log: ${String(err)}`));
     for (const s of this.sinks) s(e);
   }
 

@@ -95,7 +95,10 @@ export class AnthropicProvider implements ModelProvider {
       { signal: deadline.signal, timeout: Math.max(1, Math.ceil(req.timeoutMs)), maxRetries: 0 },
     );
     const reply = new StreamedReply();
-    for await (const event of stream) reply.take(event);
+    for await (const event of stream) {
+      reply.take(event);
+      if (req.onOutput && event.type === 'content_block_delta') req.onOutput(deltaText(event.delta));
+    }
     // The SDK ends an aborted stream quietly instead of throwing: the deadline says why.
     deadline.throwIfAborted();
     if (!reply.stopped) throw new ProviderError('serverError', 'the stream ended before message_stop', { provider: this.kind, model: req.model });
@@ -162,6 +165,20 @@ function firstMessageContent(text: string, cache: ChatRequest['cache']): string 
  */
 function breakpoint(cache: ChatRequest['cache']): { type: 'ephemeral'; ttl?: '1h' } {
   return typeof cache === 'object' && cache.ttl === '1h' ? { type: 'ephemeral', ttl: '1h' } : { type: 'ephemeral' };
+}
+
+/** The output text a content-block delta carries: answer text, tool input JSON or thinking ('' for signatures, citations). */
+function deltaText(delta: Extract<RawMessageStreamEvent, { type: 'content_block_delta' }>['delta']): string {
+  switch (delta.type) {
+    case 'text_delta':
+      return delta.text;
+    case 'input_json_delta':
+      return delta.partial_json;
+    case 'thinking_delta':
+      return delta.thinking;
+    default:
+      return '';
+  }
 }
 
 /** Accumulates a Messages stream: tool input JSON and text per block index, usage, stop reason. */

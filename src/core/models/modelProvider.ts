@@ -50,6 +50,11 @@ export interface ChatRequest {
    * reads its base URL, preset and capabilities from it. Absent in calls made outside a routed session.
    */
   spec?: ModelSpec;
+  /**
+   * Receives each piece of output text as it streams (answer, thinking and tool JSON alike), for progress. Called
+   * synchronously from the stream loop: it must be cheap and must not throw.
+   */
+  onOutput?: (text: string) => void;
 }
 
 /** What a call returned. */

@@ -160,6 +160,8 @@ export class OllamaProvider implements ModelProvider {
     let stopReason: string | undefined;
     for await (const part of stream) {
       content += part.message?.content ?? '';
+      // A thinking model streams its trace in `message.thinking` before the content; both are output.
+      req.onOutput?.((part.message?.thinking ?? '') + (part.message?.content ?? ''));
       if (part.done) {
         // Ollama omits zero counts (omitempty): a missing count is 0.
         usage = { ...usage, inputTokens: part.prompt_eval_count ?? 0, outputTokens: part.eval_count ?? 0 };

@@ -113,7 +113,11 @@ export class OpenAiProvider implements ModelProvider {
     };
     const stream = await client.chat.completions.create(params, { signal: deadline.signal, timeout: Math.max(1, Math.ceil(req.timeoutMs)), maxRetries: 0 });
     const reply = new StreamedCompletion();
-    for await (const chunk of stream) reply.take(chunk);
+    for await (const chunk of stream) {
+      reply.take(chunk);
+      const delta = chunk.choices.find((c) => c.index === 0)?.delta;
+      if (req.onOutput && delta) req.onOutput((delta.content ?? '') + (delta.refusal ?? ''));
+    }
     // An aborted stream can end quietly: the deadline says why.
     deadline.throwIfAborted();
     // A declined structured answer is `delta.refusal` text with no content, or a `content_filter` stop

@@ -20,6 +20,7 @@ import { stablePrefixChars } from './stablePrefix';
 import type { ModelSession as ModelSessionApi, SessionRequest, SessionResult } from './phaseContext';
 import { stamp, type EventSink } from './pipelineEvent';
 import { runsLocally } from '../models/runsLocally';
+import { StreamMeter } from './streamMeter';
 
 /** What a session needs; built by the runner for one ticket. */
 export interface ModelSessionOptions {
@@ -117,7 +118,9 @@ export class ModelSession implements ModelSessionApi {
 
         let result;
         try {
-          result = await provider.chat(chat);
+          // Progress of this call, throttled by the meter: a streamed answer shows as it grows.
+          const meter = new StreamMeter((r) => this.o.emit(stamp({ type: 'progress', ticketId: this.o.ticketId, phase: req.phase, role: req.role, attempt: req.attempt, modelKey: m.key, ...r })));
+          result = await provider.chat({ ...chat, onOutput: (text) => meter.take(text) });
         } catch (e) {
           if (!(ProviderError.is(e) && e.fallsThrough)) throw e;
           failures.push({ modelKey: m.key, error: e });

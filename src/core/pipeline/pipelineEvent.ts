@@ -23,6 +23,26 @@ export type PipelineEvent =
       /** Why the router picked this model. */
       why: string;
     }
+  /**
+   * A model call is streaming: its output so far, at most every `DEFAULT_PROGRESS_INTERVAL_MS` (500 ms) per call
+   * (see StreamMeter). Transient: not written to the run log; the billed figures come with the call's `usage`.
+   */
+  | {
+      type: 'progress';
+      at: string;
+      ticketId: string;
+      /** The phase the call works for (for `validation`, the phase being validated). */
+      phase: PhaseId;
+      role: Role;
+      attempt: number;
+      modelKey: string;
+      /** Output tokens streamed so far in this call (o200k count of the text received; thinking included), tokens. */
+      outputTokens: number;
+      /** Output tokens per second since the first streamed text, tokens/s. */
+      tokensPerSecond: number;
+      /** Time since the call was sent, ms. */
+      elapsedMs: number;
+    }
   | { type: 'usage'; at: string; ticketId: string; record: LedgerRecord; ticketUsd: number; budgetUsd: number }
   | {
       type: 'validatorVerdict';

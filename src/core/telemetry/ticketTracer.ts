@@ -113,6 +113,7 @@ export class TicketTracer {
         break;
       case 'childTickets':
       case 'filesChanged':
+      case 'progress':
         break;
     }
   }
