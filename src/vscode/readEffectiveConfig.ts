@@ -6,7 +6,10 @@ import type { ShipwrightConfig } from '../core/config/shipwrightConfig';
  * Settings under `shipwright.*` that mirror a key of the engine config (package.json `contributes.configuration`).
  * The Anthropic key is deliberately not among them: it lives in SecretStorage only.
  */
-export const SETTING_KEYS = ['models', 'chains', 'budgetUsd', 'attemptCap', 'testCommand', 'checkpoints', 'ollamaHost', 'anthropicBaseUrl', 'spendLimits'] as const;
+export const SETTING_KEYS = ['models', 'chains', 'budgetUsd', 'attemptCap', 'testCommand', 'checkpoints', 'ollamaHost', 'anthropicBaseUrl', 'spendLimits', 'codeContextTokens'] as const;
+
+/** Settings `shipwright.worktree.<key>` that mirror a key of the engine config's `worktree` object. */
+export const WORKTREE_SETTING_KEYS = ['dependencies', 'mergeDeliverables'] as const;
 
 /** Path of the workspace configuration file, relative to a workspace folder. */
 export const WORKSPACE_CONFIG_FILE = '.shipwright/config.json';
@@ -21,11 +24,17 @@ export const WORKSPACE_CONFIG_FILE = '.shipwright/config.json';
 export async function readEffectiveConfig(folder: vscode.WorkspaceFolder): Promise<ShipwrightConfig> {
   const settings = vscode.workspace.getConfiguration('shipwright', folder.uri);
   const fromSettings: Record<string, unknown> = {};
-  for (const key of SETTING_KEYS) {
+  const setValue = (key: string): unknown => {
     const i = settings.inspect(key);
     const set = i?.workspaceFolderValue ?? i?.workspaceValue ?? i?.globalValue;
-    if (set !== undefined && set !== null && set !== '') fromSettings[key] = set;
+    return set === null || set === '' ? undefined : set;
+  };
+  for (const key of SETTING_KEYS) {
+    const set = setValue(key);
+    if (set !== undefined) fromSettings[key] = set;
   }
+  const worktree = Object.fromEntries(WORKTREE_SETTING_KEYS.map((k) => [k, setValue(`worktree.${k}`)]).filter(([, v]) => v !== undefined));
+  if (Object.keys(worktree).length > 0) fromSettings.worktree = worktree;
   // Both layers are untyped JSON here; resolveConfig checks the merged whole against the schema.
   const layers = [fromSettings as ConfigOverrides];
   const file = vscode.Uri.joinPath(folder.uri, WORKSPACE_CONFIG_FILE);
@@ -38,7 +47,10 @@ export async function readEffectiveConfig(folder: vscode.WorkspaceFolder): Promi
       throw new ConfigError(`not valid JSON: ${e instanceof Error ? e.message : String(e)}`, WORKSPACE_CONFIG_FILE);
     }
     if (typeof json !== 'object' || json === null || Array.isArray(json)) throw new ConfigError('must be a JSON object', WORKSPACE_CONFIG_FILE);
-    layers.push(json as ConfigOverrides);
+    const layer = json as ConfigOverrides & { worktree?: unknown }; // untyped JSON, checked by resolveConfig below
+    // The file's `worktree` keys win one by one; a worktree setting it does not name still applies.
+    if (fromSettings.worktree && typeof layer.worktree === 'object' && layer.worktree !== null) layer.worktree = { ...worktree, ...layer.worktree };
+    layers.push(layer);
   }
   return resolveConfig(layers, bytes ? `settings + ${WORKSPACE_CONFIG_FILE}` : 'settings');
 }
