@@ -40,6 +40,7 @@ const mocha = (file) => run('npx', ['mocha', '--ui', 'tdd', '--timeout', '240000
 failed += mocha('out/test/integration/pipelineUi.test.js');
 failed += mocha('out/test/integration/firstRunUi.test.js');
 failed += mocha('out/test/integration/ticketLifeUi.test.js');
+failed += mocha('out/test/integration/recoveryUi.test.js');
 
 // What ships: a production build packaged by vsce (flags: no prompts for a missing repository URL or LICENSE).
 const extensionDir = env.SHIPWRIGHT_EXTENSION_PATH ?? root;

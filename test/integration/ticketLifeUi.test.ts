@@ -9,9 +9,9 @@ import { scriptedModel, validatedPhaseOf } from '../fakes/scriptedModel';
 import { makeFixtureRepo, type FixtureRepo } from '../fixtures/fixtureRepo';
 import { runFromPalette, runTicketFromPalette } from './palette';
 import { openPanel, panelMetrics, recordMetrics, setSidebarWidth, showsTheme, shootSidebar, SIDEBAR_WIDTH, THEMES } from './sidebar';
+import { commitShipwrightConfig, LOCAL_CHAIN_SETTINGS } from './localChains';
 import { extensionPath, openWorkbench, type Workbench } from './workbench';
 
-const local = ['local-large', 'sonnet'];
 
 /** Six objections of 250–400 characters, as a validator that keeps objecting writes them. */
 const OBJECTIONS = Array.from({ length: 6 }, (_, i) => ({
@@ -48,14 +48,12 @@ for (const theme of ['light', 'dark'] as const) {
       anthropic = await startFakeAnthropic({ respond: model.responder });
       mkdirSync(join(repo.dir, '.shipwright'));
       config({});
-      repo.git('add', '-A');
-      repo.git('commit', '-q', '-m', 'Shipwright configuration');
+      commitShipwrightConfig(repo);
       wb = await openWorkbench({
         workspace: repo.dir,
         settings: {
           'workbench.colorTheme': THEMES[theme],
-          'shipwright.chains': { discovery: local, techSpec: local, planning: local, implementation: local, review: local, diagnosis: local, split: local, ciFix: local, validation: ['haiku'] },
-          'shipwright.attemptCap': 2,
+          ...LOCAL_CHAIN_SETTINGS,
         },
         env: { ANTHROPIC_API_KEY: 'test-key' },
         viewport: { width: 1280, height: 1000 },

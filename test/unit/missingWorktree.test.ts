@@ -65,4 +65,27 @@ suite('a worktree deleted mid-run inside an enclosing repository', () => {
     assert.equal(status, enclosingStatus);
     assert.deepEqual(checkout(kit.repo.dir), userBefore);
   });
+
+  test('Delete run after the worktree folder was deleted by hand removes its branch too (git still counted it as checked out)', async () => {
+    const model = scriptedModel();
+    let calls = 0;
+    let doomed = '';
+    kit = await engineKit({
+      ollama: (req) => {
+        calls += 1;
+        if (calls === 3) rmSync(doomed, { recursive: true, force: true });
+        return model.responder(req);
+      },
+    });
+    const ticket = parseTicket(readFileSync(ticketFile, 'utf8'), 'feature-add-subtract.md');
+    doomed = join(kit.repo.tmp, '.shipwright-worktrees', 'calculator', ticket.id);
+    const stopped = await kit.engine.run(ticket);
+    assert.equal(stopped.state, 'failed');
+    const branch = stopped.worktree!.branch;
+    assert.match(git(kit.repo.dir, 'branch', '--list', branch), /shipwright\//, 'the branch outlived its folder');
+    await kit.engine.deleteRun(ticket.id);
+    assert.equal(git(kit.repo.dir, 'branch', '--list', branch).trim(), '', 'the branch is gone');
+    assert.equal(await kit.engine.get(ticket.id), undefined, 'the run is gone');
+    assert.doesNotMatch(git(kit.repo.dir, 'worktree', 'list'), /feature-add-subtract/, 'no stale worktree entry');
+  });
 });

@@ -229,8 +229,11 @@ export class ShipwrightEngine implements EngineApi {
    */
   async deleteRun(ticketId: string): Promise<void> {
     if (this.running.has(ticketId)) throw new Error(`ticket ${ticketId} is running; cancel it first`);
-    await this.worktrees.remove(ticketId, { deleteBranch: true }).catch((e: unknown) => {
-      if (!(e instanceof WorktreeError && e.reason === 'notFound')) throw e; // merged and removed already
+    const branch = (await this.store.load(ticketId))?.worktree?.branch;
+    await this.worktrees.remove(ticketId, { deleteBranch: true }).catch(async (e: unknown) => {
+      if (!(e instanceof WorktreeError && e.reason === 'notFound')) throw e;
+      // The folder is gone (merged and removed, or deleted by hand): its branch may still be there.
+      if (branch) await this.worktrees.removeOrphanBranch(ticketId, branch);
     });
     await this.store.remove(ticketId);
   }

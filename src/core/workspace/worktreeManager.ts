@@ -290,6 +290,22 @@ export class WorktreeManager {
     });
   }
 
+  /**
+   * Deletes the branch of a ticket whose worktree folder is gone (deleted by hand, or removed after a merge): git
+   * still counts the branch as checked out there until the stale entry is pruned. Only a branch of that ticket
+   * (`shipwright/<id>…`) is touched; an absent branch is nothing to do.
+   * @throws Error when git refuses
+   */
+  async removeOrphanBranch(ticketId: string, branch: string): Promise<void> {
+    if (!branch.startsWith(`${PREFIX}${ticketId}`)) return;
+    await serial(this.repoRoot, async () => {
+      const git = gitClient(this.repoRoot);
+      await git.raw(['worktree', 'prune']);
+      const exists = await git.raw(['branch', '--list', branch]).then((out) => out.trim() !== '');
+      if (exists) await git.raw(['branch', '-D', branch]);
+    });
+  }
+
   private async find(ticketId: string): Promise<WorktreeDetails | undefined> {
     return (await this.list(ticketId)).find((w) => w.ticketId === ticketId);
   }
