@@ -1,7 +1,8 @@
 // The panel's refresh cost with many stored runs, in a process of its own (peak RSS is the refresh's).
 // `node out/bench/panelCase.js <state.json> <runs> <events> <mode>` prints one JSON line. Modes:
 // `index` — what the extension does now (RunIndex: every run read once, then one run per event);
-// `reread` — what it did before (every run re-read and parsed on every event).
+// `reread` — what it did before (every run re-read and parsed on every event);
+// `progress` — a streaming `progress` event (at most two a second per model call): no run is read, one snapshot.
 import { mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -31,6 +32,7 @@ async function main(): Promise<void> {
     let e = 0;
     const refresh = async (): Promise<number> => {
       if (mode === 'reread') return show((await store.list()).map((run) => ({ run })));
+      if (mode === 'progress') return show(index.all());
       await index.update('repo', 'repo', store, `bench-${e % runs}`); // the run the event names
       return show(index.all());
     };

@@ -129,9 +129,13 @@ async function panelCase(): Promise<void> {
     const file = join(tmp, 'state.json');
     writeFileSync(file, JSON.stringify(results.stateTemplate));
     // Both designs in the same bench run, under the same load: the old panel and the RunIndex the extension uses.
-    for (const mode of ['reread', 'index']) {
+    for (const mode of ['reread', 'index', 'progress']) {
       const r = child<{ msPerEvent: number; peakRssMb: number; runs: number }>('panelCase.js', [file, '1000', mode === 'reread' ? '10' : '200', mode]);
       results[`panel:${mode}`] = r;
+      if (mode === 'progress') {
+        line('panel update per streaming progress event (≤ 2 a second per model call), 1,000 stored runs', `${r.msPerEvent} ms per event (${((r.msPerEvent * 2) / 10).toFixed(1)} % of one core while a model streams), peak RSS ${r.peakRssMb} MB`);
+        continue;
+      }
       line(`panel update per engine event, 1,000 stored runs (${mode === 'reread' ? 'every run re-read, as before' : 'RunIndex, one run'})`, `${r.msPerEvent} ms per event (× ~36 events per ticket = ${((r.msPerEvent * 36) / 1000).toFixed(1)} s), peak RSS ${r.peakRssMb} MB`);
     }
   } finally {
