@@ -25,7 +25,7 @@ const deleteButton = (t: TicketDetail, post: Post): HTMLElement =>
 
 /**
  * The way on from every stopped state: needs-human (the open objections once, retry on a chosen model, edit the
- * deliverable, delete), failed (retry, retry on another model, delete), cancelled (resume, delete),
+ * deliverable, delete), failed (resume, retry on another model, delete), cancelled (resume, delete),
  * budget-exceeded (raise the budget and resume, delete). Undefined for states that are not stopped.
  */
 export function renderStopped(t: TicketDetail, models: ModelChoiceView[], post: Post): HTMLElement | undefined {
@@ -47,9 +47,10 @@ export function renderStopped(t: TicketDetail, models: ModelChoiceView[], post: 
     );
   }
   if (t.state === 'failed') {
+    // "Resume", not "Retry": the picker below has the Retry button, and two buttons of one name read as one.
     return h('div', { class: 'stopped', role: 'region', 'aria-label': 'Failed: what next', 'data-testid': 'stopped' },
       h('div', { class: 'actions' },
-        h('button', { type: 'button', 'data-key': 'resume', onclick: () => post({ type: 'resume', ticketId: t.id }) }, 'Retry'),
+        h('button', { type: 'button', 'data-key': 'resume', 'aria-label': 'Resume where it stopped', onclick: () => post({ type: 'resume', ticketId: t.id }) }, 'Resume'),
         deleteButton(t, post),
       ),
       h('div', { class: 'actions' }, ...retryPicker(t, models, post)),

@@ -99,7 +99,7 @@ suite(`recovery and keys, light theme, side bar ${SIDEBAR_WIDTH} px`, function (
     config({});
   });
 
-  test('a failed ticket (its worktree deleted while the model wrote) offers Retry, Retry on a model and Delete; Retry re-creates the worktree and reaches ready; Delete removes the run', async () => {
+  test('a failed ticket (its worktree deleted while the model wrote) offers Resume, Retry on a model and Delete; Resume re-creates the worktree and reaches ready; Delete removes the run', async () => {
     const { page } = wb;
     await page.waitForTimeout(1_500); // the file watcher marks the engine stale after the last test's config
     // Discovery's answer streams for about 3 s: time for the person to delete the worktree under it.
@@ -122,7 +122,8 @@ suite(`recovery and keys, light theme, side bar ${SIDEBAR_WIDTH} px`, function (
     await loseWorktree('Subtract, worktree lost', 'subtract-worktree-lost');
     const stopped = view.locator('[data-testid="stopped"]');
     assert.equal(await stopped.getAttribute('aria-label'), 'Failed: what next');
-    assert.equal(await stopped.locator('button[data-key="resume"]').innerText(), 'Retry');
+    assert.equal(await stopped.locator('button[data-key="resume"]').innerText(), 'Resume');
+    assert.equal(await stopped.locator('button', { hasText: /^Retry$/ }).count(), 1, 'one Retry: the one beside the model picker');
     assert.equal(await stopped.locator('button[data-key="delete"]').innerText(), 'Delete run…');
     assert.equal(await stopped.locator('select#retry-model').count(), 1, 'a retry on a chosen model');
     await shootSidebar(page, 'light-failed');
