@@ -4,6 +4,7 @@ import type { PhaseId } from '../core/pipeline/phaseId';
 import type { ApiKeyStore } from './apiKeyStore';
 import { checkModelSetup, type ModelCheck } from './modelSetup';
 import { readEffectiveConfig } from './readEffectiveConfig';
+import type { RuledOut } from '../core/models/modelRouter';
 
 /** What a run needs that cannot be reached, in words, with the roles it blocks. */
 export interface Blocked {
@@ -18,6 +19,11 @@ export interface Blocked {
  */
 export class ModelDoctor implements vscode.Disposable {
   private last: ModelCheck | undefined;
+  /**
+   * Models the check of the last `blocked` call found unusable (undefined when it could not check), for that run's
+   * router: `engine.run(ticket, { ruledOut })` never calls them, so no auth failure is logged per phase.
+   */
+  ruledOut: RuledOut | undefined;
   private running: Promise<ModelCheck | undefined> | undefined;
   private readonly emitter = new vscode.EventEmitter<void>();
   readonly onDidChange = this.emitter.event;
@@ -56,6 +62,7 @@ export class ModelDoctor implements vscode.Disposable {
    */
   async blocked(folder: vscode.WorkspaceFolder, route: readonly PhaseId[], forcedModelKey?: string): Promise<Blocked | undefined> {
     const check = await this.check(folder);
+    this.ruledOut = check?.ruledOut;
     if (!check) return undefined;
     const roles = new Set<string>([...route, 'validation']);
     if (forcedModelKey) {

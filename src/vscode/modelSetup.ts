@@ -2,6 +2,7 @@ import type { ShipwrightConfig } from '../core/config/shipwrightConfig';
 import type { Reachability } from '../core/engine/checkModelsReachable';
 import { runsLocally } from '../core/models/runsLocally';
 import { resolvePhaseModels, type PhaseModel } from '../core/engine/resolvePhaseModels';
+import type { RuledOut } from '../core/models/modelRouter';
 import { Role } from '../core/pipeline/phaseId';
 import type { ModelChoiceView, ModelSetupView, PhaseModelView } from '../shared/viewState';
 
@@ -12,6 +13,8 @@ export const SETUP_ROLES: readonly Role[] = ['discovery', 'techSpec', 'planning'
 export interface ModelCheck {
   setup: ModelSetupView;
   choices: ModelChoiceView[];
+  /** Models that cannot be used now, for the run's router (`engine.run(ticket, { ruledOut })`); from the core's check. */
+  ruledOut?: RuledOut;
   /** Every role's chain of model keys (a role without one uses implementation's), for retry defaults. */
   chains: Partial<Record<Role, string[]>>;
 }
@@ -32,7 +35,7 @@ export async function checkModelSetup(config: ShipwrightConfig, apiKey: string |
   const env = { ...process.env, OLLAMA_HOST: origin.env };
   // The core says which model each role will run on (one probe of every provider); this adds the words for people.
   const resolution = await resolvePhaseModels(config, { env, anthropicApiKey: apiKey, openaiApiKey, roles: SETUP_ROLES, timeoutMs });
-  return modelCheckOf(config, resolution.reachability, origin, new Date(), resolution.phases);
+  return { ...modelCheckOf(config, resolution.reachability, origin, new Date(), resolution.phases), ruledOut: resolution.ruledOut };
 }
 
 /**

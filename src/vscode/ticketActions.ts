@@ -49,10 +49,12 @@ export class TicketActions {
     if (!requireTrust()) return undefined;
     const blocked = await this.o.doctor.blocked(folder, routeFor(ticket.kind));
     if (blocked) return this.refuse(blocked);
+    // The check just made says which models cannot run: the router never tries them (no auth failure per phase).
+    const ruledOut = this.o.doctor.ruledOut;
     const engine = await this.o.engines.get(folder);
     this.o.board.select(ticket.id);
     void this.o.revealPanel();
-    const state = await this.o.engines.whileBusy(folder, () => engine.run(ticket));
+    const state = await this.o.engines.whileBusy(folder, () => engine.run(ticket, { ruledOut }));
     await this.stopped(state);
     return state;
   }
@@ -63,9 +65,10 @@ export class TicketActions {
     const { folder, run } = this.mustFind(ticketId);
     const blocked = await this.o.doctor.blocked(folder, run.route.filter((p) => run.phases.find((r) => r.phase === p)?.status !== 'done'), modelKey);
     if (blocked) return this.refuse(blocked);
+    const ruledOut = this.o.doctor.ruledOut;
     const engine = await this.o.engines.get(folder);
     this.o.board.select(ticketId);
-    const state = await this.o.engines.whileBusy(folder, () => engine.resume(ticketId, { ...(modelKey ? { modelKey } : {}), ...(budgetUsd ? { budgetUsd } : {}) }));
+    const state = await this.o.engines.whileBusy(folder, () => engine.resume(ticketId, { ...(modelKey ? { modelKey } : {}), ...(budgetUsd ? { budgetUsd } : {}), ruledOut }));
     await this.stopped(state);
     return state;
   }

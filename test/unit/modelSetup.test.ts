@@ -8,8 +8,10 @@ suite('model set-up check (which model each phase will really run on)', () => {
     const ollama = await startFakeOllama({ models: [{ name: 'qwen2.5-coder:7b', contextLength: 32_768 }] });
     try {
       const config = resolveConfig([{ ollamaHost: ollama.url }], 'test');
-      const { setup, choices } = await checkModelSetup(config, undefined, { setting: '', env: undefined });
+      const { setup, choices, ruledOut } = await checkModelSetup(config, undefined, { setting: '', env: undefined });
       assert.equal(setup.ollama.reachable, true);
+      // What the extension hands the run's router: the cloud models (no key) and the model not pulled.
+      assert.deepEqual(Object.keys(ruledOut ?? {}).sort(), ['haiku', 'local-large', 'opus', 'sonnet']);
       assert.equal(setup.ollama.hostFrom, 'file');
       assert.deepEqual(setup.notPulled, ['qwen3-coder:30b']);
       const discovery = setup.phases.find((p) => p.phase === 'discovery');

@@ -27,11 +27,14 @@ suite('resolvePhaseModels: which model will really run per phase, before a run',
     const r = await resolvePhaseModels(resolveConfig([{ ollamaHost: down }]), { env: { ANTHROPIC_API_KEY: 'k' }, roles: ['techSpec', 'implementation', 'validation'] });
     assert.deepEqual(r.phases.map((p) => p.modelKey), ['opus', 'sonnet', 'haiku']);
     assert.match(r.phases[1].skipped[0].reason, /Ollama is not answering/);
+    // A server that did not answer the probe may answer the call: only a missing key or model is ruled out for the run.
+    assert.deepEqual(r.ruledOut, {});
     const ollama = await startFakeOllama({ models: [{ name: 'qwen3-coder:30b', contextLength: 262_144 }] });
     try {
       const r2 = await resolvePhaseModels(resolveConfig([{ ollamaHost: ollama.url }]), { env: {}, roles: ['validation'] });
       assert.equal(r2.ok, false);
       assert.match(r2.phases[0].skipped[0].reason, /ollama pull qwen2\.5-coder:7b/);
+      assert.equal(r2.ruledOut['local-small']?.reason, 'modelNotFound');
       assert.match(r2.advice, /No model of the chain can be used for: validation/);
     } finally {
       await ollama.close();

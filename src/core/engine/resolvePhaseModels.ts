@@ -1,5 +1,6 @@
 import type { ModelSpec, ShipwrightConfig } from '../config/shipwrightConfig';
 import { ModelRouter, type RuledOut, type RuledOutModel } from '../models/modelRouter';
+import type { ProviderErrorReason } from '../models/providerError';
 import { Role } from '../pipeline/phaseId';
 import { checkModelsReachable, type Reachability } from './checkModelsReachable';
 
@@ -33,7 +34,7 @@ export interface ModelResolution {
   /** For people: roles without a usable model and how to fix it (empty when ok). */
   advice: string;
   /**
-   * Every model of the config that cannot be used, by config key, for the run's router
+   * Every model of the config that cannot be used for the whole run (no API key, not pulled), by config key, for the run's router
    * (`EngineApi.run(ticket, { ruledOut })`): it is then never called, so no `auth` failure is logged per phase.
    */
   ruledOut: RuledOut;
@@ -67,16 +68,21 @@ export async function resolvePhaseModels(config: ShipwrightConfig, options: Reso
   const reachability = await checkModelsReachable(config, env, options.anthropicApiKey, options.timeoutMs ?? 3_000, options.openaiApiKey);
   const router = new ModelRouter(config);
   // Every model of the config, not only the roles asked for: implementation's fix rounds run on `ciFix`'s chain.
+  const unusable: Record<string, { reason: ProviderErrorReason; message: string }> = {};
   const ruledOut: Record<string, RuledOutModel> = {};
   for (const [key, spec] of Object.entries(config.models)) {
     const why = whyUnusable(spec, reachability);
-    if (why) ruledOut[key] = why;
+    if (!why) continue;
+    unusable[key] = why;
+    // Only what holds for the whole run is ruled out: a missing key, a model not pulled. A server that did not
+    // answer the probe (3 s) may answer the call; skipping it could send a local ticket to a paid model.
+    if (why.reason === 'auth' || why.reason === 'modelNotFound') ruledOut[key] = { reason: why.reason, message: why.message };
   }
   const phases = (options.roles ?? Role.options).map((role): PhaseModel => {
     const chain = router.chain(role);
     const skipped: SkippedModel[] = [];
     for (const m of chain) {
-      const why = ruledOut[m.key];
+      const why = unusable[m.key];
       if (!why) return { role, modelKey: m.key, model: m.spec.model, provider: m.spec.provider, chainIndex: m.index, skipped };
       skipped.push({ modelKey: m.key, model: m.spec.model, reason: why.message });
     }
@@ -94,7 +100,7 @@ export async function resolvePhaseModels(config: ShipwrightConfig, options: Reso
 }
 
 /** Why a model cannot be used before the run (the provider error it would fail with), or undefined when it can. */
-function whyUnusable(spec: ModelSpec, r: Reachability): RuledOutModel | undefined {
+function whyUnusable(spec: ModelSpec, r: Reachability): { reason: 'auth' | 'unreachable' | 'modelNotFound'; message: string } | undefined {
   if (spec.provider === 'anthropic') return r.anthropic.hasKey ? undefined : { reason: 'auth', message: 'no Anthropic API key (set ANTHROPIC_API_KEY, or in VS Code run Shipwright: Set Anthropic API Key)' };
   if (spec.provider === 'ollama') {
     if (!r.ollama.reachable) return { reason: 'unreachable', message: `Ollama is not answering at ${r.ollama.host}${r.ollama.error ? ` (${r.ollama.error})` : ''}` };

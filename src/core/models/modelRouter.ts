@@ -10,11 +10,11 @@ export interface RoutedModel {
 }
 
 /**
- * A model found unusable before the run (`resolvePhaseModels`): no API key, server not answering, model not pulled.
+ * A model found unusable for the whole run before it started (`resolvePhaseModels`): no API key, model not pulled.
  * `reason` is the provider error it would have failed with; `message` says why, for people.
  */
 export interface RuledOutModel {
-  reason: Extract<ProviderErrorReason, 'auth' | 'unreachable' | 'modelNotFound'>;
+  reason: Extract<ProviderErrorReason, 'auth' | 'modelNotFound'>;
   message: string;
 }
 
