@@ -74,9 +74,10 @@ export async function resolvePhaseModels(config: ShipwrightConfig, options: Reso
     const why = whyUnusable(spec, reachability);
     if (!why) continue;
     unusable[key] = why;
-    // Only what holds for the whole run is ruled out: a missing key, a model not pulled. A server that did not
-    // answer the probe (3 s) may answer the call; skipping it could send a local ticket to a paid model.
-    if (why.reason === 'auth' || why.reason === 'modelNotFound') ruledOut[key] = { reason: why.reason, message: why.message };
+    // Only what holds for the whole run is ruled out: a missing key, a model Ollama has not pulled (its tag list is
+    // what it serves). A server that did not answer the probe (3 s) may answer the call, and skipping it could send
+    // a local ticket to a paid model; an OpenAI-compatible server may serve a model its /models does not list.
+    if (why.reason === 'auth' || (why.reason === 'modelNotFound' && spec.provider === 'ollama')) ruledOut[key] = { reason: why.reason, message: why.message };
   }
   const phases = (options.roles ?? Role.options).map((role): PhaseModel => {
     const chain = router.chain(role);
