@@ -157,6 +157,14 @@ export const ShipwrightConfig = z.object({
   worktree: WorktreeConfig.default({ copy: ['.env'], link: [], dependencies: 'auto', mergeDeliverables: false }),
   /** Globs of files that hold secrets, added to the built-in list (DEFAULT_SECRET_FILES): never read into a prompt. */
   secretFiles: z.array(z.string().min(1)).default([]),
+  /**
+   * Protected places (CI workflows, CODEOWNERS, hook folders, editor and dev-container config…; see protectedPaths)
+   * a person allows model edits of, as repository-relative paths (`a/` = everything under the folder). Empty by
+   * default: a model edit there stops the ticket for a person, naming the paths. `.git` and `.shipwright` never.
+   */
+  protectedPaths: z.object({
+    allow: z.array(z.string().min(1).refine((p) => !/(^|[\\/])\.(git|shipwright)[. ]*([\\/]|$)/i.test(p), { message: '.git and .shipwright can never be opened to model edits' })).default([]),
+  }).default({ allow: [] }),
   /** How the test and set-up commands are confined (`"auto"` | `"off"` or the object form; see SandboxSettings). */
   sandbox: SandboxSettings.default(DEFAULT_SANDBOX),
   /**

@@ -21,6 +21,7 @@ import { sanitizeMarkdown } from './sanitizeText';
 import { stamp, type EventSink } from './pipelineEvent';
 import type { RunState } from './runState';
 import type { RunStore } from './runStore';
+import { ProtectedPathsError } from './protectedPathsError';
 import { reportRefused } from './reportRefused';
 import type { TicketState } from './ticketState';
 
@@ -126,6 +127,12 @@ export class PipelineRunner {
       if (e instanceof BudgetExceededError) await setState('budget-exceeded', e.message);
       else if (signal.aborted || ProviderError.is(e, 'cancelled')) await setState('cancelled', 'cancelled by the user');
       else if (e instanceof ChainExhaustedError) await setState('failed', e.message);
+      else if (e instanceof ProtectedPathsError) {
+        // A person decides: the handoff names the paths and how to allow them; resume runs the phase again.
+        state.handoff = { ticketId: id, phase: running?.phase ?? 'implementation', attempts: [], openObjections: [{ source: 'edit', message: e.message }], text: e.message };
+        this.o.emit(stamp({ type: 'handoff', ticketId: id, summary: state.handoff }));
+        await setState('needs-human', e.message);
+      }
       else if (WorktreeError.is(e, 'missing')) await setState('failed', e.message);
       else await setState('failed', `${running?.phase ?? 'run'} failed: ${e instanceof Error ? e.message : String(e)}`);
     }

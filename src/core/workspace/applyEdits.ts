@@ -14,6 +14,8 @@ export interface ApplyEditsResult {
   deleted: string[];
   /** Refused edits and search blocks that did not match (source `edit`, `where` = the path). */
   objections: Objection[];
+  /** Paths refused only because they are protected places (confinePath `protected`): a person may allow them. */
+  protectedPaths: string[];
 }
 
 /** A file's content as the batch has left it so far; null = deleted by the batch. */
@@ -29,6 +31,8 @@ export interface PlannedChange {
 /** Options: `check` sees the whole planned change before anything is written; its objections stop the batch. */
 export interface ApplyEditsOptions {
   check?: (planned: PlannedChange[]) => Objection[];
+  /** Protected paths a person allowed (config `protectedPaths.allow`; see confinePath). */
+  allowProtected?: readonly string[];
 }
 
 /**
@@ -42,11 +46,13 @@ export async function applyEdits(worktreePath: string, edits: FileEdit[], opts: 
   const objections: Objection[] = [];
   const pending = new Map<string, Pending>();
   const refuse = (path: string, message: string): void => void objections.push({ source: 'edit', where: path, message });
+  const protectedPaths: string[] = [];
 
   for (const edit of edits) {
-    const confined = await confinePath(worktreePath, edit.path);
+    const confined = await confinePath(worktreePath, edit.path, { allowProtected: opts.allowProtected });
     if (!confined.ok) {
       refuse(edit.path, `edit of \`${edit.path}\` refused: ${confined.reason}`);
+      if (confined.protected === true) protectedPaths.push(edit.path);
       continue;
     }
     const { absolute, relative } = confined;
@@ -82,7 +88,7 @@ export async function applyEdits(worktreePath: string, edits: FileEdit[], opts: 
   if (objections.length === 0 && opts.check !== undefined) {
     objections.push(...opts.check([...pending.values()].map((p) => ({ path: p.rel, before: p.before, after: p.content }))));
   }
-  if (objections.length > 0) return { ok: false, written: [], deleted: [], objections };
+  if (objections.length > 0) return { ok: false, written: [], deleted: [], objections, protectedPaths };
   const written: string[] = [];
   const deleted: string[] = [];
   for (const [absolute, p] of pending) {
@@ -95,7 +101,7 @@ export async function applyEdits(worktreePath: string, edits: FileEdit[], opts: 
       written.push(p.rel);
     }
   }
-  return { ok: true, written, deleted, objections };
+  return { ok: true, written, deleted, objections, protectedPaths };
 }
 
 /**

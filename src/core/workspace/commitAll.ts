@@ -31,17 +31,18 @@ export interface CommitResult {
  * worktree, forbidden places), unstages refused ones someone else staged, and commits. Git-ignored files stay
  * out. `ownFiles` are files the engine itself wrote (a phase's deliverable under `.shipwright/<id>/`, a place
  * no model edit or test run may write), committed although the path rules refuse them to others; `secretFiles`
- * are the configured secret-file globs (config `secretFiles`, added to the default list). The user's own
+ * are the configured secret-file globs (config `secretFiles`, added to the default list); `allowProtected` the
+ * protected paths a person allowed (config `protectedPaths.allow`). The user's own
  * identity is used when configured. Hooks do not run (see gitClient).
  * @throws WorktreeError('missing') when the worktree went away (nothing is committed anywhere else)
  * @throws Error from git
  */
-export async function commitChanges(worktree: WorktreeInfo | string, message: string, opts: { ownFiles?: readonly string[]; secretFiles?: readonly string[] } = {}): Promise<CommitResult> {
+export async function commitChanges(worktree: WorktreeInfo | string, message: string, opts: { ownFiles?: readonly string[]; secretFiles?: readonly string[]; allowProtected?: readonly string[] } = {}): Promise<CommitResult> {
   const dir = typeof worktree === 'string' ? worktree : worktree.path;
   await ensureWorktree(typeof worktree === 'string' ? { path: dir } : worktree);
   const git = gitClient(dir);
   const brought = (await readWorktreeMeta(dir))?.brought ?? [];
-  const { stage, refused } = await stageableChanges(dir, brought, opts.ownFiles, { patterns: [...DEFAULT_SECRET_FILES, ...(opts.secretFiles ?? [])] });
+  const { stage, refused } = await stageableChanges(dir, brought, opts.ownFiles, { patterns: [...DEFAULT_SECRET_FILES, ...(opts.secretFiles ?? [])], allowProtected: opts.allowProtected });
   const literal = (paths: string[]): string[] => paths.map((p) => `:(literal)${p}`);
   for (let i = 0; i < refused.length; i += CHUNK) await git.raw(['reset', '-q', '--', ...literal(refused.slice(i, i + CHUNK).map((r) => r.path))]);
   for (let i = 0; i < stage.length; i += CHUNK) await git.raw(['add', '-A', '--', ...literal(stage.slice(i, i + CHUNK))]);

@@ -1,9 +1,12 @@
 import { lstat, realpath } from 'node:fs/promises';
 import { isAbsolute, join, relative, sep } from 'node:path';
-import { hooksDirIn, protectedReason } from './protectedPaths';
+import { allowable, allowedProtected, hooksDirIn, protectedReason } from './protectedPaths';
 
 /** A path a model may write: its canonical absolute location and its repository-relative form (with `/`). */
-export type ConfinedPath = { ok: true; absolute: string; relative: string } | { ok: false; reason: string };
+export type ConfinedPath =
+  | { ok: true; absolute: string; relative: string }
+  /** `protected`: refused only because it is a protected place a person may allow (protectedPaths; never .git, .shipwright). */
+  | { ok: false; reason: string; protected?: true };
 
 /** Why a relative path is refused by its spelling alone, or undefined when it may be resolved. */
 function refuseSpelling(rel: string): string | undefined {
@@ -13,7 +16,7 @@ function refuseSpelling(rel: string): string | undefined {
   const segments = rel.split(/[\\/]+/).filter((s) => s !== '' && s !== '.');
   if (segments.length === 0) return 'the path names the repository root itself';
   if (segments.includes('..')) return '`..` segments are refused';
-  return protectedReason(segments);
+  return undefined;
 }
 
 /**
@@ -23,9 +26,11 @@ function refuseSpelling(rel: string): string | undefined {
  * deepest existing ancestor (symlinks followed) plus the not-yet-existing rest — is outside `root` or in a
  * forbidden place. A dangling symlink on the way is refused: writing through it could land anywhere.
  * The result is meant to be used at once; the check cannot stop a concurrent process swapping in a symlink.
- * Never throws.
+ * `allowProtected` (config `protectedPaths.allow`, a person's explicit decision) opens protected places by path,
+ * spelled and canonical alike, never `.git` or `.shipwright` (allowedProtected). Never throws.
  */
-export async function confinePath(worktreeRoot: string, rel: string): Promise<ConfinedPath> {
+export async function confinePath(worktreeRoot: string, rel: string, opts: { allowProtected?: readonly string[] } = {}): Promise<ConfinedPath> {
+  const allow = opts.allowProtected ?? [];
   let root: string;
   try {
     root = await realpath(worktreeRoot);
@@ -35,6 +40,8 @@ export async function confinePath(worktreeRoot: string, rel: string): Promise<Co
   const refusedSpelling = refuseSpelling(rel);
   if (refusedSpelling !== undefined) return { ok: false, reason: refusedSpelling };
   const segments = rel.split(/[\\/]+/).filter((s) => s !== '' && s !== '.');
+  const spelledProtected = protectedReason(segments);
+  if (spelledProtected !== undefined && !allowedProtected(segments, allow)) return { ok: false, reason: spelledProtected, ...(allowable(segments) ? { protected: true } : {}) };
 
   // Walk down from the root to find the deepest existing ancestor.
   let existing = root;
@@ -61,6 +68,8 @@ export async function confinePath(worktreeRoot: string, rel: string): Promise<Co
   }
   const canonicalSegments = fromRoot.split(sep);
   const refusedCanonical = protectedReason(canonicalSegments, await hooksDirIn(root));
-  if (refusedCanonical !== undefined) return { ok: false, reason: `${refusedCanonical} (the path resolves to ${canonicalSegments.join('/')})` };
+  if (refusedCanonical !== undefined && !allowedProtected(canonicalSegments, allow)) {
+    return { ok: false, reason: `${refusedCanonical} (the path resolves to ${canonicalSegments.join('/')})`, ...(allowable(canonicalSegments) && allowable(segments) ? { protected: true } : {}) };
+  }
   return { ok: true, absolute, relative: canonicalSegments.join('/') };
 }

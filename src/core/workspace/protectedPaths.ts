@@ -35,6 +35,28 @@ export function protectedReason(segments: readonly string[], hooksDir?: string):
   return undefined;
 }
 
+/** Protected folders no configuration can open: git's own data and Shipwright's (its config would allow itself). */
+const NEVER_ALLOWED = new Set(['.git', '.shipwright']);
+
+/**
+ * Whether a person allowed model edits of a protected path (config `protectedPaths.allow`): `allow` entries are
+ * repository-relative paths, compared case-insensitively with trailing dots/spaces ignored; an entry ending in `/`
+ * allows everything under that folder. Never a path through `.git` or `.shipwright`.
+ */
+export function allowedProtected(segments: readonly string[], allow: readonly string[]): boolean {
+  if (allow.length === 0 || !allowable(segments)) return false;
+  const path = segments.map((s) => s.toLowerCase().replace(/[. ]+$/, '') || s).join('/');
+  return allow.some((a) => {
+    const entry = a.trim().replace(/^\.\//, '').split(/[\\/]+/).map((s) => s.toLowerCase().replace(/[. ]+$/, '') || s).join('/');
+    return entry !== '' && (a.endsWith('/') ? path.startsWith(entry.endsWith('/') ? entry : `${entry}/`) : path === entry);
+  });
+}
+
+/** False for a path through `.git` or `.shipwright` (at any depth, any case): no person's decision opens those. */
+export function allowable(segments: readonly string[]): boolean {
+  return !segments.some((s) => NEVER_ALLOWED.has(s.toLowerCase().replace(/[. ]+$/, '') || s));
+}
+
 /**
  * The repository's effective hooks folder as a lower-cased worktree-relative path, when `core.hooksPath` (read
  * with the user's own config, not the engine's `/dev/null` override) points inside the worktree; undefined when

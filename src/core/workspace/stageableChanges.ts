@@ -31,11 +31,11 @@ export interface StageableChanges {
  * - files whose new content brings in a secret (secretsInChange: a value of the engine's secret environment or of
  *   the worktree's untracked secret files, e.g. copied there by a test run, or a credential of a distinct shape);
  *   `secrets.patterns` are the secret-file globs (default list plus config `secretFiles`), `secrets.env` the
- *   engine's environment (default `process.env`).
+ *   engine's environment (default `process.env`); `secrets.allowProtected` the protected paths a person allowed.
  * `ownFiles` (repository-relative) are files the engine wrote itself and are never refused.
  * Never throws for a path; throws Error from git when the worktree is not a repository.
  */
-export async function stageableChanges(worktreePath: string, brought: readonly string[], ownFiles: readonly string[] = [], secrets: { patterns?: readonly string[]; env?: NodeJS.ProcessEnv } = {}): Promise<StageableChanges> {
+export async function stageableChanges(worktreePath: string, brought: readonly string[], ownFiles: readonly string[] = [], secrets: { patterns?: readonly string[]; env?: NodeJS.ProcessEnv; allowProtected?: readonly string[] } = {}): Promise<StageableChanges> {
   const git = gitClient(worktreePath);
   const out = await git.raw(['status', '--porcelain=v1', '-z', '--untracked-files=all', '--no-renames']);
   const fields = splitNul(out);
@@ -55,7 +55,7 @@ export async function stageableChanges(worktreePath: string, brought: readonly s
     tracked: async (candidates) => new Set(splitNul(await git.raw(['ls-files', '-z', '--', ...candidates.map((c) => `:(literal)${c}`)]))),
   });
   for (const [raw, unstaged] of paths) {
-    const reason = ownFiles.includes(raw) ? undefined : (await refusal(worktreePath, raw, brought)) ?? (finder && (await secretRefusal(worktreePath, raw, unstaged, finder)));
+    const reason = ownFiles.includes(raw) ? undefined : (await refusal(worktreePath, raw, brought, secrets.allowProtected)) ?? (finder && (await secretRefusal(worktreePath, raw, unstaged, finder)));
     // A copied node_modules that the repository does not ignore is thousands of paths: report its entry once.
     const own = brought.find((b) => raw.startsWith(`${b.replace(/\/+$/, '')}/`));
     const path = own ?? raw.replace(/\/+$/, '');
@@ -68,7 +68,7 @@ export async function stageableChanges(worktreePath: string, brought: readonly s
 }
 
 /** Why one changed path must not be committed, or undefined when it may. */
-async function refusal(root: string, raw: string, brought: readonly string[]): Promise<string | undefined> {
+async function refusal(root: string, raw: string, brought: readonly string[], allowProtected: readonly string[] | undefined): Promise<string | undefined> {
   const path = raw.replace(/\/+$/, '');
   const own = brought.find((b) => path === b || path.startsWith(`${b.replace(/\/+$/, '')}/`));
   if (own !== undefined) return `put there by Shipwright (${own}: worktree.copy, worktree.link or worktree.dependencies), never part of the change`;
@@ -76,7 +76,7 @@ async function refusal(root: string, raw: string, brought: readonly string[]): P
   if (raw.endsWith('/') || (await isDirectory(join(root, path)))) {
     if (await exists(join(root, path, '.git'))) return 'a nested git repository (it would be committed as a gitlink, not as files)';
   }
-  const confined = await confinePath(root, path);
+  const confined = await confinePath(root, path, { allowProtected });
   if (confined.ok) return undefined;
   const stat = await lstat(join(root, path)).catch(() => undefined);
   return stat?.isSymbolicLink() === true ? `a symlink: ${confined.reason}` : confined.reason;

@@ -2,6 +2,7 @@ import { FileEdits } from '../../deliverables/fileEdits';
 import type { SecretPolicy } from '../../secrets/readForPrompt';
 import { secretPolicy } from '../../secrets/secretPolicy';
 import { applyEdits, type ApplyEditsResult, type PlannedChange } from '../../workspace/applyEdits';
+import { ProtectedPathsError } from '../protectedPathsError';
 import { ensureWorktree } from '../../workspace/ensureWorktree';
 import { restorePaths } from '../../workspace/restorePaths';
 import { formatObjections } from '../formatObjections';
@@ -125,7 +126,12 @@ export async function runEditStep(ctx: PhaseContext, spec: EditStepSpec, log: At
     } else {
       // A vanished worktree is a stop, not an objection the model could answer.
       await ensureWorktree(ctx.worktree, ctx.ticket.id);
-      applied = await applyEdits(ctx.worktree.path, res.value.edits, { check: (planned) => [...spec.check(planned), ...judgeObjections(planned, judge)] });
+      applied = await applyEdits(ctx.worktree.path, res.value.edits, { check: (planned) => [...spec.check(planned), ...judgeObjections(planned, judge)], allowProtected: ctx.config.protectedPaths.allow });
+      // A protected place is a person's decision, not something to argue the model out of (nothing was written).
+      if (applied.protectedPaths.length > 0) {
+        const reasons = applied.protectedPaths.map((p) => applied?.objections.find((o) => o.where === p)?.message.replace(/^edit of `[^`]*` refused: /, '') ?? 'protected');
+        throw new ProtectedPathsError(applied.protectedPaths, reasons, ctx.ticket.id);
+      }
       objections = applied.objections;
       if (applied.ok) {
         const verdict = await spec.verify(applied);

@@ -22,7 +22,7 @@ const TRAILER = 'Shipwright-Step';
  * means no commit: such a step runs again on resume. `trailers` (`Key: value` lines) are added after the step's.
  */
 export async function commitStep(ctx: Pick<PhaseContext, 'worktree' | 'ticket' | 'emit' | 'config'>, step: string, subject: string, trailers: string[] = []): Promise<CommitResult> {
-  const result = await commitChanges(ctx.worktree, `${subject}\n\n${[`${TRAILER}: ${step}`, ...trailers].join('\n')}`, { secretFiles: ctx.config.secretFiles });
+  const result = await commitChanges(ctx.worktree, `${subject}\n\n${[`${TRAILER}: ${step}`, ...trailers].join('\n')}`, { secretFiles: ctx.config.secretFiles, allowProtected: ctx.config.protectedPaths.allow });
   reportRefused(ctx, result.refused);
   return result;
 }
