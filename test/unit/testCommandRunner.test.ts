@@ -31,6 +31,18 @@ suite('runTestCommand', () => {
     }
   });
 
+  test('colour and cursor codes of a runner that ignores NO_COLOR are stripped from the output', async () => {
+    // nyc's text-summary colours its lines whatever NO_COLOR says (seen on minimist's `npm run tests-only`).
+    const r = await runTestCommand({
+      command: `printf '\\033[32;1mStatements   : 97.28%%\\033[0m\\n\\033]8;;http://x.example\\007link\\033]8;;\\007 \\033[2Kdone\\n'`,
+      cwd: dir,
+      timeoutMs: 30_000,
+      outputBudgetChars: 1_000,
+    });
+    assert.equal(r.exitCode, 0, r.output);
+    assert.equal(r.output, 'Statements   : 97.28%\nlink done\n');
+  });
+
   test('a hung command is stopped by its timeout, with its children', async () => {
     // The shell starts a background sleep that writes a file when it wakes: it must never wake.
     const r = await runTestCommand({

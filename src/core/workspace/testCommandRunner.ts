@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { stripVTControlCharacters } from 'node:util';
 import { shellLaunch, type CommandSandbox } from '../sandbox/commandSandbox';
 import { redactSecrets } from '../secrets/redactSecrets';
 import { HeadTailBuffer } from './trimOutput';
@@ -52,7 +53,8 @@ const GRACE_MS = 2_000;
 /**
  * Runs a command in a shell in its own process group (POSIX: `detached`, so `kill(-pid)` reaches the test
  * runner's children too — `npm test` → node → workers). `CI=true` and `NO_COLOR=1` keep runners out of watch
- * mode and colour codes out of the output a model reads. Never throws for a failing command: a spawn failure
+ * mode and colour codes out of the output a model reads; what still comes (ANSI/VT escape sequences from
+ * runners that ignore NO_COLOR) is stripped before anyone reads it. Never throws for a failing command: a spawn failure
  * is reported as exit code 127 with the error in `output`.
  */
 export function runTestCommand(opts: TestRunOptions): Promise<TestRunResult> {
@@ -79,7 +81,9 @@ export function runTestCommand(opts: TestRunOptions): Promise<TestRunResult> {
       settled = true;
       timers.forEach(clearTimeout);
       opts.signal?.removeEventListener('abort', onAbort);
-      const clean = redactSecrets(out.text(), process.env, opts.knownSecrets);
+      // Runners that ignore NO_COLOR (nyc's coverage summary, some reporters) still colour: escape sequences are
+      // noise to the model, break the judge's failure patterns and make deliverables look binary to git.
+      const clean = redactSecrets(stripVTControlCharacters(out.text()), process.env, opts.knownSecrets);
       resolve({
         command: opts.command,
         exitCode,
