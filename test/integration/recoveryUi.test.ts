@@ -163,4 +163,36 @@ suite(`recovery and keys, light theme, side bar ${SIDEBAR_WIDTH} px`, function (
     await view.locator('[data-testid="ticket-state"]', { hasText: 'ready for review' }).waitFor({ timeout: 180_000 });
     config({});
   });
+
+  test('the Settings editor lists Shipwright\'s settings in the order people change them, each showing its default', async () => {
+    const { page } = wb;
+    await runFromPalette(page, 'Preferences: Open Settings (UI)');
+    const search = page.locator('.settings-editor .suggest-input-container textarea').first();
+    await search.waitFor({ timeout: 20_000 });
+    const rows = page.locator('.settings-editor .settings-body .setting-item-contents');
+    const row = (label: string) => rows.filter({ has: page.locator('.setting-item-label', { hasText: new RegExp(`^${label}$`) }) });
+    /** Searches, waits until `label`'s row is shown, and returns the shown rows' names, top to bottom. */
+    const find = async (query: string, label: string): Promise<string[]> => {
+      await search.fill(query);
+      await row(label).waitFor({ timeout: 20_000 });
+      return rows.evaluateAll((els) => els.map((e) => `${e.querySelector('.setting-item-category')?.textContent ?? ''}${e.querySelector('.setting-item-label')?.textContent ?? ''}`));
+    };
+
+    const first = await find('@ext:shipwright.shipwright', 'Test Command');
+    // 12 of 13 on the User tab: the OTLP endpoint is machine-scoped, shown under Remote in code-server.
+    assert.match(await page.locator('.settings-editor .settings-count-widget').innerText(), /12 Settings Found/);
+    assert.deepEqual(first.slice(0, 4), ['Shipwright: Ollama Host', 'Shipwright: Budget Usd', 'Shipwright: Chains', 'Shipwright: Test Command']);
+    assert.equal(await row('Budget Usd').locator('input').inputValue(), '5', 'the budget shows its default');
+    assert.match(await row('Budget Usd').innerText(), /default \$5/);
+    assert.match((await row('Chains').innerText()).replace(/\s+/g, ' '), /Default: local-large → sonnet for discovery.*opus → sonnet → local-large for techSpec and planning; local-small → haiku for validation/);
+    await shootSidebar(page, 'light-settings', { fullPage: true });
+
+    // The settings that were only in the config file, with their defaults.
+    assert.deepEqual(await find('@ext:shipwright.shipwright worktree', 'Merge Deliverables'), ['Shipwright › Worktree: Dependencies', 'Shipwright › Worktree: Merge Deliverables']);
+    assert.equal(await row('Dependencies').locator('select').inputValue(), 'auto');
+    assert.equal(await row('Merge Deliverables').locator('[role="checkbox"]').getAttribute('aria-checked'), 'false');
+    await find('@ext:shipwright.shipwright code context', 'Code Context Tokens');
+    assert.equal(await row('Code Context Tokens').locator('input').inputValue(), '3000');
+    await runFromPalette(page, 'View: Close Editor');
+  });
 });
