@@ -3,20 +3,29 @@ import type { Page } from 'playwright-core';
 /**
  * Runs a command from the palette (F1) by its label ("Shipwright: Run Ticket…"). The palette computes its list
  * once when opened, so under load it can open before the extension registered its commands: when the label is
- * not listed within a few seconds, Escape and try again (testing-with-real-parts.md, section 2).
+ * not listed within a few seconds, Escape and try again (testing-with-real-parts.md, section 2). `by: 'keyboard'`
+ * presses Enter on the highlighted row instead of clicking it (for keyboard-only flows).
  * @throws Error when the command is still not listed after `tries` attempts
  */
-export async function runFromPalette(page: Page, label: string, tries = 6): Promise<void> {
+export async function runFromPalette(page: Page, label: string, tries = 6, by: 'mouse' | 'keyboard' = 'mouse'): Promise<void> {
   const input = page.locator('.quick-input-widget input.input');
   for (let i = 0; i < tries; i++) {
     await page.keyboard.press('F1');
+    // Typed only once the input shows: under load keys pressed before it opens go to whatever had focus.
     await input.waitFor({ state: 'visible', timeout: 10_000 });
     await input.fill(`>${label}`);
     const row = page.locator('.quick-input-list .monaco-list-row', { hasText: label }).first();
+    const focused = page.locator('.quick-input-list .monaco-list-row.focused', { hasText: label });
     try {
       await row.waitFor({ state: 'visible', timeout: 4_000 });
-      // The row itself, not Enter: Enter runs the best fuzzy match, which may be another command.
-      await row.click();
+      if (by === 'mouse') {
+        // The row itself, not Enter: Enter runs the best fuzzy match, which may be another command.
+        await row.click();
+        return;
+      }
+      // By keyboard: Enter, once the highlighted row is the command asked for.
+      await focused.waitFor({ state: 'visible', timeout: 4_000 });
+      await page.keyboard.press('Enter');
       return;
     } catch {
       await page.keyboard.press('Escape');

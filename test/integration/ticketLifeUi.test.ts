@@ -113,10 +113,7 @@ for (const theme of ['light', 'dark'] as const) {
       await frame('3-ready');
 
       // Keyboard only from here: the palette, the ticket picker, the diff editor's keybindings, the merge dialog.
-      await page.keyboard.press('F1');
-      await page.keyboard.type('>Shipwright: Review Ticket');
-      await page.locator('.quick-input-list .monaco-list-row', { hasText: 'Shipwright: Review Ticket…' }).first().waitFor({ timeout: 10_000 });
-      await page.keyboard.press('Enter');
+      await runFromPalette(page, 'Shipwright: Review Ticket…', 6, 'keyboard');
       await page.locator('.quick-input-list .monaco-list-row', { hasText: 'add-multiply-to-the-calculator' }).waitFor({ timeout: 10_000 });
       await page.keyboard.press('Enter');
       const where = page.locator('.part.statusbar .statusbar-item', { hasText: 'of 2' });
