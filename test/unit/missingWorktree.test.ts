@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { ensureWorktree } from '../../src/core/workspace/ensureWorktree';
 import { parseTicket } from '../../src/core/ticket/parseTicket';
 import { scriptedModel } from '../fakes/scriptedModel';
 import { git, snapshotCheckout } from '../fixtures/fixtureRepo';
@@ -87,5 +89,29 @@ suite('a worktree deleted mid-run inside an enclosing repository', () => {
     assert.equal(git(kit.repo.dir, 'branch', '--list', branch).trim(), '', 'the branch is gone');
     assert.equal(await kit.engine.get(ticket.id), undefined, 'the run is gone');
     assert.doesNotMatch(git(kit.repo.dir, 'worktree', 'list'), /feature-add-subtract/, 'no stale worktree entry');
+  });
+});
+
+suite('ensureWorktree: the folder must still be the ticket worktree, on its branch', () => {
+  test('passes on its branch; names the other branch or a detached HEAD; a plain folder is no worktree', async () => {
+    const tmp = mkdtempSync(join(tmpdir(), 'shipwright-ensure-'));
+    try {
+      const repo = join(tmp, 'repo');
+      const wt = join(tmp, 'wt');
+      git(tmp, 'init', '-q', '-b', 'main', repo);
+      git(repo, '-c', 'user.name=t', '-c', 'user.email=t@example.com', 'commit', '-q', '--allow-empty', '-m', 'init');
+      git(repo, 'worktree', 'add', '-q', '-b', 'shipwright/t1', wt);
+      const info = { path: realpathSync(wt), branch: 'shipwright/t1' };
+      await ensureWorktree(info, 't1');
+      git(wt, 'checkout', '-q', '-b', 'elsewhere');
+      await assert.rejects(ensureWorktree(info, 't1'), /is on elsewhere, not on shipwright\/t1/);
+      git(wt, 'checkout', '-q', '--detach');
+      await assert.rejects(ensureWorktree(info, 't1'), /is on a detached HEAD, not on shipwright\/t1/);
+      const plain = join(tmp, 'plain');
+      mkdirSync(plain);
+      await assert.rejects(ensureWorktree({ path: realpathSync(plain) }, 't2'), /is no longer a git worktree/);
+    } finally {
+      rmSync(tmp, { recursive: true, force: true });
+    }
   });
 });
