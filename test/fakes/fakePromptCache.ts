@@ -19,26 +19,32 @@ export interface PromptBlock {
   ttl?: unknown;
   /** The message object a `message` block belongs to. */
   message?: Record<string, unknown>;
+  /** Where the block sits in the request as the API's messages name it (`tools.0`, `system.1`, `messages.0.content.4`). */
+  path?: string;
 }
 
 /** Splits a Messages request body into its prompt blocks (prefix order, as the API caches them). */
 export function promptBlocksOf(body: Record<string, unknown>): PromptBlock[] {
   const blocks: PromptBlock[] = [];
-  const add = (kind: PromptBlock['kind'], text: string, marked: unknown, message?: Record<string, unknown>) =>
-    blocks.push({ kind, text, tokens: countO200kTokens(text), breakpoint: isRecord(marked), ttl: isRecord(marked) ? (marked.ttl ?? '5m') : undefined, message });
-  for (const t of Array.isArray(body.tools) ? body.tools.filter(isRecord) : []) {
-    add('tool', JSON.stringify({ name: t.name, description: t.description, input_schema: t.input_schema }), t.cache_control);
+  const add = (kind: PromptBlock['kind'], text: string, marked: unknown, message?: Record<string, unknown>, path?: string) =>
+    blocks.push({ kind, text, tokens: countO200kTokens(text), breakpoint: isRecord(marked), ttl: isRecord(marked) ? (marked.ttl ?? '5m') : undefined, message, path });
+  for (const [i, t] of (Array.isArray(body.tools) ? body.tools : []).entries()) {
+    if (isRecord(t)) add('tool', JSON.stringify({ name: t.name, description: t.description, input_schema: t.input_schema }), t.cache_control, undefined, `tools.${i}`);
   }
   const output = isRecord(body.output_config) ? body.output_config : undefined;
   if (isRecord(output?.format)) add('format', JSON.stringify(output.format), undefined);
   if (typeof body.system === 'string') add('system', body.system, undefined);
-  else if (Array.isArray(body.system)) for (const b of body.system.filter(isRecord)) add('system', String(b.text ?? ''), b.cache_control);
-  for (const m of Array.isArray(body.messages) ? body.messages.filter(isRecord) : []) {
-    if (typeof m.content === 'string') add('message', m.content, undefined, m);
+  else if (Array.isArray(body.system)) {
+    for (const [i, b] of body.system.entries()) if (isRecord(b)) add('system', String(b.text ?? ''), b.cache_control, undefined, `system.${i}`);
+  }
+  for (const [i, m] of (Array.isArray(body.messages) ? body.messages : []).entries()) {
+    if (!isRecord(m)) continue;
+    if (typeof m.content === 'string') add('message', m.content, undefined, m, `messages.${i}`);
     else if (Array.isArray(m.content)) {
-      for (const b of m.content.filter(isRecord)) {
+      for (const [j, b] of m.content.entries()) {
+        if (!isRecord(b)) continue;
         const { cache_control: marked, ...rest } = b;
-        add('message', b.type === 'text' ? String(b.text ?? '') : JSON.stringify(rest), marked, m);
+        add('message', b.type === 'text' ? String(b.text ?? '') : JSON.stringify(rest), marked, m, `messages.${i}.content.${j}`);
       }
     }
   }
@@ -55,15 +61,18 @@ export const CACHE_TTL_MS: Readonly<Record<string, number>> = { '5m': 5 * 60_000
  * - a `ttl` other than `5m` / `1h` (the API's enum, SDK 1.11 `CacheControlEphemeral.ttl: '5m' | '1h'`);
  * - a 1-hour breakpoint after a 5-minute one: "cache entries with a longer TTL must appear before shorter TTLs"
  *   (https://platform.claude.com/docs/en/build-with-claude/prompt-caching, "Mixing different TTLs"; restated at
- *   https://portkey.ai/docs/integrations/llms/anthropic/prompt-caching). The messages' wording is the fake's own:
- *   the docs give the rules, not the text.
+ *   https://portkey.ai/docs/integrations/llms/anthropic/prompt-caching). The text is the API's own, path first, as
+ *   users quote it from real 400s (https://github.com/cnighswonger/claude-code-cache-fix/issues/44,
+ *   https://github.com/kristianvast/hermes-claude-auth/issues/31). The bad-`ttl` message's wording is the fake's own
+ *   (no quoted source); its status and type are the API's.
  */
 export function cacheControlProblem(blocks: readonly PromptBlock[]): string | undefined {
   const marked = blocks.filter((b) => b.breakpoint);
   const bad = marked.find((b) => typeof b.ttl !== 'string' || !(b.ttl in CACHE_TTL_MS));
   if (bad) return `cache_control.ttl: Input should be '5m' or '1h' (got ${JSON.stringify(bad.ttl)})`;
   const short = marked.findIndex((b) => b.ttl === '5m');
-  if (short >= 0 && marked.slice(short).some((b) => b.ttl === '1h')) return 'cache_control: a breakpoint with ttl "1h" must come before any with ttl "5m"';
+  const late = short >= 0 ? marked.slice(short).find((b) => b.ttl === '1h') : undefined;
+  if (late) return `${late.path ?? 'cache_control'}.cache_control.ttl: a ttl='1h' cache_control block must not come after a ttl='5m' cache_control block. Note that blocks are processed in the following order: \`tools\`, \`system\`, \`messages\`.`;
   return undefined;
 }
 
