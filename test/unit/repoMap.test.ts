@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { buildRepoMap } from '../../src/core/workspace/repoMap';
 import { topLevelSymbols } from '../../src/core/workspace/topLevelSymbols';
@@ -63,6 +63,58 @@ suite('repoMap', () => {
     writeFileSync(join(repo.dir, 'src', 'calculator.js'), `${'function add(a, b) { return a + b; }'}\nfunction subtract(a, b) { return a - b; }\n`);
     const again = await buildRepoMap(repo.dir, { tokenBudget: 2_000 });
     assert.match(again.text, /^src\/calculator\.js \(\d+ B\): add, subtract$/m);
+  });
+
+  test('the next build sees what changed since the last: files added, deleted and renamed (committed or not), dropped from the index, changed back', async () => {
+    // Path → symbols of every file the map considers, as a person would list them.
+    const listed = async (): Promise<Record<string, string>> => Object.fromEntries((await buildRepoMap(repo.dir, { tokenBudget: 2_000 })).files.map((f) => [f.path, f.symbols.join(',')]));
+    const first = await listed();
+    assert.deepEqual(Object.keys(first).sort(), ['README.md', 'package.json', 'src/calculator.js', 'test/calculator.test.js']);
+    assert.equal(first['src/calculator.js'], 'add');
+
+    // As the pipeline's steps commit them: a new file, a rename, a deletion.
+    writeFileSync(join(repo.dir, 'src', 'extra.js'), 'function extra() {}\n');
+    repo.git('mv', 'src/calculator.js', 'src/calc.js');
+    repo.git('rm', '-q', 'README.md');
+    repo.git('add', '-A');
+    repo.git('commit', '-q', '-m', 'a step');
+    // Not committed: a file added to the index, a tracked file deleted on disk, a rename on disk only, an untracked file.
+    writeFileSync(join(repo.dir, 'src', 'staged.js'), 'function staged() {}\n');
+    repo.git('add', 'src/staged.js');
+    rmSync(join(repo.dir, 'package.json'));
+    writeFileSync(join(repo.dir, 'test', 'moved.test.js'), readFileSync(join(repo.dir, 'test', 'calculator.test.js')));
+    rmSync(join(repo.dir, 'test', 'calculator.test.js'));
+    writeFileSync(join(repo.dir, 'src', 'scratch.js'), 'function scratch() {}\n');
+    const second = await listed();
+    assert.deepEqual(Object.keys(second).sort(), ['src/calc.js', 'src/extra.js', 'src/staged.js']);
+    assert.equal(second['src/calc.js'], 'add');
+    assert.equal(second['src/extra.js'], 'extra');
+
+    // Dropped from the index but still on disk; put back as committed; changed and changed back.
+    repo.git('rm', '-q', '--cached', 'src/extra.js');
+    repo.git('checkout', '--', 'package.json', 'test/calculator.test.js');
+    writeFileSync(join(repo.dir, 'src', 'staged.js'), 'function renamed() {}\n');
+    const third = await listed();
+    assert.deepEqual(Object.keys(third).sort(), ['package.json', 'src/calc.js', 'src/staged.js', 'test/calculator.test.js']);
+    assert.equal(third['src/staged.js'], 'renamed');
+    assert.equal(third['test/calculator.test.js'], first['test/calculator.test.js']);
+    writeFileSync(join(repo.dir, 'src', 'calc.js'), 'function other() {}\n');
+    assert.equal((await listed())['src/calc.js'], 'other');
+    repo.git('checkout', '--', 'src/calc.js');
+    assert.equal((await listed())['src/calc.js'], 'add', 'a file changed back to the commit is read again');
+  });
+
+  test('a file rewritten with its old size and mtime is read again on the next build, and the index is left as it was', async () => {
+    // A size-and-mtime check misses this rewrite; git does not (the index also records ctime, inode and content).
+    const file = join(repo.dir, 'src', 'calculator.js');
+    utimesSync(file, 1_700_000_000, 1_700_000_000);
+    const index = readFileSync(join(repo.dir, '.git', 'index'));
+    assert.match((await buildRepoMap(repo.dir, { tokenBudget: 2_000 })).text, /^src\/calculator\.js \(\d+ B\): add$/m);
+    writeFileSync(file, readFileSync(file, 'utf8').replace(/\badd\b/g, 'sum'));
+    utimesSync(file, 1_700_000_000, 1_700_000_000);
+    assert.match((await buildRepoMap(repo.dir, { tokenBudget: 2_000 })).text, /^src\/calculator\.js \(\d+ B\): sum$/m);
+    // Reading is all the map does: the index is not refreshed and written back (porcelain `git diff` would).
+    assert.deepEqual(readFileSync(join(repo.dir, '.git', 'index')), index);
   });
 
   test('reads declarations in common languages', () => {

@@ -1,9 +1,5 @@
-import { lstat, open } from 'node:fs/promises';
-import { join } from 'node:path';
 import { countO200kTokens, ESTIMATE_FRAMING_TOKENS, ESTIMATE_MARGIN, estimateTokens } from '../models/estimateTokens';
-import { isSecretPath } from '../secrets/secretPaths';
-import { gitClient, splitNul } from './gitClient';
-import { hasSymbolPatterns, topLevelSymbols } from './topLevelSymbols';
+import { scanRepository, type ScannedFile } from './repoScan';
 
 /** One tracked file in the map. `size` in bytes. */
 export interface RepoMapFile {
@@ -26,98 +22,16 @@ export interface RepoMap {
   omitted: number;
 }
 
-/** Files larger than this are listed with their size but not read for symbols, bytes. */
-const MAX_READ_BYTES = 256 * 1024;
 /** Symbols shown per file; the rest are counted (`+N more`). One generated file once filled a 2,000-token map. */
 export const MAX_SYMBOLS_PER_FILE = 10;
-/** Files stat'ed or read at once: parallel enough to hide disk latency, few enough for file-descriptor limits. */
-const CONCURRENCY = 64;
 /** Lines tried in a row that did not fit before a pass stops: past that, the budget is as good as full. */
 const MAX_MISSES = 50;
 /** A keyword held by at most this share of the files (or by 2) is distinctive: see RepoMapFile.distinctive. */
 const DISTINCTIVE_SHARE = 0.05;
-/** Worktrees whose scans are kept (a ticket's phases share one; an epic runs a few tickets at once). */
-const MAX_SCANS = 8;
-
-/** Extensions of files that are not text: listed nowhere (a model cannot read them, and they cost map tokens). */
-const BINARY = new Set([
-  'png', 'jpg', 'jpeg', 'gif', 'bmp', 'ico', 'webp', 'avif', 'tif', 'tiff', 'psd', 'pdf', 'zip', 'gz', 'tgz', 'bz2', 'xz', '7z', 'rar',
-  'jar', 'war', 'class', 'woff', 'woff2', 'ttf', 'otf', 'eot', 'mp3', 'mp4', 'm4a', 'mov', 'avi', 'wav', 'ogg', 'webm', 'flac',
-  'wasm', 'so', 'dylib', 'dll', 'exe', 'bin', 'o', 'a', 'obj', 'pyc', 'node', 'sqlite', 'db',
-]);
-
-interface ScannedFile extends Omit<RepoMapFile, 'relevance' | 'distinctive'> {
-  mtimeMs: number;
-  binary: boolean;
-}
-
-/** The last scan of each worktree root, by path: a rebuild re-reads only files whose size or mtime changed. */
-const scans = new Map<string, Map<string, ScannedFile>>();
 
 /** The map's estimate of lines counted so far (o200k tokens): the same margin and framing as estimateTokens. */
 function estimate(rawTokens: number): number {
   return Math.ceil(rawTokens * ESTIMATE_MARGIN) + ESTIMATE_FRAMING_TOKENS;
-}
-
-/** True for paths Shipwright itself writes (`.shipwright/` at any depth): the pipeline's deliverables, not the project. */
-function isShipwrightPath(path: string): boolean {
-  return path.startsWith('.shipwright/') || path.includes('/.shipwright/');
-}
-
-/** Runs `fn` over `items`, at most {@link CONCURRENCY} at a time, keeping order. */
-async function mapLimited<T, R>(items: readonly T[], fn: (item: T) => Promise<R>): Promise<R[]> {
-  const out = new Array<R>(items.length);
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    for (let i = next++; i < items.length; i = next++) out[i] = await fn(items[i]);
-  };
-  await Promise.all(Array.from({ length: Math.min(CONCURRENCY, items.length) }, worker));
-  return out;
-}
-
-/** A file's text when it is small, has symbol patterns and is not a secret; `binary` when it holds a NUL byte. */
-async function readSource(file: string): Promise<{ text?: string; binary: boolean }> {
-  const handle = await open(file, 'r');
-  try {
-    const bytes = await handle.readFile();
-    // git's own test for binary content: a NUL byte in the first 8,000 bytes (xdiff's buffer_is_binary).
-    if (bytes.subarray(0, 8_000).includes(0)) return { binary: true };
-    return { text: bytes.toString('utf8'), binary: false };
-  } finally {
-    await handle.close();
-  }
-}
-
-/**
- * Scans the tracked files of `root`: size and top-level symbols of each, reusing the previous scan of `root` for
- * files whose size and mtime did not change (so the phases of a ticket share one scan and a rebuild reads only what
- * changed). Stats and reads run in parallel. Shipwright's own files and binary files are left out.
- */
-async function scan(root: string, secretFiles: readonly string[] | undefined): Promise<ScannedFile[]> {
-  const paths = splitNul(await gitClient(root).raw(['ls-files', '-z', '--cached'])).filter((p) => !isShipwrightPath(p) && !BINARY.has(p.slice(p.lastIndexOf('.') + 1).toLowerCase()));
-  const previous = scans.get(root);
-  const scanned = await mapLimited(paths, async (path): Promise<ScannedFile | undefined> => {
-    let size: number;
-    let mtimeMs: number;
-    try {
-      const st = await lstat(join(root, path));
-      if (!st.isFile()) return undefined;
-      ({ size, mtimeMs } = st);
-    } catch {
-      return undefined; // deleted in the working tree
-    }
-    const before = previous?.get(path);
-    if (before && before.size === size && before.mtimeMs === mtimeMs) return before;
-    // A secret file is listed by name and size; its content is never read for a prompt.
-    if (size > MAX_READ_BYTES || !hasSymbolPatterns(path) || isSecretPath(path, secretFiles)) return { path, size, mtimeMs, symbols: [], binary: false };
-    const read = await readSource(join(root, path)).catch(() => ({ binary: false, text: undefined }));
-    return { path, size, mtimeMs, binary: read.binary, symbols: read.text === undefined ? [] : topLevelSymbols(path, read.text) };
-  });
-  const files = scanned.filter((f): f is ScannedFile => f !== undefined && !f.binary);
-  scans.delete(root); // re-insert last: the map keeps the most recently used roots
-  scans.set(root, new Map(files.map((f) => [f.path, f])));
-  if (scans.size > MAX_SCANS) scans.delete(scans.keys().next().value ?? root);
-  return files;
 }
 
 /**
@@ -150,7 +64,7 @@ function relevanceOf(files: readonly ScannedFile[], words: readonly string[]): M
  * (src/core/models/estimateTokens.ts), and counting stops once the budget is as good as full.
  */
 export async function buildRepoMap(root: string, opts: { tokenBudget: number; keywords?: string[]; secretFiles?: readonly string[] }): Promise<RepoMap> {
-  const files = await scan(root, opts.secretFiles);
+  const files = await scanRepository(root, opts.secretFiles);
   const words = [...new Set((opts.keywords ?? []).map((k) => k.toLowerCase()).filter((k) => k.length >= 3))];
   const relevance = relevanceOf(files, words);
   const ranked: RepoMapFile[] = [...files]
