@@ -93,15 +93,20 @@ suite('a worktree deleted mid-run inside an enclosing repository', () => {
 });
 
 suite('ensureWorktree: the folder must still be the ticket worktree, on its branch', () => {
-  test('passes on its branch; names the other branch or a detached HEAD; a plain folder is no worktree', async () => {
+  /** A repository in a temp folder with one linked worktree `wt` on branch `shipwright/t1`. */
+  const linkedWorktree = (): { tmp: string; repo: string; wt: string; info: { path: string; branch: string } } => {
     const tmp = mkdtempSync(join(tmpdir(), 'shipwright-ensure-'));
+    const repo = join(tmp, 'repo');
+    const wt = join(tmp, 'wt');
+    git(tmp, 'init', '-q', '-b', 'main', repo);
+    git(repo, '-c', 'user.name=t', '-c', 'user.email=t@example.com', 'commit', '-q', '--allow-empty', '-m', 'init');
+    git(repo, 'worktree', 'add', '-q', '-b', 'shipwright/t1', wt);
+    return { tmp, repo, wt, info: { path: realpathSync(wt), branch: 'shipwright/t1' } };
+  };
+
+  test('passes on its branch; names the other branch or a detached HEAD; a plain folder is no worktree', async () => {
+    const { tmp, wt, info } = linkedWorktree();
     try {
-      const repo = join(tmp, 'repo');
-      const wt = join(tmp, 'wt');
-      git(tmp, 'init', '-q', '-b', 'main', repo);
-      git(repo, '-c', 'user.name=t', '-c', 'user.email=t@example.com', 'commit', '-q', '--allow-empty', '-m', 'init');
-      git(repo, 'worktree', 'add', '-q', '-b', 'shipwright/t1', wt);
-      const info = { path: realpathSync(wt), branch: 'shipwright/t1' };
       await ensureWorktree(info, 't1');
       git(wt, 'checkout', '-q', '-b', 'elsewhere');
       await assert.rejects(ensureWorktree(info, 't1'), /is on elsewhere, not on shipwright\/t1/);
@@ -110,6 +115,33 @@ suite('ensureWorktree: the folder must still be the ticket worktree, on its bran
       const plain = join(tmp, 'plain');
       mkdirSync(plain);
       await assert.rejects(ensureWorktree({ path: realpathSync(plain) }, 't2'), /is no longer a git worktree/);
+    } finally {
+      rmSync(tmp, { recursive: true, force: true });
+    }
+  });
+
+  test('after a passing check, a change made since is still caught: back on the branch passes; moved, deleted, or pruned and replaced by a plain folder with its old `.git` file does not', async () => {
+    const { tmp, repo, wt, info } = linkedWorktree();
+    try {
+      await ensureWorktree(info, 't1');
+      await ensureWorktree(info, 't1');
+      git(wt, 'checkout', '-q', '-b', 'elsewhere');
+      await assert.rejects(ensureWorktree(info, 't1'), /is on elsewhere, not on shipwright\/t1/);
+      git(wt, 'checkout', '-q', 'shipwright/t1');
+      await ensureWorktree(info, 't1');
+      await assert.rejects(ensureWorktree({ ...info, branch: 'shipwright/other' }, 't1'), /is on shipwright\/t1, not on shipwright\/other/);
+
+      const gitFile = readFileSync(join(wt, '.git'));
+      git(repo, 'worktree', 'move', wt, join(tmp, 'moved'));
+      await assert.rejects(ensureWorktree(info, 't1'), /is gone/);
+      git(repo, 'worktree', 'move', join(tmp, 'moved'), wt);
+      await ensureWorktree(info, 't1');
+      rmSync(wt, { recursive: true, force: true });
+      await assert.rejects(ensureWorktree(info, 't1'), /is gone/);
+      git(repo, 'worktree', 'prune');
+      mkdirSync(wt);
+      writeFileSync(join(wt, '.git'), gitFile);
+      await assert.rejects(ensureWorktree(info, 't1'), /is no longer a git worktree/);
     } finally {
       rmSync(tmp, { recursive: true, force: true });
     }

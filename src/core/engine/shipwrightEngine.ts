@@ -24,6 +24,7 @@ import { routeFor } from '../ticket/route';
 import type { Ticket } from '../ticket/ticket';
 import { worktreePresent } from '../workspace/ensureWorktree';
 import { WorktreeManager } from '../workspace/worktreeManager';
+import { withRunGitConfig } from '../workspace/runGitConfig';
 import { childTickets } from './childTickets';
 import type { EngineApi, PhaseForecast, ResumeOptions, RunOptions } from './engineApi';
 import { forecastRoute } from './forecastRoute';
@@ -303,7 +304,8 @@ export class ShipwrightEngine implements EngineApi {
         await this.worktrees.recreate(id, worktree);
         this.emit(stamp({ type: 'log', ticketId: id, level: 'info', message: `re-created the missing worktree ${worktree.path} from branch ${worktree.branch}` }));
       }
-      await this.runner.run(state, worktree, controller.signal, ruledOut);
+      // The run's git configuration (identity, hooks folder) is read once, not before every commit and path check.
+      await withRunGitConfig(worktree.path, () => this.runner.run(state, worktree, controller.signal, ruledOut));
     } finally {
       this.running.delete(id);
     }

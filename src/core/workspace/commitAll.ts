@@ -1,17 +1,20 @@
 import type { WorktreeInfo } from '../pipeline/phaseContext';
 import { DEFAULT_SECRET_FILES } from '../secrets/secretPaths';
 import { ensureWorktree } from './ensureWorktree';
-import { gitClient, type GitClient } from './gitClient';
+import { gitClient } from './gitClient';
+import { gitConfigValue } from './runGitConfig';
 import { stageableChanges, type RefusedChange } from './stageableChanges';
 import { readWorktreeMeta } from './worktreeMeta';
 
 /** Used only when the repository has no identity of its own configured (fresh CI machines, temp repos). */
 const FALLBACK_IDENTITY = ['-c', 'user.name=Shipwright', '-c', 'user.email=shipwright@localhost'];
 
-/** `-c user.name=… -c user.email=…` when the repository has no identity of its own; nothing when it has. */
-export async function identityArgs(git: GitClient): Promise<string[]> {
-  const hasIdentity = (await git.raw(['config', '--get', 'user.email']).catch(() => '')).trim() !== '';
-  return hasIdentity ? [] : FALLBACK_IDENTITY;
+/**
+ * `-c user.name=… -c user.email=…` when the repository at `dir` has no identity of its own; nothing when it has.
+ * Read once per run of a worktree (see withRunGitConfig).
+ */
+export async function identityArgs(dir: string): Promise<string[]> {
+  return (await gitConfigValue(dir, 'user.email')) !== '' ? [] : FALLBACK_IDENTITY;
 }
 
 /** Paths per `git add` / `git reset` call, so a large change stays under the OS argument limit. */
@@ -48,7 +51,7 @@ export async function commitChanges(worktree: WorktreeInfo | string, message: st
   for (let i = 0; i < stage.length; i += CHUNK) await git.raw(['add', '-A', '--', ...literal(stage.slice(i, i + CHUNK))]);
   const staged = (await git.raw(['diff', '--cached', '--name-only'])).trim();
   if (staged === '') return { sha: undefined, refused };
-  await git.raw([...(await identityArgs(git)), 'commit', '-q', '--no-verify', '-m', message]);
+  await git.raw([...(await identityArgs(dir)), 'commit', '-q', '--no-verify', '-m', message]);
   return { sha: (await git.revparse(['HEAD'])).trim(), refused };
 }
 

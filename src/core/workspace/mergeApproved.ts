@@ -141,7 +141,7 @@ async function mergeSource(worktree: WorktreeInfo, leftOut: ChangedFile[]): Prom
     const tree = (await private_.raw(['write-tree'])).trim();
     const subject = (await git.raw(['log', '-1', '--format=%s', head])).trim().replace(/^shipwright\(([^)]*)\):.*$/, '$1');
     const message = `Shipwright: ${worktree.branch} (${subject})\n\nThe approved change of the ticket's branch as one commit on ${worktree.baseCommit.slice(0, 10)}.${leftOut.length > 0 ? `\nLeft out (on the branch only): ${leftOut.map((f) => f.path).join(', ')}` : ''}`;
-    return (await git.raw([...(await identityArgs(git)), 'commit-tree', tree, '-p', worktree.baseCommit, '-m', message])).trim();
+    return (await git.raw([...(await identityArgs(worktree.path)), 'commit-tree', tree, '-p', worktree.baseCommit, '-m', message])).trim();
   } finally {
     await unlink(index).catch(() => undefined);
   }

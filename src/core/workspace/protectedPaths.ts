@@ -1,4 +1,4 @@
-import { gitClient } from './gitClient';
+import { gitConfigValue } from './runGitConfig';
 import { isAbsolute, relative, resolve } from 'node:path';
 
 /**
@@ -60,10 +60,11 @@ export function allowable(segments: readonly string[]): boolean {
 /**
  * The repository's effective hooks folder as a lower-cased worktree-relative path, when `core.hooksPath` (read
  * with the user's own config, not the engine's `/dev/null` override) points inside the worktree; undefined when
- * it is unset or outside (then the sandbox and confinePath already keep writes away from it). Never throws.
+ * it is unset or outside (then the sandbox and confinePath already keep writes away from it). Every path check asks;
+ * the value is read once per run of the worktree (see withRunGitConfig). Never throws.
  */
 export async function hooksDirIn(worktreeRoot: string): Promise<string | undefined> {
-  const configured = (await gitClient(worktreeRoot, { hooks: true }).raw(['config', '--get', 'core.hooksPath']).catch(() => '')).trim();
+  const configured = await gitConfigValue(worktreeRoot, 'core.hooksPath');
   if (configured === '' || configured === '/dev/null') return undefined;
   const rel = relative(worktreeRoot, resolve(worktreeRoot, configured.replace(/^~(?=\/)/, process.env.HOME ?? '~')));
   if (rel === '' || rel.startsWith('..') || isAbsolute(rel)) return rel === '' ? '.' : undefined;

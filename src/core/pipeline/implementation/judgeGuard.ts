@@ -71,41 +71,58 @@ export function judgeObjections(planned: readonly PlannedChange[], rules: JudgeR
   return out;
 }
 
-/** The tests step's commit (trailer `Shipwright-Step: tests`) since the base, or undefined before it exists. */
-async function testsCommit(worktree: WorktreeInfo): Promise<string | undefined> {
-  const sha = (await gitClient(worktree.path).raw(['log', '-1', '--format=%H', '--grep=^Shipwright-Step: tests$', `${worktree.baseCommit}..HEAD`]).catch(() => '')).trim();
-  return sha === '' ? undefined : sha;
+/** The tests step's commit and the test files it froze: one read serves a whole test run's checks. */
+export interface FrozenTests {
+  /** The newest commit with the trailer `Shipwright-Step: tests` since the base; undefined before it exists. */
+  sha: string | undefined;
+  /** Repository-relative paths of the test files (see isTestPath) that commit added or changed. */
+  files: string[];
+  /** Their bytes at that commit, read at the first restore (a commit's content never changes). */
+  blobs: Map<string, Buffer>;
 }
 
 /**
- * The frozen test files: the test files (by path, see isTestPath) the tests step's commit added or changed (none
- * before red). Other files of that commit (what the red run itself left) are not tests and not frozen.
+ * The frozen tests: the test files (by path, see isTestPath) the tests step's commit added or changed (none
+ * before red). Other files of that commit (what the red run itself left) are not tests and not frozen. One git
+ * process: `git log -1 --name-status` finds the commit and lists its files at once.
  */
+export async function readFrozenTests(worktree: WorktreeInfo): Promise<FrozenTests> {
+  const out = await gitClient(worktree.path).raw(['log', '-1', '--format=%H', '--name-status', '-z', '--no-renames', '--grep=^Shipwright-Step: tests$', `${worktree.baseCommit}..HEAD`]).catch(() => '');
+  // `<sha>\0`, then `\n<status>\0<path>\0` and `<status>\0<path>\0` per file (none for an empty commit).
+  const [sha = '', ...fields] = out.split('\0');
+  const files: string[] = [];
+  for (let i = 0; i + 1 < fields.length; i += 2) {
+    const status = fields[i].trim();
+    if ((status === 'A' || status === 'M') && isTestPath(fields[i + 1])) files.push(fields[i + 1]);
+  }
+  return { sha: sha.trim() === '' ? undefined : sha.trim(), files, blobs: new Map() };
+}
+
+/** The frozen test files (see readFrozenTests). */
 export async function frozenTests(worktree: WorktreeInfo): Promise<string[]> {
-  const sha = await testsCommit(worktree);
-  if (sha === undefined) return [];
-  const out = await gitClient(worktree.path).raw(['diff-tree', '--no-commit-id', '--name-only', '--diff-filter=AM', '-r', '--no-renames', '-z', sha]);
-  return out.split('\0').filter((l) => l !== '' && isTestPath(l));
+  return (await readFrozenTests(worktree)).files;
 }
 
 /**
  * Puts every frozen test file back to its content at the tests step's commit when anything changed it (an edit
- * that slipped past, a test run that rewrote it), so green is always decided by the tests proven red.
+ * that slipped past, a test run that rewrote it), so green is always decided by the tests proven red. `frozen`:
+ * what readFrozenTests found, when the caller has it (a test run restores before and after with one read).
  * @returns the paths put back
  */
-export async function restoreFrozenTests(worktree: WorktreeInfo): Promise<string[]> {
-  const sha = await testsCommit(worktree);
-  if (sha === undefined) return [];
+export async function restoreFrozenTests(worktree: WorktreeInfo, frozen?: FrozenTests): Promise<string[]> {
+  const tests = frozen ?? (await readFrozenTests(worktree));
+  if (tests.sha === undefined) return [];
   const git = gitClient(worktree.path);
   const restored: string[] = [];
-  for (const path of await frozenTests(worktree)) {
-    const frozen = await git.binaryCatFile(['blob', `${sha}:${path}`]);
+  for (const path of tests.files) {
+    const bytes = tests.blobs.get(path) ?? (await git.binaryCatFile(['blob', `${tests.sha}:${path}`]));
+    tests.blobs.set(path, bytes);
     const abs = join(worktree.path, path);
     const now = await readFile(abs).catch(() => undefined);
-    if (now !== undefined && now.equals(frozen)) continue;
+    if (now !== undefined && now.equals(bytes)) continue;
     await unlink(abs).catch(() => undefined);
     await mkdir(dirname(abs), { recursive: true });
-    await writeFile(abs, frozen);
+    await writeFile(abs, bytes);
     restored.push(path);
   }
   return restored;

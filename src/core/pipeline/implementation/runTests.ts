@@ -7,7 +7,7 @@ import type { PhaseContext } from '../phaseContext';
 import type { PhaseId } from '../phaseId';
 import { stamp } from '../pipelineEvent';
 import { readBaseline } from './baselineRecord';
-import { frozenTests, restoreFrozenTests } from './judgeGuard';
+import { readFrozenTests, restoreFrozenTests } from './judgeGuard';
 import { passes, type Baseline } from './testJudge';
 
 /** Notices already given in this process: an unconfined run is said once, not before every test run. */
@@ -27,14 +27,15 @@ const told = new Set<string>();
 export async function runTests(ctx: PhaseContext, command: string, phase: PhaseId, expect: 'red' | 'green', baseline?: Baseline): Promise<JudgedRun> {
   // A vanished worktree would make every run "fail" (exit 127): stop instead of judging that.
   await ensureWorktree(ctx.worktree, ctx.ticket.id);
-  const frozen = await frozenTests(ctx.worktree);
-  const sandbox = await prepareSandbox({ settings: ctx.config.sandbox, worktree: ctx.worktree.path, repoRoot: ctx.worktree.repoRoot, readOnly: frozen });
+  // Read once for this run: the tests step's commit cannot change while its tests are checked and run.
+  const frozen = await readFrozenTests(ctx.worktree);
+  const sandbox = await prepareSandbox({ settings: ctx.config.sandbox, worktree: ctx.worktree.path, repoRoot: ctx.worktree.repoRoot, readOnly: frozen.files });
   if (!sandbox.confined && !told.has(sandbox.description)) {
     told.add(sandbox.description);
     ctx.emit(stamp({ type: 'log', ticketId: ctx.ticket.id, level: 'warn', message: `Not sandboxed: ${sandbox.description}.` }));
   }
   // Green is decided by the tests proven red: whatever changed them since is undone first.
-  const unfrozen = await restoreFrozenTests(ctx.worktree);
+  const unfrozen = await restoreFrozenTests(ctx.worktree, frozen);
   if (unfrozen.length > 0) ctx.emit(stamp({ type: 'log', ticketId: ctx.ticket.id, level: 'warn', message: `frozen tests had changed and were put back before the test run: ${unfrozen.join(', ')}` }));
   const before = await snapshotProtected(ctx.worktree.path);
   const run = await runTestCommand({
@@ -48,7 +49,7 @@ export async function runTests(ctx: PhaseContext, command: string, phase: PhaseI
     knownSecrets: (await secretPolicy(ctx.worktree.path, ctx.config.secretFiles)).values,
   });
   // A run that changed the tests it is judged by (possible where no sandbox binds them read-only) is not green.
-  const rewritten = await restoreFrozenTests(ctx.worktree);
+  const rewritten = await restoreFrozenTests(ctx.worktree, frozen);
   if (rewritten.length > 0) {
     run.output += `\n[Shipwright: the run changed the frozen tests ${rewritten.join(', ')}; they were put back and the run counts as failed]`;
     if (run.exitCode === 0) run.exitCode = 1;
