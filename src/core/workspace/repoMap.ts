@@ -42,16 +42,32 @@ function estimate(rawTokens: number): number {
  * like `calculator` (2 files), filled the map and the code context with those instead of `src/calculator.js`.
  */
 function relevanceOf(files: readonly ScannedFile[], words: readonly string[]): Map<string, { relevance: number; distinctive: number }> {
-  const hays = files.map((f) => `${f.path} ${f.symbols.join(' ')}`.toLowerCase());
-  const df = words.map((w) => hays.filter((h) => h.includes(w)).length);
-  const rare = Math.max(2, files.length * DISTINCTIVE_SHARE);
-  return new Map(files.map((f, i) => {
-    const hit = words.map((w) => hays[i].includes(w));
-    return [f.path, {
-      relevance: words.reduce((n, _, j) => n + (hit[j] ? Math.log(1 + files.length / df[j]) : 0), 0),
-      distinctive: words.filter((_, j) => hit[j] && df[j] <= rare).length,
-    }];
-  }));
+  const n = files.length;
+  const rare = Math.max(2, n * DISTINCTIVE_SHARE);
+  // Which files hold each word, found once per word (df is how many): the map is rebuilt per phase on 2,000+ files.
+  const holders = words.map((w) => files.flatMap((f, i) => (hayOf(f).includes(w) ? [i] : [])));
+  const relevance = new Array<number>(n).fill(0);
+  const distinctive = new Array<number>(n).fill(0);
+  // Word by word, in the keywords' order, as a per-file sum over the words would add them.
+  for (const held of holders) {
+    const weight = Math.log(1 + n / held.length);
+    for (const i of held) {
+      relevance[i] += weight;
+      if (held.length <= rare) distinctive[i] += 1;
+    }
+  }
+  return new Map(files.map((f, i) => [f.path, { relevance: relevance[i], distinctive: distinctive[i] }]));
+}
+
+/** A scanned file's path and symbols, lower-cased, kept as long as the scan keeps the file (unchanged files are reused). */
+const hays = new WeakMap<ScannedFile, string>();
+function hayOf(f: ScannedFile): string {
+  let hay = hays.get(f);
+  if (hay === undefined) {
+    hay = `${f.path} ${f.symbols.join(' ')}`.toLowerCase();
+    hays.set(f, hay);
+  }
+  return hay;
 }
 
 /**
