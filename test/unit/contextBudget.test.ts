@@ -7,6 +7,7 @@ import { priceCall } from '../../src/core/models/priceCall';
 import { countO200kTokens } from '../../src/core/models/estimateTokens';
 import { inputParts } from '../../src/core/models/inputParts';
 import type { ChatRequest } from '../../src/core/models/modelProvider';
+import { runAsText } from '../../src/core/pipeline/implementation/runTests';
 import { reviewEvidence } from '../../src/core/pipeline/reviewEvidence';
 import { specBrief } from '../../src/core/pipeline/specBrief';
 import { stablePrefixChars } from '../../src/core/pipeline/stablePrefix';
@@ -57,6 +58,17 @@ suite('context as a budget', () => {
     assert.ok(!e.includes('SECOND FILE HUNK'), 'a file no finding names is listed, not shown');
     assert.ok(!reviewEvidence(diff, []).includes('@@'), 'no finding names a file: the list only');
     assert.equal(reviewEvidence('(the branch changes nothing)', []), '(the branch changes nothing)');
+  });
+
+  test('a passing test run reaches a prompt as its totals; a failing one keeps its whole output', () => {
+    const tap = ['TAP version 13', ...Array.from({ length: 30 }, (_, i) => `ok ${i + 1} - case ${i + 1}`), '1..30', '# tests 30', '# pass 30', '# fail 0', '# duration_ms 61'].join('\n');
+    const run = { command: 'node --test test/', exitCode: 0 as number | null, timedOut: false, cancelled: false, durationMs: 120, output: tap, redacted: 0, confined: true, outputChars: tap.length };
+    const passing = runAsText(run);
+    assert.match(passing, /^`node --test test\/` exited 0 in 0\.1 s; it passed\. Its last 6 lines \(30 earlier lines left out\)/);
+    assert.ok(passing.includes('# pass 30') && !passing.includes('ok 1 - case 1\n'), passing);
+    const failing = runAsText({ ...run, exitCode: 1, output: tap.replace('ok 3 - case 3', 'not ok 3 - case 3') });
+    assert.ok(failing.includes('ok 1 - case 1') && failing.includes('not ok 3 - case 3'));
+    assert.ok(runAsText({ ...run, timedOut: true, exitCode: null }).includes('ok 1 - case 1'), 'a timed-out run keeps its output');
   });
 
   test('the input split adds up to the rendered prompt and the schema', () => {

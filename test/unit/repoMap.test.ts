@@ -31,8 +31,32 @@ suite('repoMap', () => {
     assert.ok(map.tokens <= 300, `${map.tokens}`);
     assert.ok(map.text.length <= 1_200);
     assert.match(map.text.split('\n')[0], /^lib\/invoice\.js .*totalInvoice/);
-    assert.match(map.text, /… and \d+ more files not shown$/);
-    assert.ok(map.omitted > 100);
+    // The ticket's file, the top-level files and ten neighbours are listed; the other modules are one outline line.
+    assert.equal(map.text.split('\n').filter((l) => l.startsWith('lib/module')).length, 10);
+    assert.match(map.text, /^lib\/ \(190 more files: 190 \.js\)$/m);
+    assert.equal(map.listed + map.outlined + map.omitted, map.files.length);
+    assert.ok(map.outlined > 100);
+  });
+
+  test('with no distinctive word the ranked files fill the budget and the rest is outlined by folder; a tiny budget says what is left out', async () => {
+    for (const dir of ['alpha', 'beta', 'gamma']) {
+      mkdirSync(join(repo.dir, 'pkg', dir), { recursive: true });
+      for (let i = 0; i < 80; i++) writeFileSync(join(repo.dir, 'pkg', dir, `part${i}.ts`), `export function ${dir}Part${i}() {}\n`);
+    }
+    repo.git('add', '-A');
+    repo.git('commit', '-q', '-m', 'packages');
+    const map = await buildRepoMap(repo.dir, { tokenBudget: 600, keywords: ['part'] });
+    assert.ok(map.tokens <= 600, `${map.tokens}`);
+    assert.ok(map.listed > 10, `${map.listed} listed`);
+    // Every folder still appears: the files that did not fit are counted per folder.
+    for (const dir of ['alpha', 'beta', 'gamma']) assert.match(map.text, new RegExp(`^pkg/${dir}/ \\(\\d+ (more )?files: \\d+ \\.ts\\)$`, 'm'));
+    assert.equal(map.omitted, 0);
+    assert.equal(map.listed + map.outlined, map.files.length);
+
+    const tiny = await buildRepoMap(repo.dir, { tokenBudget: 60, keywords: ['part'] });
+    assert.ok(tiny.tokens <= 60, `${tiny.tokens}`);
+    assert.match(tiny.text, /… and \d+ more files not shown$/);
+    assert.equal(tiny.listed + tiny.outlined + tiny.omitted, tiny.files.length);
   });
 
   test('a word many files hold ranks below a rare one, and only files with a rare word count as distinctive', async () => {

@@ -13,6 +13,7 @@ import { promptTemplate, renderPrompt } from '../prompts/promptLibrary';
 import { routeFor } from '../ticket/route';
 import type { Ticket } from '../ticket/ticket';
 import { buildRepoMap } from '../workspace/repoMap';
+import { ticketKeywords } from '../pipeline/ticketKeywords';
 import type { PhaseForecast } from './engineApi';
 
 /**
@@ -65,7 +66,7 @@ export async function forecastRoute(
   const mapTokens = async (role: Role, share = 1): Promise<number> => {
     const budget = repoMapBudget(config, first(role).spec.contextLength, share);
     if (opts.repoRoot === undefined) return budget;
-    const map = await buildRepoMap(opts.repoRoot, { tokenBudget: budget, keywords: [] }).catch(() => undefined);
+    const map = await buildRepoMap(opts.repoRoot, { tokenBudget: budget, keywords: ticketKeywords(ticket) }).catch(() => undefined);
     return map === undefined ? budget : countO200kTokens(map.text);
   };
   const criteria = Math.round(out('discovery') * SHARE.criteriaBrief);

@@ -1,4 +1,5 @@
 import { countO200kTokens, ESTIMATE_FRAMING_TOKENS, ESTIMATE_MARGIN, estimateTokens } from '../models/estimateTokens';
+import { directoryOutline } from './directoryOutline';
 import { scanRepository, type ScannedFile } from './repoScan';
 
 /** One tracked file in the map. `size` in bytes. */
@@ -18,7 +19,11 @@ export interface RepoMap {
   tokens: number;
   /** Every file considered, ranked (Shipwright's own files and binary files are not among them). */
   files: RepoMapFile[];
-  /** Files that did not fit the budget at all (not even as a bare path). */
+  /** Files listed one by one (with their symbols or as a bare path). */
+  listed: number;
+  /** Files not listed but counted in the folder outline (`dir/ (N files: kinds)`). */
+  outlined: number;
+  /** Files that neither the list nor the outline shows. */
   omitted: number;
 }
 
@@ -70,13 +75,32 @@ function hayOf(f: ScannedFile): string {
   return hay;
 }
 
+/** Files listed one by one from each folder that holds a distinctive file, beyond the distinctive files themselves. */
+const SIBLINGS_PER_FOLDER = 10;
+/** Top-level files listed by path in a focused map (package manifests, READMEs, configs tell how the project runs). */
+const TOP_LEVEL_FILES = 20;
+/** Share of the budget kept for the outline of the files a map does not list. */
+const OUTLINE_SHARE = 0.25;
+
+/** The folder of `path` with a trailing slash, `''` at the top level. */
+function folderOf(path: string): string {
+  return path.slice(0, path.lastIndexOf('/') + 1);
+}
+
 /**
  * The repository map fed to discovery, techSpec, planning and diagnosis: tracked files (`git ls-files`), their
  * sizes and top-level symbols (at most {@link MAX_SYMBOLS_PER_FILE} each, the rest counted), one file per line
- * (`path (N B): sym, sym, +N more`) within `tokenBudget` tokens. Files whose path or symbols mention more of
- * `keywords` (the ticket's words, a design's files), rare words weighing more (see relevanceOf), come first, then the largest; files that do not fit with
- * symbols are listed by path while room remains; the last line says how many were left out. Shipwright's own
- * files (`.shipwright/`) and binary files are never listed. Tokens are counted with the estimate the router uses
+ * (`path (N B): sym, sym, +N more`) within `tokenBudget` tokens; the budget is a cap, not a target.
+ * - When every file fits with its symbols, every file is listed.
+ * - Else, when some files hold a distinctive word of `keywords` (the ticket's words, a design's files; see
+ *   relevanceOf), the map is focused: those files with their symbols, then the top-level files and up to
+ *   {@link SIBLINGS_PER_FOLDER} neighbours of each by path, then an outline of the rest by folder (`dir/ (N files:
+ *   kinds)`, see directoryOutline). On the bench's 200-file repository the ticket names `src/calculator.js`: the
+ *   map was 1.7k tokens of unrelated generated modules and is now ~150, the rest of the repository still visible
+ *   as four folder lines.
+ * - Else the ranked files fill the budget (rare words first, then the largest) and the outline covers the rest.
+ * A last line `… and N more files not shown` counts what neither lists nor outlines. Shipwright's own files
+ * (`.shipwright/`) and binary files are never listed. Tokens are counted with the estimate the router uses
  * (src/core/models/estimateTokens.ts), and counting stops once the budget is as good as full.
  */
 export async function buildRepoMap(root: string, opts: { tokenBudget: number; keywords?: string[]; secretFiles?: readonly string[] }): Promise<RepoMap> {
@@ -89,24 +113,27 @@ export async function buildRepoMap(root: string, opts: { tokenBudget: number; ke
 
   // Lines are counted one by one (the sum is within a token or two of counting the joined text).
   const lines: string[] = [];
+  const listedFiles = new Set<RepoMapFile>();
   let used = countO200kTokens(`… and ${files.length} more files not shown\n`);
-  const pass = (candidates: RepoMapFile[], line: (f: RepoMapFile) => string): RepoMapFile[] => {
+  /** Lists what fits of `candidates` within `budget`; returns the ones that did not fit. */
+  const pass = (candidates: RepoMapFile[], line: (f: RepoMapFile) => string, budget: number): RepoMapFile[] => {
     const left: RepoMapFile[] = [];
     let misses = 0;
     for (const [i, f] of candidates.entries()) {
-      if (misses >= MAX_MISSES || estimate(used) >= opts.tokenBudget) {
+      if (misses >= MAX_MISSES || estimate(used) >= budget) {
         left.push(...candidates.slice(i));
         break;
       }
       const text = line(f);
       const cost = countO200kTokens(`${text}\n`);
-      if (estimate(used + cost) > opts.tokenBudget) {
+      if (estimate(used + cost) > budget) {
         misses += 1;
         left.push(f);
         continue;
       }
       misses = 0;
       lines.push(text);
+      listedFiles.add(f);
       used += cost;
     }
     return left;
@@ -117,10 +144,34 @@ export async function buildRepoMap(root: string, opts: { tokenBudget: number; ke
     const more = f.symbols.length > MAX_SYMBOLS_PER_FILE ? `, +${f.symbols.length - MAX_SYMBOLS_PER_FILE} more` : '';
     return `${f.path} (${f.size} B): ${shown}${more}`;
   };
-  // Files without symbols were tried as bare lines already; those with symbols get a second, bare chance.
-  pass(pass(ranked, withSymbols).filter((f) => f.symbols.length > 0), (f) => `${f.path} (${f.size} B)`);
-  const omitted = ranked.length - lines.length;
+  const bare = (f: RepoMapFile): string => `${f.path} (${f.size} B)`;
+  const fitsWhole = estimate(used + ranked.reduce((n, f) => n + countO200kTokens(`${withSymbols(f)}\n`), 0)) <= opts.tokenBudget;
+  const distinctive = ranked.filter((f) => f.distinctive > 0);
+  const listBudget = fitsWhole ? opts.tokenBudget : Math.floor(opts.tokenBudget * (1 - OUTLINE_SHARE));
+  if (fitsWhole || distinctive.length === 0) {
+    // Files without symbols were tried as bare lines already; those with symbols get a second, bare chance.
+    pass(pass(ranked, withSymbols, listBudget).filter((f) => f.symbols.length > 0), bare, listBudget);
+  } else {
+    pass(distinctive, withSymbols, listBudget);
+    const folders = new Set([...listedFiles].map((f) => folderOf(f.path)));
+    const perFolder = new Map<string, number>();
+    const neighbours = ranked.filter((f) => {
+      if (f.distinctive > 0) return false;
+      const folder = folderOf(f.path);
+      const cap = folder === '' ? TOP_LEVEL_FILES : folders.has(folder) ? SIBLINGS_PER_FOLDER : 0;
+      const n = perFolder.get(folder) ?? 0;
+      if (n >= cap) return false;
+      perFolder.set(folder, n + 1);
+      return true;
+    });
+    pass(neighbours, bare, listBudget);
+  }
+  const left = ranked.filter((f) => !listedFiles.has(f));
+  const room = Math.max(0, Math.floor((opts.tokenBudget - estimate(used)) / ESTIMATE_MARGIN));
+  const outline = directoryOutline(left.map((f) => f.path), room, new Set([...listedFiles].map((f) => folderOf(f.path))));
+  lines.push(...outline.lines);
+  const omitted = left.length - outline.files;
   if (omitted > 0) lines.push(`… and ${omitted} more files not shown`);
   const text = lines.join('\n');
-  return { text, tokens: estimateTokens(text), files: ranked, omitted };
+  return { text, tokens: estimateTokens(text), files: ranked, listed: listedFiles.size, outlined: outline.files, omitted };
 }

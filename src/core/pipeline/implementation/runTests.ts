@@ -73,7 +73,19 @@ export interface JudgedRun extends TestRunResult {
   passed: boolean;
 }
 
-/** A run as prompt text: what ran, how it ended, and the (trimmed) output. */
+/** Lines of a fully passing run's output kept for a prompt: runners print their totals last. */
+const PASSING_TAIL_LINES = 6;
+
+/**
+ * A run as prompt text: what ran, how it ended, and the (trimmed) output. A run that exited 0 keeps only its last
+ * {@link PASSING_TAIL_LINES} non-empty lines (the runner's totals) and says how many it left out: a passing run
+ * holds no failure to act on, and on the bench's feature ticket its full TAP output was ~250 tokens in each of
+ * two calls. A failing, timed-out or cancelled run keeps all of its (already trimmed) output.
+ */
 export function runAsText(run: TestRunResult): string {
-  return `${describeTestRun(run)}\n\n${run.output.trim() || '(no output)'}`;
+  const output = run.output.trim();
+  if (run.exitCode !== 0 || run.timedOut || run.cancelled || output === '') return `${describeTestRun(run)}\n\n${output || '(no output)'}`;
+  const lines = output.split('\n').filter((l) => l.trim() !== '');
+  if (lines.length <= PASSING_TAIL_LINES) return `${describeTestRun(run)}\n\n${output}`;
+  return `${describeTestRun(run)}; it passed. Its last ${PASSING_TAIL_LINES} lines (${lines.length - PASSING_TAIL_LINES} earlier lines left out):\n\n${lines.slice(-PASSING_TAIL_LINES).join('\n')}`;
 }
