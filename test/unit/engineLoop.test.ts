@@ -32,6 +32,22 @@ suite('engine: validator loop, escalation, fall-through, budget and ledger', () 
     assert.match(specRequests[1].messages.at(-1)!.content, /AC-1 does not say what subtract\(0, 4\) returns/);
   });
 
+  test("the validators of discovery and techSpec judge the criteria and the design's decisions; later phases still read the whole deliverable", async () => {
+    kit = await engineKit({ ollama: scriptedModel().responder });
+    const s = await kit.engine.run(ticket());
+    assert.equal(s.phases.find((p) => p.phase === 'planning')?.status, 'done');
+    const judged = (phase: string) => kit!.ollama.requests.find((r) => r.schemaName === 'Verdict' && validatedPhaseOf(r) === phase)!.messages.at(-1)!.content;
+    const deliverableOf = (text: string) => text.slice(text.indexOf('<deliverable'));
+    assert.match(deliverableOf(judged('discovery')), /AC-1/);
+    assert.doesNotMatch(deliverableOf(judged('discovery')), /As a developer, I want subtract\(\)/);
+    assert.match(deliverableOf(judged('techSpec')), /Add subtract in src\/calculator\.js/);
+    assert.match(deliverableOf(judged('techSpec')), /src\/calculator\.js/);
+    assert.doesNotMatch(deliverableOf(judged('techSpec')), /Callers pass numbers in|none beyond wrong arithmetic/);
+    // The design reads the whole spec, the planner the whole design: only the validators read less.
+    assert.match(kit.ollama.requests.find((r) => r.schemaName === 'TechSpec')!.messages.at(-1)!.content, /As a developer, I want subtract\(\)/);
+    assert.match(kit.ollama.requests.find((r) => r.schemaName === 'Plan')!.messages.at(-1)!.content, /Callers pass numbers in/);
+  });
+
   test('every earlier objection is carried, not only the last; at the cap the phase escalates to the next model, then hands off', async () => {
     let n = 0;
     const rejectPlans = scriptedModel((req) =>

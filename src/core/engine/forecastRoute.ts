@@ -25,6 +25,10 @@ const SHARE = {
   criteriaBrief: 0.25,
   /** The design brief (specBrief.design) of a tech spec. */
   designBrief: 0.3,
+  /** What discovery's validator reads of the new spec: criteria, scope and open questions (criteriaBrief). */
+  judgedSpec: 0.45,
+  /** What techSpec's validator reads of the new design: overview, components, test strategy (designBrief). */
+  judgedDesign: 0.4,
 };
 /** Plan tasks expected per feature (each is one code step of implementation). */
 const TASKS = 2;
@@ -89,18 +93,19 @@ export async function forecastRoute(
     const base = router.baseReason(calls[0].role, m);
     forecast.push({ phase, modelKey: m.key, model: m.spec.model, why: why ?? (m.index > 0 && opts.picked?.[calls[0].role] ? `${base}, the first that can be used` : base), ...low, calls: calls.length, high });
   };
-  const validated = async (phase: PhaseId, context: number, previous: number): Promise<void> => {
+  /** A validated phase: `previous` tokens of input for its validator, and `judged` of the new deliverable (default: all). */
+  const validated = async (phase: PhaseId, context: number, previous: number, judged: number = out(phase)): Promise<void> => {
     add(phase, undefined, [{ role: phase, prompt: phase, context, retries: 1 }]);
-    add('validation', `validates ${phase}`, [{ role: 'validation', prompt: 'validation', context: previous + out(phase), retries: 1 }]);
+    add('validation', `validates ${phase}`, [{ role: 'validation', prompt: 'validation', context: previous + judged, retries: 1 }]);
   };
 
   for (const phase of routeFor(ticket.kind)) {
     switch (phase) {
       case 'discovery':
-        await validated(phase, ticketTokens + (await mapTokens(phase, 0.5)), ticketTokens);
+        await validated(phase, ticketTokens + (await mapTokens(phase, 0.5)), ticketTokens, Math.round(out(phase) * SHARE.judgedSpec));
         break;
       case 'techSpec':
-        await validated(phase, ticketTokens + out('discovery') + (await mapTokens(phase)), criteria);
+        await validated(phase, ticketTokens + out('discovery') + (await mapTokens(phase)), criteria, Math.round(out(phase) * SHARE.judgedDesign));
         break;
       case 'planning':
         await validated(phase, ticketTokens + criteria + out('techSpec') + (await mapTokens(phase, 0.5)), design);

@@ -13,6 +13,9 @@ import type { PhaseContext } from './phaseContext';
  *   nothing out of scope. The summary, user stories and open questions were turned into criteria by discovery.
  * - `design`: each component with its files, the test strategy and the criteria it covers — where the change goes
  *   and how it is tested. Overview, data flow and risks are prose for the planner, who reads the whole design.
+ * The validators of discovery and techSpec judge the same briefs of the new deliverable (criteriaBrief with the
+ * open questions, designBrief with the overview), not its whole rendering: on the bench's feature ticket that was
+ * 1,627 and 2,471 tokens, the stories, summary, data flow and risks elaborating what the briefs state.
  * Each returns '' for a deliverable the route did not produce.
  */
 export interface SpecBrief {
@@ -22,27 +25,39 @@ export interface SpecBrief {
   both(): string;
 }
 
+/**
+ * The criteria brief of a functional spec: acceptance criteria (id + text) and out of scope; with `questions`, its
+ * open questions too (what discovery's validator judges: the summary and user stories restate the criteria).
+ */
+export function criteriaBrief(spec: FunctionalSpec, opts: { questions?: boolean } = {}): string {
+  return [
+    `## Acceptance criteria`,
+    ...spec.acceptanceCriteria.map((c) => `- ${c.id}: ${c.text}`),
+    ...(spec.outOfScope.length > 0 ? [`### Out of scope`, ...spec.outOfScope.map((o) => `- ${o}`)] : []),
+    ...(opts.questions && spec.openQuestions.length > 0 ? [`### Open questions`, ...spec.openQuestions.map((q) => `- ${q}`)] : []),
+  ].join('\n');
+}
+
+/**
+ * The design brief of a tech spec: each component with its files, the test strategy and the criteria it covers;
+ * with `overview`, the overview first (what techSpec's validator judges: data flow and risks elaborate it).
+ */
+export function designBrief(design: TechSpec, opts: { overview?: boolean } = {}): string {
+  return [
+    ...(opts.overview ? [`## Overview`, design.overview] : []),
+    `## Design: components`,
+    ...design.components.map((c) => `- ${c.name}: ${c.responsibility}${c.files.length > 0 ? ` (${c.files.join(', ')})` : ''}`),
+    `## Test strategy`,
+    design.testStrategy,
+    ...(design.coversCriteria.length > 0 ? [`Covers: ${design.coversCriteria.join(', ')}`] : []),
+  ].join('\n');
+}
+
 /** The briefs of the ticket's accepted discovery and techSpec deliverables (the ticket when there is no spec). */
 export function specBrief(ctx: Pick<PhaseContext, 'deliverables' | 'ticket'>): SpecBrief {
   const spec = ctx.deliverables.discovery !== undefined ? FunctionalSpec.parse(ctx.deliverables.discovery) : undefined;
   const design = ctx.deliverables.techSpec !== undefined ? TechSpec.parse(ctx.deliverables.techSpec) : undefined;
-  const criteria = (): string => {
-    if (!spec) return ticketAsMarkdown(ctx.ticket);
-    return [
-      `## Acceptance criteria`,
-      ...spec.acceptanceCriteria.map((c) => `- ${c.id}: ${c.text}`),
-      ...(spec.outOfScope.length > 0 ? [`### Out of scope`, ...spec.outOfScope.map((o) => `- ${o}`)] : []),
-    ].join('\n');
-  };
-  const designBrief = (): string => {
-    if (!design) return '';
-    return [
-      `## Design: components`,
-      ...design.components.map((c) => `- ${c.name}: ${c.responsibility}${c.files.length > 0 ? ` (${c.files.join(', ')})` : ''}`),
-      `## Test strategy`,
-      design.testStrategy,
-      ...(design.coversCriteria.length > 0 ? [`Covers: ${design.coversCriteria.join(', ')}`] : []),
-    ].join('\n');
-  };
-  return { criteria, design: designBrief, both: () => [criteria(), designBrief()].filter((t) => t !== '').join('\n\n') };
+  const criteria = (): string => (spec ? criteriaBrief(spec) : ticketAsMarkdown(ctx.ticket));
+  const designText = (): string => (design ? designBrief(design) : '');
+  return { criteria, design: designText, both: () => [criteria(), designText()].filter((t) => t !== '').join('\n\n') };
 }

@@ -21,8 +21,10 @@ export interface ValidatedPhaseSpec<T> {
   vars: Record<string, string>;
   /** What the validator checks the deliverable against; a function when it depends on the deliverable (review). */
   previous: { name: string; markdown: string } | ((value: T) => { name: string; markdown: string });
-  /** Markdown for people, also what the validator reads. */
+  /** Markdown for people (approval, the branch's `.shipwright/` file, later phases); the validator's too unless `judged`. */
   render: (value: T) => string;
+  /** What the validator reads of the deliverable, when less than `render` suffices to judge it (see specBrief). */
+  judged?: (value: T) => string;
   /** Mechanical checks that need no model (e.g. dependency keys exist); objections skip the validator call. */
   check?: (value: T) => Objection[];
   /**
@@ -132,7 +134,7 @@ async function validatorLoop<T>(ctx: PhaseContext, spec: ValidatedPhaseSpec<T>, 
       objections = spec.check?.(res.value) ?? [];
       if (objections.length === 0) {
         const previous = typeof spec.previous === 'function' ? spec.previous(res.value) : spec.previous;
-        objections = await validateDeliverable(ctx, { phase: spec.phase, attempt: n, previous, markdown, earlier: attempts });
+        objections = await validateDeliverable(ctx, { phase: spec.phase, attempt: n, previous, markdown: spec.judged ? spec.judged(res.value) : markdown, earlier: attempts });
       }
       if (objections.length === 0 && ctx.config.checkpoints.includes(spec.phase)) {
         ctx.emit(stamp({ type: 'stateChanged', ticketId: ctx.ticket.id, state: 'awaiting-approval', reason: `checkpoint: ${spec.phase} waits for approval` }));

@@ -5,6 +5,7 @@ import { codeContextFor, moreFilesFor } from '../codeContextFor';
 import { repoMapFor } from '../repoMapFor';
 import type { PhaseOutcome } from '../phaseOutcome';
 import { ticketAsMarkdown } from '../ticketAsMarkdown';
+import { criteriaBrief } from '../specBrief';
 import { runValidatedPhase } from '../validatedPhase';
 
 /** Discovery: the ticket (with half the repository map and the relevant code) → a functional spec, validated against the ticket. */
@@ -23,5 +24,7 @@ export async function discoveryPhase(ctx: PhaseContext): Promise<PhaseOutcome> {
     moreFiles: moreFilesFor(ctx),
     previous: { name: 'ticket', markdown: ticket },
     render: (v) => renderDeliverable('discovery', v),
+    // The validator judges the criteria, scope and open questions against the ticket (see specBrief).
+    judged: (v) => criteriaBrief(v, { questions: true }),
   });
 }

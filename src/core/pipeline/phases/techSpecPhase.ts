@@ -7,7 +7,7 @@ import { repoMapFor } from '../repoMapFor';
 import type { PhaseOutcome } from '../phaseOutcome';
 import { ticketAsMarkdown } from '../ticketAsMarkdown';
 import { runValidatedPhase } from '../validatedPhase';
-import { specBrief } from '../specBrief';
+import { designBrief, specBrief } from '../specBrief';
 
 /** Tech spec: the functional spec (and the repository map) → a design, validated against the spec. */
 export async function techSpecPhase(ctx: PhaseContext): Promise<PhaseOutcome> {
@@ -25,5 +25,7 @@ export async function techSpecPhase(ctx: PhaseContext): Promise<PhaseOutcome> {
     // The validator checks coverage of each criterion and scope: the criteria brief, not the user stories.
     previous: { name: 'functional spec', markdown: specBrief(ctx).criteria() },
     render: (v) => renderDeliverable('techSpec', v),
+    // The validator judges the overview, components, files, test strategy and coverage (see specBrief).
+    judged: (v) => designBrief(v, { overview: true }),
   });
 }
