@@ -129,6 +129,10 @@ suite('prompt cache placement, against the fake Anthropic API', () => {
     assert.equal(cacheLifetime(sonnet, 55 * 60_000, 2), 'none', 'past (most of) the hour');
     assert.equal(cacheLifetime(sonnet, 0, 0), 'none', 'no reader');
     assert.equal(cacheLifetime(resolveConfig([]).models['local-large'].price, 0, 2), 'none', 'a free model saves nothing');
+    // A reader that may not come: expected reads p + p² against the 0.25× premium of a 5-minute write.
+    assert.equal(cacheLifetime(sonnet, 20_000, 2, 0.2), 'none', 'retries in one phase of five: 0.24 reads × 0.95 < 0.25');
+    assert.equal(cacheLifetime(sonnet, 20_000, 2, 0.35), '5m', '0.47 expected reads pay');
+    assert.equal(cacheLifetime(sonnet, 10 * 60_000, 2, 0.5), 'none', 'a 1-hour write needs more than one expected read (0.75 × 0.95 < 1)');
   });
 
   test('`none` writes nothing to the cache (and a later call has nothing to read)', async () => {

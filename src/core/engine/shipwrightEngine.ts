@@ -12,6 +12,7 @@ import type { RuledOut } from '../models/modelRouter';
 import { OllamaProvider } from '../models/ollamaProvider';
 import { OpenAiProvider } from '../models/openaiProvider';
 import type { PhaseId, Role } from '../pipeline/phaseId';
+import { RetryRate } from '../pipeline/retryRate';
 import { PipelineRunner, type PhaseHandler } from '../pipeline/pipelineRunner';
 import { stamp, type EventSink, type PipelineEvent } from '../pipeline/pipelineEvent';
 import type { RunState } from '../pipeline/runState';
@@ -68,6 +69,7 @@ export class ShipwrightEngine implements EngineApi {
     private readonly worktrees: WorktreeManager,
     readonly providers: Record<ProviderKind, ModelProvider>,
     private readonly spend: SpendGuard,
+    retryRate: RetryRate,
   ) {
     this.runner = new PipelineRunner({
       config: o.config,
@@ -78,6 +80,7 @@ export class ShipwrightEngine implements EngineApi {
       phases: o.phases ?? defaultPhaseHandlers,
       emit: (e) => this.emit(e),
       spend,
+      retryRate,
     });
   }
 
@@ -98,7 +101,9 @@ export class ShipwrightEngine implements EngineApi {
       openai: o.providers?.openai ?? new OpenAiProvider({ apiKey: o.openaiApiKey ?? (env.OPENAI_API_KEY || undefined), env, retry: o.config.retry }),
     };
     const spend = new SpendGuard(new SpendStore(o.spendDir ?? userStateDir(env)), o.config.spendLimits, path.resolve(o.workspaceRoot));
-    return new ShipwrightEngine(o, store, worktrees, providers, spend);
+    // Beside the runs: one rate for the repository, whichever worktree a ticket runs in.
+    const retryRate = await RetryRate.load(path.join(store.dir, '..', 'retry-rate.json'));
+    return new ShipwrightEngine(o, store, worktrees, providers, spend, retryRate);
   }
 
   /** Where a ticket's run log (JSON lines of events) is. */

@@ -15,17 +15,22 @@ export type CacheLifetime = '5m' | '1h' | 'none';
 
 /**
  * The cache lifetime that pays for a call whose stable prefix up to `readers` later calls may read, the first after
- * `gapMs` (measured: the time between this call and the one before it that it follows, e.g. across a test run).
+ * `gapMs` (measured: the time between this call and the one before it that it follows, e.g. across a test run),
+ * each following with probability `retryProbability` (0–1; the k-th reader comes with probability p^k, so the
+ * expected reads are p + p² + … + p^readers; 1 = every reader surely comes).
  * Per token of prefix, a write costs (write price − input price) more than sending it uncached, and each read saves
- * (input price − read price); the write must be recovered by the reads:
- * - within 5 minutes (with margin): `5m` when `readers` × saving > the 5-minute premium (one read pays: on the 5.5
- *   models 0.95× against 0.25×);
- * - within 1 hour: `1h` when the reads recover the 1-hour premium (2× input: one read at 0.95× does not, two do);
+ * (input price − read price); the write must be recovered by the expected reads:
+ * - within 5 minutes (with margin): `5m` when expected reads × saving > the 5-minute premium (on the 5.5 models
+ *   0.95× against 0.25×: a retry must be more likely than ≈ 26 % with one reader);
+ * - within 1 hour: `1h` when the reads recover the 1-hour premium (2× input: one sure read at 0.95× does not, two do);
  * - otherwise, or with no reader, or a free model: `none`.
  * Prices in USD per million tokens (`Price`); `gapMs` in ms; `readers` ≥ 0.
  */
-export function cacheLifetime(price: Price, gapMs: number, readers: number): CacheLifetime {
-  const saving = readers * (price.input - price.cacheRead);
+export function cacheLifetime(price: Price, gapMs: number, readers: number, retryProbability = 1): CacheLifetime {
+  const p = Math.min(1, Math.max(0, retryProbability));
+  let expected = 0;
+  for (let k = 1; k <= readers; k++) expected += p ** k;
+  const saving = expected * (price.input - price.cacheRead);
   if (readers <= 0 || saving <= 0) return 'none';
   if (gapMs <= CACHE_5M_MS * SAFE_SHARE) return saving > price.cacheWrite - price.input ? '5m' : 'none';
   if (gapMs <= CACHE_1H_MS * SAFE_SHARE) return saving > cacheWrite1hPrice(price) - price.input ? '1h' : 'none';

@@ -188,11 +188,19 @@ export class ModelSession implements ModelSessionApi {
   }
 }
 
-/** The provider's cache placement for a request's `cache` on a model with `price` (see cacheLifetime). */
+/**
+ * The provider's cache placement for a request's `cache` on a model with `price` (see cacheLifetime): the stable
+ * start of the user message (and the system block before it) when its retries pay for it; else the system block
+ * alone (`stablePrefixChars` 0) when other calls of the run share it (`systemSharers`: the other phases' validators,
+ * the other code steps) — the first writes it, the rest read it, and a reader must mark it too; else nothing.
+ */
 function cacheFor(cache: SessionRequest<unknown>['cache'], price: Price, stable: () => number): ChatRequest['cache'] {
-  const lifetime = cache === undefined ? '5m' : cache === 'none' ? 'none' : cacheLifetime(price, cache.gapMs, cache.readers);
-  if (lifetime === 'none') return 'none';
-  return { stablePrefixChars: stable(), ...(lifetime === '1h' ? { ttl: '1h' as const } : {}) };
+  if (cache === undefined) return { stablePrefixChars: stable() };
+  if (cache === 'none') return 'none';
+  const lifetime = cacheLifetime(price, cache.gapMs, cache.readers, cache.retryProbability);
+  if (lifetime !== 'none') return { stablePrefixChars: stable(), ...(lifetime === '1h' ? { ttl: '1h' as const } : {}) };
+  const shared = cacheLifetime(price, cache.gapMs, cache.systemSharers ?? 0);
+  return shared === 'none' ? 'none' : { stablePrefixChars: 0, ...(shared === '1h' ? { ttl: '1h' as const } : {}) };
 }
 
 /** JSON-parses and zod-checks a model's answer; every failure is a `schema` objection the model can act on. */

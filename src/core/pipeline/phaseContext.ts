@@ -5,6 +5,7 @@ import type { Ticket } from '../ticket/ticket';
 import type { Objection } from './objection';
 import type { PhaseId, Role } from './phaseId';
 import type { EventSink } from './pipelineEvent';
+import type { RetryRate } from './retryRate';
 import type { AttemptRecord } from './runState';
 
 /** The ticket's git worktree (see src/core/workspace). */
@@ -42,9 +43,13 @@ export interface SessionRequest<T> {
    * `none` when no later call can read this call's prompt cache (the last attempt on a model before escalation
    * or a hand-off): nothing is marked for caching. `{ gapMs, readers }`: up to `readers` later calls (retries on
    * this model) may read it, the first after about `gapMs` ms (measured between attempts, e.g. across a test run);
-   * the session picks the lifetime that pays (cacheLifetime). Default: the stable start is marked for 5 minutes.
+   * each coming with probability `retryProbability` (default 1; see RetryRate); the session picks the lifetime
+   * that pays (cacheLifetime). `systemSharers`: other calls of the run, before or after this one, that share only
+   * the system prompt and schema (the other phases' validators, the other code steps): they may pay for caching
+   * the system block alone.
+   * Default: the stable start is marked for 5 minutes.
    */
-  cache?: 'none' | { gapMs: number; readers: number };
+  cache?: 'none' | { gapMs: number; readers: number; retryProbability?: number; systemSharers?: number };
 }
 
 /** What a session returned: a parsed deliverable, or an objection when the answer did not fit the schema. */
@@ -78,6 +83,8 @@ export interface PhaseContext {
   approvals: ApprovalPort;
   emit: EventSink;
   signal: AbortSignal;
+  /** How often first attempts in this repository needed a retry (learned; weighs prompt-cache writes). */
+  retryRate: RetryRate;
   /**
    * The phase's attempts so far (non-empty when a run resumes mid-phase), and the way to persist a new one:
    * `recordAttempt` writes the run state atomically, so a killed run resumes with every earlier objection.

@@ -14,6 +14,7 @@ import { ensureWorktree } from '../workspace/ensureWorktree';
 import { withoutLocalPaths } from '../workspace/localPaths';
 import { WorktreeError } from '../workspace/worktreeError';
 import { ModelSession } from './modelSession';
+import { RetryRate } from './retryRate';
 import type { PhaseContext, WorktreeInfo } from './phaseContext';
 import type { PhaseId } from './phaseId';
 import type { PhaseOutcome } from './phaseOutcome';
@@ -39,6 +40,8 @@ export interface PipelineRunnerOptions {
   emit: EventSink;
   /** The user's spend across tickets (daily/monthly limits, cost warnings); absent in tests that need none. */
   spend?: SpendGuard;
+  /** This repository's learned retry rate (weighs prompt-cache writes); in memory when absent. */
+  retryRate?: RetryRate;
 }
 
 /**
@@ -50,7 +53,11 @@ export interface PipelineRunnerOptions {
  * an error), cancelled. Ends `ready` when the route is done (an epic's children are run by the engine).
  */
 export class PipelineRunner {
-  constructor(private readonly o: PipelineRunnerOptions) {}
+  private readonly retryRate: RetryRate;
+
+  constructor(private readonly o: PipelineRunnerOptions) {
+    this.retryRate = o.retryRate ?? RetryRate.inMemory();
+  }
 
   /**
    * Runs `state` (new, or loaded for resume) until it stops. `state` is updated in place and returned.
@@ -86,6 +93,7 @@ export class PipelineRunner {
           approvals: this.o.approvals,
           emit: this.o.emit,
           signal,
+          retryRate: this.retryRate,
           progress: {
             attempts: rec.attempts,
             countFrom: rec.countFrom,

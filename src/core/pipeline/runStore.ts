@@ -173,7 +173,7 @@ export class RunStore {
 }
 
 /** Writes `text` to `target` through a temp file and a rename: a crash leaves the old or the new file. */
-async function writeAtomically(target: string, text: string): Promise<void> {
+export async function writeAtomically(target: string, text: string): Promise<void> {
   await fs.mkdir(path.dirname(target), { recursive: true });
   const tmp = `${target}.${process.pid}.${Date.now()}.tmp`;
   await fs.writeFile(tmp, text);

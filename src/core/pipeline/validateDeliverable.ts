@@ -1,7 +1,7 @@
 import { Verdict } from '../deliverables/verdict';
 import { formatObjections } from './formatObjections';
 import type { Objection } from './objection';
-import type { PhaseContext } from './phaseContext';
+import type { PhaseContext, SessionRequest } from './phaseContext';
 import type { PhaseId } from './phaseId';
 import type { AttemptRecord } from './runState';
 
@@ -9,11 +9,11 @@ import type { AttemptRecord } from './runState';
  * Asks the validator (the `validation` chain, cheapest model first) whether `markdown` meets `previous`.
  * Returns the objections; an empty list is a pass. A validator answer that does not fit the Verdict schema is
  * retried once on the next validation model; if that fails too, it is an objection (the deliverable is not
- * accepted unchecked).
+ * accepted unchecked). `cache`: how the validator's prompt may be cached (as the phase's own call; default 5 minutes).
  */
 export async function validateDeliverable(
   ctx: PhaseContext,
-  args: { phase: PhaseId; attempt: number; previous: { name: string; markdown: string }; markdown: string; earlier: readonly AttemptRecord[] },
+  args: { phase: PhaseId; attempt: number; previous: { name: string; markdown: string }; markdown: string; earlier: readonly AttemptRecord[]; cache?: SessionRequest<unknown>['cache'] },
 ): Promise<Objection[]> {
   const vars = {
     phase: args.phase,
@@ -25,7 +25,7 @@ export async function validateDeliverable(
   let chainIndex = 0;
   for (;;) {
     const v = await ctx.session.run({
-      role: 'validation', phase: args.phase, attempt: args.attempt, chainIndex, prompt: 'validation', vars, schema: Verdict, schemaName: 'Verdict',
+      role: 'validation', phase: args.phase, attempt: args.attempt, chainIndex, prompt: 'validation', vars, schema: Verdict, schemaName: 'Verdict', cache: args.cache,
     });
     if (v.ok) {
       if (v.value.pass) return [];

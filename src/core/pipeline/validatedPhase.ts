@@ -8,6 +8,7 @@ import type { PhaseId } from './phaseId';
 import type { PhaseOutcome } from './phaseOutcome';
 import { stamp } from './pipelineEvent';
 import type { AttemptRecord } from './runState';
+import { routeFor } from '../ticket/route';
 import { validateDeliverable } from './validateDeliverable';
 
 /** A phase whose deliverable is one structured answer checked by the validator. */
@@ -60,6 +61,11 @@ export async function runValidatedPhase<T>(ctx: PhaseContext, spec: ValidatedPha
   }
 }
 
+/** Other phases of the ticket's route that a validator checks (all but implementation and ciFix, which tests judge). */
+function otherValidators(ctx: PhaseContext): number {
+  return routeFor(ctx.ticket.kind).filter((p) => p !== 'implementation' && p !== 'ciFix').length - 1;
+}
+
 async function validatorLoop<T>(ctx: PhaseContext, spec: ValidatedPhaseSpec<T>, attempts: AttemptRecord[]): Promise<PhaseOutcome> {
   const counted = attempts.slice(ctx.progress.countFrom);
   const last = counted[counted.length - 1];
@@ -95,6 +101,8 @@ async function validatorLoop<T>(ctx: PhaseContext, spec: ValidatedPhaseSpec<T>, 
     }
 
     const n = attempts.length + 1;
+    // The phase's first attempt: what RetryRate counts, and the one call whose reader is uncertain.
+    const firstHere = attempts.length === 0;
     const planned = ctx.session.peek(spec.phase, chainIndex);
     ctx.emit(stamp({ type: 'phaseStarted', ticketId: ctx.ticket.id, phase: spec.phase, attempt: n, ...planned, why: reason ?? (resumed ? `resumed on position ${chainIndex + 1} of the chain` : chainIndex === 0 ? `first in the ${spec.phase} chain` : `position ${chainIndex + 1} of the chain`) }));
     resumed = false;
@@ -113,7 +121,8 @@ async function validatorLoop<T>(ctx: PhaseContext, spec: ValidatedPhaseSpec<T>, 
       schemaName: spec.schemaName,
       // The last attempt on this model: what follows is another model (escalation) or a person, and neither reads
       // this model's cache within its lifetime, so writing one would only cost. Before it, the retries left may read.
-      cache: onLevel + 1 >= levelCap ? 'none' : { gapMs, readers: levelCap - onLevel - 1 },
+      // A first attempt's cache is read only if it is objected to: weighed by how often that happens here (RetryRate).
+      cache: onLevel + 1 >= levelCap ? 'none' : { gapMs, readers: levelCap - onLevel - 1, retryProbability: firstHere ? ctx.retryRate.probability('validated') : 1 },
     });
     chainIndex = res.chainIndex;
     const wanted = res.ok ? (spec.moreFiles?.needFiles(res.value) ?? []) : [];
@@ -134,7 +143,10 @@ async function validatorLoop<T>(ctx: PhaseContext, spec: ValidatedPhaseSpec<T>, 
       objections = spec.check?.(res.value) ?? [];
       if (objections.length === 0) {
         const previous = typeof spec.previous === 'function' ? spec.previous(res.value) : spec.previous;
-        objections = await validateDeliverable(ctx, { phase: spec.phase, attempt: n, previous, markdown: spec.judged ? spec.judged(res.value) : markdown, earlier: attempts });
+        // The validator's stable start (its input) is read by the validator of the next attempt, if there is one.
+        // The other phases' validators share its system prompt and schema (same model, soon): see otherValidators.
+        const validatorCache = { gapMs, readers: onLevel + 1 >= levelCap ? 0 : levelCap - onLevel - 1, retryProbability: firstHere ? ctx.retryRate.probability('validated') : 1, systemSharers: otherValidators(ctx) };
+        objections = await validateDeliverable(ctx, { phase: spec.phase, attempt: n, previous, markdown: spec.judged ? spec.judged(res.value) : markdown, earlier: attempts, cache: validatorCache });
       }
       if (objections.length === 0 && ctx.config.checkpoints.includes(spec.phase)) {
         ctx.emit(stamp({ type: 'stateChanged', ticketId: ctx.ticket.id, state: 'awaiting-approval', reason: `checkpoint: ${spec.phase} waits for approval` }));
@@ -144,6 +156,7 @@ async function validatorLoop<T>(ctx: PhaseContext, spec: ValidatedPhaseSpec<T>, 
       }
     }
     const accepted = objections.length === 0;
+    if (firstHere) await ctx.retryRate.record('validated', !accepted);
     ctx.emit(stamp({ type: 'validatorVerdict', ticketId: ctx.ticket.id, phase: spec.phase, attempt: n, pass: accepted, objections }));
     const rec: AttemptRecord = { attempt: n, modelKey: res.modelKey, model: res.model, why: res.why, objections, accepted, chainIndex, escalated, ...(res.ok && !accepted ? { draft: res.value } : {}) };
     await ctx.progress.recordAttempt(rec);

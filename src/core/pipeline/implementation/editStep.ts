@@ -50,6 +50,8 @@ export interface EditStepSpec {
    * follows the test run of `verify`). Decides the first attempt's cache lifetime (cacheLifetime); default 0.
    */
   gapMs?: number;
+  /** Other steps of the run that share this step's system prompt and schema (the code steps of the other tasks). */
+  systemSharers?: number;
 }
 
 /** The accepted answer of a step, or the attempts that were all objected to. */
@@ -103,8 +105,9 @@ export async function runEditStep(ctx: PhaseContext, spec: EditStepSpec, log: At
       role: spec.role, phase: spec.phase, attempt: n, chainIndex, reason, prompt: spec.prompt,
       vars: { ...spec.vars(), files: await fileContext(ctx.worktree.path, files, secrets), objections: formatObjections([...given, ...mine]) },
       schema: FileEdits, schemaName: 'FileEdits',
-      // The retries left on this model may read this attempt's prompt, each after a test run: the lifetime that pays.
-      cache: { gapMs, readers: Math.max(0, levelCap - onLevel - 1) },
+      // The retries left on this model may read this attempt's prompt, each after a test run: the lifetime that pays,
+      // a first attempt's weighed by how often edit steps here needed a retry (RetryRate).
+      cache: { gapMs, readers: Math.max(0, levelCap - onLevel - 1), retryProbability: mine.length === 0 ? ctx.retryRate.probability('edit') : 1, systemSharers: spec.systemSharers },
     });
     chainIndex = res.chainIndex;
     reason = undefined;
@@ -144,6 +147,7 @@ export async function runEditStep(ctx: PhaseContext, spec: EditStepSpec, log: At
     await ctx.progress.recordAttempt(rec);
     log.push(rec);
     if (!counts) continue;
+    if (mine.length === 0) await ctx.retryRate.record('edit', objections.length > 0);
     mine.push(rec);
     onLevel += 1;
     ctx.emit(stamp({ type: 'validatorVerdict', ticketId: ctx.ticket.id, phase: spec.phase, attempt: n, pass: objections.length === 0, objections }));

@@ -102,6 +102,7 @@ export async function implementationPhase(ctx: PhaseContext): Promise<PhaseOutco
       },
       cap: { attempts: ctx.config.attemptCap, escalation: ctx.config.escalationAttempts },
       allowEmpty: !last,
+      systemSharers: work.tasks.length - 1,
     }, log);
     if (!step.ok && !last) return handoff(ctx, log, `task ${task.id} could not be implemented`);
     if (step.ok) {
