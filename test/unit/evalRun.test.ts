@@ -19,7 +19,9 @@ suite('shipwright eval: profiles on real repositories against model-dependent fa
 
   const setup = async (wrongOps: string[], tokens?: { input: number; output: number }) => {
     fx = evalFixture();
-    anthropic = await startFakeAnthropic({ respond: modelDependentResponder({ weakModels: [HAIKU], wrongOps, tokens }) });
+    // A happy path caches only what other calls of the run surely read (the validators' and code steps' shared
+    // system prompts, ~450 tokens): a 200-token minimum makes those cacheable, so cache tokens reach the report.
+    anthropic = await startFakeAnthropic({ respond: modelDependentResponder({ weakModels: [HAIKU], wrongOps, tokens }), cacheMinimums: { 'claude-sonnet-5-5': 200, [HAIKU]: 200 } });
     writeConfig(fx.repo.dir, {
       anthropicBaseUrl: anthropic.url, ollamaHost: 'http://127.0.0.1:9', testTimeoutMs: 60_000, callTimeoutMs: 20_000,
       retry: { maxRetries: 0, maxRetryAfterMs: 100 },

@@ -75,6 +75,24 @@ suite('implementation, ciFix and review phases', function () {
     assert.deepEqual(snapshotCheckout(h.repo.dir), before);
   });
 
+  test("a code step is shown its task's tests while they fail, not once an earlier task has made the suite green", async () => {
+    const twoTasks: Plan = {
+      tasks: [plan.tasks[0], { id: 'T2', title: 'Document sub()', description: 'Mention sub(a, b) in the README', files: ['README.md'], tests: ['test/sub.test.js'], criteria: ['AC-1'] }],
+      needFiles: [],
+    };
+    const s = script({
+      tests: [edits('tests for sub', write('test/sub.test.js', goodTests))],
+      code: [edits('add sub', write('src/calculator.js', goodCode)), edits('document sub', write('README.md', '# Calculator\n\n`add(a, b)` and `sub(a, b)`.\n'))],
+    });
+    h = await startPhaseHarness(ticket, s.respond);
+    const impl = await implementationPhase(h.context({ discovery: spec, planning: twoTasks }));
+    assert.equal(impl.status, 'done', JSON.stringify(impl));
+    const [t1, t2] = s.seen.filter((r) => stepOf(r) === 'code').map(userText);
+    assert.match(t1, /=== test\/sub\.test\.js/, 'T1 sees the failing tests');
+    assert.match(t2, /=== README\.md/);
+    assert.doesNotMatch(t2, /=== test\/sub\.test\.js/, 'T2 starts on a green suite: the tests are not shown');
+  });
+
   test('tests that pass before any code, and tests with a syntax error, are objections; their files are undone', async () => {
     const s = script({
       tests: [edits('passing', write('test/add-again.test.js', passingTests)), edits('broken', write('test/sub.test.js', brokenTests)), edits('good', write('test/sub.test.js', goodTests))],

@@ -34,6 +34,8 @@ const SHARE = {
 const TASKS = 2;
 /** Files shown to one edit step, and test output, tokens. */
 const FILES_PER_STEP = 1_500;
+/** Files shown to a code step after the first: the suite is usually green by then, so its tests are not shown. */
+const FILES_PER_LATER_STEP = 500;
 const TEST_OUTPUT = 250;
 
 /** One expected model call of a phase. */
@@ -122,7 +124,7 @@ export async function forecastRoute(
         const tasks = feature ? TASKS : 1;
         add(phase, undefined, [
           { role: 'implementation', prompt: 'implementationTests', context: plan + (feature ? criteria + design : 0) + FILES_PER_STEP + TEST_OUTPUT, retries: 1 },
-          ...Array.from({ length: tasks }, (): Call => ({ role: 'implementation', prompt: 'implementationCode', context: plan / tasks + criteria + FILES_PER_STEP + TEST_OUTPUT, retries: 1 })),
+          ...Array.from({ length: tasks }, (_, i): Call => ({ role: 'implementation', prompt: 'implementationCode', context: plan / tasks + criteria + (i === 0 ? FILES_PER_STEP : FILES_PER_LATER_STEP) + TEST_OUTPUT, retries: 1 })),
         ]);
         break;
       }
