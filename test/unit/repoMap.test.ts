@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { mkdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { directoryOutline } from '../../src/core/workspace/directoryOutline';
 import { buildRepoMap } from '../../src/core/workspace/repoMap';
 import { topLevelSymbols } from '../../src/core/workspace/topLevelSymbols';
 import { makeFixtureRepo, type FixtureRepo } from '../fixtures/fixtureRepo';
@@ -139,6 +140,16 @@ suite('repoMap', () => {
     assert.match((await buildRepoMap(repo.dir, { tokenBudget: 2_000 })).text, /^src\/calculator\.js \(\d+ B\): sum$/m);
     // Reading is all the map does: the index is not refreshed and written back (porcelain `git diff` would).
     assert.deepEqual(readFileSync(join(repo.dir, '.git', 'index')), index);
+  });
+
+  test('the folder outline groups at the deepest level that fits, and a collapsed level says how many folders it holds', () => {
+    const paths = Array.from({ length: 40 }, (_, i) => [`packages/pkg${i}/src/index.ts`, `packages/pkg${i}/README.md`]).flat();
+    const roomy = directoryOutline(paths, 2_000);
+    assert.equal(roomy.lines.length, 1, 'more than 24 folders at every deeper level');
+    assert.equal(roomy.lines[0], 'packages/ (80 files in 40 folders: 40 .md, 40 .ts)');
+    const few = directoryOutline(paths.slice(0, 6), 2_000);
+    assert.deepEqual(few.lines, ['packages/pkg0/ (1 file: 1 .md)', 'packages/pkg0/src/ (1 file: 1 .ts)', 'packages/pkg1/ (1 file: 1 .md)', 'packages/pkg1/src/ (1 file: 1 .ts)', 'packages/pkg2/ (1 file: 1 .md)', 'packages/pkg2/src/ (1 file: 1 .ts)']);
+    assert.equal(directoryOutline(paths, 5).files, 0, 'nothing fits: no lines, nothing accounted for');
   });
 
   test('reads declarations in common languages', () => {

@@ -32,7 +32,10 @@ function render(groups: Map<string, string[]>, listedIn: ReadonlySet<string>): s
     const top = [...kinds.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).slice(0, KINDS_PER_LINE);
     const rest = kinds.size > KINDS_PER_LINE ? ', …' : '';
     const noun = `${paths.length}${listedIn.has(folder) ? ' more' : ''} file${paths.length === 1 ? '' : 's'}`;
-    return `${folder === '' ? '(top level)' : folder} (${noun}: ${top.map(([k, n]) => `${n} ${k}`).join(', ')}${rest})`;
+    // A collapsed level says how many folders it holds, so 40 packages read as such and not as one heap of files.
+    const subfolders = new Set(paths.map((p) => p.slice(folder.length)).filter((p) => p.includes('/')).map((p) => p.slice(0, p.indexOf('/')))).size;
+    const within = subfolders > 1 ? ` in ${subfolders} folders` : '';
+    return `${folder === '' ? '(top level)' : folder} (${noun}${within}: ${top.map(([k, n]) => `${n} ${k}`).join(', ')}${rest})`;
   });
 }
 
