@@ -13,8 +13,8 @@ export const DEFAULT_SECRET_FILES = [
   '*.tfvars', '*.tfstate', 'terraform.tfstate*', 'auth.json', '.vault-token',
 ];
 
-/** One glob as a regular expression over a whole name or path (see DEFAULT_SECRET_FILES for the syntax). */
-function globToRegExp(glob: string): RegExp {
+/** One glob as the body of a regular expression over a whole name or path (see DEFAULT_SECRET_FILES for the syntax). */
+function globToSource(glob: string): string {
   let re = '';
   for (let i = 0; i < glob.length; i++) {
     const c = glob[i];
@@ -26,17 +26,28 @@ function globToRegExp(glob: string): RegExp {
     else if (c === '?') re += '[^/]';
     else re += c.replace(/[.+^${}()|[\]\\]/g, '\\$&');
   }
-  return new RegExp(`^${re}$`, 'i');
+  return re;
 }
 
-const compiled = new Map<string, RegExp>();
-function regexOf(glob: string): RegExp {
-  let re = compiled.get(glob);
-  if (re === undefined) {
-    re = globToRegExp(glob);
-    compiled.set(glob, re);
+/** A pattern list as two expressions: one for the globs matched against a single name, one for those with a `/`. */
+interface CompiledPatterns {
+  names?: RegExp;
+  paths?: RegExp;
+}
+
+/**
+ * Compiled pattern lists, by list. One alternation per kind instead of one expression per glob: the map's first
+ * scan asks about every tracked file (2,000 files × 47 default globs × each folder of the path was 30 ms a ticket).
+ */
+const compiled = new WeakMap<readonly string[], CompiledPatterns>();
+function compile(patterns: readonly string[]): CompiledPatterns {
+  let c = compiled.get(patterns);
+  if (c === undefined) {
+    const either = (globs: readonly string[]): RegExp | undefined => (globs.length === 0 ? undefined : new RegExp(`^(?:${globs.map(globToSource).join('|')})$`, 'i'));
+    c = { names: either(patterns.filter((p) => !p.includes('/'))), paths: either(patterns.filter((p) => p.includes('/'))) };
+    compiled.set(patterns, c);
   }
-  return re;
+  return c;
 }
 
 /**
@@ -45,11 +56,8 @@ function regexOf(glob: string): RegExp {
  */
 export function isSecretPath(rel: string, patterns: readonly string[] = DEFAULT_SECRET_FILES): boolean {
   const segments = rel.split(/[\\/]+/).filter((s) => s !== '' && s !== '.').map((s) => s.replace(/[. ]+$/, '') || s);
-  for (const p of patterns) {
-    const re = regexOf(p);
-    if (p.includes('/')) {
-      for (let i = 1; i <= segments.length; i++) if (re.test(segments.slice(0, i).join('/'))) return true;
-    } else if (segments.some((s) => re.test(s))) return true;
-  }
+  const { names, paths } = compile(patterns);
+  if (names !== undefined && segments.some((s) => names.test(s))) return true;
+  if (paths !== undefined) for (let i = 1; i <= segments.length; i++) if (paths.test(segments.slice(0, i).join('/'))) return true;
   return false;
 }

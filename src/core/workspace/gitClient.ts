@@ -53,8 +53,12 @@ export class GitCommandError extends Error {
 export function gitClient(dir: string, opts: { hooks?: boolean; env?: Record<string, string> } = {}): GitClient {
   const config = ['-c', 'core.quotePath=false'];
   if (opts.hooks !== true) config.push('-c', 'core.hooksPath=/dev/null');
-  const env = { ...gitEnv(), GIT_OPTIONAL_LOCKS: '0', GIT_TERMINAL_PROMPT: '0', ...opts.env };
-  const run = (args: string[]): Promise<Buffer> => runGit(dir, [...config, ...args], args, env);
+  // Built at the first command, not with the client: many clients are made for a check that git never runs.
+  let env: NodeJS.ProcessEnv | undefined;
+  const run = (args: string[]): Promise<Buffer> => {
+    env ??= { ...gitEnv(), GIT_OPTIONAL_LOCKS: '0', GIT_TERMINAL_PROMPT: '0', ...opts.env };
+    return runGit(dir, [...config, ...args], args, env);
+  };
   return {
     raw: async (args) => (await run(args)).toString('utf8'),
     revparse: async (args) => (await run(['rev-parse', ...args])).toString('utf8').trim(),
