@@ -129,6 +129,22 @@ suite('repoMap', () => {
     assert.equal((await listed())['src/calc.js'], 'add', 'a file changed back to the commit is read again');
   });
 
+  test('after commits that change more files than a refresh re-reads, the next builds are still right (a new base)', async () => {
+    await buildRepoMap(repo.dir, { tokenBudget: 2_000 });
+    mkdirSync(join(repo.dir, 'gen'));
+    for (let i = 0; i < 600; i++) writeFileSync(join(repo.dir, 'gen', `m${i}.js`), `function made${i}() {}\n`);
+    repo.git('add', '-A');
+    repo.git('commit', '-q', '-m', 'many');
+    const many = await buildRepoMap(repo.dir, { tokenBudget: 2_000 });
+    assert.equal(many.files.length, 604);
+    assert.deepEqual(many.files.find((f) => f.path === 'gen/m599.js')?.symbols, ['made599']);
+    rmSync(join(repo.dir, 'gen', 'm0.js'));
+    writeFileSync(join(repo.dir, 'gen', 'm1.js'), 'function changed() {}\n');
+    const after = await buildRepoMap(repo.dir, { tokenBudget: 2_000 });
+    assert.equal(after.files.length, 603);
+    assert.deepEqual(after.files.find((f) => f.path === 'gen/m1.js')?.symbols, ['changed']);
+  });
+
   test('a file rewritten with its old size and mtime is read again on the next build, and the index is left as it was', async () => {
     // A size-and-mtime check misses this rewrite; git does not (the index also records ctime, inode and content).
     const file = join(repo.dir, 'src', 'calculator.js');

@@ -24,6 +24,12 @@ const MAX_READ_BYTES = 256 * 1024;
  * with the bench's generated repository). A chunk blocks the event loop for about a millisecond.
  */
 const CHUNK = 200;
+/**
+ * A refresh that found more changed files than this (or a quarter of the files, if more) starts a new base at
+ * HEAD: a scan of the user's checkout (the dry-run forecast) can be kept for hours of commits and pulls, and the
+ * paths that differ from an old base are re-read at every refresh.
+ */
+const MAX_CHANGED = 512;
 /** Worktrees whose scans are kept (a ticket's phases share one; an epic runs a few tickets at once). */
 const MAX_SCANS = 8;
 
@@ -159,6 +165,10 @@ export async function scanRepository(root: string, secretFiles: readonly string[
     const base = previous.base;
     // A base git no longer knows (history rewritten and pruned) means starting over.
     next = await refresh(root, git, { ...previous, base }, secretFiles).catch(() => undefined);
+  }
+  if (next !== undefined && next.dirty.size > Math.max(MAX_CHANGED, next.files.size / 4)) {
+    // Every entry of `next` was just checked against git, so the full scan may reuse them by size and mtime.
+    next = await fullScan(root, git, next, secretFiles);
   }
   next ??= await fullScan(root, git, previous, secretFiles);
   scans.delete(root); // re-insert last: the map keeps the most recently used roots
