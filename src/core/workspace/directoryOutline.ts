@@ -50,11 +50,14 @@ function render(groups: Map<string, string[]>, listedIn: ReadonlySet<string>): s
 export function directoryOutline(paths: readonly string[], tokenBudget: number, listedFolders: ReadonlySet<string> = new Set()): DirectoryOutline {
   if (paths.length === 0) return { lines: [], tokens: 0, files: 0 };
   const deepest = Math.max(...paths.map((p) => p.split('/').length - 1));
+  const sorted = [...paths].sort();
   for (let depth = deepest; depth >= 0; depth--) {
     const groups = new Map<string, string[]>();
-    for (const p of [...paths].sort()) {
+    for (const p of sorted) {
       const folder = folderAt(p, depth);
-      groups.set(folder, [...(groups.get(folder) ?? []), p]);
+      const group = groups.get(folder);
+      if (group === undefined) groups.set(folder, [p]);
+      else group.push(p); // not a copy per path: 2,000 files in a few folders made that quadratic
     }
     if (groups.size > MAX_LINES && depth > 0) continue;
     const listed = new Set([...listedFolders].map((f) => folderAt(`${f}x`, depth)));
