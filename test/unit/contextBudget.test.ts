@@ -34,7 +34,7 @@ suite('context as a budget', () => {
   });
 
   test('the stable start of a validator prompt ends before the deliverable; a later attempt starts the same', () => {
-    const vars = (deliverable: string, earlierObjections: string) => ({ phase: 'techSpec', previousName: 'functional spec', previous: 'THE SPEC', deliverable, earlierObjections });
+    const vars = (deliverable: string, earlierObjections: string) => ({ phase: 'techSpec', previousName: 'functional spec', previous: 'THE SPEC', shown: '', deliverable, earlierObjections });
     const first = renderPrompt('validation', vars('DESIGN ONE', 'none'));
     const n = stablePrefixChars(renderPrompt, 'validation', vars('DESIGN ONE', 'none'), first.user);
     assert.ok(n > 0);
@@ -64,8 +64,11 @@ suite('context as a budget', () => {
     const tap = ['TAP version 13', ...Array.from({ length: 30 }, (_, i) => `ok ${i + 1} - case ${i + 1}`), '1..30', '# tests 30', '# pass 30', '# fail 0', '# duration_ms 61'].join('\n');
     const run = { command: 'node --test test/', exitCode: 0 as number | null, timedOut: false, cancelled: false, durationMs: 120, output: tap, redacted: 0, confined: true, outputChars: tap.length };
     const passing = runAsText(run);
-    assert.match(passing, /^`node --test test\/` exited 0 in 0\.1 s; it passed\. Its last 6 lines \(30 earlier lines left out\)/);
-    assert.ok(passing.includes('# pass 30') && !passing.includes('ok 1 - case 1\n'), passing);
+    assert.match(passing, /^`node --test test\/` exited 0 in 0\.1 s; it passed\. Its totals \(\d+ other lines left out\)/);
+    assert.ok(passing.includes('# pass 30') && passing.includes('# tests 30') && !passing.includes('ok 1 - case 1\n'), passing);
+    // A coverage table after the totals (nyc, c8, jest --coverage) does not push the totals out.
+    const nyc = runAsText({ ...run, output: `${tap}\n${Array.from({ length: 20 }, (_, i) => `src/file${i}.js | 100 | 100 | 100 | 100 |`).join('\n')}` });
+    assert.ok(nyc.includes('# pass 30') && !nyc.includes('src/file19.js'), nyc);
     const failing = runAsText({ ...run, exitCode: 1, output: tap.replace('ok 3 - case 3', 'not ok 3 - case 3') });
     assert.ok(failing.includes('ok 1 - case 1') && failing.includes('not ok 3 - case 3'));
     assert.ok(runAsText({ ...run, timedOut: true, exitCode: null }).includes('ok 1 - case 1'), 'a timed-out run keeps its output');

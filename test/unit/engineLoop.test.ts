@@ -38,11 +38,14 @@ suite('engine: validator loop, escalation, fall-through, budget and ledger', () 
     assert.equal(s.phases.find((p) => p.phase === 'planning')?.status, 'done');
     const judged = (phase: string) => kit!.ollama.requests.find((r) => r.schemaName === 'Verdict' && validatedPhaseOf(r) === phase)!.messages.at(-1)!.content;
     const deliverableOf = (text: string) => text.slice(text.indexOf('<deliverable'));
+    assert.match(deliverableOf(judged('discovery')), /^<deliverable phase="discovery" shown="user stories, acceptance criteria, out of scope, open questions">/);
     assert.match(deliverableOf(judged('discovery')), /AC-1/);
-    assert.doesNotMatch(deliverableOf(judged('discovery')), /As a developer, I want subtract\(\)/);
+    assert.match(deliverableOf(judged('discovery')), /As a developer, I want subtract\(\)/);
+    assert.doesNotMatch(deliverableOf(judged('discovery')), /Users can call subtract\(\) from the calculator/, 'the summary restates the rest');
     assert.match(deliverableOf(judged('techSpec')), /Add subtract in src\/calculator\.js/);
-    assert.match(deliverableOf(judged('techSpec')), /src\/calculator\.js/);
-    assert.doesNotMatch(deliverableOf(judged('techSpec')), /Callers pass numbers in|none beyond wrong arithmetic/);
+    assert.match(deliverableOf(judged('techSpec')), /none beyond wrong arithmetic/);
+    assert.doesNotMatch(deliverableOf(judged('techSpec')), /Callers pass numbers in/, 'the data flow details the components');
+    assert.match(deliverableOf(judged('planning')), /^<deliverable phase="planning">/, 'a validator that reads it all is told nothing');
     // The design reads the whole spec, the planner the whole design: only the validators read less.
     assert.match(kit.ollama.requests.find((r) => r.schemaName === 'TechSpec')!.messages.at(-1)!.content, /As a developer, I want subtract\(\)/);
     assert.match(kit.ollama.requests.find((r) => r.schemaName === 'Plan')!.messages.at(-1)!.content, /Callers pass numbers in/);

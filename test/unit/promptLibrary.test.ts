@@ -43,6 +43,7 @@ const sample: Record<string, string> = {
   previous: '# Functional spec\n\n- AC-1: subtract(5, 3) returns 2',
   deliverable: '# Tech spec\n\nCovers AC-1.',
   earlierObjections: 'none',
+  shown: ' shown="acceptance criteria"',
 };
 
 const varsFor = (name: PromptName): Record<string, string> =>
@@ -61,7 +62,7 @@ suite('promptLibrary', () => {
       assert.ok(vars.includes('ticket') || vars.includes('spec'), name);
     }
     assert.deepEqual(promptTemplate('implementationCode').variables, ['task', 'spec', 'files', 'failingOutput', 'objections']);
-    assert.deepEqual(promptTemplate('validation').variables, ['phase', 'previousName', 'previous', 'deliverable', 'earlierObjections']);
+    assert.deepEqual(promptTemplate('validation').variables, ['phase', 'previousName', 'previous', 'shown', 'deliverable', 'earlierObjections']);
   });
 
   test('a missing variable is an error naming it', () => {

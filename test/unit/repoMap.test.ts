@@ -166,6 +166,25 @@ suite('repoMap', () => {
     const few = directoryOutline(paths.slice(0, 6), 2_000);
     assert.deepEqual(few.lines, ['packages/pkg0/ (1 file: 1 .md)', 'packages/pkg0/src/ (1 file: 1 .ts)', 'packages/pkg1/ (1 file: 1 .md)', 'packages/pkg1/src/ (1 file: 1 .ts)', 'packages/pkg2/ (1 file: 1 .md)', 'packages/pkg2/src/ (1 file: 1 .ts)']);
     assert.equal(directoryOutline(paths, 5).files, 0, 'nothing fits: no lines, nothing accounted for');
+    // A monorepo of 200,000 files (the first outline threw RangeError here, spreading the paths into Math.max).
+    const huge = Array.from({ length: 200_000 }, (_, i) => `pkg${i % 30}/src/deep/er/file${i}.ts`);
+    const outline = directoryOutline(huge, 2_000);
+    assert.equal(outline.files, 200_000);
+    assert.equal(outline.lines.length, 24, '23 largest top-level folders and one line for the rest');
+    assert.match(outline.lines[23], /^… 7 more folders \(\d+ files in 7 folders: \d+ \.ts\)$/);
+    assert.deepEqual(directoryOutline(['a\nb/c.ts'], 100).lines, ['"a\\nb/" (1 file: 1 .ts)'], 'a control character in a name is quoted');
+  });
+
+  test("a focused map lists the ticket's own file even when its symbols do not fit, before neighbours and top-level files", async () => {
+    mkdirSync(join(repo.dir, 'billing', 'core'), { recursive: true });
+    writeFileSync(join(repo.dir, 'billing', 'core', 'invoiceEngine.js'), Array.from({ length: 40 }, (_, i) => `export function longSymbolNameNumber${i}() {}`).join('\n'));
+    for (let i = 0; i < 30; i++) writeFileSync(join(repo.dir, `config${i}.json`), '{}\n');
+    for (let i = 0; i < 100; i++) writeFileSync(join(repo.dir, 'billing', `part${i}.js`), `export const p${i} = ${i};\n`);
+    repo.git('add', '-A');
+    repo.git('commit', '-q', '-m', 'billing');
+    const map = await buildRepoMap(repo.dir, { tokenBudget: 120, keywords: ['invoice'] });
+    assert.ok(map.tokens <= 120, `${map.tokens}`);
+    assert.match(map.text.split('\n')[0], /^billing\/core\/invoiceEngine\.js \(\d+ B\)$/);
   });
 
   test('reads declarations in common languages', () => {

@@ -34,6 +34,9 @@ suite('prompt caching weighed by how often first attempts need a retry', () => {
     assert.equal(fresh.probability('validated'), 2 / 7);
     assert.equal(fresh.probability('edit'), 0.2, 'edit steps are counted apart');
     assert.equal((await RetryRate.load(file)).probability('validated'), 2 / 7, 'a new engine reads what the last one learned');
+    // Tickets of an epic record at once: the file ends with every count.
+    await Promise.all([fresh.record('edit', true), fresh.record('edit', false), fresh.record('edit', false)]);
+    assert.equal((await RetryRate.load(file)).probability('edit'), 2 / 8);
     writeFileSync(file, '{"validated": {"attempts": 3');
     assert.equal((await RetryRate.load(file)).probability('validated'), 0.2);
   });

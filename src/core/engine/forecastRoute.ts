@@ -25,10 +25,10 @@ const SHARE = {
   criteriaBrief: 0.25,
   /** The design brief (specBrief.design) of a tech spec. */
   designBrief: 0.3,
-  /** What discovery's validator reads of the new spec: criteria, scope and open questions (criteriaBrief). */
-  judgedSpec: 0.45,
-  /** What techSpec's validator reads of the new design: overview, components, test strategy (designBrief). */
-  judgedDesign: 0.4,
+  /** What discovery's validator reads of the new spec: all but the summary (criteriaBrief with stories and questions). */
+  judgedSpec: 0.95,
+  /** What techSpec's validator reads of the new design: all but the data flow (designBrief with overview and risks). */
+  judgedDesign: 0.75,
 };
 /** Plan tasks expected per feature (each is one code step of implementation). */
 const TASKS = 2;

@@ -52,6 +52,8 @@ export interface ShipwrightEngineOptions {
   openaiApiKey?: string;
   /** Folder of the user's spend store (daily/monthly limits, cost warnings); default {@link userStateDir} of `env`. */
   spendDir?: string;
+  /** The repository's learned retry rate; default: loaded from beside its runs. `shipwright eval` gives each run its own. */
+  retryRate?: RetryRate;
 }
 
 /**
@@ -102,7 +104,7 @@ export class ShipwrightEngine implements EngineApi {
     };
     const spend = new SpendGuard(new SpendStore(o.spendDir ?? userStateDir(env)), o.config.spendLimits, path.resolve(o.workspaceRoot));
     // Beside the runs: one rate for the repository, whichever worktree a ticket runs in.
-    const retryRate = await RetryRate.load(path.join(store.dir, '..', 'retry-rate.json'));
+    const retryRate = o.retryRate ?? (await RetryRate.load(path.join(store.dir, '..', 'retry-rate.json')));
     return new ShipwrightEngine(o, store, worktrees, providers, spend, retryRate);
   }
 

@@ -3,6 +3,7 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import type { ShipwrightConfig } from '../config/shipwrightConfig';
 import { runWithConcurrency } from '../engine/runWithConcurrency';
+import { RetryRate } from '../pipeline/retryRate';
 import { ShipwrightEngine } from '../engine/shipwrightEngine';
 import type { RunState } from '../pipeline/runState';
 import { stoppedStates } from '../pipeline/ticketState';
@@ -138,7 +139,9 @@ export async function runEvaluation(o: RunEvaluationOptions): Promise<EvalReport
       testCommand: p.instance.testCommand,
       worktree: { ...p.profile.config.worktree, root: undefined, setupCommand: undefined },
     };
-    const engine = await ShipwrightEngine.create({ workspaceRoot: repo.dir, config, approvals: approveEverything, env: o.env, anthropicApiKey: o.anthropicApiKey });
+    // A retry rate of its own: the profiles share the instance's clone, and one profile's retries must not decide
+    // another's prompt caching (its cost).
+    const engine = await ShipwrightEngine.create({ workspaceRoot: repo.dir, config, approvals: approveEverything, env: o.env, anthropicApiKey: o.anthropicApiKey, retryRate: RetryRate.inMemory() });
     const prior = await engine.get(p.id);
     o.onProgress?.({ type: 'started', instance: p.instance.id, profile: p.profile.name, ticketId: p.id, resumed: prior !== undefined });
     const onAbort = () => engine.cancel(p.id);

@@ -1,6 +1,6 @@
 import { promises as fs } from 'node:fs';
 import { z } from 'zod';
-import { writeAtomically } from './runStore';
+import { writeAtomically } from './writeAtomically';
 
 /** Which first attempts are counted: a validated phase's deliverable, or an edit step of implementation. */
 export type RetryKind = 'validated' | 'edit';
@@ -9,8 +9,8 @@ export type RetryKind = 'validated' | 'edit';
  * The prior, as pseudo-counts of first attempts and of those that needed a retry: Beta(1, 4), a mean of 20 %.
  * Why: a first-attempt cache write pays only when a retry reads it (break-even ≈ 26 % on the 5.5 models: a 0.25×
  * premium against a 0.95× saving per read). Until this repository has shown retries, a retry is taken as the
- * exception, so a happy path pays no premium (on the bench it cost +2.8 % of a feature ticket); one objected
- * first attempt in five phases lifts the estimate to 33 % and first attempts are cached again.
+ * exception, so a happy path pays no premium (on the bench it cost +2.8 % of a feature ticket); two objected first
+ * attempts out of four lift the estimate to 3/9 = 33 %, past the break-even, and first attempts are cached again.
  */
 const PRIOR = { attempts: 5, retried: 1 };
 /** Counts are scaled down past this many first attempts, so the rate follows recent runs (models and prompts change). */
@@ -28,6 +28,9 @@ type Stored = z.infer<typeof Stored>;
  * process may be overwritten (the counts are statistics, not records).
  */
 export class RetryRate {
+  /** The last write; the next one starts after it, so the file ends with the latest counts. */
+  private writing: Promise<void> = Promise.resolve();
+
   private constructor(private readonly file: string | undefined, private counts: Stored) {}
 
   /** The rate stored at `file`; the prior alone when it is missing or unreadable. Never throws. */
@@ -58,6 +61,10 @@ export class RetryRate {
     const c = this.counts[kind];
     const scale = c.attempts + 1 > WINDOW ? WINDOW / (c.attempts + 1) : 1;
     this.counts = { ...this.counts, [kind]: { attempts: (c.attempts + 1) * scale, retried: (c.retried + (retried ? 1 : 0)) * scale } };
-    if (this.file !== undefined) await writeAtomically(this.file, JSON.stringify(this.counts)).catch(() => undefined);
+    const file = this.file;
+    if (file === undefined) return;
+    // Serialized, each writing the counts as they are when it runs: concurrent tickets of an epic record at once.
+    this.writing = this.writing.then(() => writeAtomically(file, JSON.stringify(this.counts))).catch(() => undefined);
+    await this.writing;
   }
 }

@@ -1,5 +1,6 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
+import { writeAtomically } from './writeAtomically';
 import { gitClient } from '../workspace/gitClient';
 import type { PipelineEvent } from './pipelineEvent';
 import { RunState } from './runState';
@@ -172,10 +173,3 @@ export class RunStore {
   }
 }
 
-/** Writes `text` to `target` through a temp file and a rename: a crash leaves the old or the new file. */
-export async function writeAtomically(target: string, text: string): Promise<void> {
-  await fs.mkdir(path.dirname(target), { recursive: true });
-  const tmp = `${target}.${process.pid}.${Date.now()}.tmp`;
-  await fs.writeFile(tmp, text);
-  await fs.rename(tmp, target);
-}

@@ -13,9 +13,9 @@ import type { PhaseContext } from './phaseContext';
  *   nothing out of scope. The summary, user stories and open questions were turned into criteria by discovery.
  * - `design`: each component with its files, the test strategy and the criteria it covers — where the change goes
  *   and how it is tested. Overview, data flow and risks are prose for the planner, who reads the whole design.
- * The validators of discovery and techSpec judge the same briefs of the new deliverable (criteriaBrief with the
- * open questions, designBrief with the overview), not its whole rendering: on the bench's feature ticket that was
- * 1,627 and 2,471 tokens, the stories, summary, data flow and risks elaborating what the briefs state.
+ * The validators of discovery and techSpec judge briefs of the new deliverable (criteriaBrief with the stories and
+ * open questions, designBrief with the overview and risks), not its whole rendering: the summary and the data flow
+ * restate or detail what the briefs hold (on the bench's feature ticket they were 1,627 and 2,471 tokens in full).
  * Each returns '' for a deliverable the route did not produce.
  */
 export interface SpecBrief {
@@ -26,11 +26,13 @@ export interface SpecBrief {
 }
 
 /**
- * The criteria brief of a functional spec: acceptance criteria (id + text) and out of scope; with `questions`, its
- * open questions too (what discovery's validator judges: the summary and user stories restate the criteria).
+ * The criteria brief of a functional spec: acceptance criteria (id + text) and out of scope; with `stories` and
+ * `questions`, the user stories first and the open questions last (what discovery's validator judges: only the
+ * summary, which restates them, is left out).
  */
-export function criteriaBrief(spec: FunctionalSpec, opts: { questions?: boolean } = {}): string {
+export function criteriaBrief(spec: FunctionalSpec, opts: { questions?: boolean; stories?: boolean } = {}): string {
   return [
+    ...(opts.stories && spec.userStories.length > 0 ? [`## User stories`, ...spec.userStories.map((u) => `- ${u}`)] : []),
     `## Acceptance criteria`,
     ...spec.acceptanceCriteria.map((c) => `- ${c.id}: ${c.text}`),
     ...(spec.outOfScope.length > 0 ? [`### Out of scope`, ...spec.outOfScope.map((o) => `- ${o}`)] : []),
@@ -40,9 +42,10 @@ export function criteriaBrief(spec: FunctionalSpec, opts: { questions?: boolean 
 
 /**
  * The design brief of a tech spec: each component with its files, the test strategy and the criteria it covers;
- * with `overview`, the overview first (what techSpec's validator judges: data flow and risks elaborate it).
+ * with `overview` the overview first, with `risks` the risks last (what techSpec's validator judges, since a risk
+ * can carry scope; only the data flow, which details the components, is left out).
  */
-export function designBrief(design: TechSpec, opts: { overview?: boolean } = {}): string {
+export function designBrief(design: TechSpec, opts: { overview?: boolean; risks?: boolean } = {}): string {
   return [
     ...(opts.overview ? [`## Overview`, design.overview] : []),
     `## Design: components`,
@@ -50,6 +53,7 @@ export function designBrief(design: TechSpec, opts: { overview?: boolean } = {})
     `## Test strategy`,
     design.testStrategy,
     ...(design.coversCriteria.length > 0 ? [`Covers: ${design.coversCriteria.join(', ')}`] : []),
+    ...(opts.risks && design.risks.length > 0 ? [`## Risks`, ...design.risks.map((r) => `- ${r}`)] : []),
   ].join('\n');
 }
 

@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import { ChainExhaustedError } from '../models/chainExhaustedError';
+import { routeFor } from '../ticket/route';
 import { buildHandoff } from './buildHandoff';
 import { formatObjections } from './formatObjections';
 import type { Objection } from './objection';
@@ -8,7 +9,6 @@ import type { PhaseId } from './phaseId';
 import type { PhaseOutcome } from './phaseOutcome';
 import { stamp } from './pipelineEvent';
 import type { AttemptRecord } from './runState';
-import { routeFor } from '../ticket/route';
 import { validateDeliverable } from './validateDeliverable';
 
 /** A phase whose deliverable is one structured answer checked by the validator. */
@@ -24,8 +24,8 @@ export interface ValidatedPhaseSpec<T> {
   previous: { name: string; markdown: string } | ((value: T) => { name: string; markdown: string });
   /** Markdown for people (approval, the branch's `.shipwright/` file, later phases); the validator's too unless `judged`. */
   render: (value: T) => string;
-  /** What the validator reads of the deliverable, when less than `render` suffices to judge it (see specBrief). */
-  judged?: (value: T) => string;
+  /** What the validator reads of the deliverable, when less than `render` suffices to judge it (see specBrief), and the names of those sections (told to the validator). */
+  judged?: { sections: string; text: (value: T) => string };
   /** Mechanical checks that need no model (e.g. dependency keys exist); objections skip the validator call. */
   check?: (value: T) => Objection[];
   /**
@@ -143,10 +143,11 @@ async function validatorLoop<T>(ctx: PhaseContext, spec: ValidatedPhaseSpec<T>, 
       objections = spec.check?.(res.value) ?? [];
       if (objections.length === 0) {
         const previous = typeof spec.previous === 'function' ? spec.previous(res.value) : spec.previous;
-        // The validator's stable start (its input) is read by the validator of the next attempt, if there is one.
+        // The validator's stable start (its input) is read by the validator of the next attempt, if there is one and
+        // the input does not depend on the deliverable (review's does: the hunks its findings name).
         // The other phases' validators share its system prompt and schema (same model, soon): see otherValidators.
-        const validatorCache = { gapMs, readers: onLevel + 1 >= levelCap ? 0 : levelCap - onLevel - 1, retryProbability: firstHere ? ctx.retryRate.probability('validated') : 1, systemSharers: otherValidators(ctx) };
-        objections = await validateDeliverable(ctx, { phase: spec.phase, attempt: n, previous, markdown: spec.judged ? spec.judged(res.value) : markdown, earlier: attempts, cache: validatorCache });
+        const validatorCache = { gapMs, readers: onLevel + 1 >= levelCap || typeof spec.previous === 'function' ? 0 : levelCap - onLevel - 1, retryProbability: firstHere ? ctx.retryRate.probability('validated') : 1, systemSharers: otherValidators(ctx) };
+        objections = await validateDeliverable(ctx, { phase: spec.phase, attempt: n, previous, markdown: spec.judged ? spec.judged.text(res.value) : markdown, shown: spec.judged?.sections, earlier: attempts, cache: validatorCache });
       }
       if (objections.length === 0 && ctx.config.checkpoints.includes(spec.phase)) {
         ctx.emit(stamp({ type: 'stateChanged', ticketId: ctx.ticket.id, state: 'awaiting-approval', reason: `checkpoint: ${spec.phase} waits for approval` }));
@@ -156,10 +157,11 @@ async function validatorLoop<T>(ctx: PhaseContext, spec: ValidatedPhaseSpec<T>, 
       }
     }
     const accepted = objections.length === 0;
-    if (firstHere) await ctx.retryRate.record('validated', !accepted);
     ctx.emit(stamp({ type: 'validatorVerdict', ticketId: ctx.ticket.id, phase: spec.phase, attempt: n, pass: accepted, objections }));
     const rec: AttemptRecord = { attempt: n, modelKey: res.modelKey, model: res.model, why: res.why, objections, accepted, chainIndex, escalated, ...(res.ok && !accepted ? { draft: res.value } : {}) };
     await ctx.progress.recordAttempt(rec);
+    // Counted once the attempt is stored: a run killed before that retries the attempt and counts it then.
+    if (firstHere) await ctx.retryRate.record('validated', !accepted);
     attempts.push(rec);
     onLevel += 1;
     reason = undefined;

@@ -19,24 +19,55 @@ function folderAt(path: string, depth: number): string {
   return parts.length === 0 || depth === 0 ? '' : `${parts.slice(0, depth).join('/')}/`;
 }
 
+/** A path as shown in a map line: quoted (JSON) when it holds control characters, so a file name cannot start a line. */
+export function shownPath(path: string): string {
+  return /[\u0000-\u001f\u007f]/.test(path) ? JSON.stringify(path) : path;
+}
+
+/** The folder of `path` with a trailing slash, `''` at the top level. */
+export function folderOf(path: string): string {
+  return path.slice(0, path.lastIndexOf('/') + 1);
+}
+
+/** Longest file kind shown (`.ts`, `no extension`); longer "extensions" are names, not kinds. */
+const MAX_KIND_CHARS = 12;
+
+/** Counts of one outline line. */
+interface Group {
+  files: number;
+  kinds: Map<string, number>;
+  subfolders: Set<string>;
+}
+
 /** One line per group: `packages/pkg0/src/ (48 files: 44 .ts, 2 .md, 2 .json)`; `more` says they follow files listed above. */
-function render(groups: Map<string, string[]>, listedIn: ReadonlySet<string>): string[] {
-  return [...groups.entries()].map(([folder, paths]) => {
-    const kinds = new Map<string, number>();
-    for (const p of paths) {
-      const name = p.slice(p.lastIndexOf('/') + 1);
-      const dot = name.lastIndexOf('.');
-      const kind = dot > 0 ? name.slice(dot) : 'no extension';
-      kinds.set(kind, (kinds.get(kind) ?? 0) + 1);
-    }
-    const top = [...kinds.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).slice(0, KINDS_PER_LINE);
-    const rest = kinds.size > KINDS_PER_LINE ? ', …' : '';
-    const noun = `${paths.length}${listedIn.has(folder) ? ' more' : ''} file${paths.length === 1 ? '' : 's'}`;
+function render(groups: ReadonlyMap<string, Group>, listedIn: ReadonlySet<string>, whole: boolean): string[] {
+  return [...groups.entries()].map(([folder, g]) => {
+    const top = [...g.kinds.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).slice(0, KINDS_PER_LINE);
+    const rest = g.kinds.size > KINDS_PER_LINE ? ', …' : '';
+    const noun = `${g.files}${listedIn.has(folder) ? ' more' : ''} file${g.files === 1 ? '' : 's'}`;
     // A collapsed level says how many folders it holds, so 40 packages read as such and not as one heap of files.
-    const subfolders = new Set(paths.map((p) => p.slice(folder.length)).filter((p) => p.includes('/')).map((p) => p.slice(0, p.indexOf('/')))).size;
-    const within = subfolders > 1 ? ` in ${subfolders} folders` : '';
-    return `${folder === '' ? '(top level)' : folder} (${noun}${within}: ${top.map(([k, n]) => `${n} ${k}`).join(', ')}${rest})`;
+    const within = g.subfolders.size > 1 ? ` in ${g.subfolders.size} folders` : '';
+    const label = whole ? '(whole repository)' : folder === '' ? '(top level)' : shownPath(folder);
+    return `${label} (${noun}${within}: ${top.map(([k, n]) => `${n} ${k}`).join(', ')}${rest})`;
   });
+}
+
+/** The groups of `paths` at folder level `depth`, in path order. O(paths). */
+function groupAt(sorted: readonly string[], depth: number): Map<string, Group> {
+  const groups = new Map<string, Group>();
+  for (const p of sorted) {
+    const folder = folderAt(p, depth);
+    let g = groups.get(folder);
+    if (g === undefined) groups.set(folder, (g = { files: 0, kinds: new Map(), subfolders: new Set() }));
+    g.files += 1;
+    const name = p.slice(p.lastIndexOf('/') + 1);
+    const dot = name.lastIndexOf('.');
+    const kind = dot > 0 && name.length - dot <= MAX_KIND_CHARS ? name.slice(dot) : 'no extension';
+    g.kinds.set(kind, (g.kinds.get(kind) ?? 0) + 1);
+    const below = p.slice(folder.length);
+    if (below.includes('/')) g.subfolders.add(below.slice(0, below.indexOf('/')));
+  }
+  return groups;
 }
 
 /**
@@ -49,19 +80,26 @@ function render(groups: Map<string, string[]>, listedIn: ReadonlySet<string>): s
  */
 export function directoryOutline(paths: readonly string[], tokenBudget: number, listedFolders: ReadonlySet<string> = new Set()): DirectoryOutline {
   if (paths.length === 0) return { lines: [], tokens: 0, files: 0 };
-  const deepest = Math.max(...paths.map((p) => p.split('/').length - 1));
   const sorted = [...paths].sort();
+  let deepest = 0;
+  for (const p of sorted) {
+    let d = 0;
+    for (let i = p.indexOf('/'); i !== -1; i = p.indexOf('/', i + 1)) d += 1;
+    if (d > deepest) deepest = d;
+  }
   for (let depth = deepest; depth >= 0; depth--) {
-    const groups = new Map<string, string[]>();
-    for (const p of sorted) {
-      const folder = folderAt(p, depth);
-      const group = groups.get(folder);
-      if (group === undefined) groups.set(folder, [p]);
-      else group.push(p); // not a copy per path: 2,000 files in a few folders made that quadratic
+    let groups = groupAt(sorted, depth);
+    if (groups.size > MAX_LINES && depth > 1) continue;
+    if (groups.size > MAX_LINES) {
+      // More top-level folders than lines: the largest ones, and one line for the rest.
+      const ranked = [...groups.entries()].sort((x, y) => y[1].files - x[1].files);
+      const rest = ranked.slice(MAX_LINES - 1);
+      const others: Group = { files: rest.reduce((n, [, g]) => n + g.files, 0), kinds: new Map(), subfolders: new Set(rest.map(([f]) => f)) };
+      for (const [, g] of rest) for (const [k, n] of g.kinds) others.kinds.set(k, (others.kinds.get(k) ?? 0) + n);
+      groups = new Map([...ranked.slice(0, MAX_LINES - 1), [`… ${rest.length} more folders`, others]]);
     }
-    if (groups.size > MAX_LINES && depth > 0) continue;
     const listed = new Set([...listedFolders].map((f) => folderAt(`${f}x`, depth)));
-    const lines = render(groups, listed);
+    const lines = render(groups, listed, depth === 0);
     const tokens = countO200kTokens(lines.join('\n'));
     if (tokens <= tokenBudget) return { lines, tokens, files: paths.length };
   }

@@ -1,5 +1,5 @@
 import { countO200kTokens, ESTIMATE_FRAMING_TOKENS, ESTIMATE_MARGIN, estimateTokens } from '../models/estimateTokens';
-import { directoryOutline } from './directoryOutline';
+import { directoryOutline, folderOf, shownPath } from './directoryOutline';
 import { scanRepository, type ScannedFile } from './repoScan';
 
 /** One tracked file in the map. `size` in bytes. */
@@ -96,11 +96,6 @@ const TOP_LEVEL_FILES = 20;
 /** Share of the budget kept for the outline of the files a map does not list. */
 const OUTLINE_SHARE = 0.25;
 
-/** The folder of `path` with a trailing slash, `''` at the top level. */
-function folderOf(path: string): string {
-  return path.slice(0, path.lastIndexOf('/') + 1);
-}
-
 /**
  * The repository map fed to discovery, techSpec, planning and diagnosis: tracked files (`git ls-files`), their
  * sizes and top-level symbols (at most {@link MAX_SYMBOLS_PER_FILE} each, the rest counted), one file per line
@@ -152,13 +147,13 @@ export async function buildRepoMap(root: string, opts: { tokenBudget: number; ke
     }
     return left;
   };
+  const bare = (f: RepoMapFile): string => `${shownPath(f.path)} (${f.size} B)`;
   const withSymbols = (f: RepoMapFile): string => {
-    if (f.symbols.length === 0) return `${f.path} (${f.size} B)`;
+    if (f.symbols.length === 0) return bare(f);
     const shown = f.symbols.slice(0, MAX_SYMBOLS_PER_FILE).join(', ');
     const more = f.symbols.length > MAX_SYMBOLS_PER_FILE ? `, +${f.symbols.length - MAX_SYMBOLS_PER_FILE} more` : '';
-    return `${f.path} (${f.size} B): ${shown}${more}`;
+    return `${bare(f)}: ${shown}${more}`;
   };
-  const bare = (f: RepoMapFile): string => `${f.path} (${f.size} B)`;
   const fitsWhole = fitsWithin(ranked.map(withSymbols), used, opts.tokenBudget);
   const distinctive = ranked.filter((f) => f.distinctive > 0);
   const listBudget = fitsWhole ? opts.tokenBudget : Math.floor(opts.tokenBudget * (1 - OUTLINE_SHARE));
@@ -166,8 +161,9 @@ export async function buildRepoMap(root: string, opts: { tokenBudget: number; ke
     // Files without symbols were tried as bare lines already; those with symbols get a second, bare chance.
     pass(pass(ranked, withSymbols, listBudget).filter((f) => f.symbols.length > 0), bare, listBudget);
   } else {
-    pass(distinctive, withSymbols, listBudget);
-    const folders = new Set([...listedFiles].map((f) => folderOf(f.path)));
+    // The ticket's own files first, with their symbols, else by path: they are what the map is for.
+    pass(pass(distinctive, withSymbols, listBudget), bare, listBudget);
+    const folders = new Set(distinctive.map((f) => folderOf(f.path)));
     const perFolder = new Map<string, number>();
     const neighbours = ranked.filter((f) => {
       if (f.distinctive > 0) return false;

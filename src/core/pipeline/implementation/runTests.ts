@@ -73,19 +73,27 @@ export interface JudgedRun extends TestRunResult {
   passed: boolean;
 }
 
-/** Lines of a fully passing run's output kept for a prompt: runners print their totals last. */
-const PASSING_TAIL_LINES = 6;
+/** Lines of a fully passing run's output kept for a prompt. */
+const PASSING_LINES = 6;
+/**
+ * A runner's totals line: a count next to a word such as passed or tests (node:test `# pass 30`, TAP `# tests 175`,
+ * mocha `30 passing`, jest `Tests: 30 passed`, uvu `Total: 33`, pytest `30 passed in 0.12s`).
+ */
+const TOTALS = /\b(pass|passed|passing|fail|failed|failing|failures|tests?|total|skipped|pending|todo|errors?)\b\W{0,3}\d|\d+\W{0,3}(pass|passed|passing|fail|failed|failing|tests?|skipped|pending)\b/i;
 
 /**
- * A run as prompt text: what ran, how it ended, and the (trimmed) output. A run that exited 0 keeps only its last
- * {@link PASSING_TAIL_LINES} non-empty lines (the runner's totals) and says how many it left out: a passing run
- * holds no failure to act on, and on the bench's feature ticket its full TAP output was ~250 tokens in each of
- * two calls. A failing, timed-out or cancelled run keeps all of its (already trimmed) output.
+ * A run as prompt text: what ran, how it ended, and the (trimmed) output. A run that exited 0 keeps only its
+ * runner's totals (the last {@link PASSING_LINES} lines that match {@link TOTALS}, else its last lines: a coverage
+ * table may follow the totals) and says how many lines it left out: a passing run holds no failure to act on, and on
+ * the bench's feature ticket its full TAP output was ~250 tokens in each of two calls. A failing, timed-out or
+ * cancelled run keeps all of its (already trimmed) output.
  */
 export function runAsText(run: TestRunResult): string {
   const output = run.output.trim();
   if (run.exitCode !== 0 || run.timedOut || run.cancelled || output === '') return `${describeTestRun(run)}\n\n${output || '(no output)'}`;
   const lines = output.split('\n').filter((l) => l.trim() !== '');
-  if (lines.length <= PASSING_TAIL_LINES) return `${describeTestRun(run)}\n\n${output}`;
-  return `${describeTestRun(run)}; it passed. Its last ${PASSING_TAIL_LINES} lines (${lines.length - PASSING_TAIL_LINES} earlier lines left out):\n\n${lines.slice(-PASSING_TAIL_LINES).join('\n')}`;
+  if (lines.length <= PASSING_LINES) return `${describeTestRun(run)}\n\n${output}`;
+  const totals = lines.filter((l) => TOTALS.test(l)).slice(-PASSING_LINES);
+  const kept = totals.length > 0 ? totals : lines.slice(-PASSING_LINES);
+  return `${describeTestRun(run)}; it passed. Its totals (${lines.length - kept.length} other lines left out):\n\n${kept.join('\n')}`;
 }

@@ -24,7 +24,7 @@ export async function discoveryPhase(ctx: PhaseContext): Promise<PhaseOutcome> {
     moreFiles: moreFilesFor(ctx),
     previous: { name: 'ticket', markdown: ticket },
     render: (v) => renderDeliverable('discovery', v),
-    // The validator judges the criteria, scope and open questions against the ticket (see specBrief).
-    judged: (v) => criteriaBrief(v, { questions: true }),
+    // The validator judges stories, criteria, scope and open questions against the ticket (see specBrief).
+    judged: { sections: 'user stories, acceptance criteria, out of scope, open questions', text: (v) => criteriaBrief(v, { stories: true, questions: true }) },
   });
 }

@@ -92,9 +92,10 @@ export async function implementationPhase(ctx: PhaseContext): Promise<PhaseOutco
       prompt: 'implementationCode',
       vars: () => ({ task: taskText(task), spec: work.criteria(task.criteria), failingOutput: runAsText(run) }),
       // Its tests are shown while they fail. With the suite green before the step (an earlier task made them pass)
-      // there is nothing in them to act on: the task's own files suffice, and the model may ask for more (needFiles).
+      // the tests written in the tests step hold nothing to act on and may not be edited (they are frozen), so only
+      // the task's files and any existing tests it may update are shown; the model may ask for more (needFiles).
       // On the bench's feature ticket that was 1.5k tokens of the documentation task's input.
-      files: run.passed ? [...task.files] : [...task.files, ...task.tests],
+      files: run.passed ? [...task.files, ...task.tests.filter((t) => !newTests.includes(t))] : [...task.files, ...task.tests],
       gapMs: run.durationMs,
       check: (planned) => weakenedTests(planned, guarded),
       verify: async () => {

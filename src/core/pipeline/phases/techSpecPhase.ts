@@ -25,7 +25,7 @@ export async function techSpecPhase(ctx: PhaseContext): Promise<PhaseOutcome> {
     // The validator checks coverage of each criterion and scope: the criteria brief, not the user stories.
     previous: { name: 'functional spec', markdown: specBrief(ctx).criteria() },
     render: (v) => renderDeliverable('techSpec', v),
-    // The validator judges the overview, components, files, test strategy and coverage (see specBrief).
-    judged: (v) => designBrief(v, { overview: true }),
+    // The validator judges the overview, components, files, test strategy, coverage and risks (see specBrief).
+    judged: { sections: 'overview, components, test strategy, criteria covered, risks', text: (v) => designBrief(v, { overview: true, risks: true }) },
   });
 }
