@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { WorktreeInfo } from '../pipeline/phaseContext';
 import type { ChangedFile } from '../ports/approvalPort';
 import { gitClient, splitNul } from './gitClient';
+import { readBlobs } from './readBlobs';
 import { reviewFlags } from './reviewFlags';
 
 /**
@@ -21,12 +22,14 @@ export async function changedFiles(worktree: WorktreeInfo): Promise<ChangedFile[
     status.set(nameStatus[i + 1], code === 'A' ? 'added' : code === 'D' ? 'deleted' : 'modified');
   }
   // `--text`: a `-diff` attribute or one NUL byte must not turn a file into "binary, 0 lines" for the reviewer.
-  const numstat = splitNul(await git.raw(['diff', '--numstat', '--text', '--no-renames', '-z', worktree.baseCommit, head]));
+  const numstat = splitNul(await git.raw(['diff', '--numstat', '--text', '--no-renames', '-z', worktree.baseCommit, head])).map((entry) => entry.split('\t'));
+  // Every file's bytes at HEAD from one git process (hashes and review flags need them).
+  const kept = numstat.map(([, , path]) => path).filter((path) => status.get(path) !== 'deleted');
+  const blobs = new Map((await readBlobs(git, kept.map((path) => `${head}:${path}`))).map((bytes, i) => [kept[i], bytes]));
   const files: ChangedFile[] = [];
-  for (const entry of numstat) {
-    const [added, removed, path] = entry.split('\t');
+  for (const [added, removed, path] of numstat) {
     const st = status.get(path) ?? 'modified';
-    const bytes = st === 'deleted' ? null : await blobBytes(worktree.path, head, path);
+    const bytes = st === 'deleted' ? null : (blobs.get(path) ?? null);
     const flags = reviewFlags(path, bytes);
     const counts = added === '-' || removed === '-' ? await textCounts(worktree.path, worktree.baseCommit, head, path) : { added: Number(added), removed: Number(removed) };
     files.push({

@@ -13,6 +13,8 @@ import { spawn } from 'node:child_process';
 export interface GitClient {
   /** `git <args>`'s stdout. @throws GitCommandError as described on {@link gitClient} */
   raw(args: string[]): Promise<string>;
+  /** `git <args>`'s stdout as bytes, with `input` written to its stdin (e.g. `cat-file --batch`). */
+  rawWithInput(args: string[], input: string): Promise<Buffer>;
   /** `git rev-parse <args>`'s stdout, trimmed. */
   revparse(args: string[]): Promise<string>;
   /** `git show <args>`'s stdout. */
@@ -55,21 +57,27 @@ export function gitClient(dir: string, opts: { hooks?: boolean; env?: Record<str
   if (opts.hooks !== true) config.push('-c', 'core.hooksPath=/dev/null');
   // Built at the first command, not with the client: many clients are made for a check that git never runs.
   let env: NodeJS.ProcessEnv | undefined;
-  const run = (args: string[]): Promise<Buffer> => {
+  const run = (args: string[], input?: string): Promise<Buffer> => {
     env ??= { ...gitEnv(), GIT_OPTIONAL_LOCKS: '0', GIT_TERMINAL_PROMPT: '0', ...opts.env };
-    return runGit(dir, [...config, ...args], args, env);
+    return runGit(dir, [...config, ...args], args, env, input);
   };
   return {
     raw: async (args) => (await run(args)).toString('utf8'),
+    rawWithInput: (args, input) => run(args, input),
     revparse: async (args) => (await run(['rev-parse', ...args])).toString('utf8').trim(),
     show: async (args) => (await run(['show', ...args])).toString('utf8'),
     binaryCatFile: (args) => run(['cat-file', ...args]),
   };
 }
 
-function runGit(cwd: string, argv: string[], args: string[], env: NodeJS.ProcessEnv): Promise<Buffer> {
+function runGit(cwd: string, argv: string[], args: string[], env: NodeJS.ProcessEnv, input?: string): Promise<Buffer> {
   return new Promise((resolve, reject) => {
-    const child = spawn('git', argv, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'], windowsHide: true });
+    const child = input === undefined
+      ? spawn('git', argv, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'], windowsHide: true })
+      : spawn('git', argv, { cwd, env, stdio: ['pipe', 'pipe', 'pipe'], windowsHide: true });
+    // A git that exits before reading all of its input (an error) closes the pipe: EPIPE is its answer, not ours.
+    child.stdin?.on('error', () => undefined);
+    child.stdin?.end(input);
     const out: Buffer[] = [];
     const err: Buffer[] = [];
     child.stdout.on('data', (b: Buffer) => out.push(b));
