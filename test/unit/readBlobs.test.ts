@@ -29,6 +29,6 @@ suite('readBlobs: several blobs from one git process', () => {
     assert.equal(got[1].length, 0);
     assert.equal(got[2].toString('utf8'), 'named with a newline\n');
     await assert.rejects(readBlobs(git, ['HEAD:src/calculator.js', 'HEAD:no/such/file.js']), /no\/such\/file\.js: .*missing/);
-    await assert.rejects(readBlobs(git, ['HEAD:src']), /HEAD:src is a tree, not a blob/);
+    await assert.rejects(readBlobs(git, ['HEAD:src']), /HEAD:src: a tree, not a blob/);
   });
 });

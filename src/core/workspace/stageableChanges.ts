@@ -2,7 +2,8 @@ import { lstat, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { secretsInChange, type SecretFinder } from '../secrets/secretsInChange';
 import { confinePath } from './confinePath';
-import { gitClient, splitNul } from './gitClient';
+import { gitClient, splitNul, type GitClient } from './gitClient';
+import { readBlobsIfPresent } from './readBlobs';
 
 /** A change in a worktree that Shipwright does not commit, and why. */
 export interface RefusedChange {
@@ -54,8 +55,13 @@ export async function stageableChanges(worktreePath: string, brought: readonly s
     ...secrets,
     tracked: async (candidates) => new Set(splitNul(await git.raw(['ls-files', '-z', '--', ...candidates.map((c) => `:(literal)${c}`)]))),
   });
+  const pathReasons = new Map<string, string | undefined>();
+  for (const raw of paths.keys()) pathReasons.set(raw, ownFiles.includes(raw) ? undefined : await refusal(worktreePath, raw, brought, secrets.allowProtected));
+  // The contents the secret check compares, for every path it will look at, from one git process.
+  const toCheck = finder === undefined ? [] : [...paths.keys()].filter((raw) => !ownFiles.includes(raw) && pathReasons.get(raw) === undefined);
+  const committed = await blobsOf(git, toCheck, paths);
   for (const [raw, unstaged] of paths) {
-    const reason = ownFiles.includes(raw) ? undefined : (await refusal(worktreePath, raw, brought, secrets.allowProtected)) ?? (finder && (await secretRefusal(worktreePath, raw, unstaged, finder)));
+    const reason = ownFiles.includes(raw) ? undefined : pathReasons.get(raw) ?? (finder && (await secretRefusal(worktreePath, raw, unstaged, finder, committed.get(raw))));
     // A copied node_modules that the repository does not ignore is thousands of paths: report its entry once.
     const own = brought.find((b) => raw.startsWith(`${b.replace(/\/+$/, '')}/`));
     const path = own ?? raw.replace(/\/+$/, '');
@@ -82,20 +88,37 @@ async function refusal(root: string, raw: string, brought: readonly string[], al
   return stat?.isSymbolicLink() === true ? `a symlink: ${confined.reason}` : confined.reason;
 }
 
+/** A changed path's blobs: at HEAD (what it was) and, when staged and unchanged since, in the index (what it will be). */
+interface Blobs {
+  head?: Buffer;
+  index?: Buffer;
+}
+
+/** The blobs secretRefusal compares, for `paths`, from one `git cat-file --batch` (undefined where there is none). */
+async function blobsOf(git: GitClient, paths: readonly string[], unstaged: ReadonlyMap<string, boolean>): Promise<Map<string, Blobs>> {
+  const staged = paths.filter((p) => unstaged.get(p) === false);
+  const got = await readBlobsIfPresent(git, [...paths.map((p) => `HEAD:${p}`), ...staged.map((p) => `:${p}`)]);
+  const out = new Map<string, Blobs>(paths.map((p, i) => [p, { head: got[i] }]));
+  staged.forEach((p, i) => {
+    const b = out.get(p);
+    if (b !== undefined) b.index = got[paths.length + i];
+  });
+  return out;
+}
+
 /**
  * Why a changed file's content may not be committed (it brings in a secret, see secretsInChange), or undefined.
  * Reads what the commit would hold: the worktree file when it differs from the index, else the staged blob.
+ * `blobs`: its blobs at HEAD and in the index, read beforehand (see blobsOf).
  */
-async function secretRefusal(root: string, path: string, unstaged: boolean, finder: SecretFinder): Promise<string | undefined> {
-  const git = gitClient(root);
+async function secretRefusal(root: string, path: string, unstaged: boolean, finder: SecretFinder, blobs: Blobs = {}): Promise<string | undefined> {
   let bytes: Buffer | undefined;
   if (unstaged) {
     const st = await lstat(join(root, path)).catch(() => undefined);
     if (st?.isFile() === true) bytes = await readFile(join(root, path)).catch(() => undefined);
-  } else bytes = await git.binaryCatFile(['blob', `:${path}`]).catch(() => undefined);
+  } else bytes = blobs.index;
   if (bytes === undefined) return undefined; // deleted, a symlink or a folder: no content of its own to commit
-  const before = await git.binaryCatFile(['blob', `HEAD:${path}`]).catch(() => Buffer.alloc(0));
-  return finder.why(bytes.toString('utf8'), before.toString('utf8'));
+  return finder.why(bytes.toString('utf8'), (blobs.head ?? Buffer.alloc(0)).toString('utf8'));
 }
 
 async function isDirectory(p: string): Promise<boolean> {

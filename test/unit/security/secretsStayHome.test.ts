@@ -129,13 +129,18 @@ test('subtract', () => {
       writeFileSync(join(repo.dir, 'fixture.js'), `module.exports = ['${sample}', 'production', 'https://api.example.com/v1'];\n`);
       writeFileSync(join(repo.dir, 'token.js'), `module.exports = 'ghp_${'Ab1'.repeat(12)}';\n`);
       writeFileSync(join(repo.dir, 'db.js'), "module.exports = { password: 's3cret-Passw0rd' };\n");
+      // Staged by someone else and unchanged since: the check reads the index's blob, not the file.
+      writeFileSync(join(repo.dir, 'staged.js'), `module.exports = 'ghp_${'Cd2'.repeat(12)}';\n`);
+      repo.git('add', 'staged.js');
       const r = await commitChanges(repo.dir, 'change', { secretFiles: [] });
       const refused = Object.fromEntries(r.refused.map((x) => [x.path, x.reason]));
       assert.match(refused['token.js'] ?? '', /looks like a credential \(GitHub token\)/);
       assert.match(refused['db.js'] ?? '', /holds the value of DB_PASSWORD from \.env/);
+      assert.match(refused['staged.js'] ?? '', /looks like a credential \(GitHub token\)/);
       assert.equal(refused['fixture.js'], undefined, JSON.stringify(refused));
       assert.deepEqual(repo.git('show', '--name-only', '--format=', 'HEAD').trim().split('\n'), ['fixture.js']);
       assert.doesNotMatch(repo.git('log', '-p', '--all'), /ghp_|s3cret-Passw0rd/);
+      assert.equal(repo.git('diff', '--cached', '--name-only').trim(), '', 'the refused staged file was unstaged');
     } finally {
       repo.cleanup();
     }
