@@ -1,17 +1,14 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { defaultConfig } from '../src/core/config/defaultConfig';
 import { resolveConfig, type ConfigOverrides } from '../src/core/config/loadConfig';
 import type { ShipwrightConfig } from '../src/core/config/shipwrightConfig';
 import { ShipwrightEngine } from '../src/core/engine/shipwrightEngine';
 import type { RunState } from '../src/core/pipeline/runState';
-import { parseTicket } from '../src/core/ticket/parseTicket';
 import type { Ticket } from '../src/core/ticket/ticket';
 import { startFakeAnthropic } from '../test/fakes/fakeAnthropicServer';
 import { startFakeOllama } from '../test/fakes/fakeOllamaServer';
 import type { FakeModelServer, Responder } from '../test/fakes/fakeScript';
 import type { ApprovalPort } from '../src/core/ports/approvalPort';
-import { projectRoot } from '../test/fixtures/fixtureRepo';
+import { fixtureTicket } from '../test/fixtures/fixtureTicket';
 
 /** Every chain on one local model (the fake Ollama answers everything). */
 export const LOCAL_CHAINS: ConfigOverrides = {
@@ -30,8 +27,7 @@ const approveAll: ApprovalPort = {
 
 /** The calculator's feature ticket (test/fixtures/tickets/feature-add-subtract.md). */
 export function featureTicket(): Ticket {
-  const path = join(projectRoot(), 'test', 'fixtures', 'tickets', 'feature-add-subtract.md');
-  return parseTicket(readFileSync(path, 'utf8'), path);
+  return fixtureTicket('feature-add-subtract.md');
 }
 
 /** A finished ticket run and how long the engine took. */

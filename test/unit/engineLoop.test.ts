@@ -1,14 +1,11 @@
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { defaultConfig } from '../../src/core/config/defaultConfig';
 import { priceCall } from '../../src/core/models/priceCall';
-import { parseTicket } from '../../src/core/ticket/parseTicket';
 import { scriptedModel, validatedPhaseOf } from '../fakes/scriptedModel';
 import { engineKit, type EngineKit } from './engineTestKit';
+import { fixtureTicket } from '../fixtures/fixtureTicket';
 
-const ticket = () =>
-  parseTicket(readFileSync(join(__dirname, '..', '..', '..', 'test', 'fixtures', 'tickets', 'feature-add-subtract.md'), 'utf8'), 'feature-add-subtract.md');
+const ticket = () => fixtureTicket('feature-add-subtract.md');
 
 suite('engine: validator loop, escalation, fall-through, budget and ledger', () => {
   let kit: EngineKit | undefined;

@@ -5,10 +5,9 @@ import { join } from 'node:path';
 import { RetryRate } from '../../src/core/pipeline/retryRate';
 import { scriptedModel, validatedPhaseOf } from '../fakes/scriptedModel';
 import { engineKit, type EngineKit } from './engineTestKit';
-import { parseTicket } from '../../src/core/ticket/parseTicket';
+import { fixtureTicket } from '../fixtures/fixtureTicket';
 
-const ticket = () =>
-  parseTicket(readFileSync(join(__dirname, '..', '..', '..', 'test', 'fixtures', 'tickets', 'feature-add-subtract.md'), 'utf8'), 'feature-add-subtract.md');
+const ticket = () => fixtureTicket('feature-add-subtract.md');
 
 /** Every validated phase and every edit step on Anthropic models; prompts of any size cacheable. */
 const cloud = { discovery: ['sonnet'], techSpec: ['sonnet'], planning: ['sonnet'], implementation: ['sonnet'], review: ['sonnet'], validation: ['haiku'] };

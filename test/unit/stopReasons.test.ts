@@ -1,13 +1,10 @@
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { parseTicket } from '../../src/core/ticket/parseTicket';
 import { isRecord } from '../fakes/fakeHttp';
 import { scriptedModel, validatedPhaseOf } from '../fakes/scriptedModel';
 import { engineKit, type EngineKit } from './engineTestKit';
+import { fixtureTicket } from '../fixtures/fixtureTicket';
 
-const ticket = () =>
-  parseTicket(readFileSync(join(__dirname, '..', '..', '..', 'test', 'fixtures', 'tickets', 'feature-add-subtract.md'), 'utf8'), 'feature-add-subtract.md');
+const ticket = () => fixtureTicket('feature-add-subtract.md');
 const maxTokensOf = (raw: unknown) => (isRecord(raw) ? raw.max_tokens : undefined);
 
 suite('stop reasons are outcomes; billing stops a provider; escalation ends with a person', () => {

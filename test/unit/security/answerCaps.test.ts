@@ -3,14 +3,13 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { defaultConfig } from '../../../src/core/config/defaultConfig';
 import { MAX_EDITS_PER_ANSWER } from '../../../src/core/pipeline/implementation/editStep';
-import { parseTicket } from '../../../src/core/ticket/parseTicket';
 import type { FakeReply, FakeRequest } from '../../fakes/fakeScript';
 import { scriptedModel } from '../../fakes/scriptedModel';
-import { projectRoot } from '../../fixtures/fixtureRepo';
 import { engineKit, type EngineKit } from '../engineTestKit';
 import { requireSandbox } from './requireSandbox';
+import { fixtureTicket } from '../../fixtures/fixtureTicket';
 
-const ticket = parseTicket(readFileSync(join(projectRoot(), 'test', 'fixtures', 'tickets', 'feature-add-subtract.md'), 'utf8'), 'feature-add-subtract.md');
+const ticket = fixtureTicket('feature-add-subtract.md');
 
 /** A code step of the implementation phase (not the tests-first step): where a hostile answer would land in the code. */
 function isCodeStep(req: FakeRequest): boolean {

@@ -1,13 +1,13 @@
 import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseTicket } from '../../../src/core/ticket/parseTicket';
 import { scriptedModel } from '../../fakes/scriptedModel';
-import { projectRoot, snapshotCheckout } from '../../fixtures/fixtureRepo';
+import { snapshotCheckout } from '../../fixtures/fixtureRepo';
 import { engineKit } from '../engineTestKit';
 import { requireSandbox } from './requireSandbox';
 import { validUsage } from '../../../src/core/models/validUsage';
 import { sanitizeForTerminal, sanitizeMarkdown } from '../../../src/core/pipeline/sanitizeText';
+import { fixtureTicket } from '../../fixtures/fixtureTicket';
 
 suite('security: limits and checks', () => {
   test('impossible usage from a server is billed as 0 and named, never stored as is', () => {
@@ -42,7 +42,7 @@ suite('security: a tampered run state cannot point resume or finish at the user\
     await requireSandbox(this);
     const kit = await engineKit({ ollama: scriptedModel().responder });
     try {
-      const ticket = parseTicket(readFileSync(join(projectRoot(), 'test', 'fixtures', 'tickets', 'feature-add-subtract.md'), 'utf8'), 'feature-add-subtract.md');
+      const ticket = fixtureTicket('feature-add-subtract.md');
       const s = await kit.engine.run(ticket);
       assert.equal(s.state, 'ready', s.reason);
       const file = join(kit.repo.dir, '.git', 'shipwright', 'runs', s.ticket.id, 'state.json');

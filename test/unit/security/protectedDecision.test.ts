@@ -8,14 +8,14 @@ import { defaultConfig } from '../../../src/core/config/defaultConfig';
 import { resolveConfig } from '../../../src/core/config/loadConfig';
 import { ShipwrightEngine } from '../../../src/core/engine/shipwrightEngine';
 import { applyEdits } from '../../../src/core/workspace/applyEdits';
-import { parseTicket } from '../../../src/core/ticket/parseTicket';
 import { scriptedModel } from '../../fakes/scriptedModel';
 import { makeFixtureRepo, projectRoot } from '../../fixtures/fixtureRepo';
 import { approveAll, engineKit, LOCAL_FIRST, type EngineKit } from '../engineTestKit';
 import { requireSandbox } from './requireSandbox';
+import { fixtureTicket } from '../../fixtures/fixtureTicket';
 
 const WORKFLOW = '.github/workflows/release.yml';
-const ticket = parseTicket(readFileSync(join(projectRoot(), 'test', 'fixtures', 'tickets', 'feature-add-subtract.md'), 'utf8'), 'feature-add-subtract.md');
+const ticket = fixtureTicket('feature-add-subtract.md');
 
 /** The code step's answer: subtract() as the ticket asks, plus a CI workflow the ticket did not (a prompt-injected extra). */
 const CODE_ANSWER = {

@@ -4,11 +4,11 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as esbuild from 'esbuild';
 import { chromium, type Browser } from 'playwright-core';
-import { parseTicket } from '../../../src/core/ticket/parseTicket';
 import { scriptedModel } from '../../fakes/scriptedModel';
 import { git, projectRoot } from '../../fixtures/fixtureRepo';
 import { engineKit } from '../engineTestKit';
 import { requireSandbox } from './requireSandbox';
+import { fixtureTicket } from '../../fixtures/fixtureTicket';
 
 /** U+202E RIGHT-TO-LEFT OVERRIDE (Trojan Source, CVE-2021-42574): the line reads differently from what it does. */
 const RLO = '\u202E';
@@ -20,7 +20,7 @@ suite('security: review flags are shown to the person who approves', function ()
     await requireSandbox(this);
     const kit = await engineKit({ ollama: scriptedModel().responder });
     try {
-      const ticket = parseTicket(readFileSync(join(projectRoot(), 'test', 'fixtures', 'tickets', 'feature-add-subtract.md'), 'utf8'), 'feature-add-subtract.md');
+      const ticket = fixtureTicket('feature-add-subtract.md');
       const s = await kit.engine.run(ticket);
       assert.equal(s.state, 'ready', s.reason);
       const wt = s.worktree!.path;

@@ -1,15 +1,15 @@
 import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseTicket } from '../../../src/core/ticket/parseTicket';
 import { isSecretPath } from '../../../src/core/secrets/secretPaths';
 import { redactSecrets } from '../../../src/core/secrets/redactSecrets';
 import type { FakeRequest } from '../../fakes/fakeScript';
 import { scriptedModel } from '../../fakes/scriptedModel';
-import { makeFixtureRepo, projectRoot } from '../../fixtures/fixtureRepo';
+import { makeFixtureRepo } from '../../fixtures/fixtureRepo';
 import { commitChanges } from '../../../src/core/workspace/commitAll';
 import { engineKit, type EngineKit } from '../engineTestKit';
 import { requireSandbox } from './requireSandbox';
+import { fixtureTicket } from '../../fixtures/fixtureTicket';
 
 /** Values only the user's `.env` holds; none of them has a known credential shape, so only the secrets filter can stop them. */
 const ENV_FILE = 'PLAIN_SETTING=plain-canary-7d6c5b4a\nDATABASE_URL=postgres://app:hunter2canary@db.internal/app\n';
@@ -32,7 +32,7 @@ test('subtract', () => {
 });
 `;
 
-const ticket = parseTicket(readFileSync(join(projectRoot(), 'test', 'fixtures', 'tickets', 'feature-add-subtract.md'), 'utf8'), 'feature-add-subtract.md');
+const ticket = fixtureTicket('feature-add-subtract.md');
 
 function allText(reqs: readonly FakeRequest[]): string {
   return JSON.stringify(reqs);
