@@ -1,7 +1,7 @@
 import { readForPrompt } from '../secrets/readForPrompt';
 import { secretPolicy } from '../secrets/secretPolicy';
 import { detectTestCommand } from '../workspace/detectTestCommand';
-import { buildRepoMap } from '../workspace/repoMap';
+import { rankRepoFiles } from '../workspace/repoMap';
 import { DEFAULT_SECRET_FILES } from '../secrets/secretPaths';
 import { fileContext } from './implementation/fileContext';
 import { isTestPath } from './implementation/testGuard';
@@ -38,8 +38,8 @@ const LAYOUT_FILES = 12;
 export async function codeContextFor(ctx: PhaseContext, more: readonly string[] = []): Promise<CodeContext> {
   const root = ctx.worktree.path;
   const words = ticketKeywords(ctx.ticket);
-  // Only the ranked file list is used here (the scan is shared with repoMapFor's, see buildRepoMap).
-  const map = await buildRepoMap(root, { tokenBudget: 200, keywords: words, secretFiles: [...DEFAULT_SECRET_FILES, ...ctx.config.secretFiles] });
+  // The map's ranking without its text (the scan is shared with repoMapFor's, see rankRepoFiles).
+  const map = { files: await rankRepoFiles(root, { keywords: words, secretFiles: [...DEFAULT_SECRET_FILES, ...ctx.config.secretFiles] }) };
   const policy = await secretPolicy(root, ctx.config.secretFiles);
   const command = ctx.config.testCommand ?? (await detectTestCommand(root));
   const pkg = await readForPrompt(root, 'package.json', policy);

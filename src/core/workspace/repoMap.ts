@@ -97,6 +97,20 @@ const TOP_LEVEL_FILES = 20;
 const OUTLINE_SHARE = 0.25;
 
 /**
+ * The tracked files of `root` (Shipwright's own and binary files left out), ranked as the map ranks them: by
+ * relevance to `keywords` (rare words weigh more, see relevanceOf), then the largest, then by path. Shares the scan
+ * kept per worktree (scanRepository). For callers that need the ranking and not the map's text (codeContextFor).
+ */
+export async function rankRepoFiles(root: string, opts: { keywords?: string[]; secretFiles?: readonly string[] }): Promise<RepoMapFile[]> {
+  const files = await scanRepository(root, opts.secretFiles);
+  const words = [...new Set((opts.keywords ?? []).map((k) => k.toLowerCase()).filter((k) => k.length >= 3))];
+  const relevance = relevanceOf(files, words);
+  return [...files]
+    .map(({ path, size, symbols }) => ({ path, size, symbols, relevance: 0, distinctive: 0, ...relevance.get(path) }))
+    .sort((a, b) => b.relevance - a.relevance || b.size - a.size || a.path.localeCompare(b.path));
+}
+
+/**
  * The repository map fed to discovery, techSpec, planning and diagnosis: tracked files (`git ls-files`), their
  * sizes and top-level symbols (at most {@link MAX_SYMBOLS_PER_FILE} each, the rest counted), one file per line
  * (`path (N B): sym, sym, +N more`) within `tokenBudget` tokens; the budget is a cap, not a target.
@@ -113,17 +127,12 @@ const OUTLINE_SHARE = 0.25;
  * (src/core/models/estimateTokens.ts), and counting stops once the budget is as good as full.
  */
 export async function buildRepoMap(root: string, opts: { tokenBudget: number; keywords?: string[]; secretFiles?: readonly string[] }): Promise<RepoMap> {
-  const files = await scanRepository(root, opts.secretFiles);
-  const words = [...new Set((opts.keywords ?? []).map((k) => k.toLowerCase()).filter((k) => k.length >= 3))];
-  const relevance = relevanceOf(files, words);
-  const ranked: RepoMapFile[] = [...files]
-    .map(({ path, size, symbols }) => ({ path, size, symbols, relevance: 0, distinctive: 0, ...relevance.get(path) }))
-    .sort((a, b) => b.relevance - a.relevance || b.size - a.size || a.path.localeCompare(b.path));
+  const ranked = await rankRepoFiles(root, opts);
 
   // Lines are counted one by one (the sum is within a token or two of counting the joined text).
   const lines: string[] = [];
   const listedFiles = new Set<RepoMapFile>();
-  let used = countO200kTokens(`… and ${files.length} more files not shown\n`);
+  let used = countO200kTokens(`… and ${ranked.length} more files not shown\n`);
   /** Lists what fits of `candidates` within `budget`; returns the ones that did not fit. */
   const pass = (candidates: RepoMapFile[], line: (f: RepoMapFile) => string, budget: number): RepoMapFile[] => {
     const left: RepoMapFile[] = [];
