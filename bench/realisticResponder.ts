@@ -85,8 +85,10 @@ function pad(schema: string, answer: Record<string, unknown>, extra: number): Re
 /**
  * The calculator's scripted model with deliverables of realistic size: each deliverable is padded to the
  * project's own `expectedOutputTokens` (FunctionalSpec 1,200 … FileEdits 3,000), with five acceptance criteria and
- * a two-task plan, as perf-2026-11.md §"Realistic size" did. `objectOnce`: the validator objects once per
- * validated phase (the "one objection per phase" runs). Verdicts stay small.
+ * a two-task plan, as perf-2026-11.md §"Realistic size" did. `objectOnce`: one objection per validated phase (the
+ * "one objection per phase" runs) — from the validator for discovery and techSpec; from the mechanical checks for
+ * the first plan (its last task drops a criterion); for review, the first report requests changes with a blocker
+ * and the validator objects to it. Verdicts stay small.
  */
 export function realisticResponder(opts: { objectOnce?: boolean } = {}): Responder {
   const objected = new Set<string>();
@@ -108,6 +110,20 @@ export function realisticResponder(opts: { objectOnce?: boolean } = {}): Respond
     if (role === undefined || !('json' in reply)) return reply;
     const json = reply.json as Record<string, unknown>; // calculatorAnswer answers every deliverable schema with an object
     const extra = expectedOutputTokens[role] - countO200kTokens(JSON.stringify(json));
-    return extra > 0 ? { json: pad(name, json, extra) } : reply;
+    const padded = extra > 0 ? pad(name, json, extra) : json;
+    // Planning and an approving review are judged by their mechanical checks alone (config.modelValidation): their
+    // one objection comes from a first answer that the checks refuse (a criterion no task plans) or that the
+    // validator reads (a report asking for changes with a blocker, which the validator objects to above).
+    if (opts.objectOnce && (name === 'Plan' || name === 'ReviewReport') && !objected.has(name)) {
+      objected.add(name);
+      if (name === 'Plan') {
+        const tasks = padded.tasks as { criteria: string[] }[];
+        tasks[tasks.length - 1].criteria = tasks[tasks.length - 1].criteria.slice(0, -1);
+      } else {
+        padded.decision = 'request-changes';
+        padded.findings = [{ severity: 'blocker', file: 'src/calculator.js', message: (padded.findings as { message: string }[])[0]?.message ?? 'subtract does not check its arguments' }];
+      }
+    }
+    return { json: padded };
   };
 }

@@ -23,7 +23,7 @@ export function formatEvent(e: PipelineEvent): string | undefined {
     }
     case 'validatorVerdict':
       return e.pass
-        ? `${t} ✓ ${e.phase} attempt ${e.attempt} accepted`
+        ? `${t} ✓ ${e.phase} attempt ${e.attempt} accepted${e.judge === 'checks' ? ' (mechanical checks; no validator model)' : ''}`
         : `${t} ✗ ${e.phase} attempt ${e.attempt} objected:\n${e.objections.map((o) => `      - [${o.source}] ${o.where ? `${o.where}: ` : ''}${o.message}`).join('\n')}`;
     case 'phaseFinished':
       return `${t} ✔ ${e.phase} done after ${e.attempts} attempt(s)${e.path ? ` → ${e.path}` : ''}`;

@@ -48,7 +48,7 @@ function describe(e: PipelineEvent): [Level, string] {
       return ['debug', `${r.ticketId}: ${r.phase} ${r.modelKey} in ${u.inputTokens} out ${u.outputTokens} cache w ${u.cacheWriteTokens} r ${u.cacheReadTokens} tokens, ${formatUsd(r.usd)} (ticket ${formatUsd(e.ticketUsd)} of ${formatUsd(e.budgetUsd)}), ${r.latencyMs} ms`];
     }
     case 'validatorVerdict':
-      return [e.pass ? 'info' : 'warn', `${e.ticketId}: ${e.phase} attempt ${e.attempt} ${e.pass ? 'accepted' : `rejected: ${e.objections.map((o) => o.message).join(' | ')}`}`];
+      return [e.pass ? 'info' : 'warn', `${e.ticketId}: ${e.phase} attempt ${e.attempt} ${e.pass ? `accepted${e.judge === 'checks' ? ' by its mechanical checks' : ''}` : `rejected: ${e.objections.map((o) => o.message).join(' | ')}`}`];
     case 'phaseFinished':
       return ['info', `${e.ticketId}: ${e.phase} done after ${e.attempts} attempt(s)${e.path ? ` → ${e.path}` : ''}`];
     case 'handoff':

@@ -72,6 +72,14 @@ suite('context as a budget', () => {
     const failing = runAsText({ ...run, exitCode: 1, output: tap.replace('ok 3 - case 3', 'not ok 3 - case 3') });
     assert.ok(failing.includes('ok 1 - case 1') && failing.includes('not ok 3 - case 3'));
     assert.ok(runAsText({ ...run, timedOut: true, exitCode: null }).includes('ok 1 - case 1'), 'a timed-out run keeps its output');
+    // Stack frames inside Node.js point at nothing a session can change: each run of them is one line.
+    const trace = ['not ok 2 - subtract', '  stack: |-', '    TestContext.<anonymous> (./test/subtract.test.js:6:16)', '    Test.runInAsyncScope (node:async_hooks:206:9)',
+      '    Test.run (node:internal/test_runner/test:796:25)', '    node:internal/process/task_queues:140:7', '  ...', 'TypeError: x', '    at Object.<anonymous> (./src/a.js:3:1)', '    at Module._compile (node:internal/modules/cjs/loader:1554:14)'].join('\n');
+    const framed = runAsText({ ...run, exitCode: 1, output: trace });
+    assert.ok(framed.includes('TestContext.<anonymous> (./test/subtract.test.js:6:16)') && framed.includes('at Object.<anonymous> (./src/a.js:3:1)'), framed);
+    assert.ok(!framed.includes('node:internal') && !framed.includes('node:async_hooks'), framed);
+    assert.match(framed, /\(3 frame\(s\) inside Node\.js left out\)\n  \.\.\./);
+    assert.match(framed, /\(1 frame\(s\) inside Node\.js left out\)$/);
   });
 
   test('the input split adds up to the rendered prompt and the schema', () => {

@@ -55,12 +55,14 @@ suite('promptLibrary', () => {
     for (const name of PROMPT_NAMES) assert.equal(promptTemplate(name).deliverable, schemaFor(roleOf[name]).schemaName, name);
   });
 
-  test('producing prompts take the ticket or their task, and every earlier attempt’s objections', () => {
+  test('producing prompts take the ticket, their task or the specs derived from it, and every earlier attempt’s objections', () => {
     for (const name of PROMPT_NAMES.filter((n) => n !== 'validation')) {
       const vars = promptTemplate(name).variables;
       assert.ok(vars.includes('objections'), name);
-      assert.ok(vars.includes('ticket') || vars.includes('spec'), name);
+      assert.ok(vars.includes('ticket') || vars.includes('spec') || vars.includes('functionalSpec'), name);
     }
+    // Planning works from the criteria and the design, not the ticket they were checked against.
+    assert.deepEqual(promptTemplate('planning').variables, ['functionalSpec', 'techSpec', 'repoMap', 'code', 'objections']);
     assert.deepEqual(promptTemplate('implementationCode').variables, ['task', 'spec', 'files', 'failingOutput', 'objections']);
     assert.deepEqual(promptTemplate('validation').variables, ['phase', 'previousName', 'previous', 'shown', 'deliverable', 'earlierObjections']);
   });

@@ -6,6 +6,7 @@ import { jsonSchemaFor } from '../../src/core/deliverables/jsonSchemaFor';
 import { deliverableFileName, renderDeliverable } from '../../src/core/deliverables/renderMarkdown';
 import { schemaFor } from '../../src/core/deliverables/schemaFor';
 import { Role } from '../../src/core/pipeline/phaseId';
+import { promptTemplate, renderPrompt } from '../../src/core/prompts/promptLibrary';
 
 const spec: FunctionalSpec = {
   summary: 'The calculator can subtract.',
@@ -183,6 +184,22 @@ suite('schemaFor and jsonSchemaFor', () => {
     }
     const edits = jsonSchemaFor(schemaFor('implementation').schema);
     assert.deepEqual(edits.required, ['explanation', 'edits'], 'needFiles has a default, so the model may leave it out');
+  });
+
+  test('the schemas sent carry no descriptions: what the model reads of each field is in its prompt, once', () => {
+    const prompts: Record<string, string[]> = { implementation: ['implementationTests', 'implementationCode'], ciFix: ['ciFix'] };
+    for (const role of Role.options) {
+      // A `description` keyword is a string; a field named description (a plan task's) is a schema object.
+      const described: string[] = [];
+      JSON.stringify(jsonSchemaFor(schemaFor(role).schema), (k, v: unknown) => (k === 'description' && typeof v === 'string' ? (described.push(v), v) : v));
+      assert.deepEqual(described, [], role);
+      // Every field the model fills is named in each prompt that asks for this deliverable.
+      const fields = Object.keys((jsonSchemaFor(schemaFor(role).schema).properties ?? {}) as Record<string, unknown>);
+      for (const name of prompts[role] ?? [role === 'validation' ? 'validation' : role]) {
+        const { system } = renderPrompt(name, Object.fromEntries(promptTemplate(name).variables.map((v) => [v, ''])));
+        for (const f of fields.filter((f) => f !== 'edits')) assert.match(system, new RegExp(`\\b${f}\\b`), `${name} says what ${f} is`);
+      }
+    }
     const parsed: FileEdits = schemaFor('implementation').schema.parse({ explanation: 'x', edits: [] });
     assert.deepEqual(parsed.needFiles, []);
   });

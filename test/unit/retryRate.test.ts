@@ -60,7 +60,8 @@ suite('prompt caching weighed by how often first attempts need a retry', () => {
       objected.add(phase);
       return { json: { pass: false, objections: [{ message: `the ${phase} deliverable leaves the message for non-numbers unstated` }] } };
     });
-    kit = await engineKit({ anthropic: model.responder, config: { chains: cloud }, cacheMinimums: low });
+    // Every phase's deliverable goes to a validator model here, so each can be objected to.
+    kit = await engineKit({ anthropic: model.responder, config: { chains: cloud, modelValidation: { planning: 'always', review: 'always' } }, cacheMinimums: low });
     const rough = await kit.engine.run(ticket());
     assert.equal(rough.state, 'ready', rough.reason);
     const call = (phase: string, attempt: number) => rough.ledger.find((r) => r.phase === phase && r.attempt === attempt)!;

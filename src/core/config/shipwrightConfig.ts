@@ -154,6 +154,21 @@ export const ShipwrightConfig = z.object({
   codeContextTokens: z.number().int().positive().default(3_000),
   /** Phases whose deliverable waits for a person's approval before the pipeline goes on. */
   checkpoints: z.array(PhaseId).default([]),
+  /**
+   * Where a validator model judges a deliverable once its mechanical checks pass (the other validated phases:
+   * always). `planning`: `never` by default — its checks (every acceptance criterion planned, every file of the
+   * design in a task, paths inside the repository, criteria ids that exist: planChecks) compare the plan with its
+   * sources of truth at no tokens, and the tests then judge the tasks; `always` adds the model (≈ 2.3k input
+   * tokens on the bench's feature ticket). `review`: `on-request-changes` by default — a report asking for changes
+   * (any blocker) is checked by the model before a fix round is spent on it; an approval goes to the person's diff
+   * review, and the model could judge it only by re-reading the diff (≈ 1.3k tokens); `always` checks approvals too.
+   */
+  modelValidation: z
+    .object({
+      planning: z.enum(['always', 'never']).default('never'),
+      review: z.enum(['always', 'on-request-changes']).default('on-request-changes'),
+    })
+    .default({ planning: 'never', review: 'on-request-changes' }),
   worktree: WorktreeConfig.default({ copy: ['.env'], link: [], dependencies: 'auto', mergeDeliverables: false }),
   /** Globs of files that hold secrets, added to the built-in list (DEFAULT_SECRET_FILES): never read into a prompt. */
   secretFiles: z.array(z.string().min(1)).default([]),

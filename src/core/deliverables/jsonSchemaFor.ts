@@ -11,7 +11,11 @@ export type JsonSchemaObject = Record<string, unknown>;
  *   out: neither API needs it;
  * - `reused: 'inline'` and `cycles: 'throw'`: no `$ref`/`$defs`, which Ollama's grammar conversion handles
  *   less reliably than plain nested objects;
- * - `unrepresentable: 'throw'`: a schema that cannot be said in JSON Schema (a transform, a date) is a bug here.
+ * - `unrepresentable: 'throw'`: a schema that cannot be said in JSON Schema (a transform, a date) is a bug here;
+ * - no `description`s: the zod `.describe()` texts document the fields for readers of the code, while what the
+ *   model reads about each field is the prompt's "Write it as follows" (prompts/, the only wording an Ollama model
+ *   sees: its `format` is a sampling grammar). Sent in the schema too, every Anthropic call read them twice —
+ *   about 90 tokens per spec or plan call on the bench's feature ticket.
  * @throws Error from zod when the schema has an unrepresentable part
  */
 export function jsonSchemaFor(schema: z.ZodType): JsonSchemaObject {
@@ -21,6 +25,9 @@ export function jsonSchemaFor(schema: z.ZodType): JsonSchemaObject {
     reused: 'inline',
     cycles: 'throw',
     unrepresentable: 'throw',
+    override: (ctx) => {
+      delete ctx.jsonSchema.description;
+    },
   });
   return rest;
 }

@@ -51,7 +51,8 @@ interface Call {
 /**
  * A dry run: for each phase of the ticket's route (and its validation), the model the router picks first and a
  * forecast of tokens and USD, as a range. The calls modelled are the pipeline's own: a validated phase is one call
- * and one validator call; implementation is the tests step and one code step per task (no validator: the tests
+ * and one validator call (none for planning, and for review only in the high case, unless config.modelValidation
+ * says `always`); implementation is the tests step and one code step per task (no validator: the tests
  * judge); review reads the briefs and the diff. Inputs are the prompt's fixed wording and deliverable schema
  * (o200k count, no safety margin: a forecast wants the expected size), the ticket, the repository map at its real
  * size when `repoRoot` is given (else its budget), and the expected size of the deliverables or briefs it reads.
@@ -95,10 +96,23 @@ export async function forecastRoute(
     const base = router.baseReason(calls[0].role, m);
     forecast.push({ phase, modelKey: m.key, model: m.spec.model, why: why ?? (m.index > 0 && opts.picked?.[calls[0].role] ? `${base}, the first that can be used` : base), ...low, calls: calls.length, high });
   };
-  /** A validated phase: `previous` tokens of input for its validator, and `judged` of the new deliverable (default: all). */
-  const validated = async (phase: PhaseId, context: number, previous: number, judged: number = out(phase)): Promise<void> => {
+  /**
+   * A validated phase: `previous` tokens of input for its validator, and `judged` of the new deliverable (default:
+   * all). `model`: when a validator model reads it (config.modelValidation) — `always`; `retry` (review's default:
+   * only a report asking for changes, so only in the high case, once, with the retry); `never` (the mechanical
+   * checks alone: no validator call).
+   */
+  const validated = async (phase: PhaseId, context: number, previous: number, judged: number = out(phase), model: 'always' | 'retry' | 'never' = 'always'): Promise<void> => {
     add(phase, undefined, [{ role: phase, prompt: phase, context, retries: 1 }]);
-    add('validation', `validates ${phase}`, [{ role: 'validation', prompt: 'validation', context: previous + judged, retries: 1 }]);
+    if (model === 'always') add('validation', `validates ${phase}`, [{ role: 'validation', prompt: 'validation', context: previous + judged, retries: 1 }]);
+    if (model === 'retry') {
+      const v = { role: 'validation' as const, prompt: 'validation', context: previous + judged };
+      const input = fixedTokens(v.prompt, v.role) + v.context;
+      const m = first('validation');
+      const output = expectedOutputWithThinking(m.spec, config.effort.validation, expectedOutputTokens.validation);
+      const usd = priceCall(m.spec.price, { inputTokens: input, outputTokens: output, cacheWriteTokens: 0, cacheReadTokens: 0 });
+      forecast.push({ phase: 'validation', modelKey: m.key, model: m.spec.model, why: `validates ${phase} when it requests changes`, inputTokens: 0, outputTokens: 0, usd: 0, calls: 0, high: { inputTokens: input, outputTokens: output, usd } });
+    }
   };
 
   for (const phase of routeFor(ticket.kind)) {
@@ -107,10 +121,12 @@ export async function forecastRoute(
         await validated(phase, ticketTokens + (await mapTokens(phase, 0.5)), ticketTokens, Math.round(out(phase) * SHARE.judgedSpec));
         break;
       case 'techSpec':
-        await validated(phase, ticketTokens + out('discovery') + (await mapTokens(phase)), criteria, Math.round(out(phase) * SHARE.judgedDesign));
+        // It reads the spec without its summary: what discovery's validator judged.
+        await validated(phase, ticketTokens + Math.round(out('discovery') * SHARE.judgedSpec) + (await mapTokens(phase)), criteria, Math.round(out(phase) * SHARE.judgedDesign));
         break;
       case 'planning':
-        await validated(phase, ticketTokens + criteria + out('techSpec') + (await mapTokens(phase, 0.5)), design);
+        // The criteria and the whole design, not the ticket.
+        await validated(phase, criteria + out('techSpec') + (await mapTokens(phase, 0.5)), design, out(phase), config.modelValidation.planning === 'always' ? 'always' : 'never');
         break;
       case 'split':
         await validated(phase, ticketTokens + out('discovery') + out('techSpec'), out('techSpec'));
@@ -123,7 +139,8 @@ export async function forecastRoute(
         const plan = feature ? out('planning') : out('diagnosis');
         const tasks = feature ? TASKS : 1;
         add(phase, undefined, [
-          { role: 'implementation', prompt: 'implementationTests', context: plan + (feature ? criteria + design : 0) + FILES_PER_STEP + TEST_OUTPUT, retries: 1 },
+          // The tests step reads the criteria and the test strategy (implementationWork.testsBrief), not the components.
+          { role: 'implementation', prompt: 'implementationTests', context: plan + (feature ? criteria : 0) + FILES_PER_STEP + TEST_OUTPUT, retries: 1 },
           ...Array.from({ length: tasks }, (_, i): Call => ({ role: 'implementation', prompt: 'implementationCode', context: plan / tasks + criteria + (i === 0 ? FILES_PER_STEP : FILES_PER_LATER_STEP) + TEST_OUTPUT, retries: 1 })),
         ]);
         break;
@@ -133,7 +150,7 @@ export async function forecastRoute(
         const diff = out('implementation') * (ticket.kind === 'hotfix' ? 1 : 1 + TASKS) / 2;
         // Its validator reads the changed files and the hunks the findings name (reviewEvidence), not the diff:
         // a line per file, and on the bench's tickets no finding names a file; a tenth of the diff allows for some.
-        await validated(phase, ticketTokens + (ticket.kind === 'hotfix' ? out('diagnosis') : criteria + design) + diff, Math.round(diff / 10));
+        await validated(phase, ticketTokens + (ticket.kind === 'hotfix' ? out('diagnosis') : criteria + design) + diff, Math.round(diff / 10), out(phase), config.modelValidation.review === 'always' ? 'always' : 'retry');
         break;
       }
       case 'ciFix':

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { jsonSchemaFor } from '../deliverables/jsonSchemaFor';
 import { capabilitiesOf, effortFor } from '../config/modelCapabilities';
 import type { Price, ShipwrightConfig } from '../config/shipwrightConfig';
 import { cacheLifetime } from '../models/cacheLifetime';
@@ -63,8 +64,7 @@ export class ModelSession implements ModelSessionApi {
 
   async run<T>(req: SessionRequest<T>): Promise<SessionResult<T>> {
     const { system, user } = this.o.render(req.prompt, req.vars);
-    // `io: 'input'` so fields with defaults are optional for the model, as the parser accepts them.
-    const jsonSchema = z.toJSONSchema(req.schema, { io: 'input' }) as Record<string, unknown>; // toJSONSchema returns a JSON Schema object
+    const jsonSchema = jsonSchemaFor(req.schema);
     const failures: { modelKey: string; error: ProviderError }[] = [];
     const served = this.o.router.from(req.role, req.chainIndex);
     if (served.length === 0) {

@@ -52,6 +52,8 @@ export type PipelineEvent =
       attempt: number;
       pass: boolean;
       objections: Objection[];
+      /** `checks`: no validator model read this attempt — its mechanical checks decided (config.modelValidation). */
+      judge?: 'checks';
     }
   | {
       type: 'phaseFinished';

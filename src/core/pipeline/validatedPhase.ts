@@ -27,7 +27,12 @@ export interface ValidatedPhaseSpec<T> {
   /** What the validator reads of the deliverable, when less than `render` suffices to judge it (see specBrief), and the names of those sections (told to the validator). */
   judged?: { sections: string; text: (value: T) => string };
   /** Mechanical checks that need no model (e.g. dependency keys exist); objections skip the validator call. */
-  check?: (value: T) => Objection[];
+  check?: (value: T) => Objection[] | Promise<Objection[]>;
+  /**
+   * Whether a validator model judges a deliverable that passed `check` (default: always). When false, the checks
+   * are the phase's validator (config.modelValidation: planning by default, review's approvals).
+   */
+  modelJudges?: (value: T) => boolean;
   /**
    * More code on request, once per phase run: when an answer names files in `needFiles`, it is set aside (not
    * validated, not counted as an attempt) and the phase is asked again with `read(paths)` as the `code` variable.
@@ -61,9 +66,14 @@ export async function runValidatedPhase<T>(ctx: PhaseContext, spec: ValidatedPha
   }
 }
 
-/** Other phases of the ticket's route that a validator checks (all but implementation and ciFix, which tests judge). */
-function otherValidators(ctx: PhaseContext): number {
-  return routeFor(ctx.ticket.kind).filter((p) => p !== 'implementation' && p !== 'ciFix').length - 1;
+/**
+ * Other phases of the ticket's route that a validator model is expected to check: all but implementation and
+ * ciFix (tests judge them), planning unless config.modelValidation says `always`, and review unless it says
+ * `always` (by default only a report asking for changes is read by a model, and most approve).
+ */
+function otherValidators(ctx: PhaseContext, phase: PhaseId): number {
+  const mv = ctx.config.modelValidation;
+  return routeFor(ctx.ticket.kind).filter((p) => p !== phase && p !== 'implementation' && p !== 'ciFix' && !(p === 'planning' && mv.planning !== 'always') && !(p === 'review' && mv.review !== 'always')).length;
 }
 
 async function validatorLoop<T>(ctx: PhaseContext, spec: ValidatedPhaseSpec<T>, attempts: AttemptRecord[]): Promise<PhaseOutcome> {
@@ -137,16 +147,19 @@ async function validatorLoop<T>(ctx: PhaseContext, spec: ValidatedPhaseSpec<T>, 
 
     let objections: Objection[];
     let markdown = '';
+    // False when the mechanical checks alone decided (they objected, or no model judges this deliverable).
+    let judgedByModel = false;
     if (!res.ok) objections = [res.objection];
     else {
       markdown = spec.render(res.value);
-      objections = spec.check?.(res.value) ?? [];
-      if (objections.length === 0) {
+      objections = (await spec.check?.(res.value)) ?? [];
+      judgedByModel = objections.length === 0 && (spec.modelJudges?.(res.value) ?? true);
+      if (judgedByModel) {
         const previous = typeof spec.previous === 'function' ? spec.previous(res.value) : spec.previous;
         // The validator's stable start (its input) is read by the validator of the next attempt, if there is one and
         // the input does not depend on the deliverable (review's does: the hunks its findings name).
         // The other phases' validators share its system prompt and schema (same model, soon): see otherValidators.
-        const validatorCache = { gapMs, readers: onLevel + 1 >= levelCap || typeof spec.previous === 'function' ? 0 : levelCap - onLevel - 1, retryProbability: firstHere ? ctx.retryRate.probability('validated') : 1, systemSharers: otherValidators(ctx) };
+        const validatorCache = { gapMs, readers: onLevel + 1 >= levelCap || typeof spec.previous === 'function' ? 0 : levelCap - onLevel - 1, retryProbability: firstHere ? ctx.retryRate.probability('validated') : 1, systemSharers: otherValidators(ctx, spec.phase) };
         objections = await validateDeliverable(ctx, { phase: spec.phase, attempt: n, previous, markdown: spec.judged ? spec.judged.text(res.value) : markdown, shown: spec.judged?.sections, earlier: attempts, cache: validatorCache });
       }
       if (objections.length === 0 && ctx.config.checkpoints.includes(spec.phase)) {
@@ -157,7 +170,7 @@ async function validatorLoop<T>(ctx: PhaseContext, spec: ValidatedPhaseSpec<T>, 
       }
     }
     const accepted = objections.length === 0;
-    ctx.emit(stamp({ type: 'validatorVerdict', ticketId: ctx.ticket.id, phase: spec.phase, attempt: n, pass: accepted, objections }));
+    ctx.emit(stamp({ type: 'validatorVerdict', ticketId: ctx.ticket.id, phase: spec.phase, attempt: n, pass: accepted, objections, ...(res.ok && !judgedByModel ? { judge: 'checks' as const } : {}) }));
     const rec: AttemptRecord = { attempt: n, modelKey: res.modelKey, model: res.model, why: res.why, objections, accepted, chainIndex, escalated, ...(res.ok && !accepted ? { draft: res.value } : {}) };
     await ctx.progress.recordAttempt(rec);
     // Counted once the attempt is stored: a run killed before that retries the attempt and counts it then.

@@ -1,6 +1,7 @@
 import { Diagnosis } from '../../deliverables/diagnosis';
 import { FunctionalSpec } from '../../deliverables/functionalSpec';
 import { Plan, type PlanTask } from '../../deliverables/plan';
+import { TechSpec } from '../../deliverables/techSpec';
 import { renderDeliverable } from '../../deliverables/renderMarkdown';
 import type { PhaseContext } from '../phaseContext';
 import { specBrief } from '../specBrief';
@@ -12,10 +13,16 @@ export interface ImplementationWork {
   /** Every test file the plan (or the diagnosis) names. */
   testPaths: Set<string>;
   /**
-   * For the tests step and review: the criteria and design briefs (feature, see specBrief: ≈ 10 % of both specs
-   * rendered in full), or the diagnosis (hotfix).
+   * For review: the criteria and design briefs (feature, see specBrief: ≈ 10 % of both specs rendered in full),
+   * or the diagnosis (hotfix).
    */
   brief: string;
+  /**
+   * For the tests step: every acceptance criterion and the design's test strategy (feature) — what to test and
+   * how — or the diagnosis (hotfix). Not the out-of-scope list or the components, which restate the tasks' files:
+   * like a code step, the tests step reads the criteria it covers.
+   */
+  testsBrief: string;
   /** For the tests step: what to test, as one task text covering every task of the plan. */
   testsTask: string;
   /** For a code or fix session: only the acceptance criteria (all of them, or those of the given ids). */
@@ -41,6 +48,10 @@ export function implementationWork(ctx: PhaseContext): ImplementationWork {
       tasks: plan.tasks,
       testPaths: new Set(plan.tasks.flatMap((t) => t.tests)),
       brief: specBrief(ctx).both(),
+      testsBrief: [
+        `## Acceptance criteria\n${criteria()}`,
+        ...(ctx.deliverables.techSpec !== undefined ? [`## Test strategy\n${TechSpec.parse(ctx.deliverables.techSpec).testStrategy}`] : []),
+      ].join('\n\n'),
       testsTask: ['Write the tests of every task of the plan below (tests only; no code yet).', ...plan.tasks.map(taskText)].join('\n\n'),
       criteria,
     };
@@ -59,6 +70,7 @@ export function implementationWork(ctx: PhaseContext): ImplementationWork {
       tasks: [task],
       testPaths: new Set([d.reproTest.path]),
       brief: renderDeliverable('diagnosis', d),
+      testsBrief: renderDeliverable('diagnosis', d),
       testsTask: `Write the test that reproduces the bug, in \`${d.reproTest.path}\`: ${d.reproTest.description}\nIt must fail now, because of the bug, and pass once it is fixed.`,
       criteria: () => `${ticketAsMarkdown(ctx.ticket)}\n\nRoot cause: ${d.rootCause}`,
     };

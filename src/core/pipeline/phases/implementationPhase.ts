@@ -62,7 +62,7 @@ export async function implementationPhase(ctx: PhaseContext): Promise<PhaseOutco
       role: 'implementation',
       phase: 'implementation',
       prompt: 'implementationTests',
-      vars: () => ({ task: work.testsTask, spec: work.brief, failingOutput: `Before your tests: ${runAsText(baselineRun)}` }),
+      vars: () => ({ task: work.testsTask, spec: work.testsBrief, failingOutput: `Before your tests: ${runAsText(baselineRun)}` }),
       files: [...new Set(work.tasks.flatMap((t) => [...t.tests, ...t.files]))],
       gapMs: baselineRun.durationMs,
       check: (planned) => [...onlyTestFiles(planned, work.testPaths), ...weakenedTests(planned, isTestPath)],

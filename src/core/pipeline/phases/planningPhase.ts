@@ -1,12 +1,12 @@
 import { Plan } from '../../deliverables/plan';
 import { renderDeliverable } from '../../deliverables/renderMarkdown';
 import { deliverableMarkdown } from '../deliverableMarkdown';
-import type { Objection } from '../objection';
+import { planChecks, type PlanSources } from '../planChecks';
+import { FunctionalSpec } from '../../deliverables/functionalSpec';
 import type { PhaseContext } from '../phaseContext';
 import { codeContextFor, moreFilesFor } from '../codeContextFor';
 import { repoMapFor } from '../repoMapFor';
 import type { PhaseOutcome } from '../phaseOutcome';
-import { ticketAsMarkdown } from '../ticketAsMarkdown';
 import { runValidatedPhase } from '../validatedPhase';
 import { specBrief } from '../specBrief';
 import { TechSpec } from '../../deliverables/techSpec';
@@ -16,9 +16,14 @@ function designFiles(ctx: PhaseContext): string[] {
   return TechSpec.parse(ctx.deliverables.techSpec).components.flatMap((c) => c.files);
 }
 
-/** Planning: the design (and the repository map) → tasks naming their files and tests, validated against the design. */
+/**
+ * Planning: the design (and the repository map) → tasks naming their files and tests, checked against the
+ * functional spec's criteria, the design's files and the repository (planChecks); a validator model reads it too
+ * only when `config.modelValidation.planning` is `always`.
+ */
 export async function planningPhase(ctx: PhaseContext): Promise<PhaseOutcome> {
-  const ticket = ticketAsMarkdown(ctx.ticket);
+  // No ticket: the functional spec's criteria (checked against it by discovery's validator) and the design say
+  // what to plan, as the prompt says; the ticket's words were ~150 tokens read a third time.
   // The criteria, not the whole functional spec: the design already answers it, and tasks cite criteria ids.
   const brief = specBrief(ctx);
   const functionalSpec = brief.criteria();
@@ -31,18 +36,20 @@ export async function planningPhase(ctx: PhaseContext): Promise<PhaseOutcome> {
     prompt: 'planning',
     schema: Plan,
     schemaName: 'Plan',
-    vars: { ticket, functionalSpec, techSpec: design, repoMap, code },
+    vars: { functionalSpec, techSpec: design, repoMap, code },
     moreFiles: moreFilesFor(ctx),
     // The validator checks tasks against components, files and test strategy: the design brief.
     previous: { name: 'tech spec', markdown: brief.design() },
     render: (v) => renderDeliverable('planning', v),
-    check: (plan) => duplicateTaskIds(plan.tasks.map((t) => t.id)),
+    check: (plan) => planChecks(plan, sources(ctx)),
+    // The checks compare the plan with the specs and the repository; a validator model is opt-in (config).
+    modelJudges: () => ctx.config.modelValidation.planning === 'always',
   });
 }
 
-/** Task ids must be unique: implementation and review refer to tasks by id. */
-function duplicateTaskIds(ids: string[]): Objection[] {
-  const seen = new Set<string>();
-  const dup = ids.filter((id) => (seen.has(id) ? true : (seen.add(id), false)));
-  return dup.length ? [{ source: 'schema', message: `task ids must be unique; repeated: ${[...new Set(dup)].join(', ')}` }] : [];
+/** What the plan is checked against: the functional spec's criteria ids, the design's files, the worktree. */
+function sources(ctx: PhaseContext): PlanSources {
+  const criteriaIds = ctx.deliverables.discovery !== undefined ? FunctionalSpec.parse(ctx.deliverables.discovery).acceptanceCriteria.map((c) => c.id) : [];
+  const designFiles = TechSpec.parse(ctx.deliverables.techSpec).components.flatMap((c) => c.files.map((path) => ({ path, component: c.name })));
+  return { criteriaIds, designFiles, worktreePath: ctx.worktree.path };
 }

@@ -28,8 +28,9 @@ const MAX_FIX_FILES = 10;
 
 /**
  * Review: a `review` session reads the branch's diff against the base commit (deliverables under `.shipwright/`
- * left out), the ticket and the spec, and returns findings with severities; the validator checks the report
- * against the changed files and the hunks its findings name (reviewEvidence). A request for changes (or any blocker) sends the findings back to an implementation session
+ * left out), the ticket and the spec, and returns findings with severities; a report that requests changes is
+ * checked by the validator against the changed files and the hunks its findings name (reviewEvidence), an
+ * approval only mechanically unless `config.modelValidation.review` is `always`. A request for changes (or any blocker) sends the findings back to an implementation session
  * (billed to review) whose edits must keep the test command green, then the change is reviewed again — at most
  * `config.fixRounds` times; after that the ticket goes to a person with the open findings.
  */
@@ -48,7 +49,9 @@ export async function reviewPhase(ctx: PhaseContext): Promise<PhaseOutcome> {
     // Secret files the branch changed are left out of the diff a model reads; credentials elsewhere are redacted.
     const secrets = await secretPolicy(ctx.worktree.path, ctx.config.secretFiles);
     const secretChanges = (await changedFiles(ctx.worktree)).map((f) => f.path).filter((p) => isSecretPath(p, secrets.patterns));
-    const fullDiff = await branchDiff(ctx.worktree, { exclude: ['.shipwright', ...secretChanges] });
+    // Without git's `index <blob>..<blob> <mode>` header lines: hashes say nothing to a reviewer (a content line of a
+    // diff starts with a space, + or -, so no line of the files is taken).
+    const fullDiff = (await branchDiff(ctx.worktree, { exclude: ['.shipwright', ...secretChanges] })).replace(/^index [0-9a-f]+\.\.[0-9a-f]+(?: \d+)?\n/gm, '');
     const diff = trimOutput(redactSecrets(fullDiff, process.env, secrets.values).text, DIFF_BUDGET_CHARS)
       + (secretChanges.length > 0 ? `\n(left out: ${secretChanges.join(', ')} — files that hold secrets are never sent to a model)` : '');
     const testLine = run === undefined ? 'No test command is configured.' : `The test command: ${describeTestRun(run)}.`;
@@ -66,6 +69,9 @@ export async function reviewPhase(ctx: PhaseContext): Promise<PhaseOutcome> {
       check: (r) => (r.decision === 'approve' && r.findings.some((f) => f.severity === 'blocker')
         ? [{ source: 'schema', message: 'the report approves the change but lists a blocker: request changes, or lower the severity' }]
         : []),
+      // A report that asks for changes costs a fix round, so a model checks it first; an approval goes to the
+      // person's diff review, and its validator would see only the file list (reviewEvidence): opt-in (config).
+      modelJudges: (r) => ctx.config.modelValidation.review === 'always' || r.decision === 'request-changes' || r.findings.some((f) => f.severity === 'blocker'),
     });
     if (outcome.status === 'needs-human') return outcome;
     const report = ReviewReport.parse(outcome.deliverable);

@@ -1,0 +1,76 @@
+import { stat } from 'node:fs/promises';
+import type { Plan } from '../deliverables/plan';
+import { confinePath } from '../workspace/confinePath';
+import type { Objection } from './objection';
+
+/** What a plan is checked against: the accepted specs and the ticket's worktree. */
+export interface PlanSources {
+  /** Acceptance-criteria ids of the functional spec (`AC-1`…); empty when the route has no functional spec. */
+  criteriaIds: readonly string[];
+  /** Files the design's components name (repository-relative), each with the component that names it. */
+  designFiles: readonly { path: string; component: string }[];
+  /** The ticket's worktree: task paths are resolved in it (canonical, symlinks followed). */
+  worktreePath: string;
+}
+
+/**
+ * The mechanical checks of a plan against its sources of truth — what planning's prompt asks that needs no
+ * judgement — as objections (source `schema`), empty when it passes:
+ * - task ids are unique (implementation and review refer to tasks by id);
+ * - every acceptance criterion belongs to at least one task, and every id a task cites exists;
+ * - every file a component of the design names is in some task's files (the implementer sees only those);
+ *   folders, patterns and paths the design could not use anyway are not held to a task;
+ * - every path a task names (files and tests) is repository-relative and stays inside the repository
+ *   (confinePath: no absolute paths, no `..`, no escape through a symlink, never `.git` or `.shipwright`) and is
+ *   not a folder. Protected places a person may open (CI workflows…) pass here: the edit step stops for them.
+ * Paths that do not exist yet are new files and pass. Never throws.
+ */
+export async function planChecks(plan: Plan, sources: PlanSources): Promise<Objection[]> {
+  const out: Objection[] = [];
+  const seen = new Set<string>();
+  const repeated = new Set(plan.tasks.map((t) => t.id).filter((id) => (seen.has(id) ? true : (seen.add(id), false))));
+  if (repeated.size > 0) out.push({ source: 'schema', message: `task ids must be unique; repeated: ${[...repeated].join(', ')}` });
+
+  const known = new Set(sources.criteriaIds);
+  const cited = new Set(plan.tasks.flatMap((t) => t.criteria));
+  const unplanned = sources.criteriaIds.filter((id) => !cited.has(id));
+  if (unplanned.length > 0) out.push({ source: 'schema', where: 'tasks', message: `no task satisfies ${unplanned.join(', ')}: every acceptance criterion belongs to at least one task` });
+  if (known.size > 0) {
+    for (const t of plan.tasks) {
+      const unknown = t.criteria.filter((id) => !known.has(id));
+      if (unknown.length > 0) out.push({ source: 'schema', where: t.id, message: `${t.id} cites ${unknown.join(', ')}, which the functional specification does not have (its criteria: ${sources.criteriaIds.join(', ')})` });
+    }
+  }
+
+  const planned = new Set(plan.tasks.flatMap((t) => t.files.map(normalise)));
+  const missing: PlanSources['designFiles'][number][] = [];
+  for (const f of sources.designFiles) {
+    // A design may name a folder or a pattern where it means "files here": only files can be held to a task.
+    if (planned.has(normalise(f.path)) || /[*?[\]]|[\\/]$/.test(f.path)) continue;
+    const c = await confinePath(sources.worktreePath, f.path);
+    if (c.ok && !(await isFolder(c.absolute))) missing.push(f);
+  }
+  if (missing.length > 0) out.push({ source: 'schema', where: 'tasks', message: `the design changes ${missing.map((f) => `${f.path} (${f.component})`).join(', ')}, but no task lists it under files; the implementer sees only the files a task names` });
+
+  for (const t of plan.tasks) {
+    for (const p of new Set([...t.files, ...t.tests])) {
+      const c = await confinePath(sources.worktreePath, p);
+      if (!c.ok && c.protected !== true) out.push({ source: 'schema', where: t.id, message: `${t.id} names ${JSON.stringify(p)}: ${c.reason}` });
+      else if (c.ok && (await isFolder(c.absolute))) out.push({ source: 'schema', where: t.id, message: `${t.id} names the folder ${p}; name the files in it that the task reads or writes` });
+    }
+  }
+  return out;
+}
+
+/** A path as the plan and the design may both spell it: `./a//b` and `a/b` are the same file. */
+function normalise(p: string): string {
+  return p.split(/[\\/]+/).filter((s) => s !== '' && s !== '.').join('/');
+}
+
+async function isFolder(absolute: string): Promise<boolean> {
+  try {
+    return (await stat(absolute)).isDirectory();
+  } catch {
+    return false;
+  }
+}
