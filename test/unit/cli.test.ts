@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { defaultConfig } from '../../src/core/config/defaultConfig';
 import type { PipelineEvent } from '../../src/core/pipeline/pipelineEvent';
@@ -40,6 +40,19 @@ suite('the shipwright CLI, as a user runs it', () => {
     assert.ok(m, r.out);
     assert.ok(Number(m[2]) > Number(m[1]));
     assert.equal(existsSync(join(repo!.dir, '.git', 'shipwright')), false, 'a dry run writes no run state');
+    // Which validator calls it counts follows config.modelValidation: by default the plan has none (its checks are
+    // mechanical) and review's validator runs only for a report asking for changes (the high end).
+    assert.match(r.out, /validates discovery/);
+    assert.doesNotMatch(r.out, /validates planning/);
+    assert.match(r.out, /validation\s+\S+ \([^)]*\)\s+0\s+0\s+\$0\.00\s+validates review when it requests changes \(high end only\)/);
+    mkdirSync(join(repo!.dir, '.shipwright'), { recursive: true });
+    writeFileSync(join(repo!.dir, '.shipwright', 'config.json'), JSON.stringify({ modelValidation: { planning: 'always', review: 'always' } }));
+    const always = shipwright(repo!, 'run', ticket, '--dry-run');
+    assert.equal(always.code, 0, always.err);
+    assert.match(always.out, /validation\s+\S+ \([^)]*\)\s+[1-9]\d*\s+[1-9]\d*\s+\S+\s+validates planning/);
+    assert.match(always.out, /validation\s+\S+ \([^)]*\)\s+[1-9]\d*\s+[1-9]\d*\s+\S+\s+validates review$/m);
+    const hi = (out: string) => Number(/Forecast: \d+–(\d+) input tokens/.exec(out)?.[1]);
+    assert.ok(hi(always.out) > hi(r.out), 'the validator calls are counted');
   });
 
   test('run with no Ollama and no Anthropic key exits non-zero and says how to start one', () => {

@@ -1,4 +1,6 @@
 import * as assert from 'node:assert/strict';
+import { withoutIndexLines } from '../../src/core/pipeline/withoutIndexLines';
+import { withoutLocalPaths } from '../../src/core/workspace/localPaths';
 import { defaultConfig } from '../../src/core/config/defaultConfig';
 import { resolveConfig } from '../../src/core/config/loadConfig';
 import { AnthropicProvider } from '../../src/core/models/anthropicProvider';
@@ -60,6 +62,21 @@ suite('context as a budget', () => {
     assert.equal(reviewEvidence('(the branch changes nothing)', []), '(the branch changes nothing)');
   });
 
+  test('test output names files relative to the worktree, as plain paths and as file URLs; the checkout and home are hidden', () => {
+    const wt = { path: '/home/me/my work/wt', repoRoot: '/home/me/my work/repo' };
+    const out = withoutLocalPaths(['at f (/home/me/my work/wt/test/a.js:3:1)', 'at g (file:///home/me/my%20work/wt/test/b.mjs:4:2)', 'see /home/me/my work/repo/x and /home/me/.npm/y', 'file:///home/me/notes'].join('\n'), wt, '/home/me');
+    assert.equal(out, ['at f (./test/a.js:3:1)', 'at g (./test/b.mjs:4:2)', 'see <checkout>/x and ~/.npm/y', '~/notes'].join('\n'));
+  });
+
+  test('the review reads the diff without blob hashes; lines of the files that look like them stay', () => {
+    const diff = ['diff --git a/src/a.js b/src/a.js', 'index 317b972..7bf0f52 100644', '--- a/src/a.js', '+++ b/src/a.js', '@@ -1,2 +1,2 @@', ' index 1..2 3', '-index abc..def', '+x',
+      'diff --git a/t.js b/t.js', 'new file mode 100644', 'index 0000000..df5d01b', '--- /dev/null', '+++ b/t.js', '@@ -0,0 +1 @@', '+index 0..1', ''].join('\n');
+    const out = withoutIndexLines(diff);
+    assert.ok(!/^index /m.test(out), out);
+    for (const kept of [' index 1..2 3', '-index abc..def', '+index 0..1', 'new file mode 100644', '--- /dev/null']) assert.ok(out.split('\n').includes(kept), kept);
+    assert.equal(out.split('\n').length, diff.split('\n').length - 2);
+  });
+
   test('a passing test run reaches a prompt as its totals; a failing one keeps its whole output', () => {
     const tap = ['TAP version 13', ...Array.from({ length: 30 }, (_, i) => `ok ${i + 1} - case ${i + 1}`), '1..30', '# tests 30', '# pass 30', '# fail 0', '# duration_ms 61'].join('\n');
     const run = { command: 'node --test test/', exitCode: 0 as number | null, timedOut: false, cancelled: false, durationMs: 120, output: tap, redacted: 0, confined: true, outputChars: tap.length };
@@ -73,11 +90,14 @@ suite('context as a budget', () => {
     assert.ok(failing.includes('ok 1 - case 1') && failing.includes('not ok 3 - case 3'));
     assert.ok(runAsText({ ...run, timedOut: true, exitCode: null }).includes('ok 1 - case 1'), 'a timed-out run keeps its output');
     // Stack frames inside Node.js point at nothing a session can change: each run of them is one line.
-    const trace = ['not ok 2 - subtract', '  stack: |-', '    TestContext.<anonymous> (./test/subtract.test.js:6:16)', '    Test.runInAsyncScope (node:async_hooks:206:9)',
-      '    Test.run (node:internal/test_runner/test:796:25)', '    node:internal/process/task_queues:140:7', '  ...', 'TypeError: x', '    at Object.<anonymous> (./src/a.js:3:1)', '    at Module._compile (node:internal/modules/cjs/loader:1554:14)'].join('\n');
+    const trace = ['not ok 2 - subtract', '  stack: |-', '    TestContext.<anonymous> (./test/subtract.test.js:6:16)', '    Test.processPendingSubtests (node:internal/test_runner/test:526:18)',
+      '    Test.run (node:internal/test_runner/test:796:25)', '    node:internal/process/task_queues:140:7', '  ...', 'TypeError: x', '    at Object.<anonymous> (./src/a.js:3:1)',
+      '    at Object.readFileSync (node:fs:452:35)', 'Error: boom (node:internal/x:1:2)', 'not ok 3 - resolve(node:internal/fs:1:2)', '    at Module._compile (node:internal/modules/cjs/loader:1554:14)'].join('\n');
     const framed = runAsText({ ...run, exitCode: 1, output: trace });
     assert.ok(framed.includes('TestContext.<anonymous> (./test/subtract.test.js:6:16)') && framed.includes('at Object.<anonymous> (./src/a.js:3:1)'), framed);
-    assert.ok(!framed.includes('node:internal') && !framed.includes('node:async_hooks'), framed);
+    // A public module's frame, an error message and a test name that end in an internal location are kept.
+    for (const kept of ['at Object.readFileSync (node:fs:452:35)', 'Error: boom (node:internal/x:1:2)', 'not ok 3 - resolve(node:internal/fs:1:2)']) assert.ok(framed.includes(kept), kept);
+    assert.ok(!framed.includes('test_runner') && !framed.includes('task_queues') && !framed.includes('cjs/loader'), framed);
     assert.match(framed, /\(3 frame\(s\) inside Node\.js left out\)\n  \.\.\./);
     assert.match(framed, /\(1 frame\(s\) inside Node\.js left out\)$/);
   });

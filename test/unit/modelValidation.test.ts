@@ -44,18 +44,29 @@ suite('planning is checked against its sources without a model; review approvals
 
     const messages = async (plan: Plan, s = sources()) => (await planChecks(plan, s)).map((o) => o.message);
     assert.deepEqual(await messages({ tasks: [task({ criteria: ['AC-1'] })], needFiles: [] }), ['no task satisfies AC-2: every acceptance criterion belongs to at least one task']);
-    assert.match((await messages({ tasks: [task({ criteria: ['AC-1', 'AC-2', 'AC-7'] })], needFiles: [] }))[0], /T1 cites AC-7, which the functional specification does not have \(its criteria: AC-1, AC-2\)/);
+    assert.match((await messages({ tasks: [task({ criteria: ['AC-1', 'AC-2', 'AC-7'] })], needFiles: [] }))[0], /cites AC-7, which the functional specification does not have \(its criteria: AC-1, AC-2\)/);
     assert.match((await messages({ tasks: [task({ files: ['test/subtract.test.js'] })], needFiles: [] }))[0], /the design changes src\/calculator\.js \(subtract\), but no task lists it/);
     // The design's spelling and the plan's may differ by `./`; a folder or pattern in the design is not held to a task.
     assert.deepEqual(await messages({ tasks: [task({ files: ['./src/calculator.js'] })], needFiles: [] }, sources({ designFiles: [{ path: 'src/calculator.js', component: 'c' }, { path: 'src/', component: 'c' }, { path: 'src/*.js', component: 'c' }] })), []);
     assert.deepEqual(await messages({ tasks: [task({ id: 'T1' }), task({ id: 'T1' })], needFiles: [] }), ['task ids must be unique; repeated: T1']);
+    // Two models' spellings of one file are one file: case, a symlinked folder, a note after the path, a new folder
+    // the plan fills, a new file the planner placed elsewhere under its name.
+    symlinkSync(join(dir, 'src'), join(dir, 'lib'));
+    const covers = async (design: string, planned: string[]) => messages({ tasks: [task({ files: planned })], needFiles: [] }, sources({ designFiles: [{ path: design, component: 'c' }] }));
+    assert.deepEqual(await covers('SRC/Calculator.js', ['src/calculator.js']), []);
+    assert.deepEqual(await covers('lib/calculator.js', ['src/calculator.js']), []);
+    assert.deepEqual(await covers('src/calculator.js (changed)', ['src/calculator.js']), []);
+    assert.deepEqual(await covers('src/validators', ['src/validators/index.js']), []);
+    assert.deepEqual(await covers('src/subtract.js', ['lib2/subtract.js']), []);
+    // An existing file of the design is not stood in for by another file of its name.
+    assert.match((await covers('src/calculator.js', ['other/calculator.js'])).join(), /the design changes src\/calculator\.js/);
 
-    const refused = async (p: string) => (await messages({ tasks: [task({ files: ['src/calculator.js', p] })], needFiles: [] })).join(' | ');
-    assert.match(await refused('../secrets.txt'), /T1 names "\.\.\/secrets\.txt": `\.\.` segments are refused/);
+    const refused = async (p: string) => (await planChecks({ tasks: [task({ files: ['src/calculator.js', p] })], needFiles: [] }, sources())).map((o) => `${o.where}: ${o.message}`).join(' | ');
+    assert.match(await refused('../secrets.txt'), /T1: names "\.\.\/secrets\.txt": `\.\.` segments are refused/);
     assert.match(await refused('/etc/passwd'), /absolute paths are refused/);
-    assert.match(await refused('.git/config'), /T1 names "\.git\/config"/);
+    assert.match(await refused('.git/config'), /T1: names "\.git\/config"/);
     assert.match(await refused('elsewhere/x.js'), /resolves outside the worktree \(through a symlink\)/);
-    assert.match(await refused('src'), /T1 names the folder src; name the files in it/);
+    assert.match(await refused('src'), /T1: names the folder src; name the files in it/);
     // Without a functional spec (no criteria ids) nothing is held against criteria.
     assert.deepEqual(await messages({ tasks: [task({ criteria: ['X-9'] })], needFiles: [] }, sources({ criteriaIds: [] })), []);
   });
@@ -77,8 +88,20 @@ suite('planning is checked against its sources without a model; review approvals
     assert.equal(planning.attempts[0].objections[0].source, 'schema');
     const planRequests = kit.ollama.requests.filter((r) => r.schemaName === 'Plan');
     assert.match(planRequests[1].messages.at(-1)!.content, /no task satisfies AC-1/);
-    assert.match(planRequests[1].messages.at(-1)!.content, /T1 cites AC-9/);
+    assert.match(planRequests[1].messages.at(-1)!.content, /T1: cites AC-9/);
     assert.equal(s.ledger.filter((r) => r.phase === 'validation').length, 2, 'two validator calls in the ledger: discovery and techSpec');
+    // The planner works from the criteria and the design; the tests step from the criteria and the test strategy.
+    assert.doesNotMatch(planRequests[0].messages.at(-1)!.content, /<ticket>/);
+    const testsStep = kit.ollama.requests.find((r) => r.schemaName === 'FileEdits' && /test-writing step/.test(r.system))!.messages.at(-1)!.content;
+    assert.match(testsStep, /## Acceptance criteria\n- AC-1: subtract is exported/);
+    assert.match(testsStep, /## Test strategy\nA node:test file test\/subtract\.test\.js checks the results\./);
+    assert.doesNotMatch(testsStep, /## Design: components|### Out of scope/);
+    // What reaches the model of each field is its prompt's wording: the schemas sent carry no descriptions.
+    for (const r of kit.ollama.requests) {
+      const described: string[] = [];
+      JSON.stringify(r.format, (k, v: unknown) => (k === 'description' && typeof v === 'string' ? (described.push(v), v) : v));
+      assert.deepEqual(described, [], r.schemaName);
+    }
     // Test output reaches the code step with paths relative to the worktree (`./test/…`), not this machine's.
     const code = kit.ollama.requests.filter((r) => r.schemaName === 'FileEdits' && !/test-writing step/.test(r.system));
     assert.match(code[0].messages.at(-1)!.content, /<test-output>[\s\S]*subtract[\s\S]*<\/test-output>/);

@@ -111,7 +111,7 @@ export async function forecastRoute(
       const m = first('validation');
       const output = expectedOutputWithThinking(m.spec, config.effort.validation, expectedOutputTokens.validation);
       const usd = priceCall(m.spec.price, { inputTokens: input, outputTokens: output, cacheWriteTokens: 0, cacheReadTokens: 0 });
-      forecast.push({ phase: 'validation', modelKey: m.key, model: m.spec.model, why: `validates ${phase} when it requests changes`, inputTokens: 0, outputTokens: 0, usd: 0, calls: 0, high: { inputTokens: input, outputTokens: output, usd } });
+      forecast.push({ phase: 'validation', modelKey: m.key, model: m.spec.model, why: `validates ${phase} when it requests changes (high end only)`, inputTokens: 0, outputTokens: 0, usd: 0, calls: 0, high: { inputTokens: input, outputTokens: output, usd } });
     }
   };
 

@@ -52,7 +52,10 @@ export type PipelineEvent =
       attempt: number;
       pass: boolean;
       objections: Objection[];
-      /** `checks`: no validator model read this attempt — its mechanical checks decided (config.modelValidation). */
+      /**
+       * `checks`: neither a validator model nor a person read this attempt — its mechanical checks decided (they
+       * objected, or config.modelValidation leaves the phase to them). Absent when a model or a person decided.
+       */
       judge?: 'checks';
     }
   | {

@@ -18,12 +18,15 @@ export interface PlanSources {
  * judgement — as objections (source `schema`), empty when it passes:
  * - task ids are unique (implementation and review refer to tasks by id);
  * - every acceptance criterion belongs to at least one task, and every id a task cites exists;
- * - every file a component of the design names is in some task's files (the implementer sees only those);
- *   folders, patterns and paths the design could not use anyway are not held to a task;
+ * - every file a component of the design names is in some task's files (the implementer sees only those):
+ *   compared as canonical paths without case, a planned file under a design path counts for it, and a new file
+ *   of the design counts as planned when a task names a file of the same name elsewhere; folders, patterns, a
+ *   note after the path (`src/a.js (new)`) and paths the design could not use anyway are not held to a task;
  * - every path a task names (files and tests) is repository-relative and stays inside the repository
  *   (confinePath: no absolute paths, no `..`, no escape through a symlink, never `.git` or `.shipwright`) and is
  *   not a folder. Protected places a person may open (CI workflows…) pass here: the edit step stops for them.
- * Paths that do not exist yet are new files and pass. Never throws.
+ * Paths that do not exist yet are new files and pass. An objection about one task has the task's id as `where`.
+ * Never throws.
  */
 export async function planChecks(plan: Plan, sources: PlanSources): Promise<Objection[]> {
   const out: Objection[] = [];
@@ -38,25 +41,38 @@ export async function planChecks(plan: Plan, sources: PlanSources): Promise<Obje
   if (known.size > 0) {
     for (const t of plan.tasks) {
       const unknown = t.criteria.filter((id) => !known.has(id));
-      if (unknown.length > 0) out.push({ source: 'schema', where: t.id, message: `${t.id} cites ${unknown.join(', ')}, which the functional specification does not have (its criteria: ${sources.criteriaIds.join(', ')})` });
+      if (unknown.length > 0) out.push({ source: 'schema', where: t.id, message: `cites ${unknown.join(', ')}, which the functional specification does not have (its criteria: ${sources.criteriaIds.join(', ')})` });
     }
   }
 
-  const planned = new Set(plan.tasks.flatMap((t) => t.files.map(normalise)));
+  // Both sides as canonical repository paths (symlinks resolved), compared without case: the design and the plan
+  // are two models' spellings of one file, and a check that objects to a correct plan loops it into needs-human.
+  const planned: string[] = [];
+  for (const p of plan.tasks.flatMap((t) => t.files)) {
+    const c = await confinePath(sources.worktreePath, p);
+    planned.push(normalise(p).toLowerCase(), ...(c.ok ? [c.relative.toLowerCase()] : []));
+  }
   const missing: PlanSources['designFiles'][number][] = [];
   for (const f of sources.designFiles) {
-    // A design may name a folder or a pattern where it means "files here": only files can be held to a task.
-    if (planned.has(normalise(f.path)) || /[*?[\]]|[\\/]$/.test(f.path)) continue;
-    const c = await confinePath(sources.worktreePath, f.path);
-    if (c.ok && !(await isFolder(c.absolute))) missing.push(f);
+    // `src/a.js (new)`: a note after the path. A folder or a pattern means "files here", held to no one file.
+    const spelled = f.path.replace(/\s+\(.*\)\s*$/, '').trim();
+    if (spelled === '' || /[*?[\]]|[\\/]$/.test(spelled)) continue;
+    const c = await confinePath(sources.worktreePath, spelled);
+    if (!c.ok || (await isFolder(c.absolute))) continue;
+    const forms = [normalise(spelled).toLowerCase(), c.relative.toLowerCase()];
+    const base = forms[0].split('/').pop() ?? forms[0];
+    // A new file the plan places elsewhere under the same name is the design's file, placed by the planner.
+    const isNew = !(await exists(c.absolute));
+    const covered = planned.some((p) => forms.includes(p) || forms.some((d) => p.startsWith(`${d}/`)) || (isNew && p.split('/').pop() === base));
+    if (!covered) missing.push(f);
   }
   if (missing.length > 0) out.push({ source: 'schema', where: 'tasks', message: `the design changes ${missing.map((f) => `${f.path} (${f.component})`).join(', ')}, but no task lists it under files; the implementer sees only the files a task names` });
 
   for (const t of plan.tasks) {
     for (const p of new Set([...t.files, ...t.tests])) {
       const c = await confinePath(sources.worktreePath, p);
-      if (!c.ok && c.protected !== true) out.push({ source: 'schema', where: t.id, message: `${t.id} names ${JSON.stringify(p)}: ${c.reason}` });
-      else if (c.ok && (await isFolder(c.absolute))) out.push({ source: 'schema', where: t.id, message: `${t.id} names the folder ${p}; name the files in it that the task reads or writes` });
+      if (!c.ok && c.protected !== true) out.push({ source: 'schema', where: t.id, message: `names ${JSON.stringify(p)}: ${c.reason}` });
+      else if (c.ok && (await isFolder(c.absolute))) out.push({ source: 'schema', where: t.id, message: `names the folder ${p}; name the files in it that the task reads or writes` });
     }
   }
   return out;
@@ -65,6 +81,15 @@ export async function planChecks(plan: Plan, sources: PlanSources): Promise<Obje
 /** A path as the plan and the design may both spell it: `./a//b` and `a/b` are the same file. */
 function normalise(p: string): string {
   return p.split(/[\\/]+/).filter((s) => s !== '' && s !== '.').join('/');
+}
+
+async function exists(absolute: string): Promise<boolean> {
+  try {
+    await stat(absolute);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 async function isFolder(absolute: string): Promise<boolean> {

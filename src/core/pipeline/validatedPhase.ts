@@ -149,6 +149,8 @@ async function validatorLoop<T>(ctx: PhaseContext, spec: ValidatedPhaseSpec<T>, 
     let markdown = '';
     // False when the mechanical checks alone decided (they objected, or no model judges this deliverable).
     let judgedByModel = false;
+    // True when a person at a checkpoint approved or rejected this attempt.
+    let judgedByPerson = false;
     if (!res.ok) objections = [res.objection];
     else {
       markdown = spec.render(res.value);
@@ -165,12 +167,13 @@ async function validatorLoop<T>(ctx: PhaseContext, spec: ValidatedPhaseSpec<T>, 
       if (objections.length === 0 && ctx.config.checkpoints.includes(spec.phase)) {
         ctx.emit(stamp({ type: 'stateChanged', ticketId: ctx.ticket.id, state: 'awaiting-approval', reason: `checkpoint: ${spec.phase} waits for approval` }));
         const d = await ctx.approvals.approveDeliverable({ ticketId: ctx.ticket.id, phase: spec.phase, markdown });
+        judgedByPerson = true;
         ctx.emit(stamp({ type: 'stateChanged', ticketId: ctx.ticket.id, state: 'running', reason: `checkpoint: ${spec.phase} ${d.decision === 'approve' ? 'approved' : 'rejected'}` }));
         if (d.decision === 'reject') objections = [{ source: 'human', message: d.reason }];
       }
     }
     const accepted = objections.length === 0;
-    ctx.emit(stamp({ type: 'validatorVerdict', ticketId: ctx.ticket.id, phase: spec.phase, attempt: n, pass: accepted, objections, ...(res.ok && !judgedByModel ? { judge: 'checks' as const } : {}) }));
+    ctx.emit(stamp({ type: 'validatorVerdict', ticketId: ctx.ticket.id, phase: spec.phase, attempt: n, pass: accepted, objections, ...(res.ok && !judgedByModel && !judgedByPerson ? { judge: 'checks' as const } : {}) }));
     const rec: AttemptRecord = { attempt: n, modelKey: res.modelKey, model: res.model, why: res.why, objections, accepted, chainIndex, escalated, ...(res.ok && !accepted ? { draft: res.value } : {}) };
     await ctx.progress.recordAttempt(rec);
     // Counted once the attempt is stored: a run killed before that retries the attempt and counts it then.

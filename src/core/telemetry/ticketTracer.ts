@@ -84,7 +84,7 @@ export class TicketTracer {
         t.root.setAttribute(SHIPWRIGHT_ATTR.ticketUsd, e.ticketUsd);
         break;
       case 'validatorVerdict':
-        this.openSpanOf(t, e.phase).addEvent('validator verdict', { pass: e.pass, objections: e.objections.length }, when(e.at));
+        this.openSpanOf(t, e.phase).addEvent('validator verdict', { pass: e.pass, objections: e.objections.length, ...(e.judge ? { judge: e.judge } : {}) }, when(e.at));
         break;
       case 'testRun':
         this.openSpanOf(t, e.phase).addEvent('test run', { expect: e.expect, passed: e.passed, exit_code: e.exitCode ?? -1, timed_out: e.timedOut }, when(e.at));

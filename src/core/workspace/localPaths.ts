@@ -1,13 +1,17 @@
 import { homedir } from 'node:os';
+import { pathToFileURL } from 'node:url';
 import type { WorktreeInfo } from '../pipeline/phaseContext';
 
 /**
  * Text with this machine's absolute paths replaced: the worktree's path by `.` (test output and stack traces name
  * files through it), the user's checkout by `<checkout>`, the home folder by `~`. Longest first, so a worktree
- * inside the home folder becomes `.` rather than `~/…`. For anything written into a file that may be shared.
+ * inside the home folder becomes `.` rather than `~/…`; each also spelled as a `file://` URL. For anything written
+ * into a file that may be shared, and for test output before a model reads it.
  */
 export function withoutLocalPaths(text: string, worktree: Pick<WorktreeInfo, 'path' | 'repoRoot'>, home = homedir()): string {
-  const pairs: [string, string][] = [[worktree.path, '.'], [worktree.repoRoot, '<checkout>'], [home, '~']];
+  // Each also as a file URL (ESM stack frames: `file:///home/me/wt/test/x.mjs:3:1`), which becomes `./test/x.mjs:3:1`.
+  const pairs: [string, string][] = [[worktree.path, '.'], [worktree.repoRoot, '<checkout>'], [home, '~']].flatMap(([p, to]): [string, string][] =>
+    p.length > 1 ? [[p, to], [pathToFileURL(p).href, to]] : []);
   let out = text;
   for (const [from, to] of pairs.filter(([p]) => p.length > 1).sort((a, b) => b[0].length - a[0].length)) out = out.split(from).join(to);
   return out;

@@ -20,6 +20,7 @@ import type { AttemptRecord } from '../runState';
 import { ticketAsMarkdown } from '../ticketAsMarkdown';
 import { runValidatedPhase } from '../validatedPhase';
 import { reviewEvidence } from '../reviewEvidence';
+import { withoutIndexLines } from '../withoutIndexLines';
 
 /** Characters of diff a review session reads (head and tail kept beyond it); ~15k tokens. */
 const DIFF_BUDGET_CHARS = 60_000;
@@ -49,9 +50,7 @@ export async function reviewPhase(ctx: PhaseContext): Promise<PhaseOutcome> {
     // Secret files the branch changed are left out of the diff a model reads; credentials elsewhere are redacted.
     const secrets = await secretPolicy(ctx.worktree.path, ctx.config.secretFiles);
     const secretChanges = (await changedFiles(ctx.worktree)).map((f) => f.path).filter((p) => isSecretPath(p, secrets.patterns));
-    // Without git's `index <blob>..<blob> <mode>` header lines: hashes say nothing to a reviewer (a content line of a
-    // diff starts with a space, + or -, so no line of the files is taken).
-    const fullDiff = (await branchDiff(ctx.worktree, { exclude: ['.shipwright', ...secretChanges] })).replace(/^index [0-9a-f]+\.\.[0-9a-f]+(?: \d+)?\n/gm, '');
+    const fullDiff = withoutIndexLines(await branchDiff(ctx.worktree, { exclude: ['.shipwright', ...secretChanges] }));
     const diff = trimOutput(redactSecrets(fullDiff, process.env, secrets.values).text, DIFF_BUDGET_CHARS)
       + (secretChanges.length > 0 ? `\n(left out: ${secretChanges.join(', ')} — files that hold secrets are never sent to a model)` : '');
     const testLine = run === undefined ? 'No test command is configured.' : `The test command: ${describeTestRun(run)}.`;
