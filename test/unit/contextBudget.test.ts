@@ -1,6 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { withoutIndexLines } from '../../src/core/pipeline/withoutIndexLines';
 import { withoutLocalPaths } from '../../src/core/workspace/localPaths';
+import { setupProblem } from '../../src/core/pipeline/implementation/testJudge';
 import { defaultConfig } from '../../src/core/config/defaultConfig';
 import { resolveConfig } from '../../src/core/config/loadConfig';
 import { AnthropicProvider } from '../../src/core/models/anthropicProvider';
@@ -66,6 +67,10 @@ suite('context as a budget', () => {
     const wt = { path: '/home/me/my work/wt', repoRoot: '/home/me/my work/repo' };
     const out = withoutLocalPaths(['at f (/home/me/my work/wt/test/a.js:3:1)', 'at g (file:///home/me/my%20work/wt/test/b.mjs:4:2)', 'see /home/me/my work/repo/x and /home/me/.npm/y', 'file:///home/me/notes'].join('\n'), wt, '/home/me');
     assert.equal(out, ['at f (./test/a.js:3:1)', 'at g (./test/b.mjs:4:2)', 'see <checkout>/x and ~/.npm/y', '~/notes'].join('\n'));
+    // A module missing at such a path is not a missing package (the judge reads the same text).
+    const run = { command: 'npm test', exitCode: 1 as number | null, timedOut: false, cancelled: false, durationMs: 100, redacted: 0, confined: true, outputChars: 0 };
+    for (const p of ['~/lib/x', '<checkout>/src/y', './src/z']) assert.equal(setupProblem({ ...run, output: `Error: Cannot find module '${p}'` }), undefined, p);
+    assert.match(setupProblem({ ...run, output: "Error: Cannot find module 'vitest'" }) ?? '', /the package 'vitest' is not installed/);
   });
 
   test('the review reads the diff without blob hashes; lines of the files that look like them stay', () => {

@@ -59,8 +59,11 @@ export function failingTests(run: TestRunResult): string[] | undefined {
 const NO_TESTS = /^# tests 0$|\b0 passing\b(?![\s\S]*\bfailing\b)|no tests ran|collected 0 items|No tests found|no test files/m;
 /** Failures that are the test file's own fault rather than missing behaviour. */
 const SYNTAX = /\bSyntaxError\b|\bIndentationError\b|\bTabError\b|\bsyntax error\b|\bParseError\b/;
-/** A missing npm package (a bare module name; a missing relative module is a legitimate red before code). */
-const MISSING_PACKAGE = /Cannot find (?:module|package) '([^'./][^']*)'/;
+/**
+ * A missing npm package (a bare module name; a missing relative module is a legitimate red before code). Paths
+ * as runTests leaves them (withoutLocalPaths: `./…`, `~/…`, `<checkout>/…`) are not package names.
+ */
+const MISSING_PACKAGE = /Cannot find (?:module|package) '([^'./~<][^']*)'/;
 /** A shell that could not find the command (`sh: 1: uvu: not found`, `bash: line 1: jest: command not found`). */
 const NOT_FOUND = /^(?:\/bin\/)?(?:sh|bash|zsh|dash)(?::\s*(?:line\s*)?\d+)?:\s*(?:line \d+:\s*)?([^\s:]+):\s*(?:command )?not found/m;
 /** npm without the script (`npm error Missing script: "test"`). */
