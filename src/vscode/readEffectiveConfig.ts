@@ -11,6 +11,9 @@ export const SETTING_KEYS = ['models', 'chains', 'budgetUsd', 'attemptCap', 'tes
 /** Settings `shipwright.worktree.<key>` that mirror a key of the engine config's `worktree` object. */
 export const WORKTREE_SETTING_KEYS = ['dependencies', 'mergeDeliverables'] as const;
 
+/** Settings `shipwright.modelValidation.<key>` that mirror a key of the engine config's `modelValidation` object. */
+export const MODEL_VALIDATION_SETTING_KEYS = ['planning', 'review'] as const;
+
 /** Path of the workspace configuration file, relative to a workspace folder. */
 export const WORKSPACE_CONFIG_FILE = '.shipwright/config.json';
 
@@ -35,6 +38,8 @@ export async function readEffectiveConfig(folder: vscode.WorkspaceFolder): Promi
   }
   const worktree = Object.fromEntries(WORKTREE_SETTING_KEYS.map((k) => [k, setValue(`worktree.${k}`)]).filter(([, v]) => v !== undefined));
   if (Object.keys(worktree).length > 0) fromSettings.worktree = worktree;
+  const modelValidation = Object.fromEntries(MODEL_VALIDATION_SETTING_KEYS.map((k) => [k, setValue(`modelValidation.${k}`)]).filter(([, v]) => v !== undefined));
+  if (Object.keys(modelValidation).length > 0) fromSettings.modelValidation = modelValidation;
   // Both layers are untyped JSON here; resolveConfig checks the merged whole against the schema.
   const layers = [fromSettings as ConfigOverrides];
   const file = vscode.Uri.joinPath(folder.uri, WORKSPACE_CONFIG_FILE);
@@ -47,9 +52,10 @@ export async function readEffectiveConfig(folder: vscode.WorkspaceFolder): Promi
       throw new ConfigError(`not valid JSON: ${e instanceof Error ? e.message : String(e)}`, WORKSPACE_CONFIG_FILE);
     }
     if (typeof json !== 'object' || json === null || Array.isArray(json)) throw new ConfigError('must be a JSON object', WORKSPACE_CONFIG_FILE);
-    const layer = json as ConfigOverrides & { worktree?: unknown }; // untyped JSON, checked by resolveConfig below
-    // The file's `worktree` keys win one by one; a worktree setting it does not name still applies.
+    const layer = json as ConfigOverrides & { worktree?: unknown; modelValidation?: unknown }; // untyped JSON, checked by resolveConfig below
+    // The file's `worktree` and `modelValidation` keys win one by one; a setting it does not name still applies.
     if (fromSettings.worktree && typeof layer.worktree === 'object' && layer.worktree !== null) layer.worktree = { ...worktree, ...layer.worktree };
+    if (fromSettings.modelValidation && typeof layer.modelValidation === 'object' && layer.modelValidation !== null) layer.modelValidation = { ...modelValidation, ...layer.modelValidation };
     layers.push(layer);
   }
   return resolveConfig(layers, bytes ? `settings + ${WORKSPACE_CONFIG_FILE}` : 'settings');

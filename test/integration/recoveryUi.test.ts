@@ -179,8 +179,8 @@ suite(`recovery and keys, light theme, side bar ${SIDEBAR_WIDTH} px`, function (
     };
 
     const first = await find('@ext:shipwright.shipwright', 'Test Command');
-    // 12 of 13 on the User tab: the OTLP endpoint is machine-scoped, shown under Remote in code-server.
-    assert.match(await page.locator('.settings-editor .settings-count-widget').innerText(), /12 Settings Found/);
+    // 14 of 15 on the User tab: the OTLP endpoint is machine-scoped, shown under Remote in code-server.
+    assert.match(await page.locator('.settings-editor .settings-count-widget').innerText(), /14 Settings Found/);
     assert.deepEqual(first.slice(0, 4), ['Shipwright: Ollama Host', 'Shipwright: Budget Usd', 'Shipwright: Chains', 'Shipwright: Test Command']);
     assert.equal(await row('Budget Usd').locator('input').inputValue(), '5', 'the budget shows its default');
     assert.match(await row('Budget Usd').innerText(), /default \$5/);
@@ -193,6 +193,11 @@ suite(`recovery and keys, light theme, side bar ${SIDEBAR_WIDTH} px`, function (
     assert.equal(await row('Merge Deliverables').locator('[role="checkbox"]').getAttribute('aria-checked'), 'false');
     await find('@ext:shipwright.shipwright code context', 'Code Context Tokens');
     assert.equal(await row('Code Context Tokens').locator('input').inputValue(), '3000');
+    // Which deliverables a validator model reads: the plan by its checks alone, reviews only when they ask for changes.
+    // (Chains' description says "validation" too, so it is listed after them.)
+    assert.deepEqual((await find('@ext:shipwright.shipwright model validation', 'Review')).slice(0, 2), ['Shipwright › Model Validation: Planning', 'Shipwright › Model Validation: Review']);
+    assert.equal(await row('Planning').locator('select').inputValue(), 'never');
+    assert.equal(await row('Review').locator('select').inputValue(), 'on-request-changes');
     await runFromPalette(page, 'View: Close Editor');
   });
 });

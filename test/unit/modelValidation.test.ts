@@ -44,6 +44,7 @@ suite('planning is checked against its sources without a model; review approvals
 
     const messages = async (plan: Plan, s = sources()) => (await planChecks(plan, s)).map((o) => o.message);
     assert.deepEqual(await messages({ tasks: [task({ criteria: ['AC-1'] })], needFiles: [] }), ['no task satisfies AC-2: every acceptance criterion belongs to at least one task']);
+    assert.deepEqual(await messages({ tasks: [task({ criteria: ['ac1', 'AC 2'] })], needFiles: [] }), [], 'the same ids, spelled otherwise');
     assert.match((await messages({ tasks: [task({ criteria: ['AC-1', 'AC-2', 'AC-7'] })], needFiles: [] }))[0], /cites AC-7, which the functional specification does not have \(its criteria: AC-1, AC-2\)/);
     assert.match((await messages({ tasks: [task({ files: ['test/subtract.test.js'] })], needFiles: [] }))[0], /the design changes src\/calculator\.js \(subtract\), but no task lists it/);
     // The design's spelling and the plan's may differ by `./`; a folder or pattern in the design is not held to a task.

@@ -34,13 +34,15 @@ export async function planChecks(plan: Plan, sources: PlanSources): Promise<Obje
   const repeated = new Set(plan.tasks.map((t) => t.id).filter((id) => (seen.has(id) ? true : (seen.add(id), false))));
   if (repeated.size > 0) out.push({ source: 'schema', message: `task ids must be unique; repeated: ${[...repeated].join(', ')}` });
 
-  const known = new Set(sources.criteriaIds);
-  const cited = new Set(plan.tasks.flatMap((t) => t.criteria));
-  const unplanned = sources.criteriaIds.filter((id) => !cited.has(id));
+  // Ids compared as their letters and digits without case: `ac1` and `AC-1` are one criterion to a reader.
+  const idKey = (id: string): string => id.toUpperCase().replace(/[^A-Z0-9]/g, '');
+  const known = new Set(sources.criteriaIds.map(idKey));
+  const cited = new Set(plan.tasks.flatMap((t) => t.criteria.map(idKey)));
+  const unplanned = sources.criteriaIds.filter((id) => !cited.has(idKey(id)));
   if (unplanned.length > 0) out.push({ source: 'schema', where: 'tasks', message: `no task satisfies ${unplanned.join(', ')}: every acceptance criterion belongs to at least one task` });
   if (known.size > 0) {
     for (const t of plan.tasks) {
-      const unknown = t.criteria.filter((id) => !known.has(id));
+      const unknown = t.criteria.filter((id) => !known.has(idKey(id)));
       if (unknown.length > 0) out.push({ source: 'schema', where: t.id, message: `cites ${unknown.join(', ')}, which the functional specification does not have (its criteria: ${sources.criteriaIds.join(', ')})` });
     }
   }

@@ -16,7 +16,7 @@ suite('settings and .shipwright/config.json', () => {
   const file = (): string => join(folder().uri.fsPath, '.shipwright', 'config.json');
 
   teardown(async () => {
-    for (const key of ['budgetUsd', 'attemptCap', 'chains', 'checkpoints', 'codeContextTokens', 'worktree.dependencies', 'worktree.mergeDeliverables']) await settings().update(key, undefined, vscode.ConfigurationTarget.Workspace);
+    for (const key of ['budgetUsd', 'attemptCap', 'chains', 'checkpoints', 'codeContextTokens', 'worktree.dependencies', 'worktree.mergeDeliverables', 'modelValidation.planning', 'modelValidation.review']) await settings().update(key, undefined, vscode.ConfigurationTarget.Workspace);
     rmSync(join(folder().uri.fsPath, '.shipwright'), { recursive: true, force: true });
   });
 
@@ -52,6 +52,7 @@ suite('settings and .shipwright/config.json', () => {
       ollamaHost: '', budgetUsd: engine.budgetUsd, chains: engine.chains, testCommand: '', checkpoints: engine.checkpoints,
       'worktree.dependencies': engine.worktree.dependencies, attemptCap: engine.attemptCap,
       'worktree.mergeDeliverables': engine.worktree.mergeDeliverables, codeContextTokens: engine.codeContextTokens,
+      'modelValidation.planning': engine.modelValidation.planning, 'modelValidation.review': engine.modelValidation.review,
     };
     for (const [key, value] of Object.entries(expected)) assert.deepEqual(settings().inspect(key)?.defaultValue, value, `shipwright.${key} shows the engine's default`);
     // The manifest as VS Code read it: its order and the words the Settings UI shows.
@@ -85,5 +86,17 @@ suite('settings and .shipwright/config.json', () => {
     assert.equal(config.worktree.dependencies, 'none', 'the file wins');
     assert.deepEqual(config.worktree.copy, ['.env.local']);
     assert.equal(config.worktree.mergeDeliverables, true, 'a worktree setting the file does not name still applies');
+  });
+
+  test('which deliverables a validator model reads is a setting; the file\'s keys win one by one', async () => {
+    assert.deepEqual((await readEffectiveConfig(folder())).modelValidation, { planning: 'never', review: 'on-request-changes' });
+    await settings().update('modelValidation.planning', 'always', vscode.ConfigurationTarget.Workspace);
+    await settings().update('modelValidation.review', 'always', vscode.ConfigurationTarget.Workspace);
+    assert.deepEqual((await readEffectiveConfig(folder())).modelValidation, { planning: 'always', review: 'always' });
+    mkdirSync(join(folder().uri.fsPath, '.shipwright'), { recursive: true });
+    writeFileSync(file(), JSON.stringify({ modelValidation: { review: 'on-request-changes' } }));
+    assert.deepEqual((await readEffectiveConfig(folder())).modelValidation, { planning: 'always', review: 'on-request-changes' });
+    writeFileSync(file(), JSON.stringify({ modelValidation: { planning: 'sometimes' } }));
+    await assert.rejects(readEffectiveConfig(folder()), (e: Error) => e.name === 'ConfigError' && /modelValidation/.test(e.message));
   });
 });
