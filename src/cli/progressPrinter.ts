@@ -1,6 +1,7 @@
 import { formatUsd } from '../core/models/costLedger';
 import { costWarningText } from '../core/budget/spendGuard';
 import type { PipelineEvent } from '../core/pipeline/pipelineEvent';
+import { objectionText } from '../core/pipeline/objection';
 import { streamingText } from '../core/pipeline/streamingText';
 
 /**
@@ -24,7 +25,7 @@ export function formatEvent(e: PipelineEvent): string | undefined {
     case 'validatorVerdict':
       return e.pass
         ? `${t} ✓ ${e.phase} attempt ${e.attempt} accepted${e.judge === 'checks' ? ' (mechanical checks; no validator model)' : ''}`
-        : `${t} ✗ ${e.phase} attempt ${e.attempt} objected:\n${e.objections.map((o) => `      - [${o.source}] ${o.where ? `${o.where}: ` : ''}${o.message}`).join('\n')}`;
+        : `${t} ✗ ${e.phase} attempt ${e.attempt} objected:\n${e.objections.map((o) => `      - [${o.source}] ${objectionText(o)}`).join('\n')}`;
     case 'phaseFinished':
       return `${t} ✔ ${e.phase} done after ${e.attempts} attempt(s)${e.path ? ` → ${e.path}` : ''}`;
     case 'handoff':

@@ -33,7 +33,8 @@ export class PipelineBoard implements vscode.Disposable {
   private checkingModels = false;
   private last: ViewState;
   private pending: Promise<void> | undefined;
-  private again = false;
+  /** The one more load that serves every request made during `pending`. */
+  private followUp: Promise<void> | undefined;
   private readonly index = new RunIndex<vscode.WorkspaceFolder>();
   /** A full re-read was asked for (`refresh`) since the last update. */
   private fullWanted = true;
@@ -105,17 +106,22 @@ export class PipelineBoard implements vscode.Disposable {
     return this.schedule();
   }
 
+  /**
+   * Runs a load now, or — while one runs — one more after it for every request made meanwhile, and resolves when
+   * the load that saw the request has finished: a caller that awaits a refresh after a run stopped (the Run Ticket
+   * command) then finds the run's final state, not the one an earlier load read while it was still running.
+   */
   private schedule(): Promise<void> {
     if (this.pending) {
-      this.again = true;
-      return this.pending;
+      const after = (): Promise<void> => {
+        this.followUp = undefined;
+        return this.schedule();
+      };
+      this.followUp ??= this.pending.then(after, after);
+      return this.followUp;
     }
     this.pending = this.load().finally(() => {
       this.pending = undefined;
-      if (this.again) {
-        this.again = false;
-        void this.schedule();
-      }
     });
     return this.pending;
   }

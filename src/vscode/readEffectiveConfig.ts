@@ -19,7 +19,8 @@ export const WORKSPACE_CONFIG_FILE = '.shipwright/config.json';
 
 /**
  * The engine configuration for one workspace folder, merged by the core's `resolveConfig` (models and chains key
- * by key, the rest by top-level key, checked by the engine's zod schema): defaults, then the `shipwright.*`
+ * by key, the rest by top-level key, checked by the engine's zod schema; `worktree` and `modelValidation` key by
+ * key between the settings and the file, see below): defaults, then the `shipwright.*`
  * settings a person set (user, workspace or folder level; settings left at their default do not override), then
  * `<folder>/.shipwright/config.json`, which wins.
  * @throws ConfigError when the file is not a JSON object or the merge fails the engine's schema

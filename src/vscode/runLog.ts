@@ -2,6 +2,7 @@ import { costWarningText } from '../core/budget/spendGuard';
 import * as vscode from 'vscode';
 import { formatUsd } from '../core/models/costLedger';
 import type { PipelineEvent } from '../core/pipeline/pipelineEvent';
+import { objectionText } from '../core/pipeline/objection';
 import { assertNever } from '../shared/assertNever';
 import { streamingText } from '../core/pipeline/streamingText';
 
@@ -48,7 +49,7 @@ function describe(e: PipelineEvent): [Level, string] {
       return ['debug', `${r.ticketId}: ${r.phase} ${r.modelKey} in ${u.inputTokens} out ${u.outputTokens} cache w ${u.cacheWriteTokens} r ${u.cacheReadTokens} tokens, ${formatUsd(r.usd)} (ticket ${formatUsd(e.ticketUsd)} of ${formatUsd(e.budgetUsd)}), ${r.latencyMs} ms`];
     }
     case 'validatorVerdict':
-      return [e.pass ? 'info' : 'warn', `${e.ticketId}: ${e.phase} attempt ${e.attempt} ${e.pass ? `accepted${e.judge === 'checks' ? ' by its mechanical checks' : ''}` : `rejected: ${e.objections.map((o) => o.message).join(' | ')}`}`];
+      return [e.pass ? 'info' : 'warn', `${e.ticketId}: ${e.phase} attempt ${e.attempt} ${e.pass ? `accepted${e.judge === 'checks' ? ' by its mechanical checks' : ''}` : `rejected: ${e.objections.map(objectionText).join(' | ')}`}`];
     case 'phaseFinished':
       return ['info', `${e.ticketId}: ${e.phase} done after ${e.attempts} attempt(s)${e.path ? ` → ${e.path}` : ''}`];
     case 'handoff':

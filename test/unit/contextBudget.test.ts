@@ -67,6 +67,8 @@ suite('context as a budget', () => {
     const wt = { path: '/home/me/my work/wt', repoRoot: '/home/me/my work/repo' };
     const out = withoutLocalPaths(['at f (/home/me/my work/wt/test/a.js:3:1)', 'at g (file:///home/me/my%20work/wt/test/b.mjs:4:2)', 'see /home/me/my work/repo/x and /home/me/.npm/y', 'file:///home/me/notes'].join('\n'), wt, '/home/me');
     assert.equal(out, ['at f (./test/a.js:3:1)', 'at g (./test/b.mjs:4:2)', 'see <checkout>/x and ~/.npm/y', '~/notes'].join('\n'));
+    // A longer name that starts with one of them is another path (wt2 is not the worktree; meg is not me).
+    assert.equal(withoutLocalPaths('/home/me/my work/wt2/y /home/meg/z file:///home/meg/q', wt, '/home/me'), '~/my work/wt2/y /home/meg/z file:///home/meg/q');
     // A module missing at such a path is not a missing package (the judge reads the same text).
     const run = { command: 'npm test', exitCode: 1 as number | null, timedOut: false, cancelled: false, durationMs: 100, redacted: 0, confined: true, outputChars: 0 };
     for (const p of ['~/lib/x', '<checkout>/src/y', './src/z']) assert.equal(setupProblem({ ...run, output: `Error: Cannot find module '${p}'` }), undefined, p);
@@ -97,14 +99,15 @@ suite('context as a budget', () => {
     // Stack frames inside Node.js point at nothing a session can change: each run of them is one line.
     const trace = ['not ok 2 - subtract', '  stack: |-', '    TestContext.<anonymous> (./test/subtract.test.js:6:16)', '    Test.processPendingSubtests (node:internal/test_runner/test:526:18)',
       '    Test.run (node:internal/test_runner/test:796:25)', '    node:internal/process/task_queues:140:7', '  ...', 'TypeError: x', '    at Object.<anonymous> (./src/a.js:3:1)',
-      '    at Object.readFileSync (node:fs:452:35)', 'Error: boom (node:internal/x:1:2)', 'not ok 3 - resolve(node:internal/fs:1:2)', '    at Module._compile (node:internal/modules/cjs/loader:1554:14)'].join('\n');
+      '    at Object.readFileSync (node:fs:452:35)', 'Error: boom (node:internal/x:1:2)', 'not ok 3 - resolve(node:internal/fs:1:2)', 'Assertion failed (node:internal/x:1:2)', '    at Module._compile (node:internal/modules/cjs/loader:1554:14)',
+      '    at Foo.bar [as baz] (node:internal/y:2:3)'].join('\n');
     const framed = runAsText({ ...run, exitCode: 1, output: trace });
     assert.ok(framed.includes('TestContext.<anonymous> (./test/subtract.test.js:6:16)') && framed.includes('at Object.<anonymous> (./src/a.js:3:1)'), framed);
     // A public module's frame, an error message and a test name that end in an internal location are kept.
-    for (const kept of ['at Object.readFileSync (node:fs:452:35)', 'Error: boom (node:internal/x:1:2)', 'not ok 3 - resolve(node:internal/fs:1:2)']) assert.ok(framed.includes(kept), kept);
+    for (const kept of ['at Object.readFileSync (node:fs:452:35)', 'Error: boom (node:internal/x:1:2)', 'not ok 3 - resolve(node:internal/fs:1:2)', 'Assertion failed (node:internal/x:1:2)']) assert.ok(framed.includes(kept), kept);
     assert.ok(!framed.includes('test_runner') && !framed.includes('task_queues') && !framed.includes('cjs/loader'), framed);
     assert.match(framed, /\(3 frame\(s\) inside Node\.js left out\)\n  \.\.\./);
-    assert.match(framed, /\(1 frame\(s\) inside Node\.js left out\)$/);
+    assert.match(framed, /\(2 frame\(s\) inside Node\.js left out\)$/);
   });
 
   test('the input split adds up to the rendered prompt and the schema', () => {

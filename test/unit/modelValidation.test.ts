@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Plan } from '../../src/core/deliverables/plan';
 import { planChecks, type PlanSources } from '../../src/core/pipeline/planChecks';
+import { criterionKey } from '../../src/core/pipeline/criterionKey';
 import { scriptedModel, validatedPhaseOf } from '../fakes/scriptedModel';
 import { engineKit, type EngineKit } from './engineTestKit';
 import { fixtureTicket } from '../fixtures/fixtureTicket';
@@ -45,6 +46,7 @@ suite('planning is checked against its sources without a model; review approvals
     const messages = async (plan: Plan, s = sources()) => (await planChecks(plan, s)).map((o) => o.message);
     assert.deepEqual(await messages({ tasks: [task({ criteria: ['AC-1'] })], needFiles: [] }), ['no task satisfies AC-2: every acceptance criterion belongs to at least one task']);
     assert.deepEqual(await messages({ tasks: [task({ criteria: ['ac1', 'AC 2'] })], needFiles: [] }), [], 'the same ids, spelled otherwise');
+    assert.match((await messages({ tasks: [task({ criteria: ['AC-1', 'AC-2', 'AC-1.1'] })], needFiles: [] }, sources({ criteriaIds: ['AC-1', 'AC-2', 'AC-11'] }))).join(), /no task satisfies AC-11/);
     assert.match((await messages({ tasks: [task({ criteria: ['AC-1', 'AC-2', 'AC-7'] })], needFiles: [] }))[0], /cites AC-7, which the functional specification does not have \(its criteria: AC-1, AC-2\)/);
     assert.match((await messages({ tasks: [task({ files: ['test/subtract.test.js'] })], needFiles: [] }))[0], /the design changes src\/calculator\.js \(subtract\), but no task lists it/);
     // The design's spelling and the plan's may differ by `./`; a folder or pattern in the design is not held to a task.
@@ -54,11 +56,17 @@ suite('planning is checked against its sources without a model; review approvals
     // the plan fills, a new file the planner placed elsewhere under its name.
     symlinkSync(join(dir, 'src'), join(dir, 'lib'));
     const covers = async (design: string, planned: string[]) => messages({ tasks: [task({ files: planned })], needFiles: [] }, sources({ designFiles: [{ path: design, component: 'c' }] }));
-    assert.deepEqual(await covers('SRC/Calculator.js', ['src/calculator.js']), []);
+    assert.deepEqual(await covers('SRC/Calculator.js', ['src/calculator.js']), [], 'the plan spells the file on disk');
+    assert.match((await covers('src/calculator.js', ['src/Calculator.js'])).join(), /the design changes src\/calculator\.js/, 'the plan\'s spelling is no file here');
+    assert.deepEqual(await covers('src/NewThing.js', ['src/newthing.js']), [], 'one new file, two spellings');
     assert.deepEqual(await covers('lib/calculator.js', ['src/calculator.js']), []);
     assert.deepEqual(await covers('src/calculator.js (changed)', ['src/calculator.js']), []);
     assert.deepEqual(await covers('src/validators', ['src/validators/index.js']), []);
     assert.deepEqual(await covers('src/subtract.js', ['lib2/subtract.js']), []);
+    assert.deepEqual(await covers('src/a (b)/c.js (new)', ['src/a (b)/c.js']), [], 'only the last note is cut');
+    // Two new files of one name: the plan must list both, not one twice over.
+    const two = await messages({ tasks: [task({ files: ['src/api/index.ts'] })], needFiles: [] }, sources({ designFiles: [{ path: 'src/api/index.ts', component: 'api' }, { path: 'src/ui/index.ts', component: 'ui' }] }));
+    assert.match(two.join(), /the design changes src\/ui\/index\.ts \(ui\)/);
     // An existing file of the design is not stood in for by another file of its name.
     assert.match((await covers('src/calculator.js', ['other/calculator.js'])).join(), /the design changes src\/calculator\.js/);
 
@@ -99,6 +107,7 @@ suite('planning is checked against its sources without a model; review approvals
     assert.doesNotMatch(testsStep, /## Design: components|### Out of scope/);
     // What reaches the model of each field is its prompt's wording: the schemas sent carry no descriptions.
     for (const r of kit.ollama.requests) {
+      assert.ok(r.format !== undefined && r.format !== 'json', `${r.schemaName}: a schema was sent`);
       const described: string[] = [];
       JSON.stringify(r.format, (k, v: unknown) => (k === 'description' && typeof v === 'string' ? (described.push(v), v) : v));
       assert.deepEqual(described, [], r.schemaName);
@@ -109,6 +118,23 @@ suite('planning is checked against its sources without a model; review approvals
     for (const r of kit.ollama.requests) assert.ok(!r.messages.some((m) => m.content.includes(s.worktree!.path) || m.content.includes(s.worktree!.repoRoot)), `${r.schemaName} names no local path`);
     const verdicts = kit.events.filter((e) => e.type === 'validatorVerdict' && (e.phase === 'planning' || e.phase === 'review'));
     assert.ok(verdicts.length === 3 && verdicts.every((e) => e.type === 'validatorVerdict' && e.judge === 'checks'), 'the verdicts say the checks decided');
+  });
+
+  test('a person at a checkpoint decides for the plan (no "checks" verdict); a task citing `ac1` is shown AC-1', async () => {
+    assert.equal(criterionKey('ac1'), criterionKey('AC-1'));
+    assert.notEqual(criterionKey('AC-1.1'), criterionKey('AC-11'));
+    assert.notEqual(criterionKey('КП-1'), criterionKey('ТР-1'));
+    const model = scriptedModel((req) => (req.schemaName === 'Plan'
+      ? { json: { tasks: [{ id: 'T1', title: 'Implement subtract', description: 'Add subtract to src/calculator.js.', files: ['src/calculator.js'], tests: ['test/subtract.test.js'], criteria: ['ac1'] }] } }
+      : undefined));
+    kit = await engineKit({ ollama: model.responder, config: { checkpoints: ['planning'] } });
+    const s = await kit.engine.run(ticket());
+    assert.equal(s.state, 'ready', s.reason);
+    const verdicts = kit.events.filter((e) => e.type === 'validatorVerdict' && e.phase === 'planning');
+    assert.equal(verdicts.length, 1);
+    assert.ok(verdicts[0].type === 'validatorVerdict' && verdicts[0].pass && verdicts[0].judge === undefined, 'the person approved it');
+    const code = kit.ollama.requests.find((r) => r.schemaName === 'FileEdits' && !/test-writing step/.test(r.system))!.messages.at(-1)!.content;
+    assert.match(code, /<spec>\n- AC-1: subtract is exported/);
   });
 
   test('a review that requests changes is read by the validator first; `modelValidation: always` brings the model back for both', async () => {

@@ -1,4 +1,5 @@
 import type { HandoffSummary } from './handoffSummary';
+import { objectionText } from './objection';
 import type { PhaseId } from './phaseId';
 import type { AttemptRecord } from './runState';
 
@@ -20,7 +21,7 @@ export function buildHandoff(ticketId: string, phase: PhaseId, attempts: readonl
       (stoppedBecause
         ? `${phase} stopped: ${stoppedBecause}. ` + (attempts.length ? `Before that it was tried ${attempts.length} time(s) on ${models.join(' then ')}. ` : '')
         : `${phase} was tried ${attempts.length} time(s) on ${models.join(' then ')} and each deliverable was objected to. `) +
-      `Still open: ${open.map((o) => o.message).join(' | ') || 'nothing recorded'}. ` +
+      `Still open: ${open.map(objectionText).join(' | ') || 'nothing recorded'}. ` +
       `Retry with another model, edit the deliverable and continue, or stop the ticket.`,
   };
 }

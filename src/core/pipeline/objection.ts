@@ -9,3 +9,8 @@ export interface Objection {
   /** A file or a deliverable section the objection is about, when it has one. */
   where?: string;
 }
+
+/** An objection as one line for people: `where: message` when it names a place (a task, a file, a section). */
+export function objectionText(o: Objection): string {
+  return o.where ? `${o.where}: ${o.message}` : o.message;
+}

@@ -54,7 +54,8 @@ export type PipelineEvent =
       objections: Objection[];
       /**
        * `checks`: neither a validator model nor a person read this attempt — its mechanical checks decided (they
-       * objected, or config.modelValidation leaves the phase to them). Absent when a model or a person decided.
+       * objected, or config.modelValidation leaves the phase to them). Absent when a model or a person decided, and
+       * when the answer did not parse (its schema objected, before any check).
        */
       judge?: 'checks';
     }

@@ -1,6 +1,7 @@
 import { stat } from 'node:fs/promises';
 import type { Plan } from '../deliverables/plan';
 import { confinePath } from '../workspace/confinePath';
+import { criterionKey } from './criterionKey';
 import type { Objection } from './objection';
 
 /** What a plan is checked against: the accepted specs and the ticket's worktree. */
@@ -19,9 +20,10 @@ export interface PlanSources {
  * - task ids are unique (implementation and review refer to tasks by id);
  * - every acceptance criterion belongs to at least one task, and every id a task cites exists;
  * - every file a component of the design names is in some task's files (the implementer sees only those):
- *   compared as canonical paths without case, a planned file under a design path counts for it, and a new file
- *   of the design counts as planned when a task names a file of the same name elsewhere; folders, patterns, a
- *   note after the path (`src/a.js (new)`) and paths the design could not use anyway are not held to a task;
+ *   compared as canonical paths; a planned file under a design path counts for it; so does one that differs only
+ *   in case unless the design's spelling exists on disk and the plan's does not; a new file of the design also
+ *   counts as planned when a task names a new file of the same name elsewhere (no other design file has that name); folders, patterns, a note after the path
+ *   (`src/a.js (new)`) and paths the design could not use anyway are not held to a task;
  * - every path a task names (files and tests) is repository-relative and stays inside the repository
  *   (confinePath: no absolute paths, no `..`, no escape through a symlink, never `.git` or `.shipwright`) and is
  *   not a folder. Protected places a person may open (CI workflows…) pass here: the edit step stops for them.
@@ -34,8 +36,8 @@ export async function planChecks(plan: Plan, sources: PlanSources): Promise<Obje
   const repeated = new Set(plan.tasks.map((t) => t.id).filter((id) => (seen.has(id) ? true : (seen.add(id), false))));
   if (repeated.size > 0) out.push({ source: 'schema', message: `task ids must be unique; repeated: ${[...repeated].join(', ')}` });
 
-  // Ids compared as their letters and digits without case: `ac1` and `AC-1` are one criterion to a reader.
-  const idKey = (id: string): string => id.toUpperCase().replace(/[^A-Z0-9]/g, '');
+  // Ids compared by criterionKey, as implementation picks a task's criteria: `ac1` and `AC-1` are one criterion.
+  const idKey = criterionKey;
   const known = new Set(sources.criteriaIds.map(idKey));
   const cited = new Set(plan.tasks.flatMap((t) => t.criteria.map(idKey)));
   const unplanned = sources.criteriaIds.filter((id) => !cited.has(idKey(id)));
@@ -47,26 +49,40 @@ export async function planChecks(plan: Plan, sources: PlanSources): Promise<Obje
     }
   }
 
-  // Both sides as canonical repository paths (symlinks resolved), compared without case: the design and the plan
-  // are two models' spellings of one file, and a check that objects to a correct plan loops it into needs-human.
-  const planned: string[] = [];
+  // Both sides as canonical repository paths (symlinks resolved): the design and the plan are two models'
+  // spellings of one file, and a check that objects to a correct plan loops it into needs-human.
+  const planned: { forms: string[]; exists: boolean }[] = [];
   for (const p of plan.tasks.flatMap((t) => t.files)) {
     const c = await confinePath(sources.worktreePath, p);
-    planned.push(normalise(p).toLowerCase(), ...(c.ok ? [c.relative.toLowerCase()] : []));
+    planned.push({ forms: [normalise(p), ...(c.ok ? [c.relative] : [])], exists: c.ok && (await exists(c.absolute)) });
   }
-  const missing: PlanSources['designFiles'][number][] = [];
+  const design: { f: PlanSources['designFiles'][number]; forms: string[]; exists: boolean }[] = [];
   for (const f of sources.designFiles) {
     // `src/a.js (new)`: a note after the path. A folder or a pattern means "files here", held to no one file.
-    const spelled = f.path.replace(/\s+\(.*\)\s*$/, '').trim();
+    const spelled = f.path.replace(/\s+\([^()]*\)\s*$/, '').trim();
     if (spelled === '' || /[*?[\]]|[\\/]$/.test(spelled)) continue;
     const c = await confinePath(sources.worktreePath, spelled);
     if (!c.ok || (await isFolder(c.absolute))) continue;
-    const forms = [normalise(spelled).toLowerCase(), c.relative.toLowerCase()];
-    const base = forms[0].split('/').pop() ?? forms[0];
-    // A new file the plan places elsewhere under the same name is the design's file, placed by the planner.
-    const isNew = !(await exists(c.absolute));
-    const covered = planned.some((p) => forms.includes(p) || forms.some((d) => p.startsWith(`${d}/`)) || (isNew && p.split('/').pop() === base));
-    if (!covered) missing.push(f);
+    design.push({ f, forms: [normalise(spelled), c.relative], exists: await exists(c.absolute) });
+  }
+  const baseName = (p: string): string => p.split('/').pop() ?? p;
+  const sameFile = (d: string[], p: string[]): boolean => d.some((x) => p.includes(x));
+  const missing: PlanSources['designFiles'][number][] = [];
+  for (const d of design) {
+    const covered = planned.some((p) =>
+      sameFile(d.forms, p.forms)
+      // A planned file under a design path that names a folder not made yet (`src/validators`).
+      || d.forms.some((x) => p.forms.some((y) => y.startsWith(`${x}/`)))
+      // Case alone differs, unless the design's spelling is a file on disk and the plan's is not (on a case-sensitive
+      // disk the implementer would be shown nothing and write a second file): a new file, the plan correcting the
+      // design's spelling, or a disk that ignores case.
+      || (!(d.exists && !p.exists) && d.forms.some((x) => p.forms.some((y) => y.toLowerCase() === x.toLowerCase())))
+      // A new file the planner placed elsewhere under its name, when no other design file has that name and the
+      // planned file is not another design file.
+      || (!d.exists && !p.exists && baseName(d.forms[0]) === baseName(p.forms[0])
+        && design.filter((o) => baseName(o.forms[0]) === baseName(d.forms[0])).length === 1
+        && !design.some((o) => o !== d && sameFile(o.forms, p.forms))));
+    if (!covered) missing.push(d.f);
   }
   if (missing.length > 0) out.push({ source: 'schema', where: 'tasks', message: `the design changes ${missing.map((f) => `${f.path} (${f.component})`).join(', ')}, but no task lists it under files; the implementer sees only the files a task names` });
 

@@ -13,11 +13,16 @@ export function withoutLocalPaths(text: string, worktree: Pick<WorktreeInfo, 'pa
   const pairs: [string, string][] = [[worktree.path, '.'], [worktree.repoRoot, '<checkout>'], [home, '~']].flatMap(([p, to]): [string, string][] =>
     p.length > 1 ? [[p, to], [pathToFileURL(p).href, to]] : []);
   let out = text;
-  for (const [from, to] of pairs.filter(([p]) => p.length > 1).sort((a, b) => b[0].length - a[0].length)) out = out.split(from).join(to);
+  // Only where the path ends (`/home/me/wt/x`, `/home/me/wt:`), never inside a longer name (`/home/me/wt2`, `/home/meg`).
+  for (const [from, to] of pairs.sort((a, b) => b[0].length - a[0].length)) out = out.replace(new RegExp(`${escapeRegExp(from)}(?![\\w.-])`, 'g'), to);
   return out;
 }
 
 /** The local absolute paths (worktree, checkout) that `text` contains; empty when none. */
 export function localPathsIn(text: string, worktree: Pick<WorktreeInfo, 'path' | 'repoRoot'>): string[] {
   return [worktree.path, worktree.repoRoot].filter((p) => text.includes(p));
+}
+
+function escapeRegExp(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }

@@ -5,6 +5,7 @@ import { TechSpec } from '../../deliverables/techSpec';
 import { renderDeliverable } from '../../deliverables/renderMarkdown';
 import type { PhaseContext } from '../phaseContext';
 import { specBrief } from '../specBrief';
+import { criterionKey } from '../criterionKey';
 import { ticketAsMarkdown } from '../ticketAsMarkdown';
 
 /** What implementation works through: the tasks, the spec texts each kind of session gets, the test files. */
@@ -38,7 +39,9 @@ export function implementationWork(ctx: PhaseContext): ImplementationWork {
   const spec = ctx.deliverables.discovery !== undefined ? FunctionalSpec.parse(ctx.deliverables.discovery) : undefined;
   const criteria = (ids?: readonly string[]): string => {
     const all = spec?.acceptanceCriteria.map((c) => ({ id: c.id, text: c.text })) ?? ctx.ticket.acceptanceCriteria.map((text, i) => ({ id: `AC-${i + 1}`, text }));
-    const chosen = ids !== undefined && ids.length > 0 ? all.filter((c) => ids.includes(c.id)) : all;
+    // Matched as planChecks matched them (criterionKey): a plan citing `ac2` passed the checks, so AC-2 is shown.
+    const wanted = new Set((ids ?? []).map(criterionKey));
+    const chosen = ids !== undefined && ids.length > 0 ? all.filter((c) => wanted.has(criterionKey(c.id))) : all;
     return (chosen.length > 0 ? chosen : all).map((c) => `- ${c.id}: ${c.text}`).join('\n') || ticketAsMarkdown(ctx.ticket);
   };
 

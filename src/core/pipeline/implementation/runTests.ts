@@ -106,9 +106,10 @@ export function runAsText(run: TestRunResult): string {
  * A stack frame inside Node.js's own internals (`node:internal/…`), with or without V8's `at ` and a function name:
  * `    at Test.run (node:internal/test_runner/test:796:25)`, `    node:internal/process/task_queues:140:7`. Frames of
  * Node's public modules (`Object.readFileSync (node:fs:452:35)`) say which API threw and stay, as do an error
- * message or a test name that happens to end in such a location (their text is not a function name).
+ * message or a test name that happens to end in such a location: a frame's name is one word (V8's
+ * `Type.method`, `async `/`new ` before it, `[as alias]` after it), words with spaces are text.
  */
-const RUNTIME_FRAME = /^\s*(?:at\s+)?(?:(?:async |new )?[\w$.<>[\] ]+? \()?node:internal\/[\w/.-]+:\d+:\d+\)?\s*$/;
+const RUNTIME_FRAME = /^\s*(?:at\s+)?(?:(?:async |new )?[\w$.<>[\]]+(?: \[as [\w$.<>]+\])? \()?node:internal\/[\w/.-]+:\d+:\d+\)?\s*$/;
 
 /**
  * Failing output without the stack frames inside Node.js (RUNTIME_FRAME), which point at no file a session could
