@@ -125,6 +125,19 @@ async function tokenCases(): Promise<TokenReport | undefined> {
       repo.cleanup();
     }
   }
+  // The same retries on the default chains (local first for discovery, implementation, review and validation; Opus
+  // for design and planning): what a user with Ollama running pays for, and how much of that the cache serves.
+  const repo = makeGeneratedRepo(200);
+  try {
+    const run = await runTicket({ repoDir: repo.dir, ticket, respond: realisticResponder({ objectOnce: true }), chains: {} });
+    if (run.state.state !== 'ready') throw new Error(`the default-routing ticket ended ${run.state.state}: ${run.state.reason}`);
+    const r = tokenReport(run.state, run.config);
+    const cloudCalls = run.state.ledger.filter((c) => c.provider === 'anthropic').length;
+    results.tokensRetriesDefault = r;
+    line('feature ticket, realistic sizes, one objection per phase, default chains: cache reads / writes of cloud input', `${r.cacheReadPct.toFixed(1)} % / ${r.cacheWritePct.toFixed(1)} % of the ${cloudCalls} cloud calls' input; ${r.input.toLocaleString('en')} tokens in ${r.calls} calls in all; $${r.usd.toFixed(4)} (without caching $${r.usdNoCache.toFixed(4)}, ${r.cacheSavingPct >= 0 ? '−' : '+'}${Math.abs(r.cacheSavingPct).toFixed(1)} %)`);
+  } finally {
+    repo.cleanup();
+  }
   return happy;
 }
 
