@@ -46,6 +46,8 @@ interface Call {
   context: number;
   /** Extra calls of the same shape in the high case (a validator objection, a failed step). */
   retries: number;
+  /** A call that happens only in the high case (review's validator reads only a report asking for changes). */
+  highOnly?: boolean;
 }
 
 /**
@@ -89,12 +91,12 @@ export async function forecastRoute(
       const visible = expectedOutputTokens[c.role];
       const output = expectedOutputWithThinking(m.spec, config.effort[c.role], visible);
       const usd = priceCall(m.spec.price, { inputTokens: input, outputTokens: output, cacheWriteTokens: 0, cacheReadTokens: 0 });
-      low = { inputTokens: low.inputTokens + input, outputTokens: low.outputTokens + output, usd: low.usd + usd };
-      const n = 1 + c.retries;
+      if (!c.highOnly) low = { inputTokens: low.inputTokens + input, outputTokens: low.outputTokens + output, usd: low.usd + usd };
+      const n = (c.highOnly ? 0 : 1) + c.retries;
       high = { inputTokens: high.inputTokens + n * input, outputTokens: high.outputTokens + n * output, usd: high.usd + n * usd };
     }
     const base = router.baseReason(calls[0].role, m);
-    forecast.push({ phase, modelKey: m.key, model: m.spec.model, why: why ?? (m.index > 0 && opts.picked?.[calls[0].role] ? `${base}, the first that can be used` : base), ...low, calls: calls.length, high });
+    forecast.push({ phase, modelKey: m.key, model: m.spec.model, why: why ?? (m.index > 0 && opts.picked?.[calls[0].role] ? `${base}, the first that can be used` : base), ...low, calls: calls.filter((c) => !c.highOnly).length, high });
   };
   /**
    * A validated phase: `previous` tokens of input for its validator, and `judged` of the new deliverable (default:
@@ -105,14 +107,7 @@ export async function forecastRoute(
   const validated = async (phase: PhaseId, context: number, previous: number, judged: number = out(phase), model: 'always' | 'retry' | 'never' = 'always'): Promise<void> => {
     add(phase, undefined, [{ role: phase, prompt: phase, context, retries: 1 }]);
     if (model === 'always') add('validation', `validates ${phase}`, [{ role: 'validation', prompt: 'validation', context: previous + judged, retries: 1 }]);
-    if (model === 'retry') {
-      const v = { role: 'validation' as const, prompt: 'validation', context: previous + judged };
-      const input = fixedTokens(v.prompt, v.role) + v.context;
-      const m = first('validation');
-      const output = expectedOutputWithThinking(m.spec, config.effort.validation, expectedOutputTokens.validation);
-      const usd = priceCall(m.spec.price, { inputTokens: input, outputTokens: output, cacheWriteTokens: 0, cacheReadTokens: 0 });
-      forecast.push({ phase: 'validation', modelKey: m.key, model: m.spec.model, why: `validates ${phase} when it requests changes (high end only)`, inputTokens: 0, outputTokens: 0, usd: 0, calls: 0, high: { inputTokens: input, outputTokens: output, usd } });
-    }
+    if (model === 'retry') add('validation', `validates ${phase} when it requests changes (high end only)`, [{ role: 'validation', prompt: 'validation', context: previous + judged, retries: 1, highOnly: true }]);
   };
 
   for (const phase of routeFor(ticket.kind)) {

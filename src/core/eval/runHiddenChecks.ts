@@ -8,6 +8,7 @@ import { bringDependencies, planDependencies, type DependencyMode } from '../wor
 import type { EvalInstance } from './evalInstance';
 import { DEFAULT_CHECK_COMMAND } from './evalInstance';
 import type { HiddenChecks } from './evalReport';
+import { pathExists } from '../workspace/pathExists';
 
 /** Characters of a failing check's output kept in the results. */
 const FAILED_OUTPUT_CHARS = 2_000;
@@ -86,7 +87,7 @@ export async function runHiddenChecks(o: {
       if (path.isAbsolute(entry) || entry.split(/[\\/]/).includes('..')) continue;
       const from = path.join(o.repoDir, entry);
       const to = path.join(dir, entry);
-      if ((await exists(from)) && !(await exists(to))) await fs.symlink(from, to);
+      if ((await pathExists(from)) && !(await pathExists(to))) await fs.symlink(from, to);
     }
     const deps = await planDependencies(o.repoDir, dir, o.dependencies);
     if (deps.how === 'copy' || deps.how === 'link') await bringDependencies(o.repoDir, dir, deps.how);
@@ -121,11 +122,3 @@ async function removeCheckout(repoDir: string, dir: string): Promise<void> {
   await git.raw(['worktree', 'prune']);
 }
 
-async function exists(p: string): Promise<boolean> {
-  try {
-    await fs.lstat(p);
-    return true;
-  } catch {
-    return false;
-  }
-}

@@ -1,6 +1,6 @@
-import { stat } from 'node:fs/promises';
 import type { Plan } from '../deliverables/plan';
 import { confinePath } from '../workspace/confinePath';
+import { isDirectory, pathExists } from '../workspace/pathExists';
 import { criterionKey } from './criterionKey';
 import type { Objection } from './objection';
 
@@ -54,7 +54,7 @@ export async function planChecks(plan: Plan, sources: PlanSources): Promise<Obje
   const planned: { forms: string[]; exists: boolean }[] = [];
   for (const p of plan.tasks.flatMap((t) => t.files)) {
     const c = await confinePath(sources.worktreePath, p);
-    planned.push({ forms: [normalise(p), ...(c.ok ? [c.relative] : [])], exists: c.ok && (await exists(c.absolute)) });
+    planned.push({ forms: [normalise(p), ...(c.ok ? [c.relative] : [])], exists: c.ok && (await pathExists(c.absolute)) });
   }
   const design: { f: PlanSources['designFiles'][number]; forms: string[]; exists: boolean }[] = [];
   for (const f of sources.designFiles) {
@@ -62,8 +62,8 @@ export async function planChecks(plan: Plan, sources: PlanSources): Promise<Obje
     const spelled = f.path.replace(/\s+\([^()]*\)\s*$/, '').trim();
     if (spelled === '' || /[*?[\]]|[\\/]$/.test(spelled)) continue;
     const c = await confinePath(sources.worktreePath, spelled);
-    if (!c.ok || (await isFolder(c.absolute))) continue;
-    design.push({ f, forms: [normalise(spelled), c.relative], exists: await exists(c.absolute) });
+    if (!c.ok || (await isDirectory(c.absolute))) continue;
+    design.push({ f, forms: [normalise(spelled), c.relative], exists: await pathExists(c.absolute) });
   }
   const baseName = (p: string): string => p.split('/').pop() ?? p;
   const sameFile = (d: string[], p: string[]): boolean => d.some((x) => p.includes(x));
@@ -90,7 +90,7 @@ export async function planChecks(plan: Plan, sources: PlanSources): Promise<Obje
     for (const p of new Set([...t.files, ...t.tests])) {
       const c = await confinePath(sources.worktreePath, p);
       if (!c.ok && c.protected !== true) out.push({ source: 'schema', where: t.id, message: `names ${JSON.stringify(p)}: ${c.reason}` });
-      else if (c.ok && (await isFolder(c.absolute))) out.push({ source: 'schema', where: t.id, message: `names the folder ${p}; name the files in it that the task reads or writes` });
+      else if (c.ok && (await isDirectory(c.absolute))) out.push({ source: 'schema', where: t.id, message: `names the folder ${p}; name the files in it that the task reads or writes` });
     }
   }
   return out;
@@ -99,21 +99,4 @@ export async function planChecks(plan: Plan, sources: PlanSources): Promise<Obje
 /** A path as the plan and the design may both spell it: `./a//b` and `a/b` are the same file. */
 function normalise(p: string): string {
   return p.split(/[\\/]+/).filter((s) => s !== '' && s !== '.').join('/');
-}
-
-async function exists(absolute: string): Promise<boolean> {
-  try {
-    await stat(absolute);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-async function isFolder(absolute: string): Promise<boolean> {
-  try {
-    return (await stat(absolute)).isDirectory();
-  } catch {
-    return false;
-  }
 }

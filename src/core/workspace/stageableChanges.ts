@@ -4,6 +4,7 @@ import { secretsInChange, type SecretFinder } from '../secrets/secretsInChange';
 import { confinePath } from './confinePath';
 import { gitClient, splitNul, type GitClient } from './gitClient';
 import { readBlobsIfPresent } from './readBlobs';
+import { isDirectory, pathExists } from './pathExists';
 
 /** A change in a worktree that Shipwright does not commit, and why. */
 export interface RefusedChange {
@@ -80,7 +81,7 @@ async function refusal(root: string, raw: string, brought: readonly string[], al
   if (own !== undefined) return `put there by Shipwright (${own}: worktree.copy, worktree.link or worktree.dependencies), never part of the change`;
   // git lists a nested repository as one untracked folder ending in `/` and does not look inside it.
   if (raw.endsWith('/') || (await isDirectory(join(root, path)))) {
-    if (await exists(join(root, path, '.git'))) return 'a nested git repository (it would be committed as a gitlink, not as files)';
+    if (await pathExists(join(root, path, '.git'))) return 'a nested git repository (it would be committed as a gitlink, not as files)';
   }
   const confined = await confinePath(root, path, { allowProtected });
   if (confined.ok) return undefined;
@@ -121,10 +122,3 @@ async function secretRefusal(root: string, path: string, unstaged: boolean, find
   return finder.why(bytes.toString('utf8'), (blobs.head ?? Buffer.alloc(0)).toString('utf8'));
 }
 
-async function isDirectory(p: string): Promise<boolean> {
-  return (await lstat(p).catch(() => undefined))?.isDirectory() ?? false;
-}
-
-async function exists(p: string): Promise<boolean> {
-  return (await lstat(p).catch(() => undefined)) !== undefined;
-}

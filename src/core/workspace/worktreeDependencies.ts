@@ -1,6 +1,7 @@
 import { constants } from 'node:fs';
-import { cp, lstat, symlink } from 'node:fs/promises';
+import { cp, symlink } from 'node:fs/promises';
 import { join } from 'node:path';
+import { isDirectory, pathExists } from './pathExists';
 
 /**
  * How a new worktree gets the project's installed packages (`worktree.dependencies`):
@@ -42,14 +43,14 @@ const LOCKFILES: [string, string][] = [
 /** Chooses how the worktree (already checked out at `worktree`) gets its dependencies. Never throws. */
 export async function planDependencies(repoRoot: string, worktree: string, mode: DependencyMode): Promise<DependencyPlan> {
   if (mode === 'none') return { how: 'none', why: 'worktree.dependencies is "none"' };
-  if (!(await exists(join(worktree, 'package.json')))) return { how: 'none', why: 'no package.json' };
-  const userHas = (await lstat(join(repoRoot, DEPENDENCY_FOLDER)).catch(() => undefined))?.isDirectory() ?? false;
+  if (!(await pathExists(join(worktree, 'package.json')))) return { how: 'none', why: 'no package.json' };
+  const userHas = await isDirectory(join(repoRoot, DEPENDENCY_FOLDER));
   if (mode === 'link' || mode === 'copy') {
     return userHas ? { how: mode, why: `worktree.dependencies is "${mode}"` } : { how: 'none', why: `worktree.dependencies is "${mode}" but your checkout has no ${DEPENDENCY_FOLDER}` };
   }
   if (mode === 'auto' && userHas) return { how: 'copy', why: `a copy of your ${DEPENDENCY_FOLDER} (the versions you test with; no network)` };
   for (const [file, command] of LOCKFILES) {
-    if (await exists(join(worktree, file))) return { how: 'install', command, why: `a fresh install from ${file}` };
+    if (await pathExists(join(worktree, file))) return { how: 'install', command, why: `a fresh install from ${file}` };
   }
   return { how: 'install', command: 'npm install --no-audit --no-fund --no-package-lock', why: 'a fresh install (the project has no lockfile)' };
 }
@@ -61,11 +62,8 @@ export async function planDependencies(repoRoot: string, worktree: string, mode:
 export async function bringDependencies(repoRoot: string, worktree: string, how: 'copy' | 'link'): Promise<void> {
   const from = join(repoRoot, DEPENDENCY_FOLDER);
   const to = join(worktree, DEPENDENCY_FOLDER);
-  if (await exists(to)) return;
+  if (await pathExists(to)) return;
   if (how === 'link') await symlink(from, to);
   else await cp(from, to, { recursive: true, verbatimSymlinks: true, mode: constants.COPYFILE_FICLONE });
 }
 
-async function exists(p: string): Promise<boolean> {
-  return (await lstat(p).catch(() => undefined)) !== undefined;
-}

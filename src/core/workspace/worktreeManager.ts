@@ -1,4 +1,4 @@
-import { cp, lstat, mkdir, realpath, symlink } from 'node:fs/promises';
+import { cp, mkdir, realpath, symlink } from 'node:fs/promises';
 import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
 import type { ShipwrightConfig } from '../config/shipwrightConfig';
 import type { WorktreeInfo } from '../pipeline/phaseContext';
@@ -11,6 +11,7 @@ import { runTestCommand, type TestRunResult, describeTestRun } from './testComma
 import { bringDependencies, DEPENDENCY_FOLDER, planDependencies, type DependencyPlan } from './worktreeDependencies';
 import { WorktreeError } from './worktreeError';
 import { readStaleMeta, readWorktreeMeta, writeWorktreeMeta, type WorktreeMeta } from './worktreeMeta';
+import { pathExists } from './pathExists';
 
 /** A ticket's worktree with what the engine remembers about where it started. */
 export interface WorktreeDetails extends WorktreeInfo, Omit<WorktreeMeta, 'baseCommit' | 'branch'> {}
@@ -342,11 +343,3 @@ export async function statusPaths(dir: string): Promise<string[]> {
   return paths;
 }
 
-async function pathExists(p: string): Promise<boolean> {
-  try {
-    await lstat(p);
-    return true;
-  } catch {
-    return false;
-  }
-}

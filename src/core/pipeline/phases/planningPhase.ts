@@ -11,11 +11,6 @@ import { runValidatedPhase } from '../validatedPhase';
 import { specBrief } from '../specBrief';
 import { TechSpec } from '../../deliverables/techSpec';
 
-/** The files the accepted design names, as extra words for ranking the map. */
-function designFiles(ctx: PhaseContext): string[] {
-  return TechSpec.parse(ctx.deliverables.techSpec).components.flatMap((c) => c.files);
-}
-
 /**
  * Planning: the design (and the repository map) → tasks naming their files and tests, checked against the
  * functional spec's criteria, the design's files and the repository (planChecks); a validator model reads it too
@@ -28,8 +23,10 @@ export async function planningPhase(ctx: PhaseContext): Promise<PhaseOutcome> {
   const brief = specBrief(ctx);
   const functionalSpec = brief.criteria();
   const design = deliverableMarkdown(ctx, 'techSpec');
-  // Half the map, ranked by the design's files too: the design has chosen where the change goes.
-  const repoMap = await repoMapFor(ctx, 'planning', { share: 0.5, keywords: designFiles(ctx) });
+  // What the plan is checked against. Half the map, ranked by the design's files too: the design chose where the
+  // change goes.
+  const planSources = sources(ctx);
+  const repoMap = await repoMapFor(ctx, 'planning', { share: 0.5, keywords: planSources.designFiles.map((f) => f.path) });
   const { code } = await codeContextFor(ctx);
   return runValidatedPhase(ctx, {
     phase: 'planning',
@@ -41,7 +38,7 @@ export async function planningPhase(ctx: PhaseContext): Promise<PhaseOutcome> {
     // The validator checks tasks against components, files and test strategy: the design brief.
     previous: { name: 'tech spec', markdown: brief.design() },
     render: (v) => renderDeliverable('planning', v),
-    check: (plan) => planChecks(plan, sources(ctx)),
+    check: (plan) => planChecks(plan, planSources),
     // The checks compare the plan with the specs and the repository; a validator model is opt-in (config).
     modelJudges: () => ctx.config.modelValidation.planning === 'always',
   });
