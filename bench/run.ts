@@ -5,6 +5,9 @@
 //   npm run bench -- --big             also the 20,000-file repository (a few minutes on 2 cores)
 //   npm run bench -- --only=tokens,map cases by name: ticket, map, tokens, panel, require, state, worktree
 //   npm run bench -- --json=FILE       also writes every figure as JSON
+//   npm run bench -- --o200k           the fake Anthropic counts o200k tokens, as it did before 2026-11-30: token
+//                                      figures comparable with earlier notes (the forecast lines are left out,
+//                                      since the forecast allows for Claude's tokenizer)
 // The machine's load average is printed first and last: on a shared machine, compare figures taken under like load.
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
@@ -27,6 +30,8 @@ const argv = process.argv.slice(2);
 const big = argv.includes('--big');
 const only = argv.find((a) => a.startsWith('--only='))?.slice('--only='.length).split(',');
 const jsonOut = argv.find((a) => a.startsWith('--json='))?.slice('--json='.length);
+/** Tokens per o200k token of the fake Anthropic: its model table (1.3 on the 5.5 models) unless `--o200k`. */
+const anthropicTokenRatio = argv.includes('--o200k') ? 1 : undefined;
 const want = (name: string): boolean => only === undefined || only.includes(name);
 const results: Record<string, unknown> = {};
 
@@ -94,10 +99,11 @@ async function mapCases(): Promise<void> {
 async function tokenCases(): Promise<TokenReport | undefined> {
   const ticket = featureTicket();
   let happy: TokenReport | undefined;
+  line('token counts of the fake Anthropic', anthropicTokenRatio === 1 ? 'o200k (--o200k), as measured before 2026-11-30' : "Claude's: o200k × 1.3 on the 5.5 models (newer tokenizer; model-apis-2026-11.md row 15)");
   for (const retries of [false, true]) {
     const repo = makeGeneratedRepo(200);
     try {
-      const run = await runTicket({ repoDir: repo.dir, ticket, respond: realisticResponder({ objectOnce: retries }), chains: CLOUD_CHAINS });
+      const run = await runTicket({ repoDir: repo.dir, ticket, respond: realisticResponder({ objectOnce: retries }), chains: CLOUD_CHAINS, anthropicTokenRatio });
       if (run.state.state !== 'ready') throw new Error(`the realistic ticket ended ${run.state.state}: ${run.state.reason}`);
       const r = tokenReport(run.state, run.config);
       const key = retries ? 'tokensRetries' : 'tokens';
@@ -106,18 +112,23 @@ async function tokenCases(): Promise<TokenReport | undefined> {
       line(`${label}: input tokens`, `${r.input.toLocaleString('en')} in ${r.calls} calls (largest ${r.largest}); ${Object.entries(r.perPhase).map(([p, t]) => `${p} ${t}`).join(' · ')}`);
       if (r.parts) line(`${label}: input by part (estimated)`, Object.entries(r.parts).map(([k, v]) => `${k} ${v}`).join(' · '));
       line(`${label}: cache reads / writes of cloud input`, `${r.cacheReadPct.toFixed(1)} % / ${r.cacheWritePct.toFixed(1)} %; $${r.usd.toFixed(4)} (without caching $${r.usdNoCache.toFixed(4)}, ${r.cacheSavingPct >= 0 ? '−' : '+'}${Math.abs(r.cacheSavingPct).toFixed(1)} %)`);
-      const forecast = await forecastRoute(ticket, run.config, { repoRoot: repo.dir });
-      // `high` exists since the forecast gives a range; an older build's forecast has the low figure only.
-      const fLow = forecast.reduce((n, f) => n + f.inputTokens, 0);
-      const fHigh = forecast.reduce((n, f) => n + ((f as { high?: { inputTokens: number } }).high?.inputTokens ?? f.inputTokens), 0);
-      const fIn = retries ? fHigh : fLow;
-      const err = ((fIn - r.input) / r.input) * 100;
-      results[retries ? 'forecastRetries' : 'forecast'] = { forecastInput: fIn, low: fLow, high: fHigh, actualInput: r.input, errorPct: err };
-      line(`${label}: dry-run forecast (${retries ? 'high' : 'low'} end) vs actual input`, `${fIn.toLocaleString('en')} vs ${r.input.toLocaleString('en')}: ${err >= 0 ? '+' : ''}${err.toFixed(0)} % (range ${fLow.toLocaleString('en')}–${fHigh.toLocaleString('en')})`);
+      // The forecast allows for Claude's tokenizer; against o200k counts (--o200k) it would read ~30 % high.
+      if (anthropicTokenRatio === undefined) {
+        const forecast = await forecastRoute(ticket, run.config, { repoRoot: repo.dir });
+        // `high` exists since the forecast gives a range; an older build's forecast has the low figure only.
+        const fLow = forecast.reduce((n, f) => n + f.inputTokens, 0);
+        const fHigh = forecast.reduce((n, f) => n + ((f as { high?: { inputTokens: number } }).high?.inputTokens ?? f.inputTokens), 0);
+        const fIn = retries ? fHigh : fLow;
+        const err = ((fIn - r.input) / r.input) * 100;
+        results[retries ? 'forecastRetries' : 'forecast'] = { forecastInput: fIn, low: fLow, high: fHigh, actualInput: r.input, errorPct: err };
+        line(`${label}: dry-run forecast (${retries ? 'high' : 'low'} end) vs actual input`, `${fIn.toLocaleString('en')} vs ${r.input.toLocaleString('en')}: ${err >= 0 ? '+' : ''}${err.toFixed(0)} % (range ${fLow.toLocaleString('en')}–${fHigh.toLocaleString('en')})`);
+        if (!retries) {
+          const byPhase = new Map<string, number>();
+          for (const f of forecast) byPhase.set(f.phase, (byPhase.get(f.phase) ?? 0) + f.inputTokens);
+          line(`${label}: forecast error per phase`, [...byPhase].map(([p, t]) => `${p} ${r.perPhase[p] ? `${t >= r.perPhase[p] ? '+' : ''}${Math.round(((t - r.perPhase[p]) / r.perPhase[p]) * 100)} %` : 'n/a'}`).join(' · '));
+        }
+      }
       if (!retries) {
-        const byPhase = new Map<string, number>();
-        for (const f of forecast) byPhase.set(f.phase, (byPhase.get(f.phase) ?? 0) + f.inputTokens);
-        line(`${label}: forecast error per phase`, [...byPhase].map(([p, t]) => `${p} ${r.perPhase[p] ? `${t >= r.perPhase[p] ? '+' : ''}${Math.round(((t - r.perPhase[p]) / r.perPhase[p]) * 100)} %` : 'n/a'}`).join(' · '));
         happy = r;
         results.stateTemplate = run.state;
       }
@@ -129,7 +140,7 @@ async function tokenCases(): Promise<TokenReport | undefined> {
   // for design and planning): what a user with Ollama running pays for, and how much of that the cache serves.
   const repo = makeGeneratedRepo(200);
   try {
-    const run = await runTicket({ repoDir: repo.dir, ticket, respond: realisticResponder({ objectOnce: true }), chains: {} });
+    const run = await runTicket({ repoDir: repo.dir, ticket, respond: realisticResponder({ objectOnce: true }), chains: {}, anthropicTokenRatio });
     if (run.state.state !== 'ready') throw new Error(`the default-routing ticket ended ${run.state.state}: ${run.state.reason}`);
     const r = tokenReport(run.state, run.config);
     const cloudCalls = run.state.ledger.filter((c) => c.provider === 'anthropic').length;

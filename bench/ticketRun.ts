@@ -42,11 +42,12 @@ export interface TicketRun {
 
 /**
  * Runs `ticket` once through the real engine on `repoDir`, against both fake model servers over real HTTP.
- * `node --test test/` is the test command (the calculator fixture's tests).
+ * `node --test test/` is the test command (the calculator fixture's tests). `anthropicTokenRatio` overrides the fake
+ * Anthropic's tokens per o200k token (default: its model table, 1.3 on the 5.5 models).
  */
-export async function runTicket(opts: { repoDir: string; ticket: Ticket; respond: Responder; chains: ConfigOverrides; extra?: ConfigOverrides }): Promise<TicketRun> {
+export async function runTicket(opts: { repoDir: string; ticket: Ticket; respond: Responder; chains: ConfigOverrides; extra?: ConfigOverrides; anthropicTokenRatio?: number }): Promise<TicketRun> {
   const ollama = await startFakeOllama({ respond: opts.respond });
-  const anthropic = await startFakeAnthropic({ respond: opts.respond });
+  const anthropic = await startFakeAnthropic({ respond: opts.respond, tokenRatio: opts.anthropicTokenRatio });
   try {
     const config = resolveConfig([
       opts.chains,

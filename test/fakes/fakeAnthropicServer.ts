@@ -1,6 +1,5 @@
 import type * as http from 'node:http';
-import { countO200kTokens } from '../../src/core/models/estimateTokens';
-import { cacheControlProblem, promptBlocksOf, PromptCache } from './fakePromptCache';
+import { cacheControlProblem, promptBlocksOf, PromptCache, scaledTokens } from './fakePromptCache';
 import { chunksOf, isRecord, parseObject, sendJson, startFakeHttp, streamPause, tick, type IncomingCall } from './fakeHttp';
 import { fakeClaudeModel, refusalOf } from './fakeClaudeModels';
 import {
@@ -20,6 +19,11 @@ export interface FakeAnthropicOptions {
   port?: number;
   /** The clock of the prompt cache, ms (default `Date.now`): a test moves it to let a 5-minute entry expire. */
   now?: () => number;
+  /**
+   * Tokens per o200k_base token for every model, overriding the model table's `tokenRatio` (1.3 on the newer Claude
+   * tokenizer). The bench sets 1 so its figures stay comparable with those measured before the fake scaled counts.
+   */
+  tokenRatio?: number;
 }
 
 /** Minimum cacheable prompt of a model id, tokens (from the fake's model table, `FAKE_CLAUDE_MODELS`; sources there). */
@@ -59,9 +63,11 @@ const FAKE_THINKING_RATIO: Record<string, number> = { low: 0.25, medium: 1, high
  * `max_tokens` above the model's limit) is a 400 with the real error shape ({@link refusalOf}). A thinking model
  * streams a thinking block (display `omitted`: empty text plus a signature) before its answer, and its thinking
  * counts in `output_tokens`, against `max_tokens` and in `output_tokens_details.thinking_tokens`.
- * Token counts are exact o200k_base counts (gpt-tokenizer) of the prompt's blocks (each tool's JSON, the
- * structured-output schema, system text blocks, message text blocks), so `count_tokens` equals
- * input + cache write + cache read of the same prompt. Prompt caching follows {@link PromptCache}.
+ * Token counts are o200k_base counts (gpt-tokenizer) of the prompt's blocks (each tool's JSON, the
+ * structured-output schema, system text blocks, message text blocks) and of the answer, scaled by the model's
+ * tokenizer (`tokenRatio`: ×1.3 on Opus 4.7 and later, the 5.x models; model-apis-2026-11.md row 15), so
+ * `count_tokens` equals input + cache write + cache read of the same prompt, and a local o200k estimate without a
+ * margin for Claude's tokenizer runs low here as it does on the real API. Prompt caching follows {@link PromptCache}.
  */
 export async function startFakeAnthropic(options: FakeAnthropicOptions = {}): Promise<FakeModelServer> {
   let responder = options.respond ?? defaultResponder;
@@ -106,7 +112,8 @@ export async function startFakeAnthropic(options: FakeAnthropicOptions = {}): Pr
     if (body.max_tokens > caps.maxOutput) {
       return sendError(res, 400, undefined, `max_tokens: ${body.max_tokens} > ${caps.maxOutput}, which is the maximum allowed number of output tokens for ${model}`);
     }
-    const blocks = promptBlocksOf(body);
+    const ratio = options.tokenRatio ?? caps.tokenRatio;
+    const blocks = promptBlocksOf(body, ratio);
     const ttlProblem = cacheControlProblem(blocks);
     if (ttlProblem) return sendError(res, 400, 'invalid_request_error', ttlProblem);
     const tools = Array.isArray(body.tools) ? body.tools.filter(isRecord) : [];
@@ -187,7 +194,7 @@ export async function startFakeAnthropic(options: FakeAnthropicOptions = {}): Pr
     }
     const asTool = tool !== undefined && (isJsonReply(reply) || stream);
     const full = isJsonReply(reply) ? JSON.stringify(reply.json) : reply.text;
-    const visible = reply.outputTokens ?? Math.max(1, countO200kTokens(full));
+    const visible = reply.outputTokens ?? Math.max(1, scaledTokens(full, ratio));
     const wantThinking = thinks ? (reply.thinkingTokens ?? Math.ceil(visible * (FAKE_THINKING_RATIO[effort ?? 'high'] ?? 2))) : 0;
     // `max_tokens` caps thinking and answer together: thinking can use it all and leave no text
     // (https://platform.claude.com/docs/en/build-with-claude/structured-outputs, "Invalid outputs").
@@ -238,7 +245,7 @@ export async function startFakeAnthropic(options: FakeAnthropicOptions = {}): Pr
     const body = admit(call, res);
     if (!body) return;
     // The same request schema as /v1/messages: a breakpoint the API would refuse is refused here too.
-    const blocks = promptBlocksOf(body);
+    const blocks = promptBlocksOf(body, options.tokenRatio ?? fakeClaudeModel(String(body.model)).tokenRatio);
     const ttlProblem = cacheControlProblem(blocks);
     if (ttlProblem) return sendError(res, 400, 'invalid_request_error', ttlProblem);
     sendJson(res, 200, { input_tokens: blocks.reduce((n, b) => n + b.tokens, 0) });

@@ -18,6 +18,11 @@ export interface FakeClaudeModel {
   cacheMinimum: number;
   /** Largest `max_tokens`, tokens. */
   maxOutput: number;
+  /**
+   * Tokens this model's tokenizer gives per o200k_base token (the fake's stand-in for the earlier Claude tokenizer):
+   * 1.3 for the models on the newer tokenizer, 1 for the earlier ones. Prompt, cache and output counts are scaled by it.
+   */
+  tokenRatio: number;
 }
 
 /**
@@ -35,24 +40,29 @@ export interface FakeClaudeModel {
  * - default efforts and 128K max output: https://platform.claude.com/docs/en/models/haiku-5-5/overview ("How it compares")
  * - cache minimums (512 on the 5.5 models, Opus 5, Fable/Mythos 5 and 5.1; 1,024 Sonnet 5, Opus 4.8, Sonnet 4.6/4.5;
  *   2,048 Opus 4.7; 4,096 Opus 4.6/4.5, Haiku 4.5) — https://platform.claude.com/docs/en/build-with-claude/prompt-caching#cache-limitations
+ * - tokenizer: "Claude Opus 4.7 and later Opus models, Claude Fable 5, Claude Mythos 5, Claude Mythos Preview, and
+ *   Claude Sonnet 5 use a newer tokenizer. The same input text produces approximately 30 percent more tokens than on
+ *   earlier models" — https://platform.claude.com/docs/en/build-with-claude/token-counting ; the 5.5 family and 5.1
+ *   models too — https://platform.claude.com/docs/en/models/haiku-5-5/migration-guide#recount-tokens
+ *   (model-apis-2026-11.md row 15). The exact increase depends on the text; the fake uses 1.3 throughout.
  */
 export const FAKE_CLAUDE_MODELS: Record<string, FakeClaudeModel> = {
-  'claude-opus-5-5': { forcedTool: false, thinking: 'always', canDisable: false, defaultEffort: 'medium', cacheMinimum: 512, maxOutput: 128_000 },
-  'claude-sonnet-5-5': { forcedTool: false, thinking: 'default', canDisable: false, defaultEffort: 'high', cacheMinimum: 512, maxOutput: 128_000 },
-  'claude-haiku-5-5': { forcedTool: true, thinking: 'default', canDisable: 'effortHighOrBelow', defaultEffort: 'medium', cacheMinimum: 512, maxOutput: 128_000 },
-  'claude-fable-5-1': { forcedTool: false, thinking: 'always', canDisable: false, defaultEffort: 'high', cacheMinimum: 512, maxOutput: 128_000 },
-  'claude-mythos-5-1': { forcedTool: false, thinking: 'always', canDisable: false, defaultEffort: 'high', cacheMinimum: 512, maxOutput: 128_000 },
-  'claude-opus-5': { forcedTool: true, thinking: 'default', canDisable: true, cacheMinimum: 512, maxOutput: 64_000 },
-  'claude-sonnet-5': { forcedTool: true, thinking: 'default', canDisable: true, cacheMinimum: 1024, maxOutput: 64_000 },
-  'claude-opus-4-7': { forcedTool: true, thinking: 'off', canDisable: true, cacheMinimum: 2048, maxOutput: 64_000 },
-  'claude-opus-4-6': { forcedTool: true, thinking: 'off', canDisable: true, cacheMinimum: 4096, maxOutput: 64_000 },
-  'claude-opus-4-5': { forcedTool: true, thinking: 'off', canDisable: true, cacheMinimum: 4096, maxOutput: 64_000 },
-  'claude-haiku-4-5': { forcedTool: true, thinking: 'off', canDisable: true, cacheMinimum: 4096, maxOutput: 64_000 },
-  'claude-sonnet-4-5': { forcedTool: true, thinking: 'off', canDisable: true, cacheMinimum: 1024, maxOutput: 64_000 },
+  'claude-opus-5-5': { forcedTool: false, thinking: 'always', canDisable: false, defaultEffort: 'medium', cacheMinimum: 512, maxOutput: 128_000, tokenRatio: 1.3 },
+  'claude-sonnet-5-5': { forcedTool: false, thinking: 'default', canDisable: false, defaultEffort: 'high', cacheMinimum: 512, maxOutput: 128_000, tokenRatio: 1.3 },
+  'claude-haiku-5-5': { forcedTool: true, thinking: 'default', canDisable: 'effortHighOrBelow', defaultEffort: 'medium', cacheMinimum: 512, maxOutput: 128_000, tokenRatio: 1.3 },
+  'claude-fable-5-1': { forcedTool: false, thinking: 'always', canDisable: false, defaultEffort: 'high', cacheMinimum: 512, maxOutput: 128_000, tokenRatio: 1.3 },
+  'claude-mythos-5-1': { forcedTool: false, thinking: 'always', canDisable: false, defaultEffort: 'high', cacheMinimum: 512, maxOutput: 128_000, tokenRatio: 1.3 },
+  'claude-opus-5': { forcedTool: true, thinking: 'default', canDisable: true, cacheMinimum: 512, maxOutput: 64_000, tokenRatio: 1.3 },
+  'claude-sonnet-5': { forcedTool: true, thinking: 'default', canDisable: true, cacheMinimum: 1024, maxOutput: 64_000, tokenRatio: 1.3 },
+  'claude-opus-4-7': { forcedTool: true, thinking: 'off', canDisable: true, cacheMinimum: 2048, maxOutput: 64_000, tokenRatio: 1.3 },
+  'claude-opus-4-6': { forcedTool: true, thinking: 'off', canDisable: true, cacheMinimum: 4096, maxOutput: 64_000, tokenRatio: 1 },
+  'claude-opus-4-5': { forcedTool: true, thinking: 'off', canDisable: true, cacheMinimum: 4096, maxOutput: 64_000, tokenRatio: 1 },
+  'claude-haiku-4-5': { forcedTool: true, thinking: 'off', canDisable: true, cacheMinimum: 4096, maxOutput: 64_000, tokenRatio: 1 },
+  'claude-sonnet-4-5': { forcedTool: true, thinking: 'off', canDisable: true, cacheMinimum: 1024, maxOutput: 64_000, tokenRatio: 1 },
 };
 
 /** A model id the table does not list: an older model that accepts everything, with a 1,024-token cache minimum. */
-export const UNKNOWN_CLAUDE_MODEL: FakeClaudeModel = { forcedTool: true, thinking: 'off', canDisable: true, cacheMinimum: 1024, maxOutput: 64_000 };
+export const UNKNOWN_CLAUDE_MODEL: FakeClaudeModel = { forcedTool: true, thinking: 'off', canDisable: true, cacheMinimum: 1024, maxOutput: 64_000, tokenRatio: 1 };
 
 export const fakeClaudeModel = (id: string): FakeClaudeModel => FAKE_CLAUDE_MODELS[id] ?? UNKNOWN_CLAUDE_MODEL;
 

@@ -11,7 +11,7 @@ export interface PromptBlock {
   kind: 'tool' | 'format' | 'system' | 'message';
   /** Text a block stands for (tool: its JSON definition; non-text content: its JSON). */
   text: string;
-  /** o200k_base token count of `text`. */
+  /** Tokens of `text` on the model's tokenizer: its o200k_base count × the model's `tokenRatio`, rounded up. */
   tokens: number;
   /** Carries `cache_control` (or is the last block under a top-level `cache_control`). */
   breakpoint: boolean;
@@ -23,11 +23,14 @@ export interface PromptBlock {
   path?: string;
 }
 
-/** Splits a Messages request body into its prompt blocks (prefix order, as the API caches them). */
-export function promptBlocksOf(body: Record<string, unknown>): PromptBlock[] {
+/**
+ * Splits a Messages request body into its prompt blocks (prefix order, as the API caches them). `tokenRatio`: the
+ * model's tokens per o200k_base token (`FakeClaudeModel.tokenRatio`; 1.3 on the newer Claude tokenizer).
+ */
+export function promptBlocksOf(body: Record<string, unknown>, tokenRatio = 1): PromptBlock[] {
   const blocks: PromptBlock[] = [];
   const add = (kind: PromptBlock['kind'], text: string, marked: unknown, message?: Record<string, unknown>, path?: string) =>
-    blocks.push({ kind, text, tokens: countO200kTokens(text), breakpoint: isRecord(marked), ttl: isRecord(marked) ? (marked.ttl ?? '5m') : undefined, message, path });
+    blocks.push({ kind, text, tokens: scaledTokens(text, tokenRatio), breakpoint: isRecord(marked), ttl: isRecord(marked) ? (marked.ttl ?? '5m') : undefined, message, path });
   for (const [i, t] of (Array.isArray(body.tools) ? body.tools : []).entries()) {
     if (isRecord(t)) add('tool', JSON.stringify({ name: t.name, description: t.description, input_schema: t.input_schema }), t.cache_control, undefined, `tools.${i}`);
   }
@@ -51,6 +54,11 @@ export function promptBlocksOf(body: Record<string, unknown>): PromptBlock[] {
   // A top-level `cache_control` marks the last cacheable block (automatic caching).
   if (isRecord(body.cache_control) && blocks.length) Object.assign(blocks[blocks.length - 1], { breakpoint: true, ttl: body.cache_control.ttl ?? '5m' });
   return blocks;
+}
+
+/** `text`'s o200k_base count × `ratio`, rounded up (0 for empty text): a Claude tokenizer's count, as the fake has it. */
+export function scaledTokens(text: string, ratio: number): number {
+  return Math.ceil(countO200kTokens(text) * ratio);
 }
 
 /** Cache lifetimes the API accepts, ms: `ttl` is `5m` (the default) or `1h` (SDK 1.11 `CacheControlEphemeral.ttl`). */

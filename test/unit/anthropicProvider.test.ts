@@ -112,6 +112,14 @@ suite('AnthropicProvider against a fake Anthropic API', () => {
     assert.ok(fake.httpLog.some((h) => h.path === '/v1/messages/count_tokens'));
   });
 
+  test('when count_tokens cannot answer, the local estimate still covers what a 5.5 model bills (its tokenizer counts ~30 % more than o200k)', async () => {
+    const req = request({ system: LONG_SYSTEM, messages: [{ role: 'user', content: 'function add(a, b) { return a + b; }\n'.repeat(200) }] });
+    const offline = new AnthropicProvider({ apiKey: 'test-key', baseURL: await refusedUrl(() => startFakeAnthropic()), retry });
+    const estimate = await offline.estimateInputTokens(req);
+    const billed = promptTokens((await provider.chat(req)).usage);
+    assert.ok(estimate >= billed, `estimate ${estimate} < billed ${billed}`);
+  });
+
   test('an unknown model is modelNotFound', async () => {
     const e = await failure(provider.chat(request({ model: 'claude-nonexistent-1' })));
     assert.equal(e.reason, 'modelNotFound');

@@ -124,10 +124,25 @@ suite('fake Anthropic API (wire level)', () => {
     ];
     const a = await client.messages.create({ ...minimal, system, messages: turn('first') });
     const b = await client.messages.create({ ...minimal, system, messages: turn('second') });
-    const systemTokens = (await client.messages.countTokens({ model: minimal.model, system, messages: [{ role: 'user', content: 'x' }] })).input_tokens - 1;
+    const x = [{ role: 'user' as const, content: 'x' }];
+    const systemTokens = (await client.messages.countTokens({ model: minimal.model, system, messages: x })).input_tokens - (await client.messages.countTokens({ model: minimal.model, messages: x })).input_tokens;
     assert.ok((a.usage.cache_creation_input_tokens ?? 0) > systemTokens, 'first call writes system + first message');
     assert.equal(b.usage.cache_read_input_tokens, systemTokens, 'second call reads the system prefix only');
     assert.ok((b.usage.cache_creation_input_tokens ?? 0) > 0, 'and writes its own new prefix');
+  });
+
+  test("counts are the model's tokenizer's: 1.3× on Opus 4.7 and the 5.x models, as the earlier Opus 4.5 counts; usage and count_tokens agree", async () => {
+    const messages = [{ role: 'user' as const, content: LONG }];
+    const count = async (model: string) => (await client.messages.countTokens({ model, messages })).input_tokens;
+    const [older, newer] = [await count('claude-opus-4-5'), await count('claude-opus-4-7')];
+    assert.ok(older > 500);
+    assert.equal(newer, Math.ceil(older * 1.3));
+    assert.equal(await count('claude-haiku-5-5'), newer);
+    // Neither thinks, so output is the answer alone, in each model's tokens.
+    const a = await client.messages.create({ model: 'claude-opus-4-5', max_tokens: 1000, messages });
+    const b = await client.messages.create({ model: 'claude-opus-4-7', max_tokens: 1000, messages });
+    assert.deepEqual([a.usage.input_tokens, b.usage.input_tokens], [older, newer]);
+    assert.equal(b.usage.output_tokens, Math.ceil(a.usage.output_tokens * 1.3));
   });
 
   test('a configured minimum above the prompt disables caching for that model', async () => {

@@ -5,6 +5,7 @@ import { capabilitiesOf } from '../config/modelCapabilities';
 import { defaultRetryPolicy, retryAfterMs, withBoundedRetry, type RetryPolicy } from './boundedRetry';
 import { CallDeadline } from './callDeadline';
 import { estimateTokens } from './estimateTokens';
+import { CLAUDE_TOKENIZER_RATIO } from './tokenizerRatio';
 import type { ChatRequest, ChatResult, ModelProvider } from './modelProvider';
 import { ProviderError } from './providerError';
 import type { Usage } from './usage';
@@ -69,7 +70,9 @@ export class AnthropicProvider implements ModelProvider {
 
   /**
    * Prompt tokens of `req` from `POST /v1/messages/count_tokens` when the API answers, else the local
-   * {@link estimateTokens} of system, messages and schema. Never throws; no network without an API key.
+   * {@link estimateTokens} of system, messages and schema × {@link CLAUDE_TOKENIZER_RATIO} (the newer Claude
+   * tokenizer's ~30 % more tokens; without it a budget check on those models would err low). Never throws; no
+   * network without an API key.
    */
   async estimateInputTokens(req: ChatRequest): Promise<number> {
     if (this.apiKey) {
@@ -85,7 +88,8 @@ export class AnthropicProvider implements ModelProvider {
         // An estimate must not fail a run: the local count below errs high.
       }
     }
-    return [req.system, ...req.messages.map((m) => m.content), JSON.stringify(req.schema.jsonSchema)].reduce((n, t) => n + estimateTokens(t), 0);
+    const local = [req.system, ...req.messages.map((m) => m.content), JSON.stringify(req.schema.jsonSchema)].reduce((n, t) => n + estimateTokens(t), 0);
+    return Math.ceil(local * CLAUDE_TOKENIZER_RATIO);
   }
 
   private async once(client: Anthropic, req: ChatRequest, deadline: CallDeadline, started: number): Promise<ChatResult> {

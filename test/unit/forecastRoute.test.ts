@@ -1,0 +1,26 @@
+import * as assert from 'node:assert/strict';
+import { defaultConfig } from '../../src/core/config/defaultConfig';
+import { resolveConfig } from '../../src/core/config/loadConfig';
+import { forecastRoute } from '../../src/core/engine/forecastRoute';
+import { fixtureTicket } from '../fixtures/fixtureTicket';
+
+suite('forecastRoute: the dry run', () => {
+  test("an Anthropic model's forecast allows for Claude's tokenizer: 1.3× the input of the same calls on a local model", async () => {
+    const opus = defaultConfig.models.opus;
+    // One model for every role, the same context length and price, only the provider differs.
+    const on = (provider: 'anthropic' | 'ollama') =>
+      resolveConfig([{
+        models: { ...defaultConfig.models, m: { provider, model: provider === 'anthropic' ? opus.model : 'qwen3-coder:30b', contextLength: opus.contextLength, price: opus.price } },
+        chains: Object.fromEntries(Object.keys(defaultConfig.chains).map((role) => [role, ['m']])),
+      }]);
+    const ticket = fixtureTicket('feature-add-subtract.md');
+    const [cloud, local] = [await forecastRoute(ticket, on('anthropic')), await forecastRoute(ticket, on('ollama'))];
+    assert.deepEqual(cloud.map((f) => f.phase), local.map((f) => f.phase));
+    assert.ok(cloud.length >= 5);
+    for (const [i, f] of cloud.entries()) {
+      if (local[i].inputTokens === 0) continue; // review's validator: high end only
+      // Rounded per call: at most half a token per call apart from the exact product.
+      assert.ok(Math.abs(f.inputTokens - local[i].inputTokens * 1.3) <= f.calls, `${f.phase}: ${f.inputTokens} vs 1.3 × ${local[i].inputTokens}`);
+    }
+  });
+});
