@@ -5,6 +5,7 @@ import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig } from '../core/config/loadConfig';
 import { resolvePhaseModels, type ModelResolution } from '../core/engine/resolvePhaseModels';
 import { ShipwrightEngine } from '../core/engine/shipwrightEngine';
+import { handoffDetails } from './handoffDetails';
 import { formatUsd, totalsByPhase, totalsOf, type LedgerTotals } from '../core/models/costLedger';
 import { INPUT_PART_NAMES, inputSplitByPhase } from '../core/models/inputParts';
 import type { RunState } from '../core/pipeline/runState';
@@ -135,6 +136,8 @@ ${resolved.advice}`);
     if (arg && states.length === 0) throw new UsageError(`no run of ticket "${arg}"`);
     if (states.length === 0) say('No tickets have run in this repository.');
     for (const s of states) say(`${s.ticket.id.padEnd(32)} ${s.ticket.kind.padEnd(8)} ${s.state.padEnd(16)} ${formatUsd(totalsOf(s.ledger).usd).padStart(9)}  ${s.reason}`);
+    // One ticket asked for: what its stop rests on (a test run's output), as the run printed it.
+    if (arg && states[0]?.state === 'needs-human' && states[0].handoff) for (const l of handoffDetails(states[0].handoff)) say(l);
     return 0;
   }
   if (command === 'cost') {

@@ -2,6 +2,7 @@ import { formatUsd } from '../core/models/costLedger';
 import { costWarningText } from '../core/budget/spendGuard';
 import type { PipelineEvent } from '../core/pipeline/pipelineEvent';
 import { objectionText } from '../core/pipeline/objection';
+import { handoffDetails } from './handoffDetails';
 import { streamingText } from '../core/pipeline/streamingText';
 
 /**
@@ -29,7 +30,7 @@ export function formatEvent(e: PipelineEvent): string | undefined {
     case 'phaseFinished':
       return `${t} ✔ ${e.phase} done after ${e.attempts} attempt(s)${e.path ? ` → ${e.path}` : ''}`;
     case 'handoff':
-      return `${t} ⚑ needs a person: ${e.summary.text}`;
+      return [`${t} ⚑ needs a person: ${e.summary.text}`, ...handoffDetails(e.summary)].join('\n');
     case 'childTickets':
       return `${t} split into ${e.children.length} child tickets:\n${e.children.map((c) => `      - ${c.id}: ${c.title}${c.dependsOn.length ? ` (after ${c.dependsOn.join(', ')})` : ''}`).join('\n')}`;
     case 'testRun':

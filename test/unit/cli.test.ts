@@ -22,6 +22,17 @@ function shipwright(repo: FixtureRepo, ...args: string[]) {
   return { code: r.status, out: r.stdout, err: r.stderr };
 }
 
+/** The built CLI run without blocking this process, so fake model servers in it can answer. */
+async function shipwrightAsync(repo: FixtureRepo, ...args: string[]): Promise<{ code: number | null; out: string; err: string }> {
+  const child = spawn(process.execPath, [cli, ...args, '--workspace', repo.dir], { stdio: ['ignore', 'pipe', 'pipe'], env: { PATH: process.env.PATH ?? '', HOME: repo.tmp } });
+  let out = '';
+  let err = '';
+  child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+  child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+  const code = await new Promise<number | null>((resolve) => child.once('close', resolve));
+  return { code, out, err };
+}
+
 suite('the shipwright CLI, as a user runs it', () => {
   let repo: FixtureRepo | undefined;
   setup(() => {
@@ -86,15 +97,7 @@ suite('the shipwright CLI, as a user runs it', () => {
     try {
       const config = join(kit.repo.tmp, 'config.json');
       writeFileSync(config, JSON.stringify({ ollamaHost: kit.ollama.url, anthropicBaseUrl: kit.anthropic.url, testCommand: 'npm test', chains: defaultConfig.chains }));
-      const child = spawn(process.execPath, [cli, 'run', ticket, '--workspace', kit.repo.dir, '--config', config, '--json'], {
-        stdio: ['ignore', 'pipe', 'pipe'],
-        env: { PATH: process.env.PATH ?? '', HOME: kit.repo.tmp },
-      });
-      let out = '';
-      let err = '';
-      child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-      child.stderr.on('data', (d: Buffer) => (err += d.toString()));
-      const code = await new Promise<number | null>((resolve) => child.once('close', resolve));
+      const { code, out, err } = await shipwrightAsync(kit.repo, 'run', ticket, '--config', config, '--json');
       assert.equal(code, 0, err);
       const events = out.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as PipelineEvent);
       const warnings = events.flatMap((e) => (e.type === 'log' && e.level === 'warn' ? [e.message] : []));
@@ -105,6 +108,31 @@ suite('the shipwright CLI, as a user runs it', () => {
       assert.equal(techSpec?.modelKey, 'local-large');
       assert.match(techSpec?.why ?? '', /first usable in the techSpec chain; ruled out before the run: opus \(auth\), sonnet \(auth\)/);
       assert.ok(events.some((e) => e.type === 'stateChanged' && e.state === 'ready'), err);
+    } finally {
+      await kit.close();
+    }
+  });
+
+  test('a test command that can judge nothing stops the run before any model call, showing the output it stopped on, and so does status', async () => {
+    const kit = await engineKit({ ollama: scriptedModel().responder, noAnthropicKey: true });
+    try {
+      const config = join(kit.repo.tmp, 'config.json');
+      // A test command whose first step (a linter, say) fails before any test runs, so no failing test is named.
+      const lint = `node -e "console.log('src/calculator.js:3:7  Strings must use singlequote'); process.exit(1)"`;
+      writeFileSync(config, JSON.stringify({ ollamaHost: kit.ollama.url, anthropicBaseUrl: kit.anthropic.url, testCommand: lint, chains: defaultConfig.chains }));
+      const r = await shipwrightAsync(kit.repo, 'run', ticket, '--config', config);
+      assert.equal(r.code, 3, r.err);
+      assert.match(r.out, /⚑ needs a person: Stopped before any model was called: the test suite already fails before any change .* set `testCommand` in \.shipwright\/config\.json \(in VS Code: the Shipwright: Test Command setting\)/);
+      assert.match(r.out, /\n {6}│ src\/calculator\.js:3:7 {2}Strings must use singlequote\n/, 'the output behind the stop is shown');
+      assert.equal(kit.ollama.requests.length, 0, 'no model was called');
+      const status = await shipwrightAsync(kit.repo, 'status', 'add-a-subtract-function-to-the', '--config', config);
+      assert.match(status.out, /needs-human[\s\S]*│ src\/calculator\.js:3:7 {2}Strings must use singlequote/);
+      // The person fixes the test command and resumes: the whole route runs, from discovery.
+      writeFileSync(config, JSON.stringify({ ollamaHost: kit.ollama.url, anthropicBaseUrl: kit.anthropic.url, testCommand: 'npm test', chains: defaultConfig.chains }));
+      const resumed = await shipwrightAsync(kit.repo, 'resume', 'add-a-subtract-function-to-the', '--config', config);
+      assert.equal(resumed.code, 0, resumed.out + resumed.err);
+      assert.match(resumed.out, /add-a-subtract-function-to-the: ready/);
+      assert.doesNotMatch((await shipwrightAsync(kit.repo, 'status', 'add-a-subtract-function-to-the')).out, /│/, 'the answered stop is not shown again');
     } finally {
       await kit.close();
     }

@@ -20,7 +20,7 @@ suite('the implementation judge: baseline, red and green on real repositories', 
   let kit: EngineKit | undefined;
   teardown(async () => kit?.close());
 
-  test('a missing test runner (`uvu: not found`, exit 127) stops before any test is written, with advice; nothing is committed as red', async () => {
+  test('a missing test runner (`uvu: not found`, exit 127) stops the ticket before any model is called, with advice; nothing is committed', async () => {
     const model = scriptedModel();
     kit = await engineKit({ ollama: model.responder });
     const pkg = join(kit.repo.dir, 'package.json');
@@ -29,9 +29,9 @@ suite('the implementation judge: baseline, red and green on real repositories', 
     const before = checkout(kit.repo.dir);
     const s = await kit.engine.run(ticket());
     assert.equal(s.state, 'needs-human', s.reason);
-    assert.match(s.reason, /stopped before writing any test/);
+    assert.match(s.reason, /^Stopped before any model was called: /);
     assert.match(s.handoff?.openObjections[0]?.message ?? '', /`uvu: not found`.*the test runner is not installed[\s\S]*Install the project's dependencies/);
-    assert.equal(model.calls.FileEdits ?? 0, 0, 'no implementation session was started');
+    assert.deepEqual(model.calls, {}, 'no model was called');
     const log = git(s.worktree!.path, 'log', '--format=%s', `${s.worktree!.baseCommit}..HEAD`);
     assert.doesNotMatch(log, /failing tests first/);
     assert.deepEqual(checkout(kit.repo.dir), before);
@@ -51,6 +51,10 @@ suite('the implementation judge: baseline, red and green on real repositories', 
     assert.match(body, /Shipwright-Baseline-Failure: .*legacy rounding is broken/);
     assert.ok(kit.events.some((e) => e.type === 'log' && /already fails before any change.*legacy rounding is broken/.test(e.message)));
     const runs = kit.events.filter((e) => e.type === 'testRun');
+    // The baseline was run once, before the first model call, and implementation judged against that run.
+    const firstCall = kit.events.findIndex((e) => e.type === 'usage');
+    const firstRed = kit.events.findIndex((e) => e.type === 'testRun' && e.expect === 'red');
+    assert.deepEqual(kit.events.slice(0, firstRed).flatMap((e, i) => (e.type === 'testRun' ? [i < firstCall] : [])), [true], 'one baseline run, before any model call');
     const last = runs.at(-1);
     assert.ok(last && last.type === 'testRun' && last.passed && last.exitCode !== 0, 'green apart from the pre-existing failure');
     assert.match(readFileSync(join(wt.path, 'src/calculator.js'), 'utf8'), /function subtract/);

@@ -158,11 +158,14 @@ export class ShipwrightEngine implements EngineApi {
       state.budgetUsd = opts.budgetUsd;
     }
     const stuck = state.phases.find((p) => p.status === 'failed' || p.status === 'running');
-    if (stuck && state.state === 'needs-human') {
-      // A person's retry: earlier objections stay in the prompt, the attempt cap starts again.
-      stuck.status = 'pending';
-      stuck.countFrom = stuck.attempts.length;
+    if (state.state === 'needs-human') {
+      // Answered by the resume (a stop before any phase, such as the test preflight's, has no stuck phase).
       state.handoff = undefined;
+      if (stuck) {
+        // A person's retry: earlier objections stay in the prompt, the attempt cap starts again.
+        stuck.status = 'pending';
+        stuck.countFrom = stuck.attempts.length;
+      }
     }
     if (opts.modelKey) {
       if (!(opts.modelKey in this.o.config.models)) throw new Error(`unknown model "${opts.modelKey}" (known: ${Object.keys(this.o.config.models).join(', ')})`);

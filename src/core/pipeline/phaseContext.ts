@@ -1,3 +1,4 @@
+import type { BaselineRun } from './phases/testPreflight';
 import type { z } from 'zod';
 import type { ShipwrightConfig } from '../config/shipwrightConfig';
 import type { ApprovalPort } from '../ports/approvalPort';
@@ -95,4 +96,6 @@ export interface PhaseContext {
     countFrom: number;
     recordAttempt(a: AttemptRecord): Promise<void>;
   };
+  /** Implementation: the test run made before the ticket's first model call (testPreflight), to reuse as the baseline. */
+  baselineRun?: BaselineRun;
 }

@@ -20,10 +20,11 @@ import type { PhaseId } from './phaseId';
 import type { PhaseOutcome } from './phaseOutcome';
 import { sanitizeMarkdown } from './sanitizeText';
 import { stamp, type EventSink } from './pipelineEvent';
-import type { RunState } from './runState';
+import type { PhaseRecord, RunState } from './runState';
 import type { RunStore } from './runStore';
 import { ProtectedPathsError } from './protectedPathsError';
 import { reportRefused } from './reportRefused';
+import { testPreflight, type BaselineRun } from './phases/testPreflight';
 import type { TicketState } from './ticketState';
 
 /** A phase: gets its context, returns its outcome. */
@@ -73,8 +74,49 @@ export class PipelineRunner {
       this.o.emit(stamp({ type: 'stateChanged', ticketId: id, state: s, reason }));
     };
     await setState('running', `running ${state.route.join(' → ')}`);
+    const context = (rec: PhaseRecord, baselineRun?: BaselineRun): PhaseContext => ({
+      ticket: state.ticket,
+      config: this.o.config,
+      deliverables: Object.fromEntries(state.phases.filter((p) => p.status === 'done').map((p) => [p.phase, p.deliverable])),
+      worktree,
+      session: this.session(state, rec.phase, signal, ruledOut),
+      approvals: this.o.approvals,
+      emit: this.o.emit,
+      signal,
+      retryRate: this.retryRate,
+      progress: {
+        attempts: rec.attempts,
+        countFrom: rec.countFrom,
+        recordAttempt: async (a) => {
+          rec.attempts.push(a);
+          await save();
+        },
+      },
+      baselineRun,
+    });
 
     try {
+      // When model phases come before implementation, the test command is run and judged first: a suite that can
+      // judge nothing (a runner npx cannot fetch, a linter that already fails) stops the ticket before the spec,
+      // design and plan are paid for. Implementation reuses the run while the code is unchanged.
+      let baselineRun: BaselineRun | undefined;
+      const implementation = state.phases.find((p) => p.phase === 'implementation' && p.status === 'pending' && p.attempts.length === 0);
+      const next = state.phases.find((p) => p.status !== 'done' && p.status !== 'skipped');
+      if (implementation !== undefined && next !== undefined && next !== implementation && state.acceptedByHuman === undefined) {
+        await ensureWorktree(worktree, id);
+        const pre = await testPreflight(context(implementation));
+        if (!pre.ok) {
+          if (pre.outcome.status === 'needs-human') {
+            state.handoff = pre.outcome.summary;
+            await save();
+            this.o.emit(stamp({ type: 'handoff', ticketId: id, summary: pre.outcome.summary }));
+            await setState('needs-human', pre.outcome.summary.text);
+          }
+          return state;
+        }
+        baselineRun = pre.baselineRun;
+      }
+
       for (const [index, rec] of state.phases.entries()) {
         if (rec.status === 'done' || rec.status === 'skipped') continue;
         const handler = this.o.phases[rec.phase];
@@ -84,25 +126,7 @@ export class PipelineRunner {
         await save();
         await ensureWorktree(worktree, id);
 
-        const ctx: PhaseContext = {
-          ticket: state.ticket,
-          config: this.o.config,
-          deliverables: Object.fromEntries(state.phases.filter((p) => p.status === 'done').map((p) => [p.phase, p.deliverable])),
-          worktree,
-          session: this.session(state, rec.phase, signal, ruledOut),
-          approvals: this.o.approvals,
-          emit: this.o.emit,
-          signal,
-          retryRate: this.retryRate,
-          progress: {
-            attempts: rec.attempts,
-            countFrom: rec.countFrom,
-            recordAttempt: async (a) => {
-              rec.attempts.push(a);
-              await save();
-            },
-          },
-        };
+        const ctx = context(rec, rec.phase === 'implementation' ? baselineRun : undefined);
         const human = state.acceptedByHuman?.phase === rec.phase ? state.acceptedByHuman : undefined;
         const outcome: PhaseOutcome = human ? { status: 'done', deliverable: human.deliverable, markdown: human.markdown } : await handler(ctx);
         // Deliverables are model-written and VS Code previews them: no remote images, no active HTML.

@@ -120,7 +120,9 @@ export async function prepareSandbox(input: SandboxInput): Promise<CommandSandbo
         '--chdir', input.worktree,
         '--', '/bin/sh', '-c', command,
       ],
-      env: sandboxEnv({ confined: true, home, allow: settings.env }),
+      // Without network npm would retry a download for about a minute (npx of a runner the project lacks) before
+      // failing; offline it fails at once with ENOTCACHED, which the test judge reads as a missing runner.
+      env: { ...sandboxEnv({ confined: true, home, allow: settings.env }), ...(opts.network ? {} : { npm_config_offline: 'true' }) },
     }),
   };
 }

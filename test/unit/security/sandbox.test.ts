@@ -12,6 +12,7 @@ import { ShipwrightConfig } from '../../../src/core/config/shipwrightConfig';
 import { defaultConfig } from '../../../src/core/config/defaultConfig';
 import { runTestCommand, type TestRunResult } from '../../../src/core/workspace/testCommandRunner';
 import { applyEdits } from '../../../src/core/workspace/applyEdits';
+import { setupProblem } from '../../../src/core/pipeline/implementation/testJudge';
 import { requireSandbox } from './requireSandbox';
 import { git, makeFixtureRepo, snapshotCheckout } from '../../fixtures/fixtureRepo';
 import { WorktreeManager } from '../../../src/core/workspace/worktreeManager';
@@ -117,6 +118,13 @@ suite('security: the sandbox of test and set-up commands (real bubblewrap)', fun
     } finally {
       server.close();
     }
+  });
+
+  test('without network npm is offline: npx of a runner the project lacks fails at once (ENOTCACHED) and is judged a missing runner', async () => {
+    const t = await run('npx ava');
+    assert.equal(t.confined, true);
+    assert.match(t.output, /npm error code ENOTCACHED/);
+    assert.match(setupProblem(t) ?? '', /npm tried to download `ava` to run it \(npm error ENOTCACHED;.*the test runner is not installed/);
   });
 
   test('processes left behind (background, setsid, nohup) die with the run', async () => {

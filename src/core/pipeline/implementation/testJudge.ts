@@ -17,14 +17,15 @@ export const CLEAN_BASELINE: Baseline = { failures: [], passing: [] };
 
 /**
  * Failing-test lines of the common runners, each capturing the test's name:
- * TAP (node:test, tape: `not ok 3 - name`), mocha (`  1) name`), uvu (`FAIL  suite  "name"`), jest/vitest/ava
- * (`✕ name`, `× name`, `✘ name`), pytest (`FAILED path::name`), go (`--- FAIL: Name`).
+ * TAP (node:test, tape: `not ok 3 - name`), mocha (`  1) name`), uvu (`FAIL  suite  "name"`), jest/vitest
+ * (`✕ name`, `× name`), ava 3 (`✖ name`), ava 4 and later (`✘ [fail]: name`), pytest (`FAILED path::name`), go
+ * (`--- FAIL: Name`).
  */
 const FAILING = [
   /^\s*not ok \d+(?:\s+-)?\s+(.+?)\s*(?:#.*)?$/gm,
   /^\s+\d+\) (.+?)\s*:?$/gm,
   /^\s*FAIL\s+(.+?)\s*$/gm,
-  /^\s*[✕×✗✘]\s+(.+?)\s*$/gm,
+  /^\s*[✕×✗✘✖]\s+(?:\[fail\]:\s*)?(.+?)\s*$/gm,
   /^FAILED (\S+)/gm,
   /^\s*--- FAIL: (\S+)/gm,
 ];
@@ -41,11 +42,17 @@ function normalise(name: string): string {
   return name.replace(/\s*\(?\d+(?:\.\d+)?\s*m?s\)?\s*$/, '').replace(/\s+/g, ' ').trim();
 }
 
+/**
+ * Lines a linter prints with the same marks as a failing test: eslint's and xo's `✖  12:5  message  rule` and
+ * `✖ 3 problems (3 errors, 0 warnings)`. A test command such as `xo && ava` that stops at the linter named no test.
+ */
+const LINT_LINE = /^\d+:\d+\s|^\d+ problems? \(/;
+
 function names(output: string, patterns: RegExp[]): string[] {
   const found = new Set<string>();
   for (const p of patterns) for (const m of output.matchAll(p)) found.add(normalise(m[1]));
   found.delete('');
-  return [...found];
+  return [...found].filter((n) => !LINT_LINE.test(n));
 }
 
 /** The failing tests a run names; undefined when it failed without naming any in a form we know. */
@@ -60,6 +67,12 @@ const NO_TESTS = /^# tests 0$|\b0 passing\b(?![\s\S]*\bfailing\b)|no tests ran|c
 /** Failures that are the test file's own fault rather than missing behaviour. */
 const SYNTAX = /\bSyntaxError\b|\bIndentationError\b|\bTabError\b|\bsyntax error\b|\bParseError\b/;
 /**
+ * An ES module importing a name the code does not export yet: Node reports it as a SyntaxError ("The requested
+ * module '../src/calc.js' does not provide an export named 'sub'"), but it is the missing behaviour itself, the
+ * usual red of a new function in an ESM package.
+ */
+const MISSING_EXPORT = /SyntaxError: The requested module '[^'\n]*' does not provide an export named '[^'\n]*'/g;
+/**
  * A missing npm package (a bare module name; a missing relative module is a legitimate red before code). Paths
  * as runTests leaves them (withoutLocalPaths: `./…`, `~/…`, `<checkout>/…`) are not package names.
  */
@@ -68,21 +81,47 @@ const MISSING_PACKAGE = /Cannot find (?:module|package) '([^'./~<][^']*)'/;
 const NOT_FOUND = /^(?:\/bin\/)?(?:sh|bash|zsh|dash)(?::\s*(?:line\s*)?\d+)?:\s*(?:line \d+:\s*)?([^\s:]+):\s*(?:command )?not found/m;
 /** npm without the script (`npm error Missing script: "test"`). */
 const MISSING_SCRIPT = /Missing script: "([^"]+)"/;
+/**
+ * npm (npx, `npm exec`) failing to fetch a package it does not have: the network errors npm prints as `npm error
+ * code …` (`npm ERR! code …` before npm 9), and ENOTCACHED from offline mode, which the test sandbox sets.
+ */
+const NPM_FETCH = /^npm (?:error|ERR!) code (EAI_AGAIN|ENOTFOUND|ECONNREFUSED|ECONNRESET|ETIMEDOUT|ENETUNREACH|ENOTCACHED)\b/m;
+/** The package npm tried to fetch: `request to https://registry.npmjs.org/ava failed`. */
+const NPM_FETCH_PACKAGE = /request to https?:\/\/[^/\s]+\/(\S+?) failed/;
 
 /**
  * Why a run says nothing about the code: the command or its tools could not run (exit 126/127, a shell's
- * "not found", a missing npm script, a missing package). Undefined when the run did test something.
+ * "not found", a missing npm script, npm failing to download a runner, a missing package). Undefined when the run
+ * did test something.
  */
 export function setupProblem(run: TestRunResult): string | undefined {
   const notFound = NOT_FOUND.exec(run.output);
   if (notFound !== null) return `\`${notFound[1]}: not found\` (${describeTestRun(run)}): the test runner is not installed where the tests run`;
   const script = MISSING_SCRIPT.exec(run.output);
   if (script !== null) return `npm has no "${script[1]}" script (${describeTestRun(run)})`;
+  const fetch = NPM_FETCH.exec(run.output);
+  if (fetch !== null) {
+    const pkg = NPM_FETCH_PACKAGE.exec(run.output)?.[1];
+    const what = pkg === undefined ? 'a package' : `\`${safeDecode(pkg)}\``;
+    return `npm tried to download ${what} to run it (npm error ${fetch[1]}; ${describeTestRun(run)}), and tests run without network: the test runner is not installed where the tests run`;
+  }
   if (run.exitCode === 127 || run.exitCode === 126) return `the test command could not be started (${describeTestRun(run)})`;
   const missing = MISSING_PACKAGE.exec(run.output);
   if (missing !== null) return `the package '${missing[1]}' is not installed (${describeTestRun(run)})`;
   return undefined;
 }
+
+/** `%2f` and the like in a registry URL's package name, decoded; the text as it is when it is not valid. */
+function safeDecode(s: string): string {
+  try {
+    return decodeURIComponent(s);
+  } catch {
+    return s;
+  }
+}
+
+/** Where a person sets the test command, as the advice names it (the same key in the CLI and in VS Code). */
+const SET_TEST_COMMAND = 'set `testCommand` in .shipwright/config.json (in VS Code: the Shipwright: Test Command setting)';
 
 /** What the run before any change says: a baseline to judge against, or why the ticket cannot be judged at all. */
 export type BaselineJudgement = { ok: true; baseline: Baseline } | { ok: false; advice: string };
@@ -93,15 +132,15 @@ export type BaselineJudgement = { ok: true; baseline: Baseline } | { ok: false; 
  */
 export function judgeBaseline(run: TestRunResult): BaselineJudgement {
   const passing = names(run.output, PASSING);
-  if (run.timedOut) return { ok: false, advice: `the test command times out before any change (${describeTestRun(run)}): raise testTimeoutMs or set a faster testCommand, then resume` };
+  if (run.timedOut) return { ok: false, advice: `the test command times out before any change (${describeTestRun(run)}): raise testTimeoutMs or ${SET_TEST_COMMAND} to a faster command, then resume` };
   const setup = setupProblem(run);
   if (setup !== undefined) {
-    return { ok: false, advice: `the tests cannot run in the worktree before any change: ${setup}. Install the project's dependencies (worktree.dependencies, or worktree.setupCommand such as \`npm ci\`) or set testCommand, then resume` };
+    return { ok: false, advice: `the tests cannot run in the worktree before any change: ${setup}. Install the project's dependencies (worktree.dependencies, or worktree.setupCommand such as \`npm ci\`) or ${SET_TEST_COMMAND}, then resume` };
   }
   if (run.exitCode === 0) return { ok: true, baseline: { failures: [], passing } };
   const failures = failingTests(run);
   if (failures === undefined) {
-    return { ok: false, advice: `the test suite already fails before any change (${describeTestRun(run)}) and its failing tests cannot be told apart in the output: fix the suite or set testCommand to a passing part of it, then resume` };
+    return { ok: false, advice: `the test suite already fails before any change (${describeTestRun(run)}) and its failing tests cannot be told apart in the output: fix the suite or ${SET_TEST_COMMAND} to a passing part of it, then resume` };
   }
   return { ok: true, baseline: { failures, passing } };
 }
@@ -110,7 +149,9 @@ export function judgeBaseline(run: TestRunResult): BaselineJudgement {
  * Whether a run after the tests step is red for the right reason: the new tests fail, by assertion or because
  * the code they call does not exist yet, and nothing else fails newly. Objections (source `tests`): a time-out;
  * a set-up problem or missing package the new tests need; no tests found; tests that pass before any code; a
- * syntax error in a new test file; only the baseline's failures failing; tests that passed before now failing.
+ * syntax error in a new test file; a run that stopped before any test ran (no test named, passing or failing,
+ * where the run before any change named some); only the baseline's failures failing; tests that passed before now
+ * failing.
  */
 export function redCheck(run: TestRunResult, testPaths: readonly string[], baseline: Baseline = CLEAN_BASELINE): Objection[] {
   const tests = (message: string): Objection[] => [{ source: 'tests', message }];
@@ -123,11 +164,16 @@ export function redCheck(run: TestRunResult, testPaths: readonly string[], basel
   if (run.exitCode === 0) {
     return tests(`the new tests pass before any code is written (${describeTestRun(run)}): they do not test the missing behaviour`);
   }
-  const syntax = SYNTAX.exec(run.output);
+  const syntax = SYNTAX.exec(run.output.replace(MISSING_EXPORT, ''));
   if (syntax !== null && testPaths.some((p) => run.output.includes(p.split('/').pop() ?? p))) {
     return tests(`the tests fail for the wrong reason: a ${syntax[0]} in the test code itself (${describeTestRun(run)}); they must fail only because the behaviour is missing`);
   }
   const failing = failingTests(run);
+  if (failing === undefined && baseline.passing.length > 0 && names(run.output, PASSING).length === 0) {
+    // The runner's lines were recognised before any change; now the run names no test at all, passing or failing:
+    // a step before the tests (a linter, a type check, a build) stopped it, and the new tests never ran.
+    return tests(`${describeTestRun(run)} before any test ran: none of the ${baseline.passing.length} tests that passed before any change is reported, and no failing test is named. A step before the tests (a linter, a type check, a build) probably refused the new test code; the tests must pass the repository's own checks and fail only where the behaviour is missing`);
+  }
   if (failing !== undefined && baseline.failures.length > 0) {
     const fresh = failing.filter((f) => !baseline.failures.includes(f));
     if (fresh.length === 0) return tests(`only the tests that failed before any change fail (${baseline.failures.join('; ')}): the new tests pass or did not run`);

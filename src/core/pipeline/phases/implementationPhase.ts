@@ -1,5 +1,5 @@
 import { detectTestCommand } from '../../workspace/detectTestCommand';
-import { describeTestRun, type TestRunResult } from '../../workspace/testCommandRunner';
+import { describeTestRun } from '../../workspace/testCommandRunner';
 import { buildHandoff } from '../buildHandoff';
 import type { HandoffSummary } from '../handoffSummary';
 import { runEditStep } from '../implementation/editStep';
@@ -16,13 +16,15 @@ import type { PhaseContext } from '../phaseContext';
 import type { PhaseOutcome } from '../phaseOutcome';
 import type { AttemptRecord } from '../runState';
 import { stamp } from '../pipelineEvent';
+import { baselineStop, codeState, noTestCommandStop } from './testPreflight';
 
 /**
  * Implementation, tests first, with the project's test command as the judge (the model never runs anything):
  * 1. tests — one `implementationTests` session writes the tests of every task (test files only); the engine runs
  *    the test command and requires red for the right reason (see testJudge.redCheck); the tests are committed.
- *    Before it, the baseline run: a set-up problem stops the ticket with advice (before any model call of this
- *    phase); failing tests that predate the ticket are recorded (commit trailers) and excluded from every verdict.
+ *    Before it, the baseline run (the preflight's from before the ticket's first model call, see testPreflight,
+ *    when the code is unchanged since): a set-up problem stops the ticket with advice; failing tests that predate
+ *    the ticket are recorded (commit trailers) and excluded from every verdict.
  * 2. code — per plan task, an `implementationCode` session gets that task, its files, its acceptance criteria
  *    and the current failing output (nothing else; it may ask once for more files); a change that deletes or
  *    weakens a test is refused before it is written; each task is committed. The last task must end green.
@@ -33,7 +35,7 @@ import { stamp } from '../pipelineEvent';
  */
 export async function implementationPhase(ctx: PhaseContext): Promise<PhaseOutcome> {
   const command = ctx.config.testCommand ?? (await detectTestCommand(ctx.worktree.path));
-  if (command === undefined) return noTestCommand(ctx);
+  if (command === undefined) return noTestCommandStop(ctx);
   const work = implementationWork(ctx);
   const done = await stepsDone(ctx.worktree);
   const log: AttemptRecord[] = [...ctx.progress.attempts];
@@ -41,7 +43,10 @@ export async function implementationPhase(ctx: PhaseContext): Promise<PhaseOutco
   const report: Omit<ImplementationReport, 'green' | 'explanation'> = { edits: [], needFiles: [], testCommand: command, steps };
   const resumed = done.has(stepCommits.tests);
   let baseline: Baseline | undefined;
-  let run: JudgedRun = await runTests(ctx, command, 'implementation', resumed ? 'red' : 'green', resumed ? undefined : { failures: [], passing: [] });
+  // The preflight's run before the first model call serves as the baseline while the code is still as it was then.
+  const earlier = ctx.baselineRun;
+  const reuse = !resumed && earlier !== undefined && earlier.command === command && earlier.codeState === (await codeState(ctx.worktree.path));
+  let run: JudgedRun = reuse ? earlier.run : await runTests(ctx, command, 'implementation', resumed ? 'red' : 'green', resumed ? undefined : { failures: [], passing: [] });
 
   // 1. Tests first.
   let newTests: string[];
@@ -49,7 +54,7 @@ export async function implementationPhase(ctx: PhaseContext): Promise<PhaseOutco
   else {
     report.baseline = describeTestRun(run);
     const judged = judgeBaseline(run);
-    if (!judged.ok) return setupStop(ctx, judged.advice, run);
+    if (!judged.ok) return baselineStop(ctx, judged.advice, run);
     const judgedBaseline = judged.baseline;
     baseline = judgedBaseline;
     if (judgedBaseline.failures.length > 0) {
@@ -146,18 +151,3 @@ function handoff(ctx: PhaseContext, log: AttemptRecord[], why: string): PhaseOut
   return { status: 'needs-human', summary: { ...summary, text: `${why}. ${summary.text}` } };
 }
 
-/** The tests cannot judge anything yet (see judgeBaseline): a person fixes the set-up, then resumes. */
-function setupStop(ctx: PhaseContext, advice: string, run: TestRunResult): PhaseOutcome {
-  return {
-    status: 'needs-human',
-    summary: { ticketId: ctx.ticket.id, phase: 'implementation', attempts: [], openObjections: [{ source: 'tests', message: `${advice}\n\n${excerpt(run.output)}` }], text: `Implementation stopped before writing any test: ${advice}.` },
-  };
-}
-
-function noTestCommand(ctx: PhaseContext): PhaseOutcome {
-  const message = 'no test command is configured and none was found (package.json scripts.test, Makefile test:, pytest, Cargo.toml, go.mod): set `testCommand` in the configuration';
-  return {
-    status: 'needs-human',
-    summary: { ticketId: ctx.ticket.id, phase: 'implementation', attempts: [], openObjections: [{ source: 'tests', message }], text: `Implementation needs a test command to judge the work: ${message}.` },
-  };
-}

@@ -1,0 +1,71 @@
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { failingTests, judgeBaseline, passes, redCheck, setupProblem } from '../../src/core/pipeline/implementation/testJudge';
+import type { TestRunResult } from '../../src/core/workspace/testCommandRunner';
+
+/**
+ * Output recorded from the real tools (test/fixtures/runner-output, captured with CI=true NO_COLOR=1 on 2026-11-30):
+ * ava 3.15 (sindresorhus/slugify's), ava 6.4, xo 0.x as `npm test`'s linter, Node 20's test runner on an ES module,
+ * npx without network and in npm's offline mode.
+ */
+const output = (name: string): string => readFileSync(join(__dirname, '..', '..', '..', 'test', 'fixtures', 'runner-output', name), 'utf8');
+const run = (command: string, exitCode: number, text: string): TestRunResult => ({
+  command, exitCode, timedOut: false, cancelled: false, output: text, redacted: 0, confined: true, outputChars: text.length, durationMs: 2_000,
+});
+
+suite('the test judge on real runners\' output', () => {
+  test('ava 3 (`✖ name`) and ava 4 and later (`✘ [fail]: name`) name their failing tests as they name passing ones', () => {
+    assert.deepEqual(failingTests(run('npx ava', 1, output('ava3-fail.txt'))), ['known failure']);
+    assert.deepEqual(failingTests(run('npx ava', 1, output('ava6-fail.txt'))), ['breaks']);
+    // A suite that already fails is judged against those failures instead of being refused as unreadable.
+    const baseline = judgeBaseline(run('npx ava', 1, output('ava3-fail.txt')));
+    assert.ok(baseline.ok);
+    assert.deepEqual(baseline.baseline.failures, ['known failure']);
+    assert.ok(baseline.baseline.passing.includes('custom separator') && baseline.baseline.passing.length === 20);
+    // A test that passed before and fails after the tests step is seen as broken, with ava 6's names too.
+    const ava6 = { failures: [], passing: ['adds', 'breaks'] };
+    assert.match(redCheck(run('npx ava', 1, output('ava6-fail.txt')), ['test.js'], ava6)[0]?.message ?? '', /tests that passed before now fail: breaks/);
+  });
+
+  test('a linter that stops `xo && ava` names no test: red is refused, because the new tests never ran', () => {
+    const baseline = judgeBaseline(run('npx xo && npx ava', 0, output('ava3-pass.txt')));
+    assert.ok(baseline.ok);
+    const lint = run('npx xo && npx ava', 1, output('xo-fail.txt'));
+    assert.equal(failingTests(lint), undefined, "xo's `✖  210:6  message  rule` lines are not tests");
+    const objections = redCheck(lint, ['test.js'], baseline.baseline);
+    assert.equal(objections.length, 1);
+    assert.match(objections[0].message, /exited 1 in 2\.0 s before any test ran: none of the 20 tests that passed before any change is reported/);
+    assert.match(objections[0].message, /linter/);
+    assert.equal(passes(lint, baseline.baseline), false);
+    // Once the linter passes and ava runs, the new test failing is red for the right reason.
+    const red = run('npx xo && npx ava', 1, output('ava3-fail.txt'));
+    assert.deepEqual(redCheck(red, ['test.js'], baseline.baseline), []);
+  });
+
+  test('a runner whose lines are not recognised is still judged by its exit code alone', () => {
+    const custom = run('make check', 2, 'checking calculator... mismatch: expected 2, got undefined\nmake: *** [check] Error 2\n');
+    assert.deepEqual(redCheck(custom, ['test/check.sh'], { failures: [], passing: [] }), []);
+  });
+
+  test('an ES module importing a function the code does not export yet is red for the right reason, not a syntax error', () => {
+    const esm = run('node --test test/', 1, output('node-esm-missing-export.txt'));
+    assert.match(esm.output, /SyntaxError: The requested module '\.\.\/src\/calc\.js' does not provide an export named 'sub'/);
+    assert.deepEqual(redCheck(esm, ['test/sub.test.js']), []);
+    // A real syntax error in the same file still is one.
+    const broken = run('node --test test/', 1, esm.output.replace("does not provide an export named 'sub'", "Unexpected token ')'").replace('The requested module', 'Bad'));
+    assert.match(redCheck(broken, ['test/sub.test.js'])[0]?.message ?? '', /SyntaxError in the test code itself/);
+  });
+
+  test('npx that cannot download the runner is a missing runner, not a failing suite: offline (at once) and without network', () => {
+    for (const [file, code] of [['npx-offline.txt', 'ENOTCACHED'], ['npx-no-network.txt', 'EAI_AGAIN']]) {
+      const npx = run('npx ava', 1, output(file));
+      assert.match(setupProblem(npx) ?? '', new RegExp(`npm tried to download \`ava\` to run it \\(npm error ${code}; .*\\), and tests run without network: the test runner is not installed`));
+      const judged = judgeBaseline(npx);
+      assert.ok(!judged.ok);
+      assert.match(judged.advice, /cannot run in the worktree before any change: npm tried to download `ava`.*Install the project's dependencies/);
+    }
+    // `npm test` failing prints `npm error code 1`: that is the suite failing, not a download.
+    assert.equal(setupProblem(run('npm test', 1, 'not ok 1 - adds\nnpm error Lifecycle script `test` failed with error:\nnpm error code 1\n')), undefined);
+  });
+});
