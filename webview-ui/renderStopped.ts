@@ -25,11 +25,26 @@ const deleteButton = (t: TicketDetail, post: Post): HTMLElement =>
 
 /**
  * The way on from every stopped state: needs-human (the open objections once, retry on a chosen model, edit the
- * deliverable, delete), failed (resume, retry on another model, delete), cancelled (resume, delete),
+ * deliverable, delete; for a set-up stop, what the test run said, resume and delete), failed (resume, retry on another model, delete), cancelled (resume, delete),
  * budget-exceeded (raise the budget and resume, delete). Undefined for states that are not stopped.
  */
 export function renderStopped(t: TicketDetail, models: ModelChoiceView[], post: Post): HTMLElement | undefined {
   const hd = t.handoff;
+  if (t.state === 'needs-human' && hd?.kind === 'setup') {
+    // The test set-up needs fixing (a runner, a command): nothing to edit and no model to pick; resume once fixed.
+    return h('div', { class: 'handoff', role: 'region', 'aria-labelledby': 'handoff-title', 'data-testid': 'handoff' },
+      h('h3', { id: 'handoff-title' }, 'Needs you: the tests cannot judge this ticket yet'),
+      ...hd.openObjections.flatMap((o) => {
+        // The advice, then the run's last lines as they were printed (the objection's text after a blank line).
+        const [advice, ...output] = o.message.split('\n\n');
+        return [h('p', { class: 'reason' }, advice.charAt(0).toUpperCase() + advice.slice(1)), output.length > 0 && h('pre', { class: 'markdown', 'aria-label': 'What the test run printed' }, output.join('\n\n'))];
+      }),
+      h('div', { class: 'actions' },
+        h('button', { type: 'button', 'data-key': 'resume', 'aria-label': 'Resume once the test set-up is fixed', onclick: () => post({ type: 'resume', ticketId: t.id }) }, 'Resume'),
+        deleteButton(t, post),
+      ),
+    );
+  }
   if (t.state === 'needs-human' && hd) {
     return h('div', { class: 'handoff', role: 'region', 'aria-labelledby': 'handoff-title', 'data-testid': 'handoff' },
       h('h3', { id: 'handoff-title' }, hd.openObjections.length > 0

@@ -13,7 +13,7 @@ export function handoffDetails(summary: Pick<HandoffSummary, 'openObjections'>, 
     if (cut < 0) continue;
     const detail = o.message.slice(cut + 2).trimEnd().split('\n');
     if (detail.length > maxLines) lines.push(`      … ${detail.length - maxLines} earlier line(s) left out`);
-    for (const l of detail.slice(-maxLines)) lines.push(`      │ ${l}`);
+    for (const l of detail.slice(-maxLines)) lines.push(`      │ ${l.trimEnd()}`);
   }
   return lines;
 }

@@ -151,7 +151,11 @@ export const TicketDetail = z.object({
   /** A ready ticket: the files can be approved and merged. */
   reviewable: z.boolean(),
   handoff: z
-    .object({ phase: z.string(), text: z.string(), openObjections: z.array(ObjectionView), attempts: z.number().int().nonnegative() })
+    .object({
+      phase: z.string(), text: z.string(), openObjections: z.array(ObjectionView), attempts: z.number().int().nonnegative(),
+      /** `setup`: the test set-up needs a person; the way on is a plain resume (HandoffSummary.kind). */
+      kind: z.literal('setup').optional(),
+    })
     .optional(),
   /** A checkpoint waiting for a person's approval of a deliverable. */
   checkpoint: z.object({ phase: z.string(), markdown: z.string() }).optional(),

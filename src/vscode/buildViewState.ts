@@ -97,6 +97,7 @@ function detailOf(run: RunState, x: ViewExtras): TicketDetail {
       text: run.handoff.text,
       openObjections: run.handoff.openObjections.map((o) => ({ ...o })),
       attempts: run.handoff.attempts.length,
+      ...(run.handoff.kind ? { kind: run.handoff.kind } : {}),
     },
     checkpoint: x.checkpoint,
     running: run.state === 'running' ? x.live?.(run.ticket.id) : undefined,
@@ -109,6 +110,8 @@ function detailOf(run: RunState, x: ViewExtras): TicketDetail {
  * run now; else the strongest (last) model of the chain that can; else undefined.
  */
 function retryDefaultOf(run: RunState, check: ModelCheck | undefined): string | undefined {
+  // A set-up stop is resumed as it is: no model to choose.
+  if (run.handoff?.kind === 'setup') return undefined;
   const phase = run.handoff?.phase ?? run.phases.find((p) => p.status === 'failed' || p.status === 'running')?.phase;
   if (!phase || !check) return undefined;
   const chain = check.chains[phase] ?? [];

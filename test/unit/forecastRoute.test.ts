@@ -5,16 +5,17 @@ import { forecastRoute } from '../../src/core/engine/forecastRoute';
 import { fixtureTicket } from '../fixtures/fixtureTicket';
 
 suite('forecastRoute: the dry run', () => {
-  test("an Anthropic model's forecast allows for Claude's tokenizer: 1.3× the input of the same calls on a local model", async () => {
+  test("a forecast allows for the newer Claude tokenizer: 1.3× the input of the same calls on a local model, 1× on Opus 4.5", async () => {
     const opus = defaultConfig.models.opus;
     // One model for every role, the same context length and price, only the provider differs.
-    const on = (provider: 'anthropic' | 'ollama') =>
+    const on = (provider: 'anthropic' | 'ollama', model: string) =>
       resolveConfig([{
-        models: { ...defaultConfig.models, m: { provider, model: provider === 'anthropic' ? opus.model : 'qwen3-coder:30b', contextLength: opus.contextLength, price: opus.price } },
+        models: { ...defaultConfig.models, m: { provider, model, contextLength: opus.contextLength, price: opus.price } },
         chains: Object.fromEntries(Object.keys(defaultConfig.chains).map((role) => [role, ['m']])),
       }]);
     const ticket = fixtureTicket('feature-add-subtract.md');
-    const [cloud, local] = [await forecastRoute(ticket, on('anthropic')), await forecastRoute(ticket, on('ollama'))];
+    const [cloud, local, earlier] = [await forecastRoute(ticket, on('anthropic', opus.model)), await forecastRoute(ticket, on('ollama', 'qwen3-coder:30b')), await forecastRoute(ticket, on('anthropic', 'claude-opus-4-5'))];
+    assert.deepEqual(earlier.map((f) => f.inputTokens), local.map((f) => f.inputTokens));
     assert.deepEqual(cloud.map((f) => f.phase), local.map((f) => f.phase));
     assert.ok(cloud.length >= 5);
     for (const [i, f] of cloud.entries()) {

@@ -37,6 +37,24 @@ suite('the implementation judge: baseline, red and green on real repositories', 
     assert.deepEqual(checkout(kit.repo.dir), before);
   });
 
+  test('cancelled while the test command is checked before the first model call, the ticket is cancelled (not a failing suite) and resumes', async () => {
+    const model = scriptedModel();
+    kit = await engineKit({ ollama: model.responder, config: { testCommand: 'sleep 2; npm test' } });
+    const k = kit;
+    let cancelled = false;
+    k.engine.onEvent((e) => {
+      if (cancelled || e.type !== 'log' || !/checking the test command before the first model call/.test(e.message)) return;
+      cancelled = true;
+      setTimeout(() => k.engine.cancel(e.ticketId), 500);
+    });
+    const s = await k.engine.run(ticket());
+    assert.equal(s.state, 'cancelled', s.reason);
+    assert.equal(s.handoff, undefined);
+    assert.deepEqual(model.calls, {}, 'no model was called');
+    const resumed = await k.engine.resume(s.ticket.id);
+    assert.equal(resumed.state, 'ready', resumed.reason);
+  });
+
   test('a failing baseline: its failures are recorded as pre-existing and excluded; red counts only the new tests, green is the rest', async () => {
     const model = scriptedModel();
     kit = await engineKit({ ollama: model.responder });

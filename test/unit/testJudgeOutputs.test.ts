@@ -6,8 +6,9 @@ import type { TestRunResult } from '../../src/core/workspace/testCommandRunner';
 
 /**
  * Output recorded from the real tools (test/fixtures/runner-output, captured with CI=true NO_COLOR=1 on 2026-11-30):
- * ava 3.15 (sindresorhus/slugify's), ava 6.4, xo 0.x as `npm test`'s linter, Node 20's test runner on an ES module,
- * npx without network and in npm's offline mode.
+ * ava 3.15 (sindresorhus/slugify's), ava 6.4, xo 0.38 as `npm test`'s linter, Node 20's test runner and mocha 12 on
+ * ES modules (a missing export, a missing file, a name a package lacks), mocha on a test file that throws while loading, tsc 5 on an import the code does not export, npx
+ * without network and in npm's offline mode.
  */
 const output = (name: string): string => readFileSync(join(__dirname, '..', '..', '..', 'test', 'fixtures', 'runner-output', name), 'utf8');
 const run = (command: string, exitCode: number, text: string): TestRunResult => ({
@@ -41,6 +42,23 @@ suite('the test judge on real runners\' output', () => {
     // Once the linter passes and ava runs, the new test failing is red for the right reason.
     const red = run('npx xo && npx ava', 1, output('ava3-fail.txt'));
     assert.deepEqual(redCheck(red, ['test.js'], baseline.baseline), []);
+  });
+
+  test('a runner stopped before any test because the code lacks what the new tests use is red for the right reason: mocha on ES modules, a load-time throw, `tsc && …`', () => {
+    const baseline = judgeBaseline(run('npx mocha test/', 0, output('mocha-esm-pass.txt')));
+    assert.ok(baseline.ok);
+    assert.deepEqual(baseline.baseline.passing, ['adds']);
+    // mocha loads every ES module before running any: a missing export or a missing new file stops the whole run.
+    assert.deepEqual(redCheck(run('npx mocha test/', 1, output('mocha-esm-missing-export.txt')), ['test/has.test.js'], baseline.baseline), []);
+    assert.deepEqual(redCheck(run('npx mocha test/', 1, output('mocha-esm-missing-file.txt')), ['test/slug.test.js'], baseline.baseline), []);
+    // A name a package does not export is the test's mistake, not missing behaviour: never red.
+    assert.equal(redCheck(run('npx mocha test/', 1, output('mocha-esm-package-export.txt')), ['test/pkg.test.js'], baseline.baseline).length, 1);
+    // A new test file that throws while loading, with its own frame in the stack.
+    const thrown = run('npx mocha test/', 1, output('mocha-cjs-load-throw.txt'));
+    assert.deepEqual(redCheck(thrown, ['test/has.test.js'], baseline.baseline), []);
+    assert.equal(redCheck(thrown, ['test/other.test.js'], baseline.baseline).length, 1, 'a throw in another file does not count');
+    // The type check before the tests refuses an import of a name the code does not export yet.
+    assert.deepEqual(redCheck(run('tsc -p . && npx mocha', 2, output('tsc-missing-export.txt')), ['test/has.test.ts'], baseline.baseline), []);
   });
 
   test('a runner whose lines are not recognised is still judged by its exit code alone', () => {

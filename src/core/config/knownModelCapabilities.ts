@@ -1,3 +1,4 @@
+import { CLAUDE_TOKENIZER_RATIO } from '../models/claudeTokenizerRatio';
 import type { ModelCapabilities } from './modelCapabilities';
 
 const ALL_EFFORTS: ModelCapabilities['effortLevels'] = ['low', 'medium', 'high', 'xhigh', 'max'];
@@ -17,6 +18,7 @@ const ALL_EFFORTS: ModelCapabilities['effortLevels'] = ['low', 'medium', 'high',
  *   ("How it compares"), https://platform.claude.com/docs/en/models/sonnet-5-5/migration-guide#thinking-runs-by-default
  * - Minimum cacheable prompt 512 tokens on the 5.5 models and Fable/Mythos 5.1:
  *   https://platform.claude.com/docs/en/build-with-claude/prompt-caching#cache-limitations
+ * - Tokens per o200k token: {@link CLAUDE_TOKENIZER_RATIO} (its sources) on Opus 4.7 and later, the 5.x models.
  *
  * Haiku 5.5 keeps the forced tool: it accepts one (https://platform.claude.com/docs/en/models/haiku-5-5/migration-guide#configure-thinking),
  * while structured outputs on Haiku 5.5 are implied by its migration guide but missing from the stored support list
@@ -25,11 +27,16 @@ const ALL_EFFORTS: ModelCapabilities['effortLevels'] = ['low', 'medium', 'high',
  * `"capabilities": {"structuredOutput": "jsonSchema"}` once one live call confirms it.
  */
 export const knownModelCapabilities: Record<string, Partial<ModelCapabilities>> = {
-  'claude-opus-5-5': { structuredOutput: 'jsonSchema', forcedTool: false, thinking: 'always', effortLevels: ALL_EFFORTS, defaultEffort: 'medium', maxOutputTokens: 128_000, minCacheablePromptTokens: 512 },
-  'claude-sonnet-5-5': { structuredOutput: 'jsonSchema', forcedTool: false, thinking: 'default', effortLevels: ALL_EFFORTS, defaultEffort: 'high', maxOutputTokens: 128_000, minCacheablePromptTokens: 512 },
-  'claude-haiku-5-5': { structuredOutput: 'forcedTool', forcedTool: true, thinking: 'default', effortLevels: ALL_EFFORTS, defaultEffort: 'medium', maxOutputTokens: 128_000, minCacheablePromptTokens: 512 },
-  'claude-fable-5-1': { structuredOutput: 'jsonSchema', forcedTool: false, thinking: 'always', effortLevels: ALL_EFFORTS, defaultEffort: 'high', maxOutputTokens: 128_000, minCacheablePromptTokens: 512 },
-  'claude-mythos-5-1': { structuredOutput: 'jsonSchema', forcedTool: false, thinking: 'always', effortLevels: ALL_EFFORTS, defaultEffort: 'high', maxOutputTokens: 128_000, minCacheablePromptTokens: 512 },
+  'claude-opus-5-5': { structuredOutput: 'jsonSchema', forcedTool: false, thinking: 'always', effortLevels: ALL_EFFORTS, defaultEffort: 'medium', maxOutputTokens: 128_000, minCacheablePromptTokens: 512, tokensPerO200k: CLAUDE_TOKENIZER_RATIO },
+  'claude-sonnet-5-5': { structuredOutput: 'jsonSchema', forcedTool: false, thinking: 'default', effortLevels: ALL_EFFORTS, defaultEffort: 'high', maxOutputTokens: 128_000, minCacheablePromptTokens: 512, tokensPerO200k: CLAUDE_TOKENIZER_RATIO },
+  'claude-haiku-5-5': { structuredOutput: 'forcedTool', forcedTool: true, thinking: 'default', effortLevels: ALL_EFFORTS, defaultEffort: 'medium', maxOutputTokens: 128_000, minCacheablePromptTokens: 512, tokensPerO200k: CLAUDE_TOKENIZER_RATIO },
+  'claude-fable-5-1': { structuredOutput: 'jsonSchema', forcedTool: false, thinking: 'always', effortLevels: ALL_EFFORTS, defaultEffort: 'high', maxOutputTokens: 128_000, minCacheablePromptTokens: 512, tokensPerO200k: CLAUDE_TOKENIZER_RATIO },
+  'claude-mythos-5-1': { structuredOutput: 'jsonSchema', forcedTool: false, thinking: 'always', effortLevels: ALL_EFFORTS, defaultEffort: 'high', maxOutputTokens: 128_000, minCacheablePromptTokens: 512, tokensPerO200k: CLAUDE_TOKENIZER_RATIO },
+  // Earlier Claude models count as Haiku 4.5 does, which o200k stands in for (the token-counting docs above).
+  'claude-opus-4-6': { tokensPerO200k: 1 },
+  'claude-opus-4-5': { tokensPerO200k: 1 },
+  'claude-sonnet-4-5': { tokensPerO200k: 1 },
+  'claude-haiku-4-5': { tokensPerO200k: 1 },
   // The default local models do not think (Ollama `/api/show` capabilities: completion, tools); a thinking local
   // model is recognised at run time from `/api/show`'s `thinking` capability.
   'qwen2.5-coder:7b': { thinking: 'off', maxOutputTokens: 32_768 },
@@ -40,13 +47,14 @@ export const knownModelCapabilities: Record<string, Partial<ModelCapabilities>> 
  * What a model of a provider is assumed to accept when its id is not in {@link knownModelCapabilities}.
  * - anthropic: structured outputs without a forced tool (every current Claude model takes `output_config.format`,
  *   and the newest refuse forced tools), thinking on by default, no effort sent (older models reject it),
- *   8,192 output tokens, a 1,024-token cache minimum (the most common one below the 5.x line).
+ *   8,192 output tokens, a 1,024-token cache minimum (the most common one below the 5.x line), the newer
+ *   tokenizer's count (an unknown id is more likely a new model; a forecast that errs high is the safer side).
  * - ollama / others: JSON-schema output (`format`), no thinking (a thinking model is detected from `/api/show`),
  *   no effort, no prompt cache.
  */
 export function providerDefaultCapabilities(provider: string): ModelCapabilities {
   if (provider === 'anthropic') {
-    return { structuredOutput: 'jsonSchema', forcedTool: false, thinking: 'default', effortLevels: [], maxOutputTokens: 8_192, minCacheablePromptTokens: 1_024 };
+    return { structuredOutput: 'jsonSchema', forcedTool: false, thinking: 'default', effortLevels: [], maxOutputTokens: 8_192, minCacheablePromptTokens: 1_024, tokensPerO200k: CLAUDE_TOKENIZER_RATIO };
   }
-  return { structuredOutput: 'jsonSchema', forcedTool: false, thinking: 'off', effortLevels: [], maxOutputTokens: 16_384, minCacheablePromptTokens: 0 };
+  return { structuredOutput: 'jsonSchema', forcedTool: false, thinking: 'off', effortLevels: [], maxOutputTokens: 16_384, minCacheablePromptTokens: 0, tokensPerO200k: 1 };
 }

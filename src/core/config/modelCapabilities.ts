@@ -18,6 +18,9 @@ export type Effort = z.infer<typeof Effort>;
  * - effortLevels: the `effort` values the model accepts (empty: send none); defaultEffort: the API's default.
  * - maxOutputTokens: the model's own ceiling on output tokens per call (thinking included), tokens.
  * - minCacheablePromptTokens: a cached prefix shorter than this is silently not cached (0: no prompt caching).
+ * - tokensPerO200k: the model's tokens per o200k_base token of the same text (its tokenizer against Shipwright's
+ *   local count), for sizes counted locally that the provider will bill in its own tokens (the dry-run forecast, the
+ *   expected output of the budget check); 1 where o200k stands in well enough.
  */
 const CapabilityFields = z.object({
   structuredOutput: z.enum(['jsonSchema', 'forcedTool']),
@@ -27,6 +30,7 @@ const CapabilityFields = z.object({
   defaultEffort: Effort.optional(),
   maxOutputTokens: z.number().int().positive(),
   minCacheablePromptTokens: z.number().int().nonnegative(),
+  tokensPerO200k: z.number().positive(),
 });
 export const ModelCapabilities = CapabilityFields.refine((c) => c.structuredOutput !== 'forcedTool' || c.forcedTool, {
   message: 'structuredOutput "forcedTool" needs forcedTool: true (the API would answer 400)',

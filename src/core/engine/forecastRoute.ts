@@ -5,7 +5,7 @@ import { countO200kTokens } from '../models/estimateTokens';
 import { expectedOutputTokens } from '../models/expectedOutputTokens';
 import { ModelRouter } from '../models/modelRouter';
 import { priceCall } from '../models/priceCall';
-import { tokenizerRatio } from '../models/tokenizerRatio';
+import { capabilitiesOf } from '../config/modelCapabilities';
 import { expectedOutputWithThinking } from '../models/thinkingAllowance';
 import type { PhaseId, Role } from '../pipeline/phaseId';
 import { repoMapBudget } from '../pipeline/repoMapFor';
@@ -57,8 +57,8 @@ interface Call {
  * and one validator call (none for planning, and for review only in the high case, unless config.modelValidation
  * says `always`); implementation is the tests step and one code step per task (no validator: the tests
  * judge); review reads the briefs and the diff. Inputs are the prompt's fixed wording and deliverable schema
- * (o200k count, no safety margin: a forecast wants the expected size; × `tokenizerRatio` of the model's provider, so
- * Claude's tokenizer is allowed for), the ticket, the repository map at its real
+ * (o200k count, no safety margin: a forecast wants the expected size; × the model's `tokensPerO200k`, so the newer
+ * Claude tokenizer's ~30 % more is allowed for), the ticket, the repository map at its real
  * size when `repoRoot` is given (else its budget), and the expected size of the deliverables or briefs it reads.
  * Output adds the model's thinking allowance. The low figures assume every deliverable is accepted first time;
  * `high` adds one objected attempt (and its validator call) per validated phase and one retry per edit step.
@@ -88,8 +88,8 @@ export async function forecastRoute(
     const m = first(calls[0].role);
     let low = { inputTokens: 0, outputTokens: 0, usd: 0 };
     let high = { inputTokens: 0, outputTokens: 0, usd: 0 };
-    // Sizes here are o200k counts; the provider bills in its own tokenizer's (Claude's newer one gives ~30 % more).
-    const ratio = tokenizerRatio(m.spec.provider);
+    // Sizes here are o200k counts; the provider bills in its model's tokens (Claude's newer tokenizer gives ~30 % more).
+    const ratio = capabilitiesOf(m.spec).tokensPerO200k;
     for (const c of calls) {
       const input = Math.round((fixedTokens(c.prompt, c.role) + c.context) * ratio);
       const visible = Math.round(expectedOutputTokens[c.role] * ratio);

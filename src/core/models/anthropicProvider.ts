@@ -5,7 +5,7 @@ import { capabilitiesOf } from '../config/modelCapabilities';
 import { defaultRetryPolicy, retryAfterMs, withBoundedRetry, type RetryPolicy } from './boundedRetry';
 import { CallDeadline } from './callDeadline';
 import { estimateTokens } from './estimateTokens';
-import { CLAUDE_TOKENIZER_RATIO } from './tokenizerRatio';
+import { CLAUDE_TOKENIZER_RATIO } from './claudeTokenizerRatio';
 import type { ChatRequest, ChatResult, ModelProvider } from './modelProvider';
 import { ProviderError } from './providerError';
 import type { Usage } from './usage';
@@ -70,9 +70,9 @@ export class AnthropicProvider implements ModelProvider {
 
   /**
    * Prompt tokens of `req` from `POST /v1/messages/count_tokens` when the API answers, else the local
-   * {@link estimateTokens} of system, messages and schema × {@link CLAUDE_TOKENIZER_RATIO} (the newer Claude
-   * tokenizer's ~30 % more tokens; without it a budget check on those models would err low). Never throws; no
-   * network without an API key.
+   * {@link estimateTokens} of system, messages and schema × {@link CLAUDE_TOKENIZER_RATIO}: o200k × 1.2 (+4 per text)
+   * × 1.3 ≈ 1.56 × o200k, for the newer Claude tokenizer's ~30 % more tokens (without it a budget check on those
+   * models would err low; on earlier models it errs high). Never throws; no network without an API key.
    */
   async estimateInputTokens(req: ChatRequest): Promise<number> {
     if (this.apiKey) {

@@ -11,4 +11,9 @@ export interface HandoffSummary {
   openObjections: Objection[];
   /** One paragraph for people: what was tried and why it stopped. */
   text: string;
+  /**
+   * `setup`: the project's test set-up must be fixed by a person (the test command cannot run, cannot be found, or
+   * cannot tell its failures apart); there is no deliverable to edit and no model to choose, a plain resume goes on.
+   */
+  kind?: 'setup';
 }

@@ -6,7 +6,6 @@ import { cacheLifetime } from '../models/cacheLifetime';
 import { BudgetExceededError } from '../models/budgetExceededError';
 import { ChainExhaustedError } from '../models/chainExhaustedError';
 import { expectedOutputTokens } from '../models/expectedOutputTokens';
-import { tokenizerRatio } from '../models/tokenizerRatio';
 import { inputParts, type InputParts } from '../models/inputParts';
 import type { LedgerRecord } from '../models/ledgerRecord';
 import type { ChatRequest, ModelProvider, ProviderKind } from '../models/modelProvider';
@@ -109,8 +108,8 @@ export class ModelSession implements ModelSessionApi {
         const estimateUsd = priceCall(m.spec.price, {
           inputTokens: estimatedInput,
           // Thinking is billed as output: the estimate carries the allowance for this model and effort. The expected
-          // sizes are o200k counts; the provider's tokenizer may give more for the same text (tokenizerRatio).
-          outputTokens: expectedOutputWithThinking(m.spec, this.o.config.effort[req.role], Math.round(expectedOutputTokens[req.role] * tokenizerRatio(m.spec.provider))),
+          // sizes are o200k counts; the model's tokenizer may give more for the same text (tokensPerO200k).
+          outputTokens: expectedOutputWithThinking(m.spec, this.o.config.effort[req.role], Math.round(expectedOutputTokens[req.role] * capabilities.tokensPerO200k)),
           cacheWriteTokens: 0,
           cacheReadTokens: 0,
         });

@@ -1,4 +1,4 @@
-import type { BaselineRun } from './phases/testPreflight';
+import type { BaselineRun } from './implementation/baselineRun';
 import type { z } from 'zod';
 import type { ShipwrightConfig } from '../config/shipwrightConfig';
 import type { ApprovalPort } from '../ports/approvalPort';

@@ -24,7 +24,8 @@ import type { PhaseRecord, RunState } from './runState';
 import type { RunStore } from './runStore';
 import { ProtectedPathsError } from './protectedPathsError';
 import { reportRefused } from './reportRefused';
-import { testPreflight, type BaselineRun } from './phases/testPreflight';
+import { testPreflight } from './phases/testPreflight';
+import type { BaselineRun } from './implementation/baselineRun';
 import type { TicketState } from './ticketState';
 
 /** A phase: gets its context, returns its outcome. */
@@ -106,12 +107,10 @@ export class PipelineRunner {
         await ensureWorktree(worktree, id);
         const pre = await testPreflight(context(implementation));
         if (!pre.ok) {
-          if (pre.outcome.status === 'needs-human') {
-            state.handoff = pre.outcome.summary;
-            await save();
-            this.o.emit(stamp({ type: 'handoff', ticketId: id, summary: pre.outcome.summary }));
-            await setState('needs-human', pre.outcome.summary.text);
-          }
+          state.handoff = pre.summary;
+          await save();
+          this.o.emit(stamp({ type: 'handoff', ticketId: id, summary: pre.summary }));
+          await setState('needs-human', pre.summary.text);
           return state;
         }
         baselineRun = pre.baselineRun;

@@ -97,6 +97,7 @@ export const RunState = z.object({
       attempts: z.array(z.object({ attempt: z.number(), modelKey: z.string(), model: z.string(), objections: z.array(ObjectionSchema) })),
       openObjections: z.array(ObjectionSchema),
       text: z.string(),
+      kind: z.literal('setup').optional(),
     })
     .optional(),
   /** A person's "retry with this model": the phase's chain starts with `modelKey` until the phase is done. */

@@ -120,11 +120,19 @@ export async function prepareSandbox(input: SandboxInput): Promise<CommandSandbo
         '--chdir', input.worktree,
         '--', '/bin/sh', '-c', command,
       ],
-      // Without network npm would retry a download for about a minute (npx of a runner the project lacks) before
-      // failing; offline it fails at once with ENOTCACHED, which the test judge reads as a missing runner.
-      env: { ...sandboxEnv({ confined: true, home, allow: settings.env }), ...(opts.network ? {} : { npm_config_offline: 'true' }) },
+      env: withoutNetworkRetries(sandboxEnv({ confined: true, home, allow: settings.env }), opts.network),
     }),
   };
+}
+
+/**
+ * Without network, npm would retry a download for about a minute (npx of a runner the project lacks) before it
+ * fails: `npm_config_fetch_retries=0` makes it fail at once (EAI_AGAIN), which the test judge reads as a missing
+ * runner. What npm may fetch is unchanged (a registry on the sandbox's loopback still works); a value the
+ * project passes through `sandbox.env` wins.
+ */
+function withoutNetworkRetries(env: Record<string, string>, network: boolean): Record<string, string> {
+  return network || 'npm_config_fetch_retries' in env ? env : { ...env, npm_config_fetch_retries: '0' };
 }
 
 function unconfined(settings: SandboxSettings, why: string): CommandSandbox {

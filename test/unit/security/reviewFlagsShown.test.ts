@@ -2,13 +2,13 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import * as esbuild from 'esbuild';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { scriptedModel } from '../../fakes/scriptedModel';
 import { git, projectRoot } from '../../fixtures/fixtureRepo';
 import { engineKit } from '../engineTestKit';
 import { requireSandbox } from './requireSandbox';
 import { fixtureTicket } from '../../fixtures/fixtureTicket';
+import { launchChromium, webviewScript } from '../../fixtures/webviewInChromium';
 
 /** U+202E RIGHT-TO-LEFT OVERRIDE (Trojan Source, CVE-2021-42574): the line reads differently from what it does. */
 const RLO = '\u202E';
@@ -62,19 +62,15 @@ suite('security: review flags are shown to the person who approves', function ()
   suite('the panel\'s review row, rendered in Chromium', () => {
     let browser: Browser | undefined;
     suiteSetup(async () => {
-      browser = await chromium.launch({ executablePath: process.env.SHIPWRIGHT_CHROMIUM ?? '/usr/bin/chromium', args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run'] });
+      browser = await launchChromium();
     });
     suiteTeardown(async () => browser?.close());
 
     test('a flagged file shows its flags in words, in the theme\'s warning colour, and tells a screen reader', async () => {
-      // The real renderFiles.ts, bundled for the browser the way dist/webview.js is.
-      const bundle = await esbuild.build({
-        stdin: { contents: "import { fileRow } from './webview-ui/renderFiles'; Object.assign(window, { fileRow });", resolveDir: projectRoot(), loader: 'ts' },
-        bundle: true, write: false, format: 'iife', platform: 'browser', target: 'es2022', logLevel: 'silent',
-      });
       const page = await browser!.newPage();
       await page.setContent(`<html><head><style>:root { --vscode-editorWarning-foreground: rgb(191, 136, 3); }</style><style>${readFileSync(join(projectRoot(), 'media', 'panel.css'), 'utf8')}</style></head><body><ul class="files"></ul></body></html>`);
-      await page.addScriptTag({ content: bundle.outputFiles[0].text });
+      // The real renderFiles.ts, bundled for the browser the way dist/webview.js is.
+      await page.addScriptTag({ content: await webviewScript('./webview-ui/renderFiles', 'fileRow') });
       const flag = 'contains invisible or bidirectional characters that make code read differently from what it does: U+202E on line 2';
       await page.evaluate((flags) => {
         // Plain objects shaped like TicketDetail/FileView: the row reads id, reviewable and the file.

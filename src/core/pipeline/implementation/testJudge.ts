@@ -25,7 +25,8 @@ const FAILING = [
   /^\s*not ok \d+(?:\s+-)?\s+(.+?)\s*(?:#.*)?$/gm,
   /^\s+\d+\) (.+?)\s*:?$/gm,
   /^\s*FAIL\s+(.+?)\s*$/gm,
-  /^\s*[✕×✗✘✖]\s+(?:\[fail\]:\s*)?(.+?)\s*$/gm,
+  // Not eslint's and xo's `✖  12:5  message  rule` or `✖ 3 problems (…)`, nor node's spec reporter's `✖ failing tests:`.
+  /^\s*[✕×✗✘✖]\s+(?:\[fail\]:\s*)?(?!\s*(?:\d+:\d+\s|\d+ problems? \(|failing tests:))(.+?)\s*$/gm,
   /^FAILED (\S+)/gm,
   /^\s*--- FAIL: (\S+)/gm,
 ];
@@ -42,17 +43,11 @@ function normalise(name: string): string {
   return name.replace(/\s*\(?\d+(?:\.\d+)?\s*m?s\)?\s*$/, '').replace(/\s+/g, ' ').trim();
 }
 
-/**
- * Lines a linter prints with the same marks as a failing test: eslint's and xo's `✖  12:5  message  rule` and
- * `✖ 3 problems (3 errors, 0 warnings)`. A test command such as `xo && ava` that stops at the linter named no test.
- */
-const LINT_LINE = /^\d+:\d+\s|^\d+ problems? \(/;
-
 function names(output: string, patterns: RegExp[]): string[] {
   const found = new Set<string>();
   for (const p of patterns) for (const m of output.matchAll(p)) found.add(normalise(m[1]));
   found.delete('');
-  return [...found].filter((n) => !LINT_LINE.test(n));
+  return [...found];
 }
 
 /** The failing tests a run names; undefined when it failed without naming any in a form we know. */
@@ -71,7 +66,22 @@ const SYNTAX = /\bSyntaxError\b|\bIndentationError\b|\bTabError\b|\bsyntax error
  * module '../src/calc.js' does not provide an export named 'sub'"), but it is the missing behaviour itself, the
  * usual red of a new function in an ESM package.
  */
-const MISSING_EXPORT = /SyntaxError: The requested module '[^'\n]*' does not provide an export named '[^'\n]*'/g;
+const MISSING_EXPORT = /SyntaxError: The requested module '(?:\.{1,2}\/|\/|~\/|<checkout>\/)[^'\n]*' does not provide an export named '[^'\n]*'/g;
+/**
+ * Errors saying the code lacks a file or a name the new tests use, which stop some runners before any test runs
+ * (mocha loads every module first; `tsc && …` type-checks first): Node's missing ESM export of a module of the
+ * repository, a missing module by path (`Cannot find module '../src/slug'`, ERR_MODULE_NOT_FOUND; a missing
+ * package is objected to before), TypeScript's "has no exported member" (TS2305, TS2614, TS2724), "property does
+ * not exist" (TS2339) and a missing relative module (TS2307), Python's "cannot import name" and "No module named".
+ * The behaviour is missing: red for the right reason.
+ */
+const MISSING_NAME = new RegExp([
+  MISSING_EXPORT.source,
+  "Cannot find module '(?:\\.{1,2}/|/|~/|<checkout>/)",
+  'ERR_MODULE_NOT_FOUND',
+  "\\berror TS(?:2305|2339|2614|2724):|\\berror TS2307: Cannot find module '\\.",
+  "cannot import name|ModuleNotFoundError: No module named",
+].join('|'));
 /**
  * A missing npm package (a bare module name; a missing relative module is a legitimate red before code). Paths
  * as runTests leaves them (withoutLocalPaths: `./…`, `~/…`, `<checkout>/…`) are not package names.
@@ -102,7 +112,8 @@ export function setupProblem(run: TestRunResult): string | undefined {
   const fetch = NPM_FETCH.exec(run.output);
   if (fetch !== null) {
     const pkg = NPM_FETCH_PACKAGE.exec(run.output)?.[1];
-    const what = pkg === undefined ? 'a package' : `\`${safeDecode(pkg)}\``;
+    // A scoped name comes URL-encoded (`@vitest%2fcoverage-v8`).
+    const what = pkg === undefined ? 'a package' : `\`${pkg.replace(/%2f/gi, '/').replace(/%40/g, '@')}\``;
     return `npm tried to download ${what} to run it (npm error ${fetch[1]}; ${describeTestRun(run)}), and tests run without network: the test runner is not installed where the tests run`;
   }
   if (run.exitCode === 127 || run.exitCode === 126) return `the test command could not be started (${describeTestRun(run)})`;
@@ -111,14 +122,17 @@ export function setupProblem(run: TestRunResult): string | undefined {
   return undefined;
 }
 
-/** `%2f` and the like in a registry URL's package name, decoded; the text as it is when it is not valid. */
-function safeDecode(s: string): string {
-  try {
-    return decodeURIComponent(s);
-  } catch {
-    return s;
-  }
+/**
+ * Whether a stack frame in `output` points into one of the new test files (`at … (./test/x.test.js:3:9)`,
+ * `at ./test/x.test.js:3:9`): the tests were loaded and threw, which a linter's `test/x.test.js:3:9` line is not.
+ */
+function thrownIn(output: string, testPaths: readonly string[]): boolean {
+  return testPaths.some((p) => {
+    const name = (p.split('/').pop() ?? p).replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    return new RegExp(`^\\s*at (?:.*\\()?\\S*\\b${name}:\\d+:\\d+\\)?\\s*$`, 'm').test(output);
+  });
 }
+
 
 /** Where a person sets the test command, as the advice names it (the same key in the CLI and in VS Code). */
 const SET_TEST_COMMAND = 'set `testCommand` in .shipwright/config.json (in VS Code: the Shipwright: Test Command setting)';
@@ -150,8 +164,9 @@ export function judgeBaseline(run: TestRunResult): BaselineJudgement {
  * the code they call does not exist yet, and nothing else fails newly. Objections (source `tests`): a time-out;
  * a set-up problem or missing package the new tests need; no tests found; tests that pass before any code; a
  * syntax error in a new test file; a run that stopped before any test ran (no test named, passing or failing,
- * where the run before any change named some); only the baseline's failures failing; tests that passed before now
- * failing.
+ * where the run before any change named some, and neither a missing name of the code nor a throw from a new test
+ * file explains it: a linter or a build step refused the tests); only the baseline's failures failing; tests that
+ * passed before now failing.
  */
 export function redCheck(run: TestRunResult, testPaths: readonly string[], baseline: Baseline = CLEAN_BASELINE): Objection[] {
   const tests = (message: string): Objection[] => [{ source: 'tests', message }];
@@ -169,7 +184,7 @@ export function redCheck(run: TestRunResult, testPaths: readonly string[], basel
     return tests(`the tests fail for the wrong reason: a ${syntax[0]} in the test code itself (${describeTestRun(run)}); they must fail only because the behaviour is missing`);
   }
   const failing = failingTests(run);
-  if (failing === undefined && baseline.passing.length > 0 && names(run.output, PASSING).length === 0) {
+  if (failing === undefined && baseline.passing.length > 0 && names(run.output, PASSING).length === 0 && !MISSING_NAME.test(run.output) && !thrownIn(run.output, testPaths)) {
     // The runner's lines were recognised before any change; now the run names no test at all, passing or failing:
     // a step before the tests (a linter, a type check, a build) stopped it, and the new tests never ran.
     return tests(`${describeTestRun(run)} before any test ran: none of the ${baseline.passing.length} tests that passed before any change is reported, and no failing test is named. A step before the tests (a linter, a type check, a build) probably refused the new test code; the tests must pass the repository's own checks and fail only where the behaviour is missing`);

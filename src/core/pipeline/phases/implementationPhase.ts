@@ -8,7 +8,7 @@ import { runHumanFix } from '../implementation/humanFixStep';
 import { implementationWork, taskText } from '../implementation/implementationWork';
 import { excerpt, renderImplementationReport, type ImplementationReport, type StepReport } from '../implementation/implementationReport';
 import { baselineTrailers } from '../implementation/baselineRecord';
-import { judgeBaseline, redCheck, type Baseline } from '../implementation/testJudge';
+import { redCheck, type Baseline } from '../implementation/testJudge';
 import { runAsText, runTests, type JudgedRun } from '../implementation/runTests';
 import { commitStep, stepCommits, stepFiles, stepsDone } from '../implementation/stepCommits';
 import { isTestPath, onlyTestFiles, weakenedTests } from '../implementation/testGuard';
@@ -16,15 +16,16 @@ import type { PhaseContext } from '../phaseContext';
 import type { PhaseOutcome } from '../phaseOutcome';
 import type { AttemptRecord } from '../runState';
 import { stamp } from '../pipelineEvent';
-import { baselineStop, codeState, noTestCommandStop } from './testPreflight';
+import { baselineRunFor } from '../implementation/baselineRun';
+import { NO_TEST_COMMAND, setupStop } from '../implementation/setupStop';
 
 /**
  * Implementation, tests first, with the project's test command as the judge (the model never runs anything):
  * 1. tests — one `implementationTests` session writes the tests of every task (test files only); the engine runs
  *    the test command and requires red for the right reason (see testJudge.redCheck); the tests are committed.
  *    Before it, the baseline run (the preflight's from before the ticket's first model call, see testPreflight,
- *    when the code is unchanged since): a set-up problem stops the ticket with advice; failing tests that predate
- *    the ticket are recorded (commit trailers) and excluded from every verdict.
+ *    when the code is unchanged since; baselineRunFor): a set-up problem stops the ticket with advice (setupStop);
+ *    failing tests that predate the ticket are recorded (commit trailers) and excluded from every verdict.
  * 2. code — per plan task, an `implementationCode` session gets that task, its files, its acceptance criteria
  *    and the current failing output (nothing else; it may ask once for more files); a change that deletes or
  *    weakens a test is refused before it is written; each task is committed. The last task must end green.
@@ -35,7 +36,7 @@ import { baselineStop, codeState, noTestCommandStop } from './testPreflight';
  */
 export async function implementationPhase(ctx: PhaseContext): Promise<PhaseOutcome> {
   const command = ctx.config.testCommand ?? (await detectTestCommand(ctx.worktree.path));
-  if (command === undefined) return noTestCommandStop(ctx);
+  if (command === undefined) return { status: 'needs-human', summary: setupStop(ctx, 'Implementation needs a test command to judge the work', NO_TEST_COMMAND) };
   const work = implementationWork(ctx);
   const done = await stepsDone(ctx.worktree);
   const log: AttemptRecord[] = [...ctx.progress.attempts];
@@ -43,19 +44,20 @@ export async function implementationPhase(ctx: PhaseContext): Promise<PhaseOutco
   const report: Omit<ImplementationReport, 'green' | 'explanation'> = { edits: [], needFiles: [], testCommand: command, steps };
   const resumed = done.has(stepCommits.tests);
   let baseline: Baseline | undefined;
-  // The preflight's run before the first model call serves as the baseline while the code is still as it was then.
-  const earlier = ctx.baselineRun;
-  const reuse = !resumed && earlier !== undefined && earlier.command === command && earlier.codeState === (await codeState(ctx.worktree.path));
-  let run: JudgedRun = reuse ? earlier.run : await runTests(ctx, command, 'implementation', resumed ? 'red' : 'green', resumed ? undefined : { failures: [], passing: [] });
+  let run: JudgedRun;
 
   // 1. Tests first.
   let newTests: string[];
-  if (resumed) newTests = await stepFiles(ctx.worktree, stepCommits.tests);
-  else {
+  if (resumed) {
+    run = await runTests(ctx, command, 'implementation', 'red');
+    newTests = await stepFiles(ctx.worktree, stepCommits.tests);
+  } else {
+    // The preflight's run before the first model call serves while the code is as it was then.
+    const before = await baselineRunFor(ctx, command, ctx.baselineRun);
+    run = before.run;
     report.baseline = describeTestRun(run);
-    const judged = judgeBaseline(run);
-    if (!judged.ok) return baselineStop(ctx, judged.advice, run);
-    const judgedBaseline = judged.baseline;
+    if (!before.judged.ok) return { status: 'needs-human', summary: setupStop(ctx, 'Implementation stopped before writing any test', before.judged.advice, run) };
+    const judgedBaseline = before.judged.baseline;
     baseline = judgedBaseline;
     if (judgedBaseline.failures.length > 0) {
       report.baseline += `; failing before any change (excluded): ${judgedBaseline.failures.join('; ')}`;

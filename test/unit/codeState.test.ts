@@ -1,0 +1,55 @@
+import assert from 'node:assert/strict';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { codeState } from '../../src/core/workspace/codeState';
+import { makeFixtureRepo, type FixtureRepo } from '../fixtures/fixtureRepo';
+
+suite('codeState: the code a test run sees, as one id', () => {
+  let repo: FixtureRepo | undefined;
+  setup(() => {
+    repo = makeFixtureRepo();
+  });
+  teardown(() => repo?.cleanup());
+
+  test('changes with any file content, committed, dirty or untracked; not with .shipwright or ignored files; the index is left alone', async () => {
+    const dir = repo!.dir;
+    const clean = await codeState(dir);
+    assert.equal(await codeState(dir), clean, 'the same code, the same id');
+
+    // Deliverables under .shipwright, committed or not, and ignored files do not count.
+    mkdirSync(join(dir, '.shipwright', 't1'), { recursive: true });
+    writeFileSync(join(dir, '.shipwright', 't1', '01-discovery.md'), '# spec\n');
+    writeFileSync(join(dir, '.gitignore'), 'coverage/\n');
+    repo!.git('add', '.gitignore', '.shipwright');
+    repo!.git('commit', '-qm', 'deliverable and ignore file');
+    const index = readFileSync(join(dir, '.git', 'index'));
+    const base = await codeState(dir);
+    assert.notEqual(base, clean, '.gitignore is code the tests may see');
+    writeFileSync(join(dir, '.shipwright', 't1', '02-tech-spec.md'), '# design\n');
+    mkdirSync(join(dir, 'coverage'));
+    writeFileSync(join(dir, 'coverage', 'lcov.info'), 'TN:\n');
+    assert.equal(await codeState(dir), base);
+
+    // A tracked file edited, then edited again while already dirty: each content is its own state.
+    const calc = join(dir, 'src', 'calculator.js');
+    writeFileSync(calc, readFileSync(calc, 'utf8') + '\n// one\n');
+    const once = await codeState(dir);
+    assert.notEqual(once, base);
+    writeFileSync(calc, readFileSync(calc, 'utf8') + '// two\n');
+    const twice = await codeState(dir);
+    assert.notEqual(twice, once);
+
+    // An untracked file, and a change of its content.
+    writeFileSync(join(dir, 'test', 'fixture.json'), '{"a":1}\n');
+    const untracked = await codeState(dir);
+    assert.notEqual(untracked, twice);
+    writeFileSync(join(dir, 'test', 'fixture.json'), '{"a":2}\n');
+    assert.notEqual(await codeState(dir), untracked);
+
+    // The real index was never written: nothing was staged behind the person's back.
+    assert.ok(readFileSync(join(dir, '.git', 'index')).equals(index), 'the index is as the commit left it');
+    const status = repo!.git('status', '--porcelain', '--untracked-files=all');
+    assert.match(status, /^ M src\/calculator\.js$/m);
+    assert.match(status, /^\?\? test\/fixture\.json$/m);
+  });
+});
