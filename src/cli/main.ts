@@ -200,7 +200,9 @@ function printSummary(s: RunState, say: (s: string) => void): void {
   if (s.worktree) say(`branch ${s.worktree.branch} in ${s.worktree.path} (from ${s.worktree.baseCommit.slice(0, 10)})`);
   printCost(s, say);
   if (s.state === 'ready') say(`Next: \`shipwright finish ${s.ticket.id} --merge\` (or --keep-branch for a pull request).`);
-  if (s.state === 'needs-human' || s.state === 'budget-exceeded' || s.state === 'failed' || s.state === 'cancelled') say(`Continue with \`shipwright resume ${s.ticket.id}\` (optionally --model KEY).`);
+  // A set-up stop has no model to choose: the fix is the person's, then a plain resume.
+  if (s.state === 'needs-human' && s.handoff?.kind === 'setup') say(`Continue with \`shipwright resume ${s.ticket.id}\` once the test set-up is fixed.`);
+  else if (s.state === 'needs-human' || s.state === 'budget-exceeded' || s.state === 'failed' || s.state === 'cancelled') say(`Continue with \`shipwright resume ${s.ticket.id}\` (optionally --model KEY).`);
 }
 
 /** Tokens and USD per phase; `thinking` is the part of output the model spent thinking (billed as output). */

@@ -13,6 +13,7 @@ import { routeFor } from '../core/ticket/route';
 import { gitClient } from '../core/workspace/gitClient';
 import { revertMerge } from '../core/workspace/revertMerge';
 import { requireTrust } from './trustGate';
+import { firstSentence } from '../shared/firstSentence';
 
 /** What the actions need; built once in `activate()`. */
 export interface TicketActionsOptions {
@@ -314,10 +315,4 @@ export class TicketActions {
       });
     }
   }
-}
-
-/** The reason's first sentence, at most 160 characters: a notification is brief, the panel has the whole text. */
-export function firstSentence(reason: string): string {
-  const one = reason.split(/(?<=[.;])\s|\n/)[0] ?? reason;
-  return one.length > 160 ? `${one.slice(0, 157)}…` : one;
 }

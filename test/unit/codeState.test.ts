@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { codeState } from '../../src/core/workspace/codeState';
 import { makeFixtureRepo, type FixtureRepo } from '../fixtures/fixtureRepo';
@@ -11,7 +11,7 @@ suite('codeState: the code a test run sees, as one id', () => {
   });
   teardown(() => repo?.cleanup());
 
-  test('changes with any file content, committed, dirty or untracked; not with .shipwright or ignored files; the index is left alone', async () => {
+  test('changes with any file content, committed, dirty or untracked; not with .shipwright or ignored files; the index and objects are left alone', async () => {
     const dir = repo!.dir;
     const clean = await codeState(dir);
     assert.equal(await codeState(dir), clean, 'the same code, the same id');
@@ -23,6 +23,8 @@ suite('codeState: the code a test run sees, as one id', () => {
     repo!.git('add', '.gitignore', '.shipwright');
     repo!.git('commit', '-qm', 'deliverable and ignore file');
     const index = readFileSync(join(dir, '.git', 'index'));
+    const objects = () => readdirSync(join(dir, '.git', 'objects'), { recursive: true }).length;
+    const objectsBefore = objects();
     const base = await codeState(dir);
     assert.notEqual(base, clean, '.gitignore is code the tests may see');
     writeFileSync(join(dir, '.shipwright', 't1', '02-tech-spec.md'), '# design\n');
@@ -46,10 +48,19 @@ suite('codeState: the code a test run sees, as one id', () => {
     writeFileSync(join(dir, 'test', 'fixture.json'), '{"a":2}\n');
     assert.notEqual(await codeState(dir), untracked);
 
-    // The real index was never written: nothing was staged behind the person's back.
+    // The real index and object store were never written: nothing was staged or stored behind the person's back.
     assert.ok(readFileSync(join(dir, '.git', 'index')).equals(index), 'the index is as the commit left it');
+    assert.equal(objects(), objectsBefore, 'no object was written into the repository');
     const status = repo!.git('status', '--porcelain', '--untracked-files=all');
     assert.match(status, /^ M src\/calculator\.js$/m);
     assert.match(status, /^\?\? test\/fixture\.json$/m);
+  });
+
+  test('a worktree git cannot stage (a nested repository without a commit) is an error, which callers take as unknown', async () => {
+    const dir = repo!.dir;
+    mkdirSync(join(dir, 'emb'));
+    repo!.git('-C', 'emb', 'init', '-q');
+    writeFileSync(join(dir, 'emb', 'x.txt'), 'x\n');
+    await assert.rejects(codeState(dir), /does not have a commit checked out|adding files failed/);
   });
 });

@@ -1,5 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { defaultConfig } from '../../src/core/config/defaultConfig';
+import { capabilitiesOf } from '../../src/core/config/modelCapabilities';
 import { resolveConfig } from '../../src/core/config/loadConfig';
 import { forecastRoute } from '../../src/core/engine/forecastRoute';
 import { fixtureTicket } from '../fixtures/fixtureTicket';
@@ -23,5 +24,13 @@ suite('forecastRoute: the dry run', () => {
       // Rounded per call: at most half a token per call apart from the exact product.
       assert.ok(Math.abs(f.inputTokens - local[i].inputTokens * 1.3) <= f.calls, `${f.phase}: ${f.inputTokens} vs 1.3 × ${local[i].inputTokens}`);
     }
+  });
+
+  test("each model's tokens per o200k token: 1.3 on the newer Claude tokenizer, 1 on the earlier models (dated ids too) and local ones", () => {
+    const ratio = (provider: string, model: string) => capabilitiesOf({ provider, model }).tokensPerO200k;
+    assert.deepEqual(
+      [ratio('anthropic', 'claude-opus-5-5'), ratio('anthropic', 'claude-haiku-5-5'), ratio('anthropic', 'claude-new-model-9'), ratio('anthropic', 'claude-haiku-4-5-20251001'), ratio('anthropic', 'claude-sonnet-4-6'), ratio('ollama', 'qwen3-coder:30b')],
+      [1.3, 1.3, 1.3, 1, 1, 1],
+    );
   });
 });

@@ -55,6 +55,15 @@ suite('the implementation judge: baseline, red and green on real repositories', 
     assert.equal(resumed.state, 'ready', resumed.reason);
   });
 
+  test('a suite that leaves a nested repository behind (git cannot stage the worktree) does not fail the ticket: the baseline is run again', async () => {
+    const model = scriptedModel();
+    kit = await engineKit({ ollama: model.responder, config: { testCommand: 'mkdir -p emb && git -C emb init -q && echo x > emb/x.txt; npm test' } });
+    const s = await kit.engine.run(ticket());
+    assert.equal(s.state, 'ready', s.reason);
+    const firstRed = kit.events.findIndex((e) => e.type === 'testRun' && e.expect === 'red');
+    assert.equal(kit.events.slice(0, firstRed).filter((e) => e.type === 'testRun').length, 2, 'the preflight run could not be vouched for, so implementation ran its own');
+  });
+
   test('a failing baseline: its failures are recorded as pre-existing and excluded; red counts only the new tests, green is the rest', async () => {
     const model = scriptedModel();
     kit = await engineKit({ ollama: model.responder });

@@ -7,7 +7,8 @@ import type { TestRunResult } from '../../src/core/workspace/testCommandRunner';
 /**
  * Output recorded from the real tools (test/fixtures/runner-output, captured with CI=true NO_COLOR=1 on 2026-11-30):
  * ava 3.15 (sindresorhus/slugify's), ava 6.4, xo 0.38 as `npm test`'s linter, Node 20's test runner and mocha 12 on
- * ES modules (a missing export, a missing file, a name a package lacks), mocha on a test file that throws while loading, tsc 5 on an import the code does not export, npx
+ * ES modules (a missing export, a missing file, a name a package lacks), mocha on a test file that throws while loading,
+ * pytest 9 -v stopped at collection (recorded by a reviewer helper), tsc 5 on an import the code does not export, npx
  * without network and in npm's offline mode.
  */
 const output = (name: string): string => readFileSync(join(__dirname, '..', '..', '..', 'test', 'fixtures', 'runner-output', name), 'utf8');
@@ -57,8 +58,25 @@ suite('the test judge on real runners\' output', () => {
     const thrown = run('npx mocha test/', 1, output('mocha-cjs-load-throw.txt'));
     assert.deepEqual(redCheck(thrown, ['test/has.test.js'], baseline.baseline), []);
     assert.equal(redCheck(thrown, ['test/other.test.js'], baseline.baseline).length, 1, 'a throw in another file does not count');
-    // The type check before the tests refuses an import of a name the code does not export yet.
+    // The type check before the tests refuses an import of a name the code does not export yet, a new method, a new
+    // parameter; a name a package lacks is the test's mistake.
     assert.deepEqual(redCheck(run('tsc -p . && npx mocha', 2, output('tsc-missing-export.txt')), ['test/has.test.ts'], baseline.baseline), []);
+    assert.deepEqual(redCheck(run('tsc -p . && npx mocha', 2, output('tsc-new-option.txt')), ['test/slug.test.ts'], baseline.baseline), []);
+    const fromPackage = output('tsc-missing-export.txt').replace(`Module '"../index"'`, `Module '"lodash"'`);
+    assert.equal(redCheck(run('tsc -p . && npx mocha', 2, fromPackage), ['test/has.test.ts'], baseline.baseline).length, 1);
+  });
+
+  test('pytest -v stopped at collection: a name the repository lacks is red; a missing package or a name from site-packages is not', () => {
+    const baseline = judgeBaseline(run('pytest -v', 0, output('pytest-pass.txt')));
+    assert.ok(baseline.ok);
+    assert.deepEqual(baseline.baseline.passing, ['tests/test_a.py::test_a']);
+    const missingName = output('pytest-missing-name.txt');
+    assert.deepEqual(redCheck(run('pytest -v', 2, missingName), ['tests/test_b.py'], baseline.baseline), []);
+    assert.equal(redCheck(run('pytest -v', 2, output('pytest-missing-package.txt')), ['tests/test_b.py'], baseline.baseline).length, 1);
+    const fromSitePackages = missingName.replace('(./mypkg/slug.py)', '(./.venv/lib/python3.11/site-packages/requests/__init__.py)');
+    assert.equal(redCheck(run('pytest -v', 2, fromSitePackages), ['tests/test_b.py'], baseline.baseline).length, 1);
+    // Words in a test's name are not an error.
+    assert.equal(redCheck(run('npx xo && pytest -v', 1, `${output('xo-fail.txt')}\n  it('cannot import name parsing')\n`), ['tests/test_b.py'], baseline.baseline).length, 1);
   });
 
   test('a runner whose lines are not recognised is still judged by its exit code alone', () => {

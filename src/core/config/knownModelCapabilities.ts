@@ -34,6 +34,7 @@ export const knownModelCapabilities: Record<string, Partial<ModelCapabilities>> 
   'claude-mythos-5-1': { structuredOutput: 'jsonSchema', forcedTool: false, thinking: 'always', effortLevels: ALL_EFFORTS, defaultEffort: 'high', maxOutputTokens: 128_000, minCacheablePromptTokens: 512, tokensPerO200k: CLAUDE_TOKENIZER_RATIO },
   // Earlier Claude models count as Haiku 4.5 does, which o200k stands in for (the token-counting docs above).
   'claude-opus-4-6': { tokensPerO200k: 1 },
+  'claude-sonnet-4-6': { tokensPerO200k: 1 },
   'claude-opus-4-5': { tokensPerO200k: 1 },
   'claude-sonnet-4-5': { tokensPerO200k: 1 },
   'claude-haiku-4-5': { tokensPerO200k: 1 },

@@ -49,7 +49,9 @@ export type ModelCapabilitiesOverride = z.infer<typeof ModelCapabilitiesOverride
  *   refuses forced tools) — the config check calls this for every model, so a run never starts with one.
  */
 export function capabilitiesOf(spec: { provider: string; model: string; capabilities?: ModelCapabilitiesOverride }): ModelCapabilities {
-  const merged = { ...providerDefaultCapabilities(spec.provider), ...knownModelCapabilities[spec.model], ...spec.capabilities };
+  // A dated id (`claude-haiku-4-5-20251001`) is the model of its undated alias.
+  const known = knownModelCapabilities[spec.model] ?? knownModelCapabilities[spec.model.replace(/-\d{8}$/, '')];
+  const merged = { ...providerDefaultCapabilities(spec.provider), ...known, ...spec.capabilities };
   const r = ModelCapabilities.safeParse(merged);
   if (!r.success) throw new Error(`capabilities of ${spec.model}: ${z.prettifyError(r.error)}`);
   return r.data;

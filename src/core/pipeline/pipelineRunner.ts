@@ -103,7 +103,7 @@ export class PipelineRunner {
       let baselineRun: BaselineRun | undefined;
       const implementation = state.phases.find((p) => p.phase === 'implementation' && p.status === 'pending' && p.attempts.length === 0);
       const next = state.phases.find((p) => p.status !== 'done' && p.status !== 'skipped');
-      if (implementation !== undefined && next !== undefined && next !== implementation && state.acceptedByHuman === undefined) {
+      if (implementation !== undefined && next !== undefined && next !== implementation) {
         await ensureWorktree(worktree, id);
         const pre = await testPreflight(context(implementation));
         if (!pre.ok) {

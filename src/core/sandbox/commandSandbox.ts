@@ -132,7 +132,7 @@ export async function prepareSandbox(input: SandboxInput): Promise<CommandSandbo
  * project passes through `sandbox.env` wins.
  */
 function withoutNetworkRetries(env: Record<string, string>, network: boolean): Record<string, string> {
-  return network || 'npm_config_fetch_retries' in env ? env : { ...env, npm_config_fetch_retries: '0' };
+  return network || Object.keys(env).some((k) => k.toLowerCase() === 'npm_config_fetch_retries') ? env : { ...env, npm_config_fetch_retries: '0' };
 }
 
 function unconfined(settings: SandboxSettings, why: string): CommandSandbox {

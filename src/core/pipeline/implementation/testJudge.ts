@@ -66,22 +66,25 @@ const SYNTAX = /\bSyntaxError\b|\bIndentationError\b|\bTabError\b|\bsyntax error
  * module '../src/calc.js' does not provide an export named 'sub'"), but it is the missing behaviour itself, the
  * usual red of a new function in an ESM package.
  */
-const MISSING_EXPORT = /SyntaxError: The requested module '(?:\.{1,2}\/|\/|~\/|<checkout>\/)[^'\n]*' does not provide an export named '[^'\n]*'/g;
+const MISSING_EXPORT = /SyntaxError: The requested module '(?:\.{1,2}\/|<checkout>\/)[^'\n]*' does not provide an export named '[^'\n]*'/g;
 /**
- * Errors saying the code lacks a file or a name the new tests use, which stop some runners before any test runs
- * (mocha loads every module first; `tsc && …` type-checks first): Node's missing ESM export of a module of the
- * repository, a missing module by path (`Cannot find module '../src/slug'`, ERR_MODULE_NOT_FOUND; a missing
- * package is objected to before), TypeScript's "has no exported member" (TS2305, TS2614, TS2724), "property does
- * not exist" (TS2339) and a missing relative module (TS2307), Python's "cannot import name" and "No module named".
- * The behaviour is missing: red for the right reason.
+ * Errors saying the code of the repository lacks a file, a name or a parameter the new tests use, which stop some
+ * runners before any test runs (mocha loads every module first; `tsc && …` type-checks first): Node's missing ESM
+ * export of a repository module, a missing module by relative path (`Cannot find module '../src/slug'`; a missing
+ * package is objected to before), TypeScript's "has no exported member" of a relative module (TS2305, TS2614,
+ * TS2724), a missing relative module (TS2307), "property does not exist" (TS2339, TS2551), a new parameter or option
+ * (TS2554, TS2353), and Python's "cannot import name" from a module outside site-packages. The behaviour is
+ * missing: red for the right reason. Paths are as runTests leaves them (`./…`, `../…`, `<checkout>/…`).
  */
 const MISSING_NAME = new RegExp([
   MISSING_EXPORT.source,
-  "Cannot find module '(?:\\.{1,2}/|/|~/|<checkout>/)",
-  'ERR_MODULE_NOT_FOUND',
-  "\\berror TS(?:2305|2339|2614|2724):|\\berror TS2307: Cannot find module '\\.",
-  "cannot import name|ModuleNotFoundError: No module named",
-].join('|'));
+  "Cannot find module '(?:\\.{1,2}/|<checkout>/)",
+  "\\berror TS(?:2305|2614|2724): Module '\"\\.{1,2}/",
+  "\\berror TS2307: Cannot find module '\\.{1,2}/",
+  '\\berror TS(?:2339|2551|2554|2353):',
+  // pytest prints it as `E   ImportError: …` in its error section.
+  "^(?:E\\s+)?ImportError: cannot import name '[^'\\n]+' from '[^'\\n]+' \\((?![^)\\n]*(?:site|dist)-packages)[^)\\n]*\\)",
+].join('|'), 'm');
 /**
  * A missing npm package (a bare module name; a missing relative module is a legitimate red before code). Paths
  * as runTests leaves them (withoutLocalPaths: `./…`, `~/…`, `<checkout>/…`) are not package names.
@@ -93,7 +96,8 @@ const NOT_FOUND = /^(?:\/bin\/)?(?:sh|bash|zsh|dash)(?::\s*(?:line\s*)?\d+)?:\s*
 const MISSING_SCRIPT = /Missing script: "([^"]+)"/;
 /**
  * npm (npx, `npm exec`) failing to fetch a package it does not have: the network errors npm prints as `npm error
- * code …` (`npm ERR! code …` before npm 9), and ENOTCACHED from offline mode, which the test sandbox sets.
+ * code …` (`npm ERR! code …` before npm 9; the test sandbox turns npm's retries off, so they come at once), and
+ * ENOTCACHED from offline mode.
  */
 const NPM_FETCH = /^npm (?:error|ERR!) code (EAI_AGAIN|ENOTFOUND|ECONNREFUSED|ECONNRESET|ETIMEDOUT|ENETUNREACH|ENOTCACHED)\b/m;
 /** The package npm tried to fetch: `request to https://registry.npmjs.org/ava failed`. */
@@ -129,7 +133,7 @@ export function setupProblem(run: TestRunResult): string | undefined {
 function thrownIn(output: string, testPaths: readonly string[]): boolean {
   return testPaths.some((p) => {
     const name = (p.split('/').pop() ?? p).replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-    return new RegExp(`^\\s*at (?:.*\\()?\\S*\\b${name}:\\d+:\\d+\\)?\\s*$`, 'm').test(output);
+    return new RegExp(`^\\s*at (?:.*\\()?(?:\\S*/)?${name}:\\d+:\\d+\\)?\\s*$`, 'm').test(output);
   });
 }
 

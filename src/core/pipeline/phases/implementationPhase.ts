@@ -53,7 +53,7 @@ export async function implementationPhase(ctx: PhaseContext): Promise<PhaseOutco
     newTests = await stepFiles(ctx.worktree, stepCommits.tests);
   } else {
     // The preflight's run before the first model call serves while the code is as it was then.
-    const before = await baselineRunFor(ctx, command, ctx.baselineRun);
+    const before = await baselineRunFor(ctx, command, { earlier: ctx.baselineRun });
     run = before.run;
     report.baseline = describeTestRun(run);
     if (!before.judged.ok) return { status: 'needs-human', summary: setupStop(ctx, 'Implementation stopped before writing any test', before.judged.advice, run) };

@@ -23,7 +23,7 @@ export async function testPreflight(ctx: PhaseContext): Promise<PreflightResult>
   const command = ctx.config.testCommand ?? (await detectTestCommand(ctx.worktree.path));
   if (command === undefined) return { ok: false, summary: setupStop(ctx, LEAD, NO_TEST_COMMAND) };
   ctx.emit(stamp({ type: 'log', ticketId: ctx.ticket.id, level: 'info', message: `checking the test command before the first model call: \`${command}\`` }));
-  const baselineRun = await baselineRunFor(ctx, command);
+  const baselineRun = await baselineRunFor(ctx, command, { forReuse: true });
   if (!baselineRun.judged.ok) return { ok: false, summary: setupStop(ctx, LEAD, baselineRun.judged.advice, baselineRun.run) };
   return { ok: true, baselineRun };
 }
