@@ -3,6 +3,7 @@ import { costWarningText } from '../core/budget/spendGuard';
 import type { PipelineEvent } from '../core/pipeline/pipelineEvent';
 import { objectionText } from '../core/pipeline/objection';
 import { handoffDetails } from './handoffDetails';
+import { testRunWord } from '../core/pipeline/testRunWord';
 import { streamingText } from '../core/pipeline/streamingText';
 
 /**
@@ -34,7 +35,7 @@ export function formatEvent(e: PipelineEvent): string | undefined {
     case 'childTickets':
       return `${t} split into ${e.children.length} child tickets:\n${e.children.map((c) => `      - ${c.id}: ${c.title}${c.dependsOn.length ? ` (after ${c.dependsOn.join(', ')})` : ''}`).join('\n')}`;
     case 'testRun':
-      return `${t}   tests (${e.expect} expected): ${e.passed ? 'passed' : 'failed'}${e.timedOut ? ' — timed out' : ''} (exit ${e.exitCode ?? 'none'}) ${e.summary}`;
+      return `${t}   tests (${e.expect} expected): ${testRunWord(e)}${e.timedOut ? ' — timed out' : ''} (exit ${e.exitCode ?? 'none'}) ${e.summary}`;
     case 'filesChanged':
       return `${t}   files: ${e.files.map((f) => `${f.path} +${f.added}/-${f.removed}`).join(', ')}`;
     case 'log':

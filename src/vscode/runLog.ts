@@ -5,6 +5,7 @@ import type { PipelineEvent } from '../core/pipeline/pipelineEvent';
 import { objectionText } from '../core/pipeline/objection';
 import { assertNever } from '../shared/assertNever';
 import { streamingText } from '../core/pipeline/streamingText';
+import { testRunWord } from '../core/pipeline/testRunWord';
 
 /**
  * The "Shipwright" log output channel: one line per engine event, at the event's level. It never sees the API
@@ -57,7 +58,7 @@ function describe(e: PipelineEvent): [Level, string] {
     case 'childTickets':
       return ['info', `${e.ticketId}: split into ${e.children.map((c) => c.id).join(', ')}`];
     case 'testRun':
-      return [e.passed === (e.expect === 'green') ? 'info' : 'warn', `${e.ticketId}: tests (${e.phase}, expected ${e.expect}) ${e.passed ? 'passed' : 'failed'}${e.timedOut ? ' (timed out)' : ''}: ${e.summary}`];
+      return [e.passed === (e.expect === 'green') ? 'info' : 'warn', `${e.ticketId}: tests (${e.phase}, expected ${e.expect}) ${testRunWord(e)}${e.timedOut ? ' (timed out)' : ''}: ${e.summary}`];
     case 'filesChanged':
       return ['info', `${e.ticketId}: ${e.files.map((f) => `${f.path} +${f.added} −${f.removed}`).join(', ')}`];
     case 'log':

@@ -8,7 +8,7 @@ import type { TestRunResult } from '../../src/core/workspace/testCommandRunner';
  * Output recorded from the real tools (test/fixtures/runner-output, captured with CI=true NO_COLOR=1 on 2026-11-30):
  * ava 3.15 (sindresorhus/slugify's), ava 6.4, xo 0.38 as `npm test`'s linter, Node 20's test runner and mocha 12 on
  * ES modules (a missing export, a missing file, a name a package lacks), mocha on a test file that throws while loading,
- * pytest 9 -v stopped at collection (recorded by a reviewer helper), tsc 5 on an import the code does not export, npx
+ * pytest 9 -v stopped at collection (recorded by a reviewer helper), jest 29 through kcd-scripts with two test files, tsc 5 on an import the code does not export, npx
  * without network and in npm's offline mode.
  */
 const output = (name: string): string => readFileSync(join(__dirname, '..', '..', '..', 'test', 'fixtures', 'runner-output', name), 'utf8');
@@ -28,6 +28,18 @@ suite('the test judge on real runners\' output', () => {
     // A test that passed before and fails after the tests step is seen as broken, with ava 6's names too.
     const ava6 = { failures: [], passing: ['adds', 'breaks'] };
     assert.match(redCheck(run('npx ava', 1, output('ava6-fail.txt')), ['test.js'], ava6)[0]?.message ?? '', /tests that passed before now fail: breaks/);
+  });
+
+  test('jest with several test files (not verbose): failures are read from its `● suite › name` blocks, so a failure already in the file the ticket extends masks nothing', () => {
+    // kentcdodds/match-sorter with one known failure in src/__tests__/index.ts and a second test file.
+    const before = judgeBaseline(run('npm test', 1, output('jest-multifile-baseline.txt')));
+    assert.ok(before.ok);
+    assert.deepEqual(before.baseline.failures, ['known failure: matches across word boundaries']);
+    const red = run('npm test', 1, output('jest-multifile-red.txt'));
+    assert.deepEqual(failingTests(red), ['known failure: matches across word boundaries', 'rankString › ranks equal strings', 'rankString › ranks each kind of partial match like matchSorter', 'rankString › ignores diacritics unless keepDiacritics is set']);
+    assert.deepEqual(redCheck(red, ['src/__tests__/index.ts'], before.baseline), [], 'the new tests fail: red for the right reason');
+    assert.equal(passes(red, before.baseline), false, 'new failures are not green');
+    assert.equal(passes(run('npm test', 1, output('jest-multifile-baseline.txt')), before.baseline), true, 'only the known failure left: green');
   });
 
   test('a linter that stops `xo && ava` names no test: red is refused, because the new tests never ran', () => {

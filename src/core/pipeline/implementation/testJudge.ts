@@ -17,11 +17,14 @@ export const CLEAN_BASELINE: Baseline = { failures: [], passing: [] };
 
 /**
  * Failing-test lines of the common runners, each capturing the test's name:
- * TAP (node:test, tape: `not ok 3 - name`), mocha (`  1) name`), uvu (`FAIL  suite  "name"`), jest/vitest
- * (`✕ name`, `× name`), ava 3 (`✖ name`), ava 4 and later (`✘ [fail]: name`), pytest (`FAILED path::name`), go
- * (`--- FAIL: Name`).
+ * TAP (node:test, tape: `not ok 3 - name`), mocha (`  1) name`), uvu (`FAIL  suite  "name"`), vitest
+ * (`FAIL  file > suite > name`, `× name`), jest (`✕ name` when verbose; `● suite › name` above each failure's
+ * details, and `FAIL file` above a file's), ava 3 (`✖ name`), ava 4 and later (`✘ [fail]: name`), pytest
+ * (`FAILED path::name`), go (`--- FAIL: Name`).
  */
 const FAILING = [
+  // jest's `● Console` (logged output) and `● Test suite failed to run` (a file that did not load) name no test.
+  /^\s*● (?!Console$|Test suite failed to run$)(.+?)\s*$/gm,
   /^\s*not ok \d+(?:\s+-)?\s+(.+?)\s*(?:#.*)?$/gm,
   /^\s+\d+\) (.+?)\s*:?$/gm,
   /^\s*FAIL\s+(.+?)\s*$/gm,
@@ -50,11 +53,19 @@ function names(output: string, patterns: RegExp[]): string[] {
   return [...found];
 }
 
-/** The failing tests a run names; undefined when it failed without naming any in a form we know. */
+/** A name that is only a file (`src/__tests__/index.ts`): jest's `FAIL <file>` line above its tests' failures. */
+const BARE_FILE = /^\S+\.\w{1,5}$/;
+
+/**
+ * The failing tests a run names; undefined when it failed without naming any in a form we know. A file named as
+ * failing (jest's `FAIL <file>`) counts only when none of the run's failures is named as a test: else a test that
+ * failed before any change would stand for every test of its file, and a new failure in that file would be missed.
+ */
 export function failingTests(run: TestRunResult): string[] | undefined {
   const found = names(run.output, FAILING);
   if (run.exitCode !== 0 && found.length === 0) return undefined;
-  return found;
+  const tests = found.filter((n) => !BARE_FILE.test(n));
+  return tests.length > 0 ? tests : found;
 }
 
 /** Output of a runner that found no test at all (node:test, mocha, pytest, jest, go). */
