@@ -113,6 +113,8 @@ suite('the test judge on real runners\' output', () => {
       assert.ok(!judged.ok);
       assert.match(judged.advice, /cannot run in the worktree before any change: npm tried to download `ava`.*Install the project's dependencies/);
     }
+    // A script that calls a package manager the machine lacks (unjs/destr: `pnpm lint && vitest run --coverage`).
+    assert.match(setupProblem(run('npm test', 127, '\n> destr@2.0.5 test\n> pnpm lint && vitest run --coverage\n\nsh: 1: pnpm: not found\n')) ?? '', /calls the package manager pnpm, which is not installed where the tests run; a testCommand that calls the test runner itself/);
     // `npm test` failing prints `npm error code 1`: that is the suite failing, not a download.
     assert.equal(setupProblem(run('npm test', 1, 'not ok 1 - adds\nnpm error Lifecycle script `test` failed with error:\nnpm error code 1\n')), undefined);
   });

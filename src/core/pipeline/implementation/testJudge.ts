@@ -103,6 +103,8 @@ const MISSING_NAME = new RegExp([
 const MISSING_PACKAGE = /Cannot find (?:module|package) '([^'./~<][^']*)'/;
 /** A shell that could not find the command (`sh: 1: uvu: not found`, `bash: line 1: jest: command not found`). */
 const NOT_FOUND = /^(?:\/bin\/)?(?:sh|bash|zsh|dash)(?::\s*(?:line\s*)?\d+)?:\s*(?:line \d+:\s*)?([^\s:]+):\s*(?:command )?not found/m;
+/** Package managers a `test` script may call (`pnpm lint && vitest run`): missing, they are not the runner. */
+const PACKAGE_MANAGERS = new Set(['pnpm', 'yarn', 'bun']);
 /** npm without the script (`npm error Missing script: "test"`). */
 const MISSING_SCRIPT = /Missing script: "([^"]+)"/;
 /**
@@ -121,6 +123,9 @@ const NPM_FETCH_PACKAGE = /request to https?:\/\/[^/\s]+\/(\S+?) failed/;
  */
 export function setupProblem(run: TestRunResult): string | undefined {
   const notFound = NOT_FOUND.exec(run.output);
+  if (notFound !== null && PACKAGE_MANAGERS.has(notFound[1])) {
+    return `\`${notFound[1]}: not found\` (${describeTestRun(run)}): the test command calls the package manager ${notFound[1]}, which is not installed where the tests run; a testCommand that calls the test runner itself (such as \`npx vitest run\` or \`npx jest\`) avoids it`;
+  }
   if (notFound !== null) return `\`${notFound[1]}: not found\` (${describeTestRun(run)}): the test runner is not installed where the tests run`;
   const script = MISSING_SCRIPT.exec(run.output);
   if (script !== null) return `npm has no "${script[1]}" script (${describeTestRun(run)})`;
