@@ -74,3 +74,12 @@ export function elapsed(ms: number): string {
 export function clock(sinceIso: string): HTMLElement {
   return h('span', { class: 'clock', 'data-since': sinceIso, 'aria-label': 'elapsed' }, elapsed(Date.now() - Date.parse(sinceIso)));
 }
+
+/**
+ * Text whose `backticked` spans become <code> elements (test runners, commands and settings in advice and
+ * objections), as text nodes only: nothing is parsed as markup. A backtick without its pair stays as written.
+ */
+export function withCode(text: string): Node[] {
+  const parts = text.split(/`([^`\n]+)`/);
+  return parts.map((p, i) => (i % 2 === 1 ? h('code', {}, p) : document.createTextNode(p))).filter((n) => !(n instanceof Text) || n.data !== '');
+}

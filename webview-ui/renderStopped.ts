@@ -1,6 +1,6 @@
 import type { ModelChoiceView, TicketDetail } from '../src/shared/viewState';
 import { modelLabel } from '../src/shared/modelLabel';
-import { h, usd } from './dom';
+import { h, usd, withCode } from './dom';
 import type { Post } from './renderPanel';
 import { objectionItem } from './renderTimeline';
 
@@ -37,7 +37,7 @@ export function renderStopped(t: TicketDetail, models: ModelChoiceView[], post: 
       ...hd.openObjections.flatMap((o) => {
         // The advice, then the run's last lines as they were printed (the objection's text after a blank line).
         const [advice, ...output] = o.message.split('\n\n');
-        return [h('p', { class: 'reason' }, advice.charAt(0).toUpperCase() + advice.slice(1)), output.length > 0 && h('pre', { class: 'markdown', 'aria-label': 'What the test run printed' }, output.join('\n\n'))];
+        return [h('p', { class: 'reason' }, ...withCode(advice.charAt(0).toUpperCase() + advice.slice(1))), output.length > 0 && h('pre', { class: 'markdown', 'aria-label': 'What the test run printed' }, output.join('\n\n'))];
       }),
       h('div', { class: 'actions' },
         h('button', { type: 'button', 'data-key': 'resume', 'aria-label': 'Resume once the test set-up is fixed', onclick: () => post({ type: 'resume', ticketId: t.id }) }, 'Resume'),
@@ -52,7 +52,7 @@ export function renderStopped(t: TicketDetail, models: ModelChoiceView[], post: 
         : `Needs you at ${hd.phase}`),
       hd.openObjections.length > 0
         ? h('ul', { class: 'objections', 'aria-label': 'Open objections' }, ...hd.openObjections.map(objectionItem))
-        : h('p', { class: 'reason' }, hd.text.length > 300 ? `${hd.text.slice(0, 300)}…` : hd.text),
+        : h('p', { class: 'reason' }, ...withCode(hd.text.length > 300 ? `${hd.text.slice(0, 300)}…` : hd.text)),
       h('div', { class: 'actions' }, ...retryPicker(t, models, post)),
       h('div', { class: 'actions' },
         h('button', { type: 'button', class: 'secondary', 'data-key': 'edit', onclick: () => post({ type: 'editDeliverable', ticketId: t.id }) }, 'Edit the deliverable…'),

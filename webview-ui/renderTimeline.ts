@@ -1,6 +1,6 @@
 import { streamedText } from '../src/core/pipeline/streamingText';
 import type { AttemptView, ObjectionView, PhaseView, TicketDetail } from '../src/shared/viewState';
-import { clock, cost, h, shortTokens, tokensOf } from './dom';
+import { clock, cost, h, shortTokens, tokensOf, withCode } from './dom';
 import type { Post } from './renderPanel';
 
 const STATUS_LABEL: Record<PhaseView['status'], string> = { pending: 'pending', running: 'running', done: 'done', failed: 'stopped', skipped: 'skipped' };
@@ -11,8 +11,8 @@ const openAttempts = new Set<string>();
 /** An objection's text, folded behind "more" past a few lines' worth. */
 export function objectionItem(o: ObjectionView): HTMLElement {
   const head = h('strong', {}, `${o.source}${o.where ? ` · ${o.where}` : ''}: `);
-  if (o.message.length <= 180) return h('li', {}, head, o.message);
-  return h('li', {}, h('details', { class: 'more' }, h('summary', {}, head, `${o.message.slice(0, 140)}…`), h('p', {}, o.message)));
+  if (o.message.length <= 180) return h('li', {}, head, ...withCode(o.message));
+  return h('li', {}, h('details', { class: 'more' }, h('summary', {}, head, ...withCode(`${o.message.slice(0, 140)}…`)), h('p', {}, ...withCode(o.message))));
 }
 
 /** A key that says two objections are the same (source, place and words). */

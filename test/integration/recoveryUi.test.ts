@@ -10,8 +10,9 @@ import { startFakeOpenAi } from '../fakes/fakeOpenAiServer';
 import { isJsonReply, type FakeModelServer, type FakeReply, type FakeRequest } from '../fakes/fakeScript';
 import { calculatorAnswer, scriptedModel } from '../fakes/scriptedModel';
 import { makeFixtureRepo, type FixtureRepo } from '../fixtures/fixtureRepo';
+import { contrastReport } from './contrast';
 import { runFromPalette, runTicketFromPalette } from './palette';
-import { openPanel, setSidebarWidth, showsTheme, shootSidebar, SIDEBAR_WIDTH, THEMES } from './sidebar';
+import { openPanel, panelMetrics, setSidebarWidth, showsTheme, shootSidebar, SIDEBAR_WIDTH, THEMES } from './sidebar';
 import { commitShipwrightConfig, LOCAL_CHAIN_SETTINGS } from './localChains';
 import { extensionPath, openWorkbench, type Workbench } from './workbench';
 
@@ -139,6 +140,44 @@ suite(`recovery and keys, light theme, side bar ${SIDEBAR_WIDTH} px`, function (
     await dialog.locator('.monaco-button', { hasText: 'Delete' }).click();
     await view.locator('button[data-key="ticket:subtract-lost-and-deleted"]').waitFor({ state: 'detached', timeout: 30_000 });
     assert.equal(repo.git('branch', '--list', 'shipwright/subtract-lost-and-deleted*').trim(), '', 'the branch is gone');
+  });
+
+  test('a test command whose runner is not installed stops the ticket before any model call, with the set-up panel; once the command is fixed, Resume reaches ready', async () => {
+    const { page } = wb;
+    // What a new user often has: a test command naming a runner the repository does not install.
+    config({ testCommand: 'vitest run' });
+    await page.waitForTimeout(1_500); // the file watcher marks the engine stale
+    const calls = (): number => ollama.requests.length + anthropic.requests.length + openai.requests.length;
+    const before = calls();
+    await runTicketFromPalette(page, 'Subtract, no test runner', 'Add subtract(a, b) to src/calculator.js, exported next to add.');
+
+    const handoff = view.locator('[data-testid="handoff"]');
+    await handoff.getByRole('heading', { name: 'Needs you: the tests cannot judge this ticket yet' }).waitFor({ timeout: 120_000 });
+    assert.match(await state(), /needs/);
+    assert.equal(calls(), before, 'no model was called: the test command was checked first');
+    const toast = page.locator('.notifications-toasts .notification-toast', { hasText: 'subtract-no-test-runner needs you' });
+    await toast.waitFor({ timeout: 20_000 });
+    assert.match((await toast.innerText()).replace(/\s+/g, ' '), /Stopped before any model was called/);
+    const reason = (await handoff.locator('p.reason').innerText()).replace(/\s+/g, ' ');
+    assert.match(reason, /vitest: not found \(vitest run exited 127 in [\d.]+ s\): the test runner is not installed where the tests run\. Install the project's dependencies .* or set testCommand in \.shipwright\/config\.json \(in VS Code: the Shipwright: Test Command setting\), then resume/);
+    assert.deepEqual(await handoff.locator('p.reason code').allInnerTexts(), ['vitest: not found', 'vitest run', 'worktree.dependencies', 'worktree.setupCommand', 'npm ci', 'testCommand'], 'commands and settings read as code');
+    assert.match(await handoff.getByLabel('What the test run printed').innerText(), /vitest: not found/);
+    assert.deepEqual(await handoff.locator('button').allInnerTexts(), ['Resume', 'Delete run…'], 'nothing to edit and no model to pick');
+    assert.equal(await view.locator('select#retry-model').count(), 0);
+    const m = await panelMetrics(view);
+    assert.ok(m.scrollWidth <= m.clientWidth, `no horizontal scroll at ${SIDEBAR_WIDTH} px: ${JSON.stringify(m)}`);
+    await shootSidebar(page, 'light-setup-stop');
+    const contrast = await contrastReport(view);
+    assert.deepEqual(contrast.failures, [], `every text reaches WCAG AA contrast, the code spans too (${contrast.checked} checked)`);
+    assert.equal(repo.git('status', '--porcelain', '--', 'src', 'test').trim(), '', 'the checkout is untouched');
+
+    // The person fixes the command (the repository's own `npm test`) and resumes.
+    config({});
+    await page.waitForTimeout(1_500);
+    await handoff.locator('button[data-key="resume"]').click();
+    await view.locator('[data-testid="ticket-state"]', { hasText: 'ready for review' }).waitFor({ timeout: 180_000 });
+    assert.ok(calls() > before, 'the models ran once the tests could judge');
+    await toast.locator('.codicon-notifications-clear, .action-label[aria-label^="Clear"]').first().click().catch(() => page.keyboard.press('Escape'));
   });
 
   test('a ticket costing over twice the median of the last tickets of its kind raises a warning notification that opens the pipeline', async () => {

@@ -37,7 +37,10 @@ suite('the panel after a set-up stop, rendered in Chromium', function () {
     }, { advice, output });
 
     assert.equal(await page.getByRole('heading', { name: 'Needs you: the tests cannot judge this ticket yet' }).count(), 1);
-    assert.equal((await page.locator('[data-testid="handoff"] p.reason').innerText()).trim(), `T${advice.slice(1)}`);
+    const reason = page.locator('[data-testid="handoff"] p.reason');
+    assert.equal((await reason.innerText()).trim(), `T${advice.slice(1)}`.replace(/`/g, ''));
+    // The runner and the command read as code, not as words between backticks.
+    assert.deepEqual(await reason.locator('code').allInnerTexts(), ['ava', 'npx ava']);
     const printed = page.getByLabel('What the test run printed');
     assert.equal(await printed.innerText(), output);
     // At 290 px the output wraps inside the panel instead of widening it.

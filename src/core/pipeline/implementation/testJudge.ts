@@ -166,10 +166,10 @@ export type BaselineJudgement = { ok: true; baseline: Baseline } | { ok: false; 
  */
 export function judgeBaseline(run: TestRunResult): BaselineJudgement {
   const passing = names(run.output, PASSING);
-  if (run.timedOut) return { ok: false, advice: `the test command times out before any change (${describeTestRun(run)}): raise testTimeoutMs or ${SET_TEST_COMMAND} to a faster command, then resume` };
+  if (run.timedOut) return { ok: false, advice: `the test command times out before any change (${describeTestRun(run)}): raise \`testTimeoutMs\` or ${SET_TEST_COMMAND} to a faster command, then resume` };
   const setup = setupProblem(run);
   if (setup !== undefined) {
-    return { ok: false, advice: `the tests cannot run in the worktree before any change: ${setup}. Install the project's dependencies (worktree.dependencies, or worktree.setupCommand such as \`npm ci\`) or ${SET_TEST_COMMAND}, then resume` };
+    return { ok: false, advice: `the tests cannot run in the worktree before any change: ${setup}. Install the project's dependencies (\`worktree.dependencies\`, or \`worktree.setupCommand\` such as \`npm ci\`) or ${SET_TEST_COMMAND}, then resume` };
   }
   if (run.exitCode === 0) return { ok: true, baseline: { failures: [], passing } };
   const failures = failingTests(run);
