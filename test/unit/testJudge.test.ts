@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseTicket } from '../../src/core/ticket/parseTicket';
 import { scriptedModel } from '../fakes/scriptedModel';
@@ -10,6 +10,18 @@ const ticketFile = join(__dirname, '..', '..', '..', 'test', 'fixtures', 'ticket
 const ticket = () => parseTicket(readFileSync(ticketFile, 'utf8'), 'feature-add-subtract.md');
 /** The user's checkout without Shipwright's run store (`.git/shipwright/runs`, written by design). */
 const checkout = (dir: string): Record<string, string> => Object.fromEntries(Object.entries(snapshotCheckout(dir)).filter(([k]) => !k.startsWith('.git/shipwright/')));
+
+/**
+ * Makes the fixture's test script call a runner that is not installed (`uvu test`: `uvu: not found`, exit 127) and
+ * commits it. @returns package.json as it was
+ */
+function breakRunner(kit: EngineKit): string {
+  const pkg = join(kit.repo.dir, 'package.json');
+  const original = readFileSync(pkg, 'utf8');
+  writeFileSync(pkg, JSON.stringify({ ...JSON.parse(original), scripts: { test: 'uvu test' } }, null, 2));
+  kit.repo.git('commit', '-qam', 'uvu as the runner (not installed)');
+  return original;
+}
 
 /**
  * The judge on real repositories: the baseline run before the tests step decides whether red and green can mean
@@ -23,9 +35,7 @@ suite('the implementation judge: baseline, red and green on real repositories', 
   test('a missing test runner (`uvu: not found`, exit 127) stops the ticket before any model is called, with advice; nothing is committed', async () => {
     const model = scriptedModel();
     kit = await engineKit({ ollama: model.responder });
-    const pkg = join(kit.repo.dir, 'package.json');
-    writeFileSync(pkg, JSON.stringify({ ...JSON.parse(readFileSync(pkg, 'utf8')), scripts: { test: 'uvu test' } }, null, 2));
-    kit.repo.git('commit', '-qam', 'uvu as the runner (not installed)');
+    breakRunner(kit);
     const before = checkout(kit.repo.dir);
     const s = await kit.engine.run(ticket());
     assert.equal(s.state, 'needs-human', s.reason);
@@ -35,6 +45,69 @@ suite('the implementation judge: baseline, red and green on real repositories', 
     const log = git(s.worktree!.path, 'log', '--format=%s', `${s.worktree!.baseCommit}..HEAD`);
     assert.doesNotMatch(log, /failing tests first/);
     assert.deepEqual(checkout(kit.repo.dir), before);
+  });
+
+  test('the runner installed in the checkout after the stop: Resume makes the worktree again with it (nothing of the ticket\'s was in it) and the ticket reaches ready', async () => {
+    const model = scriptedModel();
+    kit = await engineKit({ ollama: model.responder });
+    breakRunner(kit);
+    const s = await kit.engine.run(ticket());
+    assert.equal(s.handoff?.kind, 'setup', s.reason);
+    const base = s.worktree!.baseCommit;
+    // The person installs the runner in their checkout (a stand-in for `npm install`: node_modules/.bin/uvu).
+    mkdirSync(join(kit.repo.dir, 'node_modules', '.bin'), { recursive: true });
+    writeFileSync(join(kit.repo.dir, 'node_modules', '.bin', 'uvu'), '#!/bin/sh\nexec node --test\n', { mode: 0o755 });
+    const resumed = await kit.engine.resume(s.ticket.id);
+    assert.equal(resumed.state, 'ready', resumed.reason);
+    assert.equal(resumed.worktree?.baseCommit, base, 'the same commit: only the dependencies are new');
+    assert.ok(kit.events.some((e) => e.type === 'log' && /the worktree was made again from commit .* with the dependencies as your checkout has them now/.test(e.message)));
+  });
+
+  test('a fix committed in the checkout after the stop: Resume starts the worktree from that commit, and the fix is not part of the ticket\'s changes; a fix made in the worktree is kept and used', async () => {
+    const model = scriptedModel();
+    kit = await engineKit({ ollama: model.responder });
+    const pkg = join(kit.repo.dir, 'package.json');
+    const original = breakRunner(kit);
+    const s = await kit.engine.run(ticket());
+    assert.equal(s.handoff?.kind, 'setup', s.reason);
+    writeFileSync(pkg, original);
+    kit.repo.git('commit', '-qam', 'the runner the repository has');
+    const fix = kit.repo.git('rev-parse', 'HEAD').trim();
+    const resumed = await kit.engine.resume(s.ticket.id);
+    assert.equal(resumed.state, 'ready', resumed.reason);
+    assert.equal(resumed.worktree?.baseCommit, fix, 'the ticket starts from the fix');
+    assert.equal(git(resumed.worktree!.path, 'diff', '--name-only', `${fix}..HEAD`, '--', 'package.json').trim(), '', 'the fix is not among the ticket\'s changes');
+    assert.ok(kit.events.some((e) => e.type === 'log' && e.message.includes(`now starts from your checkout's commit ${fix.slice(0, 10)}`)));
+
+    // Another ticket stops the same way; this time the person fixes the worktree itself: it is kept as it is.
+    breakRunner(kit);
+    const second = await kit.engine.run({ ...ticket(), id: 'feature-add-subtract-again' });
+    assert.equal(second.handoff?.kind, 'setup', second.reason);
+    writeFileSync(join(second.worktree!.path, 'package.json'), original);
+    const kept = await kit.engine.resume(second.ticket.id);
+    assert.equal(kept.state, 'ready', kept.reason);
+    assert.equal(kept.worktree?.baseCommit, second.worktree!.baseCommit, 'the worktree with the person\'s edit was kept');
+  });
+
+  test('an epic whose test runner is missing stops before its spec, design and split are paid for; fixed and resumed, it splits and its children reach ready', async () => {
+    const model = scriptedModel();
+    kit = await engineKit({ ollama: model.responder, config: { concurrency: 2 } });
+    const pkg = join(kit.repo.dir, 'package.json');
+    const original = breakRunner(kit);
+    const epic = parseTicket(readFileSync(join(ticketFile, '..', 'epic-calculator-history.md'), 'utf8'), 'epic-calculator-history.md');
+    const s = await kit.engine.run(epic);
+    assert.equal(s.state, 'needs-human', s.reason);
+    assert.match(s.reason, /^Stopped before any model was called: .*`uvu: not found`/);
+    assert.equal(s.handoff?.kind, 'setup');
+    assert.deepEqual(model.calls, {}, 'no model was called: not discovery, techSpec nor split');
+    assert.deepEqual(s.children, [], 'no child was made');
+
+    writeFileSync(pkg, original);
+    kit.repo.git('commit', '-qam', 'the runner the repository has');
+    const resumed = await kit.engine.resume(s.ticket.id);
+    assert.equal(resumed.state, 'done', resumed.reason);
+    assert.equal(resumed.children.length, 2);
+    for (const child of await Promise.all(resumed.children.map((id) => kit!.engine.get(id)))) assert.equal(child?.state, 'ready', child?.reason);
   });
 
   test('cancelled while the test command is checked before the first model call, the ticket is cancelled (not a failing suite) and resumes', async () => {

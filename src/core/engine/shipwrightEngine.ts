@@ -24,7 +24,7 @@ import { renderPrompt } from '../prompts/promptLibrary';
 import { routeFor } from '../ticket/route';
 import type { Ticket } from '../ticket/ticket';
 import { worktreePresent } from '../workspace/ensureWorktree';
-import { WorktreeManager } from '../workspace/worktreeManager';
+import { WorktreeManager, type CreatedWorktree } from '../workspace/worktreeManager';
 import { withRunGitConfig } from '../workspace/runGitConfig';
 import { childTickets } from './childTickets';
 import type { EngineApi, PhaseForecast, ResumeOptions, RunOptions } from './engineApi';
@@ -136,17 +136,22 @@ export class ShipwrightEngine implements EngineApi {
     state.worktree = { path: created.path, branch: created.branch, baseCommit: created.baseCommit, repoRoot: created.repoRoot };
     await this.store.save(state);
     this.emit(stamp({ type: 'ticketStarted', ticketId: ticket.id, title: ticket.title, kind: ticket.kind, route: state.route, parentId: ticket.parentId }));
+    this.logCreated(ticket.id, created);
+    return this.drive(state, opts.ruledOut);
+  }
+
+  /** What a person should know of a new worktree: how its dependencies came, and the uncommitted changes left out. */
+  private logCreated(ticketId: string, created: CreatedWorktree): void {
     if (created.dependencies !== undefined && created.dependencies.how !== 'none') {
       const d = created.dependencies;
-      this.emit(stamp({ type: 'log', ticketId: ticket.id, level: 'info', message: `dependencies: ${d.why}${d.command ? ` (\`${d.command}\`)` : ''} in ${(d.durationMs / 1000).toFixed(1)} s` }));
+      this.emit(stamp({ type: 'log', ticketId, level: 'info', message: `dependencies: ${d.why}${d.command ? ` (\`${d.command}\`)` : ''} in ${(d.durationMs / 1000).toFixed(1)} s` }));
     }
     if (created.dirty) {
       this.emit(stamp({
-        type: 'log', ticketId: ticket.id, level: 'warn',
+        type: 'log', ticketId, level: 'warn',
         message: `the ticket starts from commit ${created.baseCommit.slice(0, 10)}; your ${created.uncommitted.length} uncommitted change(s) are not included`,
       }));
     }
-    return this.drive(state, opts.ruledOut);
   }
 
   async resume(ticketId: string, opts: ResumeOptions = {}): Promise<RunState> {
@@ -159,6 +164,25 @@ export class ShipwrightEngine implements EngineApi {
     }
     const stuck = state.phases.find((p) => p.status === 'failed' || p.status === 'running');
     if (state.state === 'needs-human') {
+      // A set-up stop before any model call: the worktree was made before the person's fix (a commit to the test
+      // script, an install in the checkout). With nothing of the ticket's in it yet, it starts again from the
+      // checkout as it is now. An epic child building on other children's branches keeps its base.
+      const untouched = state.handoff?.kind === 'setup' && state.phases.every((p) => p.attempts.length === 0) && state.ticket.dependsOn.length === 0;
+      if (untouched && state.worktree !== undefined) {
+        const renewed = await this.worktrees.renew(state.ticket, state.worktree);
+        if (renewed !== undefined) {
+          const from = state.worktree.baseCommit;
+          state.worktree = { path: renewed.path, branch: renewed.branch, baseCommit: renewed.baseCommit, repoRoot: renewed.repoRoot };
+          await this.store.save(state);
+          this.emit(stamp({
+            type: 'log', ticketId, level: 'info',
+            message: renewed.baseCommit === from
+              ? `the worktree was made again from commit ${from.slice(0, 10)}, with the dependencies as your checkout has them now`
+              : `the worktree now starts from your checkout's commit ${renewed.baseCommit.slice(0, 10)} (it started from ${from.slice(0, 10)}, and nothing of the ticket's was in it yet)`,
+          }));
+          this.logCreated(ticketId, renewed);
+        }
+      }
       // Answered by the resume (a stop before any phase, such as the test preflight's, has no stuck phase).
       state.handoff = undefined;
       if (stuck) {

@@ -99,13 +99,17 @@ export class PipelineRunner {
     try {
       // When model phases come before implementation, the test command is run and judged first: a suite that can
       // judge nothing (a runner npx cannot fetch, a linter that already fails) stops the ticket before the spec,
-      // design and plan are paid for. Implementation reuses the run while the code is unchanged.
+      // design and plan are paid for. Implementation reuses the run while the code is unchanged. An epic has no
+      // implementation of its own, but every child's would stop on the same suite: it is checked before the
+      // epic's spec, design and split are paid for (each child still checks its own worktree).
       let baselineRun: BaselineRun | undefined;
       const implementation = state.phases.find((p) => p.phase === 'implementation' && p.status === 'pending' && p.attempts.length === 0);
+      const split = state.ticket.kind === 'epic' ? state.phases.find((p) => p.phase === 'split' && p.status === 'pending' && p.attempts.length === 0) : undefined;
       const next = state.phases.find((p) => p.status !== 'done' && p.status !== 'skipped');
-      if (implementation !== undefined && next !== undefined && next !== implementation) {
+      const checkFor = implementation !== undefined && next !== implementation ? implementation : split;
+      if (checkFor !== undefined && next !== undefined) {
         await ensureWorktree(worktree, id);
-        const pre = await testPreflight(context(implementation));
+        const pre = await testPreflight(context(checkFor));
         if (!pre.ok) {
           state.handoff = pre.summary;
           await save();
@@ -113,7 +117,7 @@ export class PipelineRunner {
           await setState('needs-human', pre.summary.text);
           return state;
         }
-        baselineRun = pre.baselineRun;
+        if (checkFor === implementation) baselineRun = pre.baselineRun;
       }
 
       for (const [index, rec] of state.phases.entries()) {

@@ -229,6 +229,26 @@ export class WorktreeManager {
     return { ...meta, path: canonical, repoRoot: this.repoRoot };
   }
 
+  /**
+   * Starts a ticket's worktree again from the checkout's HEAD now, with its dependencies brought again, when nothing
+   * in it is the ticket's or a person's: the branch still at the base commit, and no change outside what Shipwright
+   * brought (`git status`, untracked files included). For a resume after a set-up stop before any model call: the
+   * person's fix (a commit to the test script, an install in the checkout) then reaches the worktree, which was
+   * made before it. Undefined, with nothing touched, when the worktree holds anything of its own (a fix made in the
+   * worktree is kept and used) or is not the ticket's worktree at `known.path`.
+   * @throws WorktreeError as `create` does (the dependencies or the set-up command fail in the new worktree)
+   */
+  async renew(ticket: Pick<Ticket, 'id' | 'title'>, known: WorktreeInfo): Promise<CreatedWorktree | undefined> {
+    const wt = await this.find(ticket.id);
+    if (wt === undefined || wt.path !== known.path || wt.branch !== known.branch) return undefined;
+    const head = (await gitClient(wt.path).raw(['rev-parse', '--verify', 'HEAD^{commit}'])).trim();
+    if (head !== known.baseCommit) return undefined;
+    const ours = (p: string): boolean => wt.brought.some((b) => p === b || p.startsWith(`${b.replace(/\/+$/, '')}/`));
+    if ((await statusPaths(wt.path)).some((p) => !ours(p.replace(/\/+$/, '')))) return undefined;
+    await this.remove(ticket.id, { deleteBranch: true });
+    return this.create(ticket);
+  }
+
   /** Every checkout git knows of (the user's and all worktrees), with whether its folder is there. */
   private async checkouts(): Promise<{ path: string; branch?: string; present: boolean }[]> {
     const out = await gitClient(this.repoRoot).raw(['worktree', 'list', '--porcelain', '-z']);

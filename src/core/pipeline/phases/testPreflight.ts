@@ -16,7 +16,7 @@ const LEAD = 'Stopped before any model was called';
  * implementation would. A command that cannot be found, cannot run, times out, or fails with no test told apart
  * stops the ticket there, before the spec, design and plan are paid for (a runner npx cannot download, a linter
  * that already fails, a missing script). The run is the one implementation needs anyway (baselineRunFor), so a
- * healthy suite costs no extra run. `ctx` is implementation's context.
+ * healthy suite costs no extra run. `ctx` is implementation's context, or an epic's split's (its children's suite).
  * @throws Error when cancelled during the run
  */
 export async function testPreflight(ctx: PhaseContext): Promise<PreflightResult> {
