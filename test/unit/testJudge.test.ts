@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseTicket } from '../../src/core/ticket/parseTicket';
+import { hideNewNotes } from '../../src/core/workspace/hideNewNotes';
+import { restoreProtected, snapshotProtected } from '../../src/core/workspace/protectedSnapshot';
 import { scriptedModel } from '../fakes/scriptedModel';
 import { git, snapshotCheckout } from '../fixtures/fixtureRepo';
 import { engineKit, type EngineKit } from './engineTestKit';
@@ -108,6 +110,48 @@ suite('the implementation judge: baseline, red and green on real repositories', 
     assert.equal(resumed.state, 'done', resumed.reason);
     assert.equal(resumed.children.length, 2);
     for (const child of await Promise.all(resumed.children.map((id) => kit!.engine.get(id)))) assert.equal(child?.state, 'ready', child?.reason);
+  });
+
+  test('a repository whose checks lint every markdown file (as `remark --frail .` does) judges the code, not the ticket\'s notes: they are out of the worktree while tests run, and back and committed after', async () => {
+    const model = scriptedModel();
+    kit = await engineKit({ ollama: model.responder, config: { testCommand: 'node lint-md.js && npm test' } });
+    // The user's linter: every .md file in the tree, lines of at most 45 characters (remark-lint's maximum-line-length,
+    // set tight: the fixture's README keeps to it, and the scripted deliverables' lines run to 74).
+    writeFileSync(join(kit.repo.dir, 'lint-md.js'), [
+      "'use strict';",
+      "const fs = require('node:fs');",
+      "const path = require('node:path');",
+      'let bad = 0;',
+      "const walk = (d) => { for (const e of fs.readdirSync(d, { withFileTypes: true })) { if (e.name === '.git' || e.name === 'node_modules') continue; const p = path.join(d, e.name); if (e.isDirectory()) walk(p); else if (p.endsWith('.md')) fs.readFileSync(p, 'utf8').split('\\n').forEach((l, i) => { if (l.length > 45) { bad++; console.error(`${p}:${i + 1}: line longer than 45`); } }); } };",
+      "walk('.');",
+      'process.exit(bad ? 1 : 0);',
+      '',
+    ].join('\n'));
+    kit.repo.git('add', 'lint-md.js');
+    kit.repo.git('commit', '-qm', 'a markdown linter in the checks');
+    const s = await kit.engine.run(ticket());
+    assert.equal(s.state, 'ready', s.reason);
+    const notes = git(s.worktree!.path, 'ls-files', '.shipwright').trim().split('\n');
+    assert.ok(notes.length >= 3 && notes.every((n) => existsSync(join(s.worktree!.path, n))), `the notes are committed and in the worktree: ${notes.join(', ')}`);
+    assert.equal(git(s.worktree!.path, 'status', '--porcelain', '--', '.shipwright').trim(), '');
+    assert.ok(!kit.events.some((e) => e.type === 'log' && /wrote to protected files/.test(e.message)), 'putting the notes back is not the run writing to them');
+  });
+
+  test('notes missing from the worktree (a run killed before they were put back) are restored from the index before they are taken out again', async () => {
+    const model = scriptedModel();
+    kit = await engineKit({ ollama: model.responder });
+    const s = await kit.engine.run(ticket());
+    assert.equal(s.state, 'ready', s.reason);
+    const wt = s.worktree!.path;
+    const note = git(wt, 'ls-files', '.shipwright').trim().split('\n')[0];
+    const bytes = readFileSync(join(wt, note));
+    rmSync(join(wt, note));
+    const before = await snapshotProtected(wt);
+    const hidden = await hideNewNotes(wt, s.worktree!.baseCommit, before);
+    assert.ok(hidden.includes(note) && !existsSync(join(wt, note)), 'taken out for the run');
+    await restoreProtected(wt, before);
+    assert.deepEqual(readFileSync(join(wt, note)), bytes, 'back as committed');
+    assert.equal(git(wt, 'status', '--porcelain').trim(), '');
   });
 
   test('cancelled while the test command is checked before the first model call, the ticket is cancelled (not a failing suite) and resumes', async () => {

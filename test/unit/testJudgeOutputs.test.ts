@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { failingTests, judgeBaseline, passes, redCheck, setupProblem } from '../../src/core/pipeline/implementation/testJudge';
-import type { TestRunResult } from '../../src/core/workspace/testCommandRunner';
+import { failingTests, judgeBaseline, passes, redCheck, RESULT_LINE, setupProblem } from '../../src/core/pipeline/implementation/testJudge';
+import { runTestCommand, type TestRunResult } from '../../src/core/workspace/testCommandRunner';
 
 /**
  * Output recorded from the real tools (test/fixtures/runner-output, captured with CI=true NO_COLOR=1 on 2026-11-30):
@@ -117,5 +117,67 @@ suite('the test judge on real runners\' output', () => {
     assert.match(setupProblem(run('npm test', 127, '\n> destr@2.0.5 test\n> pnpm lint && vitest run --coverage\n\nsh: 1: pnpm: not found\n')) ?? '', /calls the package manager pnpm, which is not installed where the tests run; a testCommand that calls the test runner itself/);
     // `npm test` failing prints `npm error code 1`: that is the suite failing, not a download.
     assert.equal(setupProblem(run('npm test', 1, 'not ok 1 - adds\nnpm error Lifecycle script `test` failed with error:\nnpm error code 1\n')), undefined);
+  });
+
+  test('node:test subtests in an existing test (wooorm/markdown-table): the parent that fails with them is no test of its own, in TAP and in the spec reporter', () => {
+    for (const reporter of ['tap', 'spec']) {
+      const before = judgeBaseline(run('node --test', 0, output(`node20-${reporter}-base.txt`)));
+      assert.ok(before.ok);
+      assert.equal(before.baseline.passing.length, 14, `${reporter}: the 14 subtests, not their parent`);
+      assert.ok(!before.baseline.passing.includes('markdownTable()'));
+      const red = run('node --test', 1, output(`node20-${reporter}-red.txt`));
+      assert.deepEqual(failingTests(red), ['should escape pipes with `escapePipes`'], reporter);
+      assert.deepEqual(redCheck(red, ['test.js'], before.baseline), [], `${reporter}: a new subtest failing is red for the right reason`);
+    }
+  });
+
+  test('a name the new test neither declares nor imports is the wrong reason: ReferenceError (node:test TAP) and NameError (pytest -q)', () => {
+    const before = judgeBaseline(run('node --test', 0, output('node20-tap-base.txt')));
+    assert.ok(before.ok);
+    const js = redCheck(run('node --test', 1, output('node20-tap-ref.txt')), ['test.js'], before.baseline);
+    assert.equal(js.length, 1);
+    assert.match(js[0].message, /wrong reason: `markdownTabel` is not defined where the test uses it \(\.\/test\.js:327\)/);
+    const py = redCheck(run('python3 -m pytest -q', 1, output('pytest-q-name-error.txt')), ['tests/test_peek.py'], { failures: [], passing: [] });
+    assert.equal(py.length, 1);
+    assert.match(py[0].message, /`peek` is not defined where the test uses it \(tests\/test_peek\.py:7\)/);
+    // Thrown in the code under test, it is not the test's fault: no objection of this kind.
+    assert.deepEqual(redCheck(run('node --test', 1, 'not ok 1 - adds\n  ---\n  error: \'helper is not defined\'\n  name: \'ReferenceError\'\n  stack: |-\n    add (file://./src/calc.js:3:10)\n  ...\n'), ['test/calc.test.js']), []);
+  });
+
+  test('pytest -q (tkem/cachetools): a module no task creates and a package that is not installed are the wrong reason; a module the plan creates is red', () => {
+    const clean = { failures: [], passing: [] };
+    const submodule = run('python3 -m pytest -q', 2, output('pytest-q-missing-submodule.txt'));
+    assert.match(redCheck(submodule, ['tests/test_peek.py'], clean)[0]?.message ?? '', /the module 'cachetools\.inspect', which does not exist and which no task of the plan creates/);
+    assert.deepEqual(redCheck(submodule, ['tests/test_peek.py'], clean, ['src/cachetools/inspect.py', 'tests/test_peek.py']), []);
+    assert.match(redCheck(run('python3 -m pytest -q', 2, output('pytest-q-missing-package.txt')), ['tests/test_peek.py'], clean)[0]?.message ?? '', /the package 'freezegun', which is not installed/);
+    // Under -v the baseline names passing tests; a planned module stopping collection is still red, not "before any test ran".
+    const verbose = judgeBaseline(run('pytest -v', 0, output('pytest-pass.txt')));
+    assert.ok(verbose.ok && verbose.baseline.passing.length > 0);
+    assert.deepEqual(redCheck(submodule, ['tests/test_peek.py'], verbose.baseline, ['src/cachetools/inspect.py']), []);
+  });
+
+  test('the repository\'s own Python package not importable before any change stops with how to make it importable, not "failures cannot be told apart"', () => {
+    const judged = judgeBaseline(run('python3 -m pytest', 2, output('pytest-own-package-missing.txt')));
+    assert.ok(!judged.ok);
+    assert.match(judged.advice, /Python cannot import 'cachetools' \(`python3 -m pytest` exited 2 in 2\.0 s\)\. If 'cachetools' is this repository's own package, make it importable where the tests run: `PYTHONPATH=src` .*`pip install -e \.` as `worktree\.setupCommand`/);
+    // A missing runner in a Python project gets Python's install example, not npm's.
+    const missing = judgeBaseline(run('python3 -m pytest', 127, 'sh: 1: python3: not found\n'));
+    assert.ok(!missing.ok);
+    assert.match(missing.advice, /`worktree\.setupCommand` such as `pip install -e \.`/);
+    assert.doesNotMatch(missing.advice, /npm ci/);
+  });
+
+  test('names are read from every result line of a long run, not from its trimmed output: pytest -v with 277 tests (23 KB) under the default 8,000-character budget', async () => {
+    const file = join(__dirname, '..', '..', '..', 'test', 'fixtures', 'runner-output', 'pytest-v-pass-277.txt');
+    const opts = { command: `cat '${file}'`, cwd: __dirname, timeoutMs: 20_000, outputBudgetChars: 8_000 };
+    const kept = await runTestCommand({ ...opts, keepLines: RESULT_LINE });
+    assert.ok(kept.output.length < 8_200, 'the output a model reads stays trimmed');
+    const judged = judgeBaseline(kept);
+    assert.ok(judged.ok);
+    assert.equal(judged.baseline.passing.length, 277);
+    assert.ok(judged.baseline.passing.includes('tests/test_lru.py::LRUCacheTest::test_lru'));
+    // Read from the trimmed output alone, most names (test_lru among them) were lost.
+    const trimmed = judgeBaseline(await runTestCommand(opts));
+    assert.ok(trimmed.ok && trimmed.baseline.passing.length < 100 && !trimmed.baseline.passing.includes('tests/test_lru.py::LRUCacheTest::test_lru'));
   });
 });

@@ -1,6 +1,6 @@
 import { lstat, readdir, realpath, stat } from 'node:fs/promises';
 import { homedir } from 'node:os';
-import { delimiter, dirname, isAbsolute, join, relative, sep } from 'node:path';
+import { basename, delimiter, dirname, isAbsolute, join, relative, sep } from 'node:path';
 import { detectSandbox, type SandboxAvailability } from './detectSandbox';
 import { gitReadPaths } from './gitReadPaths';
 import { sandboxEnv } from './sandboxEnv';
@@ -45,7 +45,7 @@ const ALWAYS_HIDDEN = ['/home', '/root', '/tmp', '/var/tmp', '/run', '/mnt', '/m
  * command runs as `bwrap … -- /bin/sh -c <command>` with:
  * - the system read-only (`--ro-bind / /`), a fresh /dev and /proc, a private empty /tmp;
  * - the user's home, /home, /root, /run, the user's checkout and the other worktrees hidden (empty tmpfs), then
- *   read back read-only: PATH folders and the node installation found there, targets of the worktree's top-level
+ *   read back read-only: PATH folders (a version manager's whole folder for its `shims`) and the node installation found there, targets of the worktree's top-level
  *   symlinks (a linked node_modules), `paths.read`, what git needs of the repository (gitReadPaths: a test can
  *   run `git status` or `git log` but not move a ref); `paths.write` read-write;
  * - the worktree read-write, as its own mount: `link(2)` across mounts fails (EXDEV), so a test cannot hard-link
@@ -78,7 +78,10 @@ export async function prepareSandbox(input: SandboxInput): Promise<CommandSandbo
   for (const dir of (process.env.PATH ?? '').split(delimiter)) {
     if (!isAbsolute(dir)) continue;
     const real = await realpath(dir).catch(() => undefined);
-    if (real !== undefined && inHidden(real) && !within(input.worktree, real)) readBack.add(real);
+    if (real === undefined || !inHidden(real) || within(input.worktree, real)) continue;
+    // A version manager's shims (pyenv, rbenv, nodenv, asdf: `~/.pyenv/shims`) run its own code and the chosen
+    // version from the folder above them (`~/.pyenv/libexec`, `~/.pyenv/versions`): without it every shim exits 127.
+    readBack.add(basename(real) === 'shims' ? dirname(real) : real);
   }
   const node = await nodePrefix();
   if (node !== undefined && inHidden(node)) readBack.add(node);

@@ -5,8 +5,8 @@ import { gitClient } from './gitClient';
 
 /**
  * The code of a worktree as one git tree id: every tracked and untracked (not ignored) file's content, as
- * `git add -A` would stage it, without `.shipwright` (the deliverables each phase commits there do not change
- * what the tests see). Equal ids mean the same files with the same contents, committed or not. Not covered:
+ * `git add -A` would stage it, without `.shipwright` (the deliverables each phase commits there are out of the
+ * worktree while tests run, see hideNewNotes, so they do not change what the tests see). Equal ids mean the same files with the same contents, committed or not. Not covered:
  * ignored files (`node_modules`, `.env`) and files inside submodules (only their commit). Staged into a copy of the
  * worktree's index, so only files changed since the last stage are hashed again, with new objects written to a
  * temporary object directory: the repository's index and objects are never touched. Clean filters (LFS) run as

@@ -19,6 +19,12 @@ export interface TestRunResult {
   redacted: number;
   /** True when the command ran inside the sandbox. */
   confined: boolean;
+  /**
+   * Every line of the whole output that matched `keepLines` (when asked for), secrets redacted, at most
+   * {@link KEPT_LINES_MAX_CHARS}: what the trimmed `output` may have cut from the middle of a long run. In order
+   * within each stream, stdout's lines first.
+   */
+  resultLines?: string;
   /** Characters the command printed in all, before trimming. */
   outputChars: number;
   /** Wall time, ms. */
@@ -45,6 +51,42 @@ export interface TestRunOptions {
   knownSecrets?: readonly string[];
   /** Network inside the sandbox (settings.network for tests, settings.setupNetwork for set-up). */
   network?: boolean;
+  /** Lines of the whole output to keep apart from the trimmed output (the judge's test-result lines). */
+  keepLines?: RegExp;
+}
+
+/** The most characters of kept lines (about 20,000 test names): memory stays bounded on any run. */
+export const KEPT_LINES_MAX_CHARS = 2_000_000;
+
+/**
+ * Collects the lines of a stream that match `pattern` (chunks may end mid-line), colour codes removed first, up to
+ * {@link KEPT_LINES_MAX_CHARS}.
+ */
+class LineKeeper {
+  private partial = '';
+  private readonly kept: string[] = [];
+  private chars = 0;
+
+  constructor(private readonly pattern: RegExp) {}
+
+  push(chunk: string): void {
+    const lines = (this.partial + chunk).split('\n');
+    this.partial = lines.pop() ?? '';
+    for (const line of lines) this.keep(line);
+  }
+
+  text(): string {
+    if (this.partial !== '') this.keep(this.partial);
+    this.partial = '';
+    return this.kept.join('\n');
+  }
+
+  private keep(raw: string): void {
+    const line = stripVTControlCharacters(raw).replace(/\r$/, '');
+    if (this.chars + line.length > KEPT_LINES_MAX_CHARS || !this.pattern.test(line)) return;
+    this.kept.push(line);
+    this.chars += line.length + 1;
+  }
 }
 
 /** Time between SIGTERM and SIGKILL, and how long to wait for pipes held open by escaped grandchildren, ms. */
@@ -60,6 +102,8 @@ const GRACE_MS = 2_000;
 export function runTestCommand(opts: TestRunOptions): Promise<TestRunResult> {
   const started = Date.now();
   const out = new HeadTailBuffer(opts.outputBudgetChars);
+  // One per stream: their chunks interleave, and a line split across two chunks must be joined within its stream.
+  const keepers = opts.keepLines === undefined ? undefined : [new LineKeeper(opts.keepLines), new LineKeeper(opts.keepLines)] as const;
   return new Promise((resolve) => {
     const launch = opts.sandbox?.launch(opts.command, { network: opts.network ?? false })
       ?? shellLaunch(opts.command, { ...process.env, CI: 'true', NO_COLOR: '1', FORCE_COLOR: '0' });
@@ -84,12 +128,14 @@ export function runTestCommand(opts: TestRunOptions): Promise<TestRunResult> {
       // Runners that ignore NO_COLOR (nyc's coverage summary, some reporters) still colour: escape sequences are
       // noise to the model, break the judge's failure patterns and make deliverables look binary to git.
       const clean = redactSecrets(stripVTControlCharacters(out.text()), process.env, opts.knownSecrets);
+      const kept = keepers === undefined ? undefined : redactSecrets(keepers.map((k) => k.text()).filter((t) => t !== '').join('\n'), process.env, opts.knownSecrets).text;
       resolve({
         command: opts.command,
         exitCode,
         timedOut,
         cancelled,
         output: clean.text,
+        resultLines: kept,
         redacted: clean.redacted,
         confined: opts.sandbox?.confined ?? false,
         outputChars: out.totalChars,
@@ -114,8 +160,8 @@ export function runTestCommand(opts: TestRunOptions): Promise<TestRunResult> {
       stop();
     };
 
-    child.stdout.setEncoding('utf8').on('data', (d: string) => out.push(d));
-    child.stderr.setEncoding('utf8').on('data', (d: string) => out.push(d));
+    child.stdout.setEncoding('utf8').on('data', (d: string) => { out.push(d); keepers?.[0].push(d); });
+    child.stderr.setEncoding('utf8').on('data', (d: string) => { out.push(d); keepers?.[1].push(d); });
     child.on('error', (err) => {
       out.push(`\n[could not start the command: ${err.message}]\n`);
       exitCode = 127;

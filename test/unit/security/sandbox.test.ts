@@ -89,6 +89,27 @@ suite('security: the sandbox of test and set-up commands (real bubblewrap)', fun
     assert.equal(readFileSync(join(l.repo, 'node_modules', 'dep', 'index.js'), 'utf8'), 'module.exports = 42;\n');
   });
 
+  test('a version manager\'s shims on PATH (pyenv\'s `~/.pyenv/shims`) work: its folder is readable, the rest of the home is not', async () => {
+    // pyenv's layout: a shim execs the manager in libexec, which runs the chosen version from versions/.
+    const root = join(l.home, '.pyenv');
+    mkdirSync(join(root, 'shims'), { recursive: true });
+    mkdirSync(join(root, 'libexec'), { recursive: true });
+    mkdirSync(join(root, 'versions', '3.11.7', 'bin'), { recursive: true });
+    writeFileSync(join(root, 'shims', 'fakepython'), `#!/bin/sh\nexec "${root}/libexec/pyenv" exec fakepython "$@"\n`, { mode: 0o755 });
+    writeFileSync(join(root, 'libexec', 'pyenv'), `#!/bin/sh\nshift; prog=$1; shift\nexec "${root}/versions/3.11.7/bin/$prog" "$@"\n`, { mode: 0o755 });
+    writeFileSync(join(root, 'versions', '3.11.7', 'bin', 'fakepython'), '#!/bin/sh\necho "python 3.11.7 ran with $*"\n', { mode: 0o755 });
+    const path = process.env.PATH;
+    process.env.PATH = `${join(root, 'shims')}:${path ?? ''}`;
+    try {
+      sandbox = await prepareSandbox({ settings: SandboxSettings.parse({}), worktree: l.worktree, repoRoot: l.repo, home: l.home, availability: await detectSandbox() });
+    } finally {
+      process.env.PATH = path;
+    }
+    const r = await run(`${join(root, 'shims', 'fakepython')} -m pytest; cat ${l.home}/.ssh/id_ed25519`);
+    assert.match(r.output, /python 3\.11\.7 ran with -m pytest/);
+    assert.ok(!r.output.includes('PRIVATE-KEY-CANARY'), r.output);
+  });
+
   test('nothing outside the worktree can be written; /tmp is private', async () => {
     const r = await run(`echo pwned > ${l.outside}; echo pwned > /usr/canary-sbx; echo pwned > ${l.repo}/canary; echo t > /tmp/private; echo written > ok.txt`);
     assert.equal(readFileSync(l.outside, 'utf8'), 'outside, must not change\n');

@@ -1,7 +1,10 @@
+import { join } from 'node:path';
 import { prepareSandbox } from '../../sandbox/commandSandbox';
 import { secretPolicy } from '../../secrets/secretPolicy';
 import { ensureWorktree } from '../../workspace/ensureWorktree';
 import { withoutLocalPaths } from '../../workspace/localPaths';
+import { hideNewNotes } from '../../workspace/hideNewNotes';
+import { pathExists } from '../../workspace/pathExists';
 import { restoreProtected, snapshotProtected } from '../../workspace/protectedSnapshot';
 import { runTestCommand, describeTestRun, type TestRunResult } from '../../workspace/testCommandRunner';
 import type { PhaseContext } from '../phaseContext';
@@ -9,7 +12,7 @@ import type { PhaseId } from '../phaseId';
 import { stamp } from '../pipelineEvent';
 import { readBaseline } from './baselineRecord';
 import { readFrozenTests, restoreFrozenTests } from './judgeGuard';
-import { passes, type Baseline } from './testJudge';
+import { passes, RESULT_LINE, type Baseline } from './testJudge';
 
 /** Notices already given in this process: an unconfined run is said once, not before every test run. */
 const told = new Set<string>();
@@ -19,7 +22,8 @@ const told = new Set<string>();
  * prepareSandbox), with the configured timeout and output budget, and emits a `testRun` event saying what was
  * expected (`red` after the tests step, `green` after code). When the command runs unconfined (sandbox off,
  * macOS, Windows) a warning says so once per process. Whatever the run wrote to protected files (CI workflows,
- * hook folders, `.shipwright`; see protectedPaths) is put back afterwards, and the output says so. Frozen
+ * hook folders, `.shipwright`; see protectedPaths) is put back afterwards, and the output says so; the ticket's own
+ * notes are out of the worktree while the command runs (hideNewNotes). Frozen
  * tests (judgeGuard) are read-only in the sandbox and put back to their red version before the run; a run that
  * changed them is never green. `passed` is judged against `baseline` (default: the one recorded with the
  * ticket's tests step, see baselineRecord), so failures that predate the ticket do not count.
@@ -39,6 +43,8 @@ export async function runTests(ctx: PhaseContext, command: string, phase: PhaseI
   const unfrozen = await restoreFrozenTests(ctx.worktree, frozen);
   if (unfrozen.length > 0) ctx.emit(stamp({ type: 'log', ticketId: ctx.ticket.id, level: 'warn', message: `frozen tests had changed and were put back before the test run: ${unfrozen.join(', ')}` }));
   const before = await snapshotProtected(ctx.worktree.path);
+  // The ticket's notes are not code: the repository's own checks (a markdown linter over every file) must not judge them.
+  const notes = await hideNewNotes(ctx.worktree.path, ctx.worktree.baseCommit, before);
   const run = await runTestCommand({
     command,
     cwd: ctx.worktree.path,
@@ -48,6 +54,7 @@ export async function runTests(ctx: PhaseContext, command: string, phase: PhaseI
     sandbox,
     network: ctx.config.sandbox.network,
     knownSecrets: (await secretPolicy(ctx.worktree.path, ctx.config.secretFiles)).values,
+    keepLines: RESULT_LINE,
   });
   // A run that changed the tests it is judged by (possible where no sandbox binds them read-only) is not green.
   const rewritten = await restoreFrozenTests(ctx.worktree, frozen);
@@ -55,7 +62,9 @@ export async function runTests(ctx: PhaseContext, command: string, phase: PhaseI
     run.output += `\n[Shipwright: the run changed the frozen tests ${rewritten.join(', ')}; they were put back and the run counts as failed]`;
     if (run.exitCode === 0) run.exitCode = 1;
   }
-  const restored = await restoreProtected(ctx.worktree.path, before);
+  // A note the run wrote back in its place counts as the run's writing; the rest were only put back.
+  const rewroteNotes = new Set((await Promise.all(notes.map(async (p) => ((await pathExists(join(ctx.worktree.path, p))) ? [p] : [])))).flat());
+  const restored = (await restoreProtected(ctx.worktree.path, before)).filter((p) => !notes.includes(p) || rewroteNotes.has(p));
   if (restored.length > 0) {
     const note = `the test run wrote to protected files (CI, hooks, .shipwright), which were put back: ${restored.join(', ')}`;
     ctx.emit(stamp({ type: 'log', ticketId: ctx.ticket.id, level: 'warn', message: note }));
@@ -64,6 +73,7 @@ export async function runTests(ctx: PhaseContext, command: string, phase: PhaseI
   // Prompts and the run log see `./test/x.js`, not this machine's worktree, checkout or home folder: shorter, and
   // the user's paths (a user name in /home/…) are nobody else's business. Judged on the same text as it is shown.
   run.output = withoutLocalPaths(run.output, ctx.worktree);
+  if (run.resultLines !== undefined) run.resultLines = withoutLocalPaths(run.resultLines, ctx.worktree);
   const passed = rewritten.length === 0 && passes(run, baseline ?? (await readBaseline(ctx.worktree)));
   ctx.emit(stamp({
     type: 'testRun', ticketId: ctx.ticket.id, phase, expect, passed, exitCode: run.exitCode, timedOut: run.timedOut,

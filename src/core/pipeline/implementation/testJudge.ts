@@ -46,12 +46,44 @@ function normalise(name: string): string {
   return name.replace(/\s*\(?\d+(?:\.\d+)?\s*m?s\)?\s*$/, '').replace(/\s+/g, ' ').trim();
 }
 
-function names(output: string, patterns: RegExp[]): string[] {
+/**
+ * Tests that only group others, as node:test prints them: in TAP a result line right after a deeper subtest plan
+ * (`    1..15` then `not ok 1 - markdownTable()`, failed because a subtest failed), in its spec reporter a `▶ name`
+ * line. They fail whenever a subtest fails, so a new subtest inside an existing test would read as "a test that
+ * passed before now fails"; they are not tests of their own for the judge.
+ */
+function parentTests(text: string): Set<string> {
+  const parents = new Set<string>();
+  const lines = text.split('\n');
+  let previous: string | undefined;
+  for (const line of lines) {
+    if (line.trim() === '') continue;
+    const result = /^(\s*)(?:not )?ok \d+(?:\s+-)?\s+(.+?)\s*(?:#.*)?$/.exec(line);
+    const plan = previous === undefined ? null : /^(\s*)1\.\.\d+\s*$/.exec(previous);
+    if (result !== null && plan !== null && plan[1].length > result[1].length) parents.add(normalise(result[2]));
+    const group = /^\s*▶ (.+?)\s*$/.exec(line);
+    if (group !== null) parents.add(normalise(group[1]));
+    previous = line;
+  }
+  return parents;
+}
+
+/** The test names a run's output gives by `patterns`, parents left out; read from every result line when kept. */
+function names(run: Pick<TestRunResult, 'output' | 'resultLines'>, patterns: RegExp[]): string[] {
+  const text = run.resultLines ?? run.output;
   const found = new Set<string>();
-  for (const p of patterns) for (const m of output.matchAll(p)) found.add(normalise(m[1]));
+  for (const p of patterns) for (const m of text.matchAll(p)) found.add(normalise(m[1]));
   found.delete('');
+  for (const parent of parentTests(text)) found.delete(parent);
   return [...found];
 }
+
+/**
+ * Lines worth keeping from a whole run for the judge (see TestRunOptions.keepLines): every failing and passing
+ * test line and what parentTests reads. A verbose run of a real suite (pytest -v on tkem/cachetools: 23 KB for 277
+ * tests) is longer than the output budget, and names cut from the middle would hide a test that passed before.
+ */
+export const RESULT_LINE = new RegExp([...FAILING, ...PASSING].map((r) => r.source).concat(['^\\s*1\\.\\.\\d+\\s*$', '^\\s*▶ ']).join('|'));
 
 /** A name that is only a file (`src/__tests__/index.ts`): jest's `FAIL <file>` line above its tests' failures. */
 const BARE_FILE = /^\S+\.\w{1,5}$/;
@@ -62,7 +94,7 @@ const BARE_FILE = /^\S+\.\w{1,5}$/;
  * failed before any change would stand for every test of its file, and a new failure in that file would be missed.
  */
 export function failingTests(run: TestRunResult): string[] | undefined {
-  const found = names(run.output, FAILING);
+  const found = names(run, FAILING);
   if (run.exitCode !== 0 && found.length === 0) return undefined;
   const tests = found.filter((n) => !BARE_FILE.test(n));
   return tests.length > 0 ? tests : found;
@@ -70,6 +102,36 @@ export function failingTests(run: TestRunResult): string[] | undefined {
 
 /** Output of a runner that found no test at all (node:test, mocha, pytest, jest, go). */
 const NO_TESTS = /^# tests 0$|\b0 passing\b(?![\s\S]*\bfailing\b)|no tests ran|collected 0 items|No tests found|no test files/m;
+/**
+ * A name the code uses that is declared nowhere: JavaScript's `ReferenceError: x is not defined` (node:test's TAP
+ * gives the message and the error's name on lines of their own), Python's `NameError: name 'x' is not defined`.
+ */
+const NOT_DEFINED = /\bReferenceError: ([\w$]+) is not defined\b|^\s*error: '([\w$]+) is not defined'\s*$(?:\n.*){0,3}?\n\s*name: 'ReferenceError'|\bNameError: name '(\w+)' is not defined/m;
+/** A source location in a stack frame or a pytest report: `(file:///…/test.js:327:12)`, `tests/test_peek.py:7: NameError`. */
+const LOCATION = /([\w.\/~<>@+-]+\.(?:[cm]?[jt]sx?|py)):(\d+)/;
+
+/**
+ * Where an error matched at `index` was thrown: the first source location within the lines after it (its stack),
+ * or undefined when none follows.
+ */
+function thrownAt(output: string, index: number): string | undefined {
+  for (const line of output.slice(index).split('\n').slice(0, 14)) {
+    const at = LOCATION.exec(line);
+    // A `file://` URL's path: `file:///abs/x.js` → `/abs/x.js`, `file://./x.js` (runTests' relative form) → `./x.js`.
+    if (at !== null) return `${at[1].replace(/^\/\/(?=[/.~<])/, '')}:${at[2]}`;
+  }
+  return undefined;
+}
+
+/** Python could not import a module: `ModuleNotFoundError: No module named 'cachetools.inspect'`. */
+const PY_NO_MODULE = /\bModuleNotFoundError: No module named '([\w.]+)'/;
+
+/** Whether `module` (`pkg.sub`) is a file the plan creates or changes (`pkg/sub.py`, `src/pkg/sub/__init__.py`). */
+function planned(module: string, files: readonly string[]): boolean {
+  const rel = module.replace(/\./g, '/');
+  return files.some((f) => [`${rel}.py`, `${rel}/__init__.py`].some((end) => f === end || f.endsWith(`/${end}`)));
+}
+
 /** Failures that are the test file's own fault rather than missing behaviour. */
 const SYNTAX = /\bSyntaxError\b|\bIndentationError\b|\bTabError\b|\bsyntax error\b|\bParseError\b/;
 /**
@@ -154,6 +216,12 @@ function thrownIn(output: string, testPaths: readonly string[]): boolean {
 }
 
 
+/** How a project of the test command's kind gets its dependencies into the worktree, for the advice. */
+function installHint(command: string): string {
+  if (/\b(?:python\d*(?:\.\d+)?|pytest|tox|nox|uv|poetry|pip)\b/.test(command)) return '`worktree.setupCommand` such as `pip install -e .`';
+  return '`worktree.dependencies`, or `worktree.setupCommand` such as `npm ci`';
+}
+
 /** Where a person sets the test command, as the advice names it (the same key in the CLI and in VS Code). */
 const SET_TEST_COMMAND = 'set `testCommand` in .shipwright/config.json (in VS Code: the Shipwright: Test Command setting)';
 
@@ -165,11 +233,16 @@ export type BaselineJudgement = { ok: true; baseline: Baseline } | { ok: false; 
  * stop the ticket (advice for the person); failing tests that can be named are recorded as pre-existing.
  */
 export function judgeBaseline(run: TestRunResult): BaselineJudgement {
-  const passing = names(run.output, PASSING);
+  const passing = names(run, PASSING);
   if (run.timedOut) return { ok: false, advice: `the test command times out before any change (${describeTestRun(run)}): raise \`testTimeoutMs\` or ${SET_TEST_COMMAND} to a faster command, then resume` };
   const setup = setupProblem(run);
   if (setup !== undefined) {
-    return { ok: false, advice: `the tests cannot run in the worktree before any change: ${setup}. Install the project's dependencies (\`worktree.dependencies\`, or \`worktree.setupCommand\` such as \`npm ci\`) or ${SET_TEST_COMMAND}, then resume` };
+    return { ok: false, advice: `the tests cannot run in the worktree before any change: ${setup}. Install the project's dependencies (${installHint(run.command)}) or ${SET_TEST_COMMAND}, then resume` };
+  }
+  const noModule = run.exitCode === 0 ? null : PY_NO_MODULE.exec(run.output);
+  if (noModule !== null) {
+    const top = noModule[1].split('.')[0];
+    return { ok: false, advice: `the tests cannot run in the worktree before any change: Python cannot import '${noModule[1]}' (${describeTestRun(run)}). If '${top}' is this repository's own package, make it importable where the tests run: \`PYTHONPATH=src\` (or \`.\`) before the test command in \`testCommand\`, or \`pip install -e .\` as \`worktree.setupCommand\`; else install it there (\`worktree.setupCommand\`), then resume` };
   }
   if (run.exitCode === 0) return { ok: true, baseline: { failures: [], passing } };
   const failures = failingTests(run);
@@ -188,9 +261,16 @@ export function judgeBaseline(run: TestRunResult): BaselineJudgement {
  * file explains it: a linter or a build step refused the tests); only the baseline's failures failing; tests that
  * passed before now failing.
  */
-export function redCheck(run: TestRunResult, testPaths: readonly string[], baseline: Baseline = CLEAN_BASELINE): Objection[] {
+export function redCheck(run: TestRunResult, testPaths: readonly string[], baseline: Baseline = CLEAN_BASELINE, plannedFiles: readonly string[] = []): Objection[] {
   const tests = (message: string): Objection[] => [{ source: 'tests', message }];
   if (run.timedOut) return tests(`${describeTestRun(run)}: a test probably waits forever; tests must finish`);
+  const noModule = run.exitCode === 0 ? null : PY_NO_MODULE.exec(run.output);
+  if (noModule !== null && !planned(noModule[1], plannedFiles)) {
+    // The suite imported before the tests step, so the module is new: the plan's to create, or a mistake.
+    return tests(noModule[1].includes('.')
+      ? `the tests import the module '${noModule[1]}', which does not exist and which no task of the plan creates (${describeTestRun(run)}): import the module the plan adds or changes`
+      : `the tests need the package '${noModule[1]}', which is not installed and which no task of the plan creates (${describeTestRun(run)}): use the test tools the repository already has`);
+  }
   const missing = MISSING_PACKAGE.exec(run.output);
   if (missing !== null && run.exitCode !== 0) return tests(`the tests need the package '${missing[1]}', which is not installed: use the test tools the repository already has`);
   const setup = setupProblem(run);
@@ -203,8 +283,19 @@ export function redCheck(run: TestRunResult, testPaths: readonly string[], basel
   if (syntax !== null && testPaths.some((p) => run.output.includes(p.split('/').pop() ?? p))) {
     return tests(`the tests fail for the wrong reason: a ${syntax[0]} in the test code itself (${describeTestRun(run)}); they must fail only because the behaviour is missing`);
   }
+  const undeclared = NOT_DEFINED.exec(run.output);
+  if (undeclared !== null) {
+    // Thrown in a test file, it never passes, whatever the code does: the test uses a name it does not import.
+    const where = thrownAt(run.output, undeclared.index);
+    const name = undeclared[1] ?? undeclared[2] ?? undeclared[3];
+    const base = (p: string): string => p.split('/').pop() ?? p;
+    if (where !== undefined && testPaths.some((p) => base(where.replace(/:\d+$/, '')) === base(p))) {
+      return tests(`the tests fail for the wrong reason: \`${name}\` is not defined where the test uses it (${where}): a name the test neither declares nor imports, which no code can make pass; import what the test calls`);
+    }
+  }
   const failing = failingTests(run);
-  if (failing === undefined && baseline.passing.length > 0 && names(run.output, PASSING).length === 0 && !MISSING_NAME.test(run.output) && !thrownIn(run.output, testPaths)) {
+  // A module the plan creates stops pytest at collection: the behaviour is missing, as with MISSING_NAME.
+  if (failing === undefined && baseline.passing.length > 0 && names(run, PASSING).length === 0 && !MISSING_NAME.test(run.output) && noModule === null && !thrownIn(run.output, testPaths)) {
     // The runner's lines were recognised before any change; now the run names no test at all, passing or failing:
     // a step before the tests (a linter, a type check, a build) stopped it, and the new tests never ran.
     return tests(`${describeTestRun(run)} before any test ran: none of the ${baseline.passing.length} tests that passed before any change is reported, and no failing test is named. A step before the tests (a linter, a type check, a build) probably refused the new test code; the tests must pass the repository's own checks and fail only where the behaviour is missing`);

@@ -75,7 +75,7 @@ export async function implementationPhase(ctx: PhaseContext): Promise<PhaseOutco
       check: (planned) => [...onlyTestFiles(planned, work.testPaths), ...weakenedTests(planned, isTestPath)],
       verify: async (applied) => {
         run = await runTests(ctx, command, 'implementation', 'red', judgedBaseline);
-        return { objections: redCheck(run, applied.written, judgedBaseline), revert: true };
+        return { objections: redCheck(run, applied.written, judgedBaseline, work.tasks.flatMap((t) => t.files)), revert: true };
       },
       cap: { attempts: ctx.config.attemptCap, escalation: ctx.config.escalationAttempts },
     }, log);

@@ -1,0 +1,36 @@
+import { readFile, rmdir, unlink } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { gitClient, splitNul } from './gitClient';
+import type { ProtectedSnapshot } from './protectedSnapshot';
+
+/** Shipwright's folder in a worktree: the ticket's notes (a deliverable per phase) and the user's config. */
+const NOTES = '.shipwright';
+
+/**
+ * Takes the ticket's own notes out of the worktree for a test run: the files under `.shipwright/` that are not in
+ * `baseCommit` (the deliverables each phase commits, `.shipwright/<id>/NN-<phase>.md`). A repository's own checks
+ * that read every file (`remark --frail .` on wooorm/markdown-table, `prettier --check .`) then judge the code as
+ * the run before any change did, instead of failing on Shipwright's markdown. Their bytes are in `snapshot` (taken
+ * just before), so restoreProtected puts them back after the run. Tracked `.shipwright` files missing from the
+ * worktree (a run killed before they were put back) are first restored from the index and added to `snapshot`.
+ * @returns the repository-relative paths taken out
+ * @throws GitCommandError when git cannot list the files
+ */
+export async function hideNewNotes(worktreePath: string, baseCommit: string, snapshot: ProtectedSnapshot): Promise<string[]> {
+  const git = gitClient(worktreePath);
+  const missing = splitNul(await git.raw(['ls-files', '-z', '--deleted', '--', NOTES]));
+  if (missing.length > 0) {
+    await git.raw(['checkout', '--', ...missing]);
+    for (const p of missing) {
+      const bytes = await readFile(join(worktreePath, p)).catch(() => undefined);
+      if (bytes !== undefined) snapshot.files.set(p, bytes);
+    }
+  }
+  const atBase = new Set(splitNul(await git.raw(['ls-tree', '-r', '-z', '--name-only', baseCommit, '--', NOTES])));
+  const hidden = [...snapshot.files.keys()].filter((p) => p.startsWith(`${NOTES}/`) && !atBase.has(p)).sort();
+  for (const p of hidden) await unlink(join(worktreePath, p)).catch(() => undefined);
+  // Empty folders left behind go too (a linter may still list them); the deepest first.
+  const folders = [...new Set(hidden.map((p) => dirname(p)))].sort((a, b) => b.length - a.length);
+  for (const d of folders) await rmdir(join(worktreePath, d)).catch(() => undefined);
+  return hidden;
+}
