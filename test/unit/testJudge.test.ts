@@ -137,6 +137,19 @@ suite('the implementation judge: baseline, red and green on real repositories', 
     assert.ok(!kit.events.some((e) => e.type === 'log' && /wrote to protected files/.test(e.message)), 'putting the notes back is not the run writing to them');
   });
 
+  test('a test script that rewrites the code after its checks ran (a formatter with --fix after a type check) is not green on that run: it runs again on the rewritten code, which is what would be committed', async () => {
+    const model = scriptedModel();
+    kit = await engineKit({ ollama: model.responder, config: { testCommand: 'node check.js && node fmt.js && npm test', fixRounds: 1 } });
+    // check.js stands for the type check the formatter's output fails (xo --fix turning .replace(/x/g) into .replaceAll on an old lib).
+    writeFileSync(join(kit.repo.dir, 'check.js'), "if (require('node:fs').readFileSync('src/calculator.js', 'utf8').includes('// reformatted')) { console.error('src/calculator.js: the reformatted code does not type-check'); process.exit(2); }\n");
+    writeFileSync(join(kit.repo.dir, 'fmt.js'), "const fs = require('node:fs'); const f = 'src/calculator.js'; const s = fs.readFileSync(f, 'utf8'); if (s.includes('subtract') && !s.includes('// reformatted')) fs.writeFileSync(f, s + '// reformatted\\n');\n");
+    kit.repo.git('add', 'check.js', 'fmt.js');
+    kit.repo.git('commit', '-qm', 'checks, then a formatter, then the tests');
+    const s = await kit.engine.run(ticket());
+    assert.notEqual(s.state, 'ready', 'code that fails the check once formatted is never green');
+    assert.ok(kit.events.some((e) => e.type === 'log' && /the test run changed the code it judged .*it runs once more/.test(e.message)));
+  });
+
   test('notes missing from the worktree (a run killed before they were put back) are restored from the index before they are taken out again', async () => {
     const model = scriptedModel();
     kit = await engineKit({ ollama: model.responder });

@@ -27,6 +27,9 @@ suite('WorktreeManager', () => {
     writeFileSync(join(repo.dir, 'staged.txt'), 'staged\n');
     repo.git('add', 'staged.txt');
     writeFileSync(join(repo.dir, 'notes.txt'), 'untracked\n');
+    // An untracked virtualenv (not ignored): one change to the person, not a count of its files.
+    mkdirSync(join(repo.dir, '.venv', 'lib'), { recursive: true });
+    for (const f of ['a.py', 'b.py', 'c.py']) writeFileSync(join(repo.dir, '.venv', 'lib', f), '\n');
     const head = repo.git('rev-parse', 'HEAD').trim();
     const before = snapshotCheckout(repo.dir);
 
@@ -39,7 +42,7 @@ suite('WorktreeManager', () => {
     assert.equal(wt.fromBranch, 'main');
     assert.equal(wt.path, join(repo.tmp, '.shipwright-worktrees', 'calculator', 't1'));
     assert.equal(wt.dirty, true);
-    assert.deepEqual([...wt.uncommitted].sort(), ['notes.txt', 'src/calculator.js', 'staged.txt']);
+    assert.deepEqual([...wt.uncommitted].sort(), ['.venv/', 'notes.txt', 'src/calculator.js', 'staged.txt']);
     // The worktree holds the committed file, not the user's half-done work.
     assert.match(readFileSync(join(wt.path, 'src/calculator.js'), 'utf8'), /function add/);
     assert.equal(existsSync(join(wt.path, 'notes.txt')), false);

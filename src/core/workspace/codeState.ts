@@ -15,8 +15,7 @@ import { gitClient } from './gitClient';
  *   filter): callers treat that as "unknown", never as "unchanged"
  */
 export async function codeState(worktreePath: string): Promise<string> {
-  const git = gitClient(worktreePath);
-  const [index, objects] = (await git.raw(['rev-parse', '--path-format=absolute', '--git-path', 'index', '--git-path', 'objects'])).trim().split('\n');
+  const [index, objects] = await gitPaths(worktreePath);
   const tmp = await mkdtemp(join(tmpdir(), 'shipwright-index-'));
   try {
     const copy = join(tmp, 'index');
@@ -29,4 +28,24 @@ export async function codeState(worktreePath: string): Promise<string> {
   } finally {
     await rm(tmp, { recursive: true, force: true });
   }
+}
+
+/** A worktree's index file and object folder (absolute), by worktree path: they do not move while it exists. */
+const paths = new Map<string, Promise<[string, string]>>();
+/** Worktrees remembered at most (one per ticket; an epic runs a few at once). */
+const MAX_PATHS = 32;
+
+/** The index and objects paths of a worktree, asked of git once per worktree (a process saved on every call). */
+function gitPaths(worktreePath: string): Promise<[string, string]> {
+  const known = paths.get(worktreePath);
+  if (known !== undefined) return known;
+  const asked = gitClient(worktreePath).raw(['rev-parse', '--path-format=absolute', '--git-path', 'index', '--git-path', 'objects']).then((out) => {
+    const [index = '', objects = ''] = out.trim().split('\n');
+    return [index, objects] as [string, string];
+  });
+  // A failed answer is not kept: the next call asks again.
+  asked.catch(() => paths.delete(worktreePath));
+  paths.set(worktreePath, asked);
+  if (paths.size > MAX_PATHS) paths.delete(paths.keys().next().value ?? worktreePath);
+  return asked;
 }

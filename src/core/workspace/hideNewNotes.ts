@@ -12,13 +12,14 @@ const NOTES = '.shipwright';
  * that read every file (`remark --frail .` on wooorm/markdown-table, `prettier --check .`) then judge the code as
  * the run before any change did, instead of failing on Shipwright's markdown. Their bytes are in `snapshot` (taken
  * just before), so restoreProtected puts them back after the run. Tracked `.shipwright` files missing from the
- * worktree (a run killed before they were put back) are first restored from the index and added to `snapshot`.
+ * worktree (`snapshot.missing`: a run killed before they were put back) are first restored from the index and
+ * added to `snapshot`.
  * @returns the repository-relative paths taken out
  * @throws GitCommandError when git cannot list the files
  */
 export async function hideNewNotes(worktreePath: string, baseCommit: string, snapshot: ProtectedSnapshot): Promise<string[]> {
   const git = gitClient(worktreePath);
-  const missing = splitNul(await git.raw(['ls-files', '-z', '--deleted', '--', NOTES]));
+  const missing = snapshot.missing.filter((p) => p.startsWith(`${NOTES}/`));
   if (missing.length > 0) {
     await git.raw(['checkout', '--', ...missing]);
     for (const p of missing) {
@@ -26,11 +27,24 @@ export async function hideNewNotes(worktreePath: string, baseCommit: string, sna
       if (bytes !== undefined) snapshot.files.set(p, bytes);
     }
   }
-  const atBase = new Set(splitNul(await git.raw(['ls-tree', '-r', '-z', '--name-only', baseCommit, '--', NOTES])));
+  const atBase = await notesAt(worktreePath, baseCommit);
   const hidden = [...snapshot.files.keys()].filter((p) => p.startsWith(`${NOTES}/`) && !atBase.has(p)).sort();
   for (const p of hidden) await unlink(join(worktreePath, p)).catch(() => undefined);
   // Empty folders left behind go too (a linter may still list them); the deepest first.
   const folders = [...new Set(hidden.map((p) => dirname(p)))].sort((a, b) => b.length - a.length);
   for (const d of folders) await rmdir(join(worktreePath, d)).catch(() => undefined);
   return hidden;
+}
+
+/** The `.shipwright` files of a commit, by commit id (a commit never changes): one git process per base commit. */
+const atCommit = new Map<string, Promise<Set<string>>>();
+
+function notesAt(worktreePath: string, commit: string): Promise<Set<string>> {
+  const known = atCommit.get(commit);
+  if (known !== undefined) return known;
+  const asked = gitClient(worktreePath).raw(['ls-tree', '-r', '-z', '--name-only', commit, '--', NOTES]).then((out) => new Set(splitNul(out)));
+  asked.catch(() => atCommit.delete(commit));
+  atCommit.set(commit, asked);
+  if (atCommit.size > 32) atCommit.delete(atCommit.keys().next().value ?? commit);
+  return asked;
 }

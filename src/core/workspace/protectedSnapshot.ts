@@ -7,6 +7,8 @@ import { hooksDirIn, protectedReason } from './protectedPaths';
 export interface ProtectedSnapshot {
   hooksDir?: string;
   files: Map<string, Buffer>;
+  /** Protected paths git lists (tracked) that are not on disk: deleted in the worktree. */
+  missing: string[];
 }
 
 async function protectedFiles(worktreePath: string, hooksDir: string | undefined): Promise<string[]> {
@@ -22,11 +24,13 @@ async function protectedFiles(worktreePath: string, hooksDir: string | undefined
 export async function snapshotProtected(worktreePath: string): Promise<ProtectedSnapshot> {
   const hooksDir = await hooksDirIn(worktreePath);
   const files = new Map<string, Buffer>();
+  const missing: string[] = [];
   for (const p of await protectedFiles(worktreePath, hooksDir)) {
     const bytes = await readFile(join(worktreePath, p)).catch(() => undefined);
     if (bytes !== undefined) files.set(p, bytes);
+    else missing.push(p);
   }
-  return { hooksDir, files };
+  return { hooksDir, files, missing };
 }
 
 /**

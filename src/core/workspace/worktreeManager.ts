@@ -20,7 +20,7 @@ export interface WorktreeDetails extends WorktreeInfo, Omit<WorktreeMeta, 'baseC
 export interface CreatedWorktree extends WorktreeDetails {
   /** True when the user's checkout had uncommitted changes (staged, unstaged or untracked) at creation. */
   dirty: boolean;
-  /** Those changed paths, repository-relative; they are NOT in the worktree. */
+  /** Those changed paths, repository-relative (an untracked folder once, as `dir/`); they are NOT in the worktree. */
   uncommitted: string[];
   /** Entries of `worktree.copy` / `worktree.link` that existed and were copied / linked. */
   copied: string[];
@@ -138,7 +138,8 @@ export class WorktreeManager {
         throw new WorktreeError('noCommits', 'the repository has no commit yet; commit something first', [], { cause: e });
       }
       const fromBranch = (await user.raw(['symbolic-ref', '-q', '--short', 'HEAD']).catch(() => '')).trim() || null;
-      const uncommitted = await statusPaths(this.repoRoot);
+      // An untracked virtualenv is one change to a person, not its 1,266 files (tkem/cachetools with a .venv).
+      const uncommitted = await statusPaths(this.repoRoot, 'normal');
       await user.raw(['worktree', 'add', '-b', branch, path, baseCommit]);
       const canonical = await realpath(path);
       if (opts.buildOn?.length) baseCommit = await buildOn(canonical, opts.buildOn);
@@ -349,9 +350,12 @@ export class WorktreeManager {
   }
 }
 
-/** Paths with uncommitted changes in a checkout (staged, unstaged, untracked), read without taking locks. */
-export async function statusPaths(dir: string): Promise<string[]> {
-  const out = await gitClient(dir).raw(['status', '--porcelain=v1', '-z', '--untracked-files=all']);
+/**
+ * Paths with uncommitted changes in a checkout (staged, unstaged, untracked), read without taking locks.
+ * `untracked: 'normal'` lists an untracked folder once (`.venv/`) instead of every file in it (git status's modes).
+ */
+export async function statusPaths(dir: string, untracked: 'all' | 'normal' = 'all'): Promise<string[]> {
+  const out = await gitClient(dir).raw(['status', '--porcelain=v1', '-z', `--untracked-files=${untracked}`]);
   const paths: string[] = [];
   const fields = splitNul(out);
   for (let i = 0; i < fields.length; i++) {

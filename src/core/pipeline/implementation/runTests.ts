@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { prepareSandbox } from '../../sandbox/commandSandbox';
 import { secretPolicy } from '../../secrets/secretPolicy';
+import { codeState } from '../../workspace/codeState';
 import { ensureWorktree } from '../../workspace/ensureWorktree';
 import { withoutLocalPaths } from '../../workspace/localPaths';
 import { hideNewNotes } from '../../workspace/hideNewNotes';
@@ -26,10 +27,26 @@ const told = new Set<string>();
  * notes are out of the worktree while the command runs (hideNewNotes). Frozen
  * tests (judgeGuard) are read-only in the sandbox and put back to their red version before the run; a run that
  * changed them is never green. `passed` is judged against `baseline` (default: the one recorded with the
- * ticket's tests step, see baselineRecord), so failures that predate the ticket do not count.
+ * ticket's tests step, see baselineRecord), so failures that predate the ticket do not count. A green run that
+ * changed the code (codeState: a formatter with `--fix` in the test script) is run once more on the changed code,
+ * and that run is the verdict.
  * @throws SandboxError('unavailable') on Linux when the sandbox is `auto` and bubblewrap is missing
  */
 export async function runTests(ctx: PhaseContext, command: string, phase: PhaseId, expect: 'red' | 'green', baseline?: Baseline): Promise<JudgedRun> {
+  // A green run vouches for the code it ran on. A test script that rewrites code before its tests (`xo --fix` or
+  // `prettier --write` in `npm test`, as wooorm's packages run after `tsc`) leaves code that no step of the run
+  // judged whole, and that is what gets committed: it is run once more on the code as it now is.
+  const before = expect === 'green' ? await codeState(ctx.worktree.path).catch(() => undefined) : undefined;
+  const run = await runOnce(ctx, command, phase, expect, baseline);
+  if (!run.passed || before === undefined) return run;
+  const after = await codeState(ctx.worktree.path).catch(() => undefined);
+  if (after === undefined || after === before) return run;
+  ctx.emit(stamp({ type: 'log', ticketId: ctx.ticket.id, level: 'info', message: `the test run changed the code it judged (a formatter or build step in \`${command}\` writes files): it runs once more on the code as it is now` }));
+  return runOnce(ctx, command, phase, expect, baseline);
+}
+
+/** One run of the test command, as runTests describes it. */
+async function runOnce(ctx: PhaseContext, command: string, phase: PhaseId, expect: 'red' | 'green', baseline?: Baseline): Promise<JudgedRun> {
   // A vanished worktree would make every run "fail" (exit 127): stop instead of judging that.
   await ensureWorktree(ctx.worktree, ctx.ticket.id);
   // Read once for this run: the tests step's commit cannot change while its tests are checked and run.
