@@ -8,7 +8,9 @@ const NPM_PLACEHOLDER = /no test specified/;
  * Finds the project's test command from files at the repository root, in this order:
  * `package.json` `scripts.test` (not npm's placeholder) → `npm test`; a `Makefile` with a `test:` target →
  * `make test`; pytest (`pytest.ini`, `[tool.pytest…]` in `pyproject.toml`, `[tool:pytest]` in `setup.cfg`,
- * `conftest.py`, or a `tests/` folder holding `.py` files) → `python3 -m pytest`; `Cargo.toml` → `cargo test`;
+ * `conftest.py`, or a `tests/` folder holding `.py` files) → `python3 -m pytest -v` (`-v` names passing tests, so a
+ * test the ticket breaks is seen), with `PYTHONPATH=src ` before it for a package under `src/` (see srcLayout);
+ * `Cargo.toml` → `cargo test`;
  * `go.mod` → `go test ./...`. Returns undefined when none applies. Reads files only; runs nothing.
  */
 export async function detectTestCommand(root: string): Promise<string | undefined> {
@@ -20,7 +22,7 @@ export async function detectTestCommand(root: string): Promise<string | undefine
     if (make !== undefined && /^test\s*:/m.test(make)) return 'make test';
   }
 
-  if (await usesPytest(root)) return 'python3 -m pytest';
+  if (await usesPytest(root)) return `${(await srcLayout(root)) ? 'PYTHONPATH=src ' : ''}python3 -m pytest -v`;
   if ((await readText(join(root, 'Cargo.toml'))) !== undefined) return 'cargo test';
   if ((await readText(join(root, 'go.mod'))) !== undefined) return 'go test ./...';
   return undefined;
@@ -50,6 +52,22 @@ async function usesPytest(root: string): Promise<boolean> {
   } catch {
     return false;
   }
+}
+
+/**
+ * A package under `src/` (`src/<name>/__init__.py`): importable in a fresh checkout only with `src` on the path,
+ * unless pytest's own `pythonpath` setting puts it there (then nothing is added).
+ */
+async function srcLayout(root: string): Promise<boolean> {
+  const configs = await Promise.all(['pyproject.toml', 'pytest.ini', 'setup.cfg', 'tox.ini'].map((f) => readText(join(root, f))));
+  if (configs.some((c) => c !== undefined && /^\s*pythonpath\s*=/m.test(c))) return false;
+  try {
+    const entries = await readdir(join(root, 'src'), { withFileTypes: true });
+    for (const e of entries) if (e.isDirectory() && (await readText(join(root, 'src', e.name, '__init__.py'))) !== undefined) return true;
+  } catch {
+    // No src folder.
+  }
+  return false;
 }
 
 async function readText(path: string): Promise<string | undefined> {

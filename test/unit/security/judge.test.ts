@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import type { FunctionalSpec } from '../../../src/core/deliverables/functionalSpec';
 import type { Plan } from '../../../src/core/deliverables/plan';
 import { implementationPhase } from '../../../src/core/pipeline/phases/implementationPhase';
+import { judgeObjections } from '../../../src/core/pipeline/implementation/judgeGuard';
 import { weakenedTests } from '../../../src/core/pipeline/implementation/testGuard';
 import type { Ticket } from '../../../src/core/ticket/ticket';
 import { edits, script, startPhaseHarness, write, type PhaseHarness } from '../../fixtures/phaseHarness';
@@ -37,6 +38,9 @@ suite('security: the judge cannot be weakened', function () {
           write('test/sub.test.js', `${header}test('sub subtracts', () => {\n  assert.equal(typeof calc.sub, typeof calc.sub);\n});\n`),
           write('package.json', '{\n  "name": "calculator",\n  "version": "1.0.0",\n  "private": true,\n  "scripts": {\n    "test": "exit 0"\n  }\n}\n'),
           write('.npmrc', 'script-shell=/bin/true\n'),
+          // The repository's own checks loosened (as a model did on wooorm/markdown-table): not named by the plan.
+          write('.remarkignore', '.shipwright/\n'),
+          write('tsconfig.json', '{\n  "compilerOptions": { "checkJs": false }\n}\n'),
           write('test/calculator.test.js', '// all tests off for now\n')),
         edits('the real fix', write('src/calculator.js', goodCode)),
       ],
@@ -47,7 +51,7 @@ suite('security: the judge cannot be weakened', function () {
     assert.equal(out.status, 'done', JSON.stringify(out));
     const refused = h.attempts.find((a) => a.why.includes('T1') && a.objections.length > 0) ?? assert.fail('the weakening batch was accepted');
     const where = new Set(refused.objections.map((o) => o.where));
-    for (const p of ['test/sub.test.js', 'package.json', '.npmrc', 'test/calculator.test.js']) assert.ok(where.has(p), `no objection to ${p}: ${JSON.stringify(refused.objections)}`);
+    for (const p of ['test/sub.test.js', 'package.json', '.npmrc', 'test/calculator.test.js', '.remarkignore', 'tsconfig.json']) assert.ok(where.has(p), `no objection to ${p}: ${JSON.stringify(refused.objections)}`);
     // Nothing of the batch was written; green came from the real fix against the tests proven red.
     const wt = h.worktree.path;
     assert.equal(readFileSync(join(wt, 'test/sub.test.js'), 'utf8'), redTests);
@@ -77,6 +81,17 @@ suite('security: the judge cannot be weakened', function () {
     // the run (node --test loads another test file first) and the run is failed for it.
     assert.match(code[0].objections.map((o) => o.message).join(' '), /still fail/);
     assert.equal(readFileSync(join(h.worktree.path, 'test/sub.test.js'), 'utf8'), redTests);
+  });
+
+  test('the checks\' configuration may change where the plan names it (a ticket about the checks); package.json\'s check fields and pyproject\'s checker sections never', () => {
+    const rules = (named: string[]) => ({ frozen: new Set<string>(), named: new Set(named), codeStep: true });
+    const change = (path: string, before: string | null, after: string | null) => [{ path, before, after }];
+    assert.equal(judgeObjections(change('tsconfig.json', '{}', '{"compilerOptions":{"strict":false}}'), rules([])).length, 1);
+    assert.deepEqual(judgeObjections(change('tsconfig.json', '{}', '{"compilerOptions":{"strict":true}}'), rules(['tsconfig.json'])), []);
+    assert.equal(judgeObjections(change('packages/a/.eslintrc.json', null, '{"rules":{}}'), rules([])).length, 1);
+    assert.match(judgeObjections(change('package.json', '{"xo":{"rules":{}}}', '{"xo":{"rules":{"unicorn/prefer-string-replace-all":"off"}}}'), rules(['package.json']))[0]?.message ?? '', /fields xo decide how the tests and the repository's checks run/);
+    assert.deepEqual(judgeObjections(change('package.json', '{"dependencies":{}}', '{"dependencies":{"ms":"2.1.3"}}'), rules([])), [], 'dependencies may change');
+    assert.equal(judgeObjections(change('pyproject.toml', '[tool.ruff]\nline-length = 88\n', '[tool.ruff]\nline-length = 200\n'), rules(['pyproject.toml'])).length, 1);
   });
 
   test('the counting guard ignores commented-out tests and sees tautologies', () => {

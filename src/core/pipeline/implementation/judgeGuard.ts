@@ -24,8 +24,19 @@ export interface JudgeRules {
  */
 const RUNNER_CONFIG = /(^|\/)(\.npmrc|\.yarnrc(\.ya?ml)?|\.pnpmfile\.c?js|jest\.config\.[cm]?[jt]s(on)?|vitest\.(config|workspace)\.[cm]?[jt]s|vite\.config\.[cm]?[jt]s|\.mocharc(\.[a-z]+)?|karma\.conf\.[cm]?[jt]s|ava\.config\.[cm]?js|playwright\.config\.[cm]?[jt]s|cypress\.config\.[cm]?[jt]s|babel\.config\.[cm]?js(on)?|\.babelrc(\.[a-z]+)?|pytest\.ini|tox\.ini|setup\.cfg|conftest\.py|sitecustomize\.py|usercustomize\.py|noxfile\.py|Makefile|GNUmakefile|\.c8rc(\.json)?|\.nycrc(\.[a-z]+)?)$/i;
 
-/** package.json fields that configure how tests run; the rest (dependencies, exports…) a code step may change. */
-const SCRIPT_FIELDS = ['scripts', 'jest', 'mocha', 'ava', 'c8', 'nyc', 'vitest', 'tap', 'babel', 'type', 'workspaces', 'packageManager', 'overrides', 'resolutions', 'pnpm'];
+/**
+ * Files that configure the repository's own checks, which a test command often runs before its tests (`xo && ava`,
+ * `tsc && node --test`, `remark --frail .`): linters, formatters, type checkers and their ignore files. Loosening
+ * one turns a refusal into a pass without changing the code (on wooorm/markdown-table a model wrote a
+ * `.remarkignore`). They may change only where the plan names the file: a ticket about the checks themselves.
+ */
+const CHECK_CONFIG = /(^|\/)(\.eslintrc(\.[a-z]+)?|eslint\.config\.[cm]?[jt]s|\.eslintignore|\.prettierrc(\.[a-z]+)?|prettier\.config\.[cm]?[jt]s|\.prettierignore|\.remarkrc(\.[a-z]+)?|\.remarkignore|\.markdownlint(-cli2)?\.(jsonc?|ya?ml|c?js)|\.markdownlintignore|\.stylelintrc(\.[a-z]+)?|stylelint\.config\.[cm]?js|biome\.jsonc?|\.xo-config(\.[a-z]+)?|xo\.config\.[cm]?js|tsconfig(\.[\w-]+)*\.json|jsconfig\.json|\.editorconfig|\.?ruff\.toml|\.?mypy\.ini|\.flake8|\.?pylintrc|\.golangci\.ya?ml|\.?rustfmt\.toml|clippy\.toml)$/i;
+
+/**
+ * package.json fields that configure how tests run, or the checks that run with them (xo, eslint, prettier,
+ * remark, stylelint, type-coverage); the rest (dependencies, exports…) a code step may change.
+ */
+const SCRIPT_FIELDS = ['scripts', 'jest', 'mocha', 'ava', 'c8', 'nyc', 'vitest', 'tap', 'babel', 'type', 'workspaces', 'packageManager', 'overrides', 'resolutions', 'pnpm', 'xo', 'eslintConfig', 'eslintIgnore', 'prettier', 'remarkConfig', 'stylelint', 'typeCoverage'];
 
 function fieldsOf(text: string | null): Record<string, string> {
   if (text === null) return {};
@@ -38,15 +49,16 @@ function fieldsOf(text: string | null): Record<string, string> {
   }
 }
 
-/** pyproject.toml sections that configure pytest and coverage. */
+/** pyproject.toml sections that configure pytest, coverage and the checks (ruff, mypy, black, pylint, isort, pyright). */
 function pytestSections(text: string | null): string {
   if (text === null) return '';
-  return text.split(/^(?=\[)/m).filter((s) => /^\[tool\.(pytest|coverage|tox|hatch\.envs)/.test(s)).join('');
+  return text.split(/^(?=\[)/m).filter((s) => /^\[tool\.(pytest|coverage|tox|hatch\.envs|ruff|mypy|black|pylint|isort|pyright)/.test(s)).join('');
 }
 
 /**
  * Objections (source `tests`) to a planned change that would weaken the judge. Every step: test-runner or
- * package-manager configuration, package.json's script fields, pyproject's pytest sections. Code steps also: a
+ * package-manager configuration, the checks' configuration the plan does not name (CHECK_CONFIG), package.json's
+ * script and check fields, pyproject's pytest and checkers' sections. Code steps also: a
  * frozen test file (written first and proven red), or an existing test file the plan does not name.
  */
 export function judgeObjections(planned: readonly PlannedChange[], rules: JudgeRules): Objection[] {
@@ -55,12 +67,13 @@ export function judgeObjections(planned: readonly PlannedChange[], rules: JudgeR
   for (const c of planned) {
     const p = c.path;
     if (RUNNER_CONFIG.test(p)) refuse(p, `\`${p}\` configures how the tests run: it may not be changed by the model; change the code instead`);
+    else if (CHECK_CONFIG.test(p) && !rules.named.has(p)) refuse(p, `\`${p}\` configures the repository's own checks (a linter, formatter or type checker the test command runs), and the plan does not name it: it may not be changed; make the code pass the checks as they are`);
     else if (/(^|\/)package\.json$/.test(p)) {
       const [a, b] = [fieldsOf(c.before), fieldsOf(c.after)];
       const changed = Object.keys({ ...a, ...b }).filter((k) => a[k] !== b[k]);
-      if (changed.length > 0) refuse(p, `\`${p}\`: the fields ${changed.join(', ')} decide how the tests run and may not be changed (dependencies may)`);
+      if (changed.length > 0) refuse(p, `\`${p}\`: the fields ${changed.join(', ')} decide how the tests and the repository's checks run and may not be changed (dependencies may)`);
     } else if (/(^|\/)pyproject\.toml$/.test(p) && pytestSections(c.before) !== pytestSections(c.after)) {
-      refuse(p, `\`${p}\`: the [tool.pytest…]/[tool.coverage…] sections decide how the tests run and may not be changed`);
+      refuse(p, `\`${p}\`: the [tool.pytest…]/[tool.coverage…] and checkers' ([tool.ruff…], [tool.mypy…]) sections decide how the tests and checks run and may not be changed`);
     }
     if (!rules.codeStep) continue;
     if (rules.frozen.has(p)) refuse(p, `\`${p}\` holds the tests written first and proven red: they are frozen; make the code pass them as they are`);
