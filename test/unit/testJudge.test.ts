@@ -150,6 +150,20 @@ suite('the implementation judge: baseline, red and green on real repositories', 
     assert.ok(kit.events.some((e) => e.type === 'log' && /the test run changed the code it judged .*it runs once more/.test(e.message)));
   });
 
+  test('the start warning names the uncommitted changes left out of the worktree: an untracked folder once, and not the Shipwright config that is in effect', async () => {
+    const model = scriptedModel();
+    kit = await engineKit({ ollama: model.responder });
+    mkdirSync(join(kit.repo.dir, '.shipwright'), { recursive: true });
+    writeFileSync(join(kit.repo.dir, '.shipwright', 'config.json'), '{}\n');
+    mkdirSync(join(kit.repo.dir, '.venv', 'lib'), { recursive: true });
+    for (const f of ['a.py', 'b.py', 'c.py']) writeFileSync(join(kit.repo.dir, '.venv', 'lib', f), '\n');
+    writeFileSync(join(kit.repo.dir, 'notes.txt'), 'mine\n');
+    const s = await kit.engine.run(ticket());
+    assert.equal(s.state, 'ready', s.reason);
+    const warning = kit.events.find((e) => e.type === 'log' && /uncommitted change/.test(e.message));
+    assert.match(warning?.type === 'log' ? warning.message : '', /your 2 uncommitted change\(s\) are not included/);
+  });
+
   test('notes missing from the worktree (a run killed before they were put back) are restored from the index before they are taken out again', async () => {
     const model = scriptedModel();
     kit = await engineKit({ ollama: model.responder });

@@ -165,6 +165,14 @@ suite('the test judge on real runners\' output', () => {
     assert.ok(!missing.ok);
     assert.match(missing.advice, /`worktree\.setupCommand` such as `pip install -e \.`/);
     assert.doesNotMatch(missing.advice, /npm ci/);
+    // pytest itself not installed for the Python that runs it (`python3 -m pytest` prints it unquoted, exit 1).
+    const noPytest = judgeBaseline(run('PYTHONPATH=src python3 -m pytest -v', 1, '/usr/bin/python3: No module named pytest\n'));
+    assert.ok(!noPytest.ok);
+    assert.match(noPytest.advice, /`\/usr\/bin\/python3: No module named pytest` \(.*\): the test runner pytest is not installed for that Python/);
+    // A test command run from a virtualenv the fresh worktree does not have: the advice makes it there.
+    const noVenv = judgeBaseline(run('.venv/bin/python -m pytest -q', 127, 'sh: 1: .venv/bin/python: not found\n'));
+    assert.ok(!noVenv.ok);
+    assert.match(noVenv.advice, /`worktree\.setupCommand` such as `python3 -m venv \.venv && \.venv\/bin\/pip install -e \.`/);
   });
 
   test('names are read from every result line of a long run, not from its trimmed output: pytest -v with 277 tests (23 KB) under the default 8,000-character budget', async () => {

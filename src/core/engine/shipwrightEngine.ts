@@ -146,10 +146,12 @@ export class ShipwrightEngine implements EngineApi {
       const d = created.dependencies;
       this.emit(stamp({ type: 'log', ticketId, level: 'info', message: `dependencies: ${d.why}${d.command ? ` (\`${d.command}\`)` : ''} in ${(d.durationMs / 1000).toFixed(1)} s` }));
     }
-    if (created.dirty) {
+    // Shipwright's own config is read from the checkout, so an uncommitted one is in effect, not left out.
+    const left = created.uncommitted.filter((p) => !/^\.shipwright(\/|$)/.test(p));
+    if (left.length > 0) {
       this.emit(stamp({
         type: 'log', ticketId, level: 'warn',
-        message: `the ticket starts from commit ${created.baseCommit.slice(0, 10)}; your ${created.uncommitted.length} uncommitted change(s) are not included`,
+        message: `the ticket starts from commit ${created.baseCommit.slice(0, 10)}; your ${left.length} uncommitted change(s) are not included`,
       }));
     }
   }

@@ -167,6 +167,8 @@ const MISSING_PACKAGE = /Cannot find (?:module|package) '([^'./~<][^']*)'/;
 const NOT_FOUND = /^(?:\/bin\/)?(?:sh|bash|zsh|dash)(?::\s*(?:line\s*)?\d+)?:\s*(?:line \d+:\s*)?([^\s:]+):\s*(?:command )?not found/m;
 /** Package managers a `test` script may call (`pnpm lint && vitest run`): missing, they are not the runner. */
 const PACKAGE_MANAGERS = new Set(['pnpm', 'yarn', 'bun']);
+/** `python -m <runner>` for a runner that is not installed: `/usr/bin/python3: No module named pytest` (unquoted). */
+const PY_RUNNER_MISSING = /^((?:\S*\/)?python[\d.]*): No module named ([\w.]+)\s*$/m;
 /** npm without the script (`npm error Missing script: "test"`). */
 const MISSING_SCRIPT = /Missing script: "([^"]+)"/;
 /**
@@ -180,7 +182,8 @@ const NPM_FETCH_PACKAGE = /request to https?:\/\/[^/\s]+\/(\S+?) failed/;
 
 /**
  * Why a run says nothing about the code: the command or its tools could not run (exit 126/127, a shell's
- * "not found", a missing npm script, npm failing to download a runner, a missing package). Undefined when the run
+ * "not found", `python -m` of a runner that is not installed, a missing npm script, npm failing to download a
+ * runner, a missing package). Undefined when the run
  * did test something.
  */
 export function setupProblem(run: TestRunResult): string | undefined {
@@ -189,6 +192,8 @@ export function setupProblem(run: TestRunResult): string | undefined {
     return `\`${notFound[1]}: not found\` (${describeTestRun(run)}): the test command calls the package manager ${notFound[1]}, which is not installed where the tests run; a testCommand that calls the test runner itself (such as \`npx vitest run\` or \`npx jest\`) avoids it`;
   }
   if (notFound !== null) return `\`${notFound[1]}: not found\` (${describeTestRun(run)}): the test runner is not installed where the tests run`;
+  const runnerMissing = PY_RUNNER_MISSING.exec(run.output);
+  if (runnerMissing !== null) return `\`${runnerMissing[1]}: No module named ${runnerMissing[2]}\` (${describeTestRun(run)}): the test runner ${runnerMissing[2]} is not installed for that Python`;
   const script = MISSING_SCRIPT.exec(run.output);
   if (script !== null) return `npm has no "${script[1]}" script (${describeTestRun(run)})`;
   const fetch = NPM_FETCH.exec(run.output);
@@ -218,6 +223,9 @@ function thrownIn(output: string, testPaths: readonly string[]): boolean {
 
 /** How a project of the test command's kind gets its dependencies into the worktree, for the advice. */
 function installHint(command: string): string {
+  // A virtualenv the command runs from must be made in the worktree (a fresh checkout) first.
+  const venv = /(?:^|[\s;&|(])((?:\.\/)?[\w.-]*venv)\/bin\//.exec(command)?.[1];
+  if (venv !== undefined) return `\`worktree.setupCommand\` such as \`python3 -m venv ${venv} && ${venv}/bin/pip install -e .\``;
   if (/\b(?:python\d*(?:\.\d+)?|pytest|tox|nox|uv|poetry|pip)\b/.test(command)) return '`worktree.setupCommand` such as `pip install -e .`';
   return '`worktree.dependencies`, or `worktree.setupCommand` such as `npm ci`';
 }
