@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ShipwrightConfig } from '../../src/core/config/shipwrightConfig';
 import type { FileDecision } from '../../src/core/ports/approvalPort';
@@ -100,7 +100,25 @@ suite('changedFiles and mergeApproved', () => {
     assert.deepEqual(snapshotCheckout(repo.dir), before);
   });
 
-  test('keepBranch names the branch for a pull request and touches nothing', () => {
-    assert.deepEqual(keepBranch(wt), { branch: 'shipwright/m1-subtract', baseCommit: wt.baseCommit, pushHint: 'git push -u origin shipwright/m1-subtract' });
+  test('keepBranch puts the approved change on a branch for a pull request, without rejected files or Shipwright\'s notes, and touches nothing of the user\'s', async () => {
+    mkdirSync(join(wt.path, '.shipwright', 'm1'), { recursive: true });
+    writeFileSync(join(wt.path, '.shipwright', 'm1', '01-discovery.md'), '# Functional spec\n');
+    // As the runner commits a phase's deliverable (commitAll refuses `.shipwright`, a protected place for models).
+    repo.git('-C', wt.path, 'add', '.shipwright');
+    repo.git('-C', wt.path, '-c', 'user.name=Shipwright', '-c', 'user.email=shipwright@localhost', 'commit', '-qm', 'discovery');
+    const before = snapshotCheckout(repo.dir);
+    const tip = repo.git('rev-parse', wt.branch).trim();
+    const k = await keepBranch(wt, await approveAll(['src/extra.js']));
+    assert.deepEqual(k, { branch: 'shipwright/m1-subtract-pr', baseCommit: wt.baseCommit, pushHint: 'git push -u origin shipwright/m1-subtract-pr', leftOut: ['.shipwright/m1/01-discovery.md', 'src/extra.js'] });
+    const files = repo.git('diff', '--name-only', wt.baseCommit, k.branch).trim().split('\n');
+    assert.deepEqual(files, ['README.md', 'src/calculator.js', 'test/calculator.test.js'], 'the approved change only');
+    assert.equal(repo.git('rev-parse', `${k.branch}^`).trim(), wt.baseCommit, 'one commit on the base');
+    assert.equal(repo.git('rev-parse', wt.branch).trim(), tip, 'the ticket\'s branch keeps its steps and notes');
+    assert.deepEqual(snapshotCheckout(repo.dir), before, 'the user\'s checkout is untouched');
+    // With the notes asked for (worktree.mergeDeliverables), they are in it; nothing approved keeps the ticket's branch as it is.
+    const withNotes = await keepBranch(wt, await approveAll(), { includeDeliverables: true });
+    assert.ok(repo.git('diff', '--name-only', wt.baseCommit, withNotes.branch).includes('.shipwright/m1/01-discovery.md'));
+    const none = await keepBranch(wt, (await approveAll()).map((d) => ({ ...d, decision: 'reject' as const })));
+    assert.equal(none.branch, wt.branch);
   });
 });

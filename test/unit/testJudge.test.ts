@@ -148,6 +148,9 @@ suite('the implementation judge: baseline, red and green on real repositories', 
     const s = await kit.engine.run(ticket());
     assert.notEqual(s.state, 'ready', 'code that fails the check once formatted is never green');
     assert.ok(kit.events.some((e) => e.type === 'log' && /the test run changed the code it judged .*it runs once more/.test(e.message)));
+    // The next session is told that the code it reads is the command's rewrite, and of which files.
+    const told = kit.ollama.requests.some((r) => r.messages.some((m) => /`node check\.js && node fmt\.js && npm test` rewrote the code after its checks ran .*now changed against the last commit: src\/calculator\.js/.test(m.content)));
+    assert.ok(told, 'no later prompt says the command rewrote the code');
   });
 
   test('the start warning names the uncommitted changes left out of the worktree: an untracked folder once, and not the Shipwright config that is in effect', async () => {

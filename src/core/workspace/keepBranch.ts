@@ -1,16 +1,34 @@
 import type { WorktreeInfo } from '../pipeline/phaseContext';
+import type { FileDecision } from '../ports/approvalPort';
+import { gitClient } from './gitClient';
+import { approvedChange, approvedCommit } from './mergeApproved';
 
 /** The branch kept for a pull request, and how to publish it. */
 export interface KeptBranch {
+  /** The branch to push: `<ticket branch>-pr`, or the ticket's own branch when nothing was approved. */
   branch: string;
   baseCommit: string;
-  /** A command line for people, e.g. `git push -u origin shipwright/12-add-login`. */
+  /** A command line for people, e.g. `git push -u origin shipwright/12-add-login-pr`. */
   pushHint: string;
+  /** Paths of the change not on `branch` (rejected, undecided, Shipwright's notes). */
+  leftOut: string[];
 }
 
 /**
- * Leaves the ticket's branch as it is (nothing is merged, pushed or removed) and says how to open a pull request.
+ * Keeps the ticket's work for a pull request without touching the user's checkout: the approved change as one
+ * commit on the base commit, on the branch `<ticket branch>-pr` (made or moved there), as `finish --merge` would
+ * bring it. Rejected files and Shipwright's notes (`.shipwright/<id>/`, unless `opts.includeDeliverables`) stay
+ * out of it: a pull request's CI runs the repository's own checks, which may lint every markdown file
+ * (`remark --frail .` on wooorm/markdown-table failed on the notes). The ticket's branch keeps every step and
+ * note. With nothing approved, the ticket's branch is kept as it is and named.
+ * @throws WorktreeError('stale') when an approved file changed after its decision
  */
-export function keepBranch(worktree: WorktreeInfo): KeptBranch {
-  return { branch: worktree.branch, baseCommit: worktree.baseCommit, pushHint: `git push -u origin ${worktree.branch}` };
+export async function keepBranch(worktree: WorktreeInfo, decisions: FileDecision[], opts: { includeDeliverables?: boolean } = {}): Promise<KeptBranch> {
+  const { approved, leftOut } = await approvedChange(worktree, decisions, opts);
+  const keep = (branch: string, left: string[]): KeptBranch => ({ branch, baseCommit: worktree.baseCommit, pushHint: `git push -u origin ${branch}`, leftOut: left });
+  if (approved.length === 0) return keep(worktree.branch, []);
+  const commit = await approvedCommit(worktree, leftOut);
+  const branch = `${worktree.branch}-pr`;
+  await gitClient(worktree.path).raw(['branch', '-f', branch, commit]);
+  return keep(branch, leftOut.map((f) => f.path));
 }

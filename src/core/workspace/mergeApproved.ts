@@ -32,7 +32,7 @@ export interface MergeResult {
  * the user's (git itself replaces ignored files silently); and the merge has no conflicts
  * (`git merge-tree --write-tree`, git ≥ 2.38). Files not approved — and Shipwright's deliverables under
  * `.shipwright/`, unless `opts.includeDeliverables` — are left out through a commit made off the branch (see
- * mergeSource), so the merge brings only approved files and the ticket's branch keeps its deliverables. The
+ * approvedCommit), so the merge brings only approved files and the ticket's branch keeps its deliverables. The
  * merge runs with hooks disabled (`core.hooksPath=/dev/null`): the merged content is model-written, and a hooks
  * path inside the repository could have been changed by the branch itself.
  * @throws WorktreeError('stale') a file changed since its decision; ('wrongBranch'); ('dirty') with the paths;
@@ -42,14 +42,8 @@ export interface MergeResult {
  *   the user's checkout is as it was, and the message says so in words.
  */
 export async function mergeApproved(worktree: WorktreeInfo, decisions: FileDecision[], opts: { includeDeliverables?: boolean } = {}): Promise<MergeResult> {
-  const files = await changedFiles(worktree);
-  const byPath = new Map(decisions.map((d) => [d.path, d]));
-  // The user's branch gets the change, not the process: deliverables stay on the ticket's branch by default.
-  const approved = files.filter((f) => byPath.get(f.path)?.decision === 'approve' && (opts.includeDeliverables === true || !isDeliverable(f.path)));
-  const stale = approved.filter((f) => byPath.get(f.path)?.contentHash !== f.contentHash).map((f) => f.path);
-  if (stale.length > 0) throw new WorktreeError('stale', `these files changed after they were approved; review them again: ${stale.join(', ')}`, stale);
+  const { approved, leftOut } = await approvedChange(worktree, decisions, opts);
   if (approved.length === 0) throw new WorktreeError('notFound', 'no file of the change was approved; nothing to merge');
-  const leftOut = files.filter((f) => !approved.includes(f));
 
   const meta = await readWorktreeMeta(worktree.path);
   const user = gitClient(worktree.repoRoot);
@@ -88,7 +82,7 @@ export async function mergeApproved(worktree: WorktreeInfo, decisions: FileDecis
   }
 
   // Checked before the merge commit is built, so a refused merge leaves the ticket's branch as it was.
-  const source = await mergeSource(worktree, leftOut);
+  const source = await approvedCommit(worktree, leftOut);
   const restoreCommit = source;
   await refuseConflicts(worktree, current, source, approved.map((f) => f.path));
 
@@ -110,18 +104,39 @@ export async function mergeApproved(worktree: WorktreeInfo, decisions: FileDecis
   return { mergeCommit, intoBranch: current, merged: approved.map((f) => f.path), leftOut: leftOut.map((f) => f.path), restoreCommit };
 }
 
+/** The ticket's changed files split by a person's decisions: approved, and left out (rejected, undecided, notes). */
+export interface ApprovedChange {
+  approved: ChangedFile[];
+  leftOut: ChangedFile[];
+}
+
+/**
+ * The ticket's change against its base commit, split by `decisions`. The user's branch gets the change, not the
+ * process: the deliverables under `.shipwright/` are left out unless `opts.includeDeliverables`.
+ * @throws WorktreeError('stale') when an approved file changed after its decision
+ */
+export async function approvedChange(worktree: WorktreeInfo, decisions: FileDecision[], opts: { includeDeliverables?: boolean } = {}): Promise<ApprovedChange> {
+  const files = await changedFiles(worktree);
+  const byPath = new Map(decisions.map((d) => [d.path, d]));
+  const approved = files.filter((f) => byPath.get(f.path)?.decision === 'approve' && (opts.includeDeliverables === true || !isDeliverable(f.path)));
+  const stale = approved.filter((f) => byPath.get(f.path)?.contentHash !== f.contentHash).map((f) => f.path);
+  if (stale.length > 0) throw new WorktreeError('stale', `these files changed after they were approved; review them again: ${stale.join(', ')}`, stale);
+  return { approved, leftOut: files.filter((f) => !approved.includes(f)) };
+}
+
 /** A file Shipwright wrote for the process (`.shipwright/<ticket>/NN-<phase>.md`), not part of the change. */
 export function isDeliverable(path: string): boolean {
   return path.startsWith('.shipwright/');
 }
 
 /**
- * The commit to merge: one commit on the ticket's base commit whose tree is the branch's HEAD with the left-out
- * files as they are at the base. The user's history gets the change in one commit (plus the merge), not the
- * ticket's process commits; the ticket's branch keeps everything, deliverables included. Built in a private
- * index (`GIT_INDEX_FILE`), so neither the worktree's files nor its index change.
+ * The approved change as one commit on the ticket's base commit (merged, or kept for a pull request): the branch's
+ * HEAD with the left-out files as they are at the base. The user's history gets the change in one commit, not
+ * the ticket's process commits; the ticket's branch keeps everything, deliverables included. Built in a private
+ * index (`GIT_INDEX_FILE`), so neither the worktree's files nor its index change; no ref is moved.
+ * @returns the commit id
  */
-async function mergeSource(worktree: WorktreeInfo, leftOut: ChangedFile[]): Promise<string> {
+export async function approvedCommit(worktree: WorktreeInfo, leftOut: ChangedFile[]): Promise<string> {
   const git = gitClient(worktree.path);
   const head = (await git.revparse(['HEAD'])).trim();
   const index = join((await git.raw(['rev-parse', '--absolute-git-dir'])).trim(), 'shipwright-merge-index');

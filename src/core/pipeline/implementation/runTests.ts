@@ -3,6 +3,7 @@ import { prepareSandbox } from '../../sandbox/commandSandbox';
 import { secretPolicy } from '../../secrets/secretPolicy';
 import { codeState } from '../../workspace/codeState';
 import { ensureWorktree } from '../../workspace/ensureWorktree';
+import { gitClient } from '../../workspace/gitClient';
 import { withoutLocalPaths } from '../../workspace/localPaths';
 import { hideNewNotes } from '../../workspace/hideNewNotes';
 import { pathExists } from '../../workspace/pathExists';
@@ -42,7 +43,11 @@ export async function runTests(ctx: PhaseContext, command: string, phase: PhaseI
   const after = await codeState(ctx.worktree.path).catch(() => undefined);
   if (after === undefined || after === before) return run;
   ctx.emit(stamp({ type: 'log', ticketId: ctx.ticket.id, level: 'info', message: `the test run changed the code it judged (a formatter or build step in \`${command}\` writes files): it runs once more on the code as it is now` }));
-  return runOnce(ctx, command, phase, expect, baseline);
+  const changed = (await gitClient(ctx.worktree.path).raw(['diff', '--name-only', 'HEAD']).catch(() => '')).trim().split('\n').filter((p) => p !== '');
+  const again = await runOnce(ctx, command, phase, expect, baseline);
+  // The model reads this run: it must learn that the code it sees is the command's rewrite, not its own.
+  again.output = `[Shipwright: \`${command}\` rewrote the code after its checks ran (a formatter or build step with --fix, most likely). The run before passed on the code as written; this run judges the code as the command left it (now changed against the last commit: ${changed.join(', ') || 'nothing tracked'}). Write code that the command leaves as it is.]\n${again.output}`;
+  return again;
 }
 
 /** One run of the test command, as runTests describes it. */

@@ -298,7 +298,7 @@ export function redCheck(run: TestRunResult, testPaths: readonly string[], basel
     const name = undeclared[1] ?? undeclared[2] ?? undeclared[3];
     const base = (p: string): string => p.split('/').pop() ?? p;
     if (where !== undefined && testPaths.some((p) => base(where.replace(/:\d+$/, '')) === base(p))) {
-      return tests(`the tests fail for the wrong reason: \`${name}\` is not defined where the test uses it (${where}): a name the test neither declares nor imports, which no code can make pass; import what the test calls`);
+      return tests(`the tests fail for the wrong reason: \`${name}\` is not defined where the test uses it (${where}): a name the test neither declares nor imports, which no code can make pass; declare or import it, or correct its spelling`);
     }
   }
   const failing = failingTests(run);

@@ -128,7 +128,13 @@ export async function implementationPhase(ctx: PhaseContext): Promise<PhaseOutco
   // 3. The bounded fix loop on a red suite (also after a resume that stopped mid-way).
   if (!run.passed) {
     const fixed = await runFixRounds(ctx, { command, run, phase: 'ciFix', spec: work.criteria(), guarded, log });
-    if (!fixed.ok) return handoff(ctx, log, `the test command still fails after ${ctx.config.fixRounds} fix round(s): ${describeTestRun(fixed.run)}`);
+    if (!fixed.ok) {
+      // Every answer refused before it was written (a test or a check's config it may not change) means no fix was tried.
+      const tried = fixed.run !== run;
+      return handoff(ctx, log, tried
+        ? `the test command still fails after ${ctx.config.fixRounds} fix round(s): ${describeTestRun(fixed.run)}`
+        : `no fix could be tried in ${ctx.config.fixRounds} fix round(s): every answer was refused before it was written (see the objections); the tests still fail as in ${describeTestRun(fixed.run)}`);
+    }
     run = fixed.run;
     steps.push(fixed.report);
   }
