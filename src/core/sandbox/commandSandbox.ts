@@ -79,9 +79,7 @@ export async function prepareSandbox(input: SandboxInput): Promise<CommandSandbo
     if (!isAbsolute(dir)) continue;
     const real = await realpath(dir).catch(() => undefined);
     if (real === undefined || !inHidden(real) || within(input.worktree, real)) continue;
-    // A version manager's shims (pyenv, rbenv, nodenv, asdf: `~/.pyenv/shims`) run its own code and the chosen
-    // version from the folder above them (`~/.pyenv/libexec`, `~/.pyenv/versions`): without it every shim exits 127.
-    readBack.add(basename(real) === 'shims' ? dirname(real) : real);
+    readBack.add((await versionManagerRoot(real, [home, ...hides])) ?? real);
   }
   const node = await nodePrefix();
   if (node !== undefined && inHidden(node)) readBack.add(node);
@@ -190,6 +188,23 @@ async function symlinkTargets(worktree: string): Promise<string[]> {
     if (real !== undefined) targets.push(real);
   }
   return targets;
+}
+
+/**
+ * The folder of a version manager whose `shims` folder is on PATH (pyenv, rbenv, nodenv, goenv, asdf:
+ * `~/.pyenv/shims`): a shim runs the manager's own code and the chosen version from the folder above it
+ * (`~/.pyenv/libexec`, `~/.pyenv/versions`, asdf's `installs`), so without it every shim exits 127. Only a dot
+ * folder that holds one of those, and never the home or a hidden root itself (`~/shims` must not make the whole
+ * home readable). Undefined otherwise.
+ */
+async function versionManagerRoot(shims: string, never: readonly string[]): Promise<string | undefined> {
+  if (basename(shims) !== 'shims') return undefined;
+  const root = dirname(shims);
+  if (!basename(root).startsWith('.') || never.some((n) => within(root, n))) return undefined;
+  for (const inside of ['libexec', 'versions', 'installs']) {
+    if ((await lstat(join(root, inside)).catch(() => undefined))?.isDirectory()) return root;
+  }
+  return undefined;
 }
 
 /** The installation folder of the `node` found on PATH (`<prefix>/bin/node` → `<prefix>`): npm lives beside it. */

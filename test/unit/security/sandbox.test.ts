@@ -89,7 +89,7 @@ suite('security: the sandbox of test and set-up commands (real bubblewrap)', fun
     assert.equal(readFileSync(join(l.repo, 'node_modules', 'dep', 'index.js'), 'utf8'), 'module.exports = 42;\n');
   });
 
-  test('a version manager\'s shims on PATH (pyenv\'s `~/.pyenv/shims`) work: its folder is readable, the rest of the home is not', async () => {
+  test('a version manager\'s shims on PATH (pyenv\'s `~/.pyenv/shims`) work: its folder is readable, the rest of the home is not (not even through `~/shims`)', async () => {
     // pyenv's layout: a shim execs the manager in libexec, which runs the chosen version from versions/.
     const root = join(l.home, '.pyenv');
     mkdirSync(join(root, 'shims'), { recursive: true });
@@ -98,8 +98,10 @@ suite('security: the sandbox of test and set-up commands (real bubblewrap)', fun
     writeFileSync(join(root, 'shims', 'fakepython'), `#!/bin/sh\nexec "${root}/libexec/pyenv" exec fakepython "$@"\n`, { mode: 0o755 });
     writeFileSync(join(root, 'libexec', 'pyenv'), `#!/bin/sh\nshift; prog=$1; shift\nexec "${root}/versions/3.11.7/bin/$prog" "$@"\n`, { mode: 0o755 });
     writeFileSync(join(root, 'versions', '3.11.7', 'bin', 'fakepython'), '#!/bin/sh\necho "python 3.11.7 ran with $*"\n', { mode: 0o755 });
+    // A plain `~/shims` folder on PATH too: the folder above it is the home, which must stay hidden.
+    mkdirSync(join(l.home, 'shims'), { recursive: true });
     const path = process.env.PATH;
-    process.env.PATH = `${join(root, 'shims')}:${path ?? ''}`;
+    process.env.PATH = `${join(root, 'shims')}:${join(l.home, 'shims')}:${path ?? ''}`;
     try {
       sandbox = await prepareSandbox({ settings: SandboxSettings.parse({}), worktree: l.worktree, repoRoot: l.repo, home: l.home, availability: await detectSandbox() });
     } finally {
