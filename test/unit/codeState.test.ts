@@ -30,6 +30,11 @@ suite('codeState: the code a test run sees, as one id', () => {
     writeFileSync(join(dir, '.shipwright', 't1', '02-tech-spec.md'), '# design\n');
     mkdirSync(join(dir, 'coverage'));
     writeFileSync(join(dir, 'coverage', 'lcov.info'), 'TN:\n');
+    // Interpreter caches a run writes where no .gitignore covers them are not code either.
+    mkdirSync(join(dir, 'src', '__pycache__'));
+    writeFileSync(join(dir, 'src', '__pycache__', 'calc.cpython-311.pyc'), 'bytecode');
+    mkdirSync(join(dir, '.pytest_cache', 'v'), { recursive: true });
+    writeFileSync(join(dir, '.pytest_cache', 'v', 'lastfailed'), '{}');
     assert.equal(await codeState(dir), base);
 
     // A tracked file edited, then edited again while already dirty: each content is its own state.
@@ -54,6 +59,10 @@ suite('codeState: the code a test run sees, as one id', () => {
     const status = repo!.git('status', '--porcelain', '--untracked-files=all');
     assert.match(status, /^ M src\/calculator\.js$/m);
     assert.match(status, /^\?\? test\/fixture\.json$/m);
+    // A module next to a cache folder still counts.
+    const beforeModule = await codeState(dir);
+    writeFileSync(join(dir, 'src', 'helpers.py'), 'x = 1\n');
+    assert.notEqual(await codeState(dir), beforeModule);
   });
 
   test('a worktree git cannot stage (a nested repository without a commit) is an error, which callers take as unknown', async () => {

@@ -116,7 +116,10 @@ suite('changedFiles and mergeApproved', () => {
     assert.equal(repo.git('rev-parse', wt.branch).trim(), tip, 'the ticket\'s branch keeps its steps and notes');
     assert.deepEqual(snapshotCheckout(repo.dir), before, 'the user\'s checkout is untouched');
     // With the notes asked for (worktree.mergeDeliverables), they are in it; nothing approved keeps the ticket's branch as it is.
+    const first = repo.git('rev-parse', k.branch).trim();
     const withNotes = await keepBranch(wt, await approveAll(), { includeDeliverables: true });
+    assert.equal(withNotes.branch, 'shipwright/m1-subtract-pr-2');
+    assert.equal(repo.git('rev-parse', k.branch).trim(), first, 'the first pull-request branch is never moved');
     assert.ok(repo.git('diff', '--name-only', wt.baseCommit, withNotes.branch).includes('.shipwright/m1/01-discovery.md'));
     const none = await keepBranch(wt, (await approveAll()).map((d) => ({ ...d, decision: 'reject' as const })));
     assert.equal(none.branch, wt.branch);

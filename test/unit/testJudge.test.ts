@@ -182,6 +182,10 @@ suite('the implementation judge: baseline, red and green on real repositories', 
     await restoreProtected(wt, before);
     assert.deepEqual(readFileSync(join(wt, note)), bytes, 'back as committed');
     assert.equal(git(wt, 'status', '--porcelain').trim(), '');
+    // A note changed since its commit exists nowhere else: it stays where it is.
+    writeFileSync(join(wt, note), `${bytes.toString('utf8')}\nA person's addition.\n`);
+    const again = await hideNewNotes(wt, s.worktree!.baseCommit, await snapshotProtected(wt));
+    assert.ok(!again.includes(note) && existsSync(join(wt, note)));
   });
 
   test('cancelled while the test command is checked before the first model call, the ticket is cancelled (not a failing suite) and resumes', async () => {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { failingTests, judgeBaseline, passes, redCheck, RESULT_LINE, setupProblem } from '../../src/core/pipeline/implementation/testJudge';
 import { runTestCommand, type TestRunResult } from '../../src/core/workspace/testCommandRunner';
 
@@ -131,6 +131,33 @@ suite('the test judge on real runners\' output', () => {
     }
   });
 
+  test('a parent is dropped only where it failed because of its subtests: one failing on its own, or another file\'s test of the same name, still fails', () => {
+    const before = { failures: ['old broken'], passing: [] };
+    // TAP: subtests pass, the parent's own body then throws.
+    const own = ['    ok 1 - child', '    1..1', 'not ok 1 - parent', 'not ok 2 - old broken', '1..2'].join('\n');
+    assert.deepEqual(failingTests(run('node --test', 1, own)), ['parent', 'old broken']);
+    assert.equal(passes(run('node --test', 1, own), before), false, 'a parent failing on its own is a failure');
+    // Another file's leaf test named like a parent elsewhere in the run.
+    const twoFiles = ['    not ok 1 - inner', '    1..1', 'not ok 1 - add', '# file 2', 'not ok 1 - add', '1..1'].join('\n');
+    assert.deepEqual(failingTests(run('node --test', 1, twoFiles)), ['inner', 'add']);
+    // spec: a group whose subtests pass but which fails itself.
+    const spec = ['▶ parent', '  ✔ child (1ms)', '✖ parent (2ms)', '', '✖ failing tests:', '', '✖ parent (2ms)'].join('\n');
+    assert.deepEqual(failingTests(run('node --test', 1, spec)), ['parent']);
+  });
+
+  test('result lines cut at their cap are not read as the whole run: a failure may be among the lines left out', async () => {
+    const truncated: TestRunResult = { ...run('pytest -v', 1, 'FAILED tests/a.py::test_old\n'), resultLines: 'FAILED tests/a.py::test_old', resultLinesTruncated: true };
+    assert.equal(failingTests(truncated), undefined);
+    assert.equal(passes(truncated, { failures: ['tests/a.py::test_old'], passing: [] }), false);
+    // A line longer than any result line is skipped as it streams, and the lines after it are kept.
+    const file = join(__dirname, '..', '..', '..', 'test-results', 'long-line.txt');
+    mkdirSync(dirname(file), { recursive: true });
+    writeFileSync(file, `${'x'.repeat(1_000_000)}\nnot ok 1 - after the long line\n`);
+    const r = await runTestCommand({ command: `cat '${file}'`, cwd: __dirname, timeoutMs: 20_000, outputBudgetChars: 8_000, keepLines: RESULT_LINE });
+    assert.equal(r.resultLines, 'not ok 1 - after the long line');
+    assert.equal(r.resultLinesTruncated, undefined);
+  });
+
   test('a name the new test neither declares nor imports is the wrong reason: ReferenceError (node:test TAP) and NameError (pytest -q)', () => {
     const before = judgeBaseline(run('node --test', 0, output('node20-tap-base.txt')));
     assert.ok(before.ok);
@@ -160,6 +187,10 @@ suite('the test judge on real runners\' output', () => {
     const judged = judgeBaseline(run('python3 -m pytest', 2, output('pytest-own-package-missing.txt')));
     assert.ok(!judged.ok);
     assert.match(judged.advice, /Python cannot import 'cachetools' \(`python3 -m pytest` exited 2 in 2\.0 s\)\. If 'cachetools' is this repository's own package, make it importable where the tests run: `PYTHONPATH=src` .*`pip install -e \.` as `worktree\.setupCommand`/);
+    // One test importing a missing module inside its body is a failure like any other, recorded as pre-existing.
+    const runtime = judgeBaseline(run('python3 -m pytest -q', 1, 'FAILED tests/test_cfg.py::test_yaml - ModuleNotFoundError: No module named \'yaml\'\n1 failed, 276 passed in 0.9s\n'));
+    assert.ok(runtime.ok);
+    assert.deepEqual(runtime.baseline.failures, ['tests/test_cfg.py::test_yaml']);
     // A missing runner in a Python project gets Python's install example, not npm's.
     const missing = judgeBaseline(run('python3 -m pytest', 127, 'sh: 1: python3: not found\n'));
     assert.ok(!missing.ok);

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { existsSync, lstatSync, mkdirSync, readFileSync, readlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, lstatSync, mkdirSync, readFileSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ShipwrightConfig } from '../../src/core/config/shipwrightConfig';
 import { commitAll } from '../../src/core/workspace/commitAll';
@@ -118,6 +118,30 @@ suite('WorktreeManager', () => {
     const manager = await WorktreeManager.open({ repoDir: repo.dir, config: config() });
     const wt = await manager.create({ id: 'b1', title: 'kept' });
     assert.equal(wt.branch, 'shipwright/b1-kept-2');
+  });
+
+  test('renew starts an untouched worktree again from the checkout, but never one holding a person\'s file, ignored ones included', async () => {
+    const manager = await WorktreeManager.open({ repoDir: repo.dir, config: config({ copy: [], link: [] }) });
+    const wt = await manager.create({ id: 't1', title: 'renew me' });
+    const known = { path: wt.path, branch: wt.branch, baseCommit: wt.baseCommit, repoRoot: wt.repoRoot };
+    // Ignored in every worktree of the repository (as a global or a .gitignore rule would).
+    writeFileSync(join(repo.dir, '.git', 'info', 'exclude'), '.venv/\n.env.local\n__pycache__/\n');
+    mkdirSync(join(wt.path, '.venv', 'bin'), { recursive: true });
+    writeFileSync(join(wt.path, '.venv', 'bin', 'pytest'), '#!/bin/sh\n');
+    writeFileSync(join(wt.path, '.env.local'), 'TOKEN=mine\n');
+    assert.equal(await manager.renew({ id: 't1', title: 'renew me' }, known), undefined, 'a virtualenv and a .env.local made there are someone\'s');
+    assert.ok(existsSync(join(wt.path, '.venv', 'bin', 'pytest')) && existsSync(join(wt.path, '.env.local')));
+
+    rmSync(join(wt.path, '.venv'), { recursive: true });
+    rmSync(join(wt.path, '.env.local'));
+    mkdirSync(join(wt.path, 'src', '__pycache__'), { recursive: true });
+    writeFileSync(join(wt.path, 'src', '__pycache__', 'x.pyc'), 'cache');
+    writeFileSync(join(repo.dir, 'fix.txt'), 'the fix\n');
+    repo.git('add', 'fix.txt');
+    repo.git('commit', '-qm', 'the fix');
+    const renewed = await manager.renew({ id: 't1', title: 'renew me' }, known);
+    assert.equal(renewed?.baseCommit, repo.git('rev-parse', 'HEAD').trim(), 'a test run\'s cache is no reason to keep it');
+    assert.ok(existsSync(join(wt.path, 'fix.txt')));
   });
 
   test('a repository without a commit is refused with a reason', async () => {

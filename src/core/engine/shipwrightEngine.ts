@@ -25,6 +25,7 @@ import { routeFor } from '../ticket/route';
 import type { Ticket } from '../ticket/ticket';
 import { worktreePresent } from '../workspace/ensureWorktree';
 import { WorktreeManager, type CreatedWorktree } from '../workspace/worktreeManager';
+import { readWorktreeMeta } from '../workspace/worktreeMeta';
 import { withRunGitConfig } from '../workspace/runGitConfig';
 import { childTickets } from './childTickets';
 import type { EngineApi, PhaseForecast, ResumeOptions, RunOptions } from './engineApi';
@@ -171,7 +172,17 @@ export class ShipwrightEngine implements EngineApi {
       // checkout as it is now. An epic child building on other children's branches keeps its base.
       const untouched = state.handoff?.kind === 'setup' && state.phases.every((p) => p.attempts.length === 0) && state.ticket.dependsOn.length === 0;
       if (untouched && state.worktree !== undefined) {
-        const renewed = await this.worktrees.renew(state.ticket, state.worktree);
+        const known = state.worktree;
+        const renewed = await this.worktrees.renew(state.ticket, known).catch(async (e: unknown) => {
+          // The new worktree exists when its set-up fails: the state must name its base, or the next resume would
+          // count the commits since the old base (the person's fix) as the ticket's change.
+          const meta = await readWorktreeMeta(known.path);
+          if (meta !== undefined && meta.baseCommit !== known.baseCommit) {
+            state.worktree = { ...known, branch: meta.branch, baseCommit: meta.baseCommit };
+            await this.store.save(state);
+          }
+          throw e;
+        });
         if (renewed !== undefined) {
           const from = state.worktree.baseCommit;
           state.worktree = { path: renewed.path, branch: renewed.branch, baseCommit: renewed.baseCommit, repoRoot: renewed.repoRoot };

@@ -193,14 +193,15 @@ async function symlinkTargets(worktree: string): Promise<string[]> {
 /**
  * The folder of a version manager whose `shims` folder is on PATH (pyenv, rbenv, nodenv, goenv, asdf:
  * `~/.pyenv/shims`): a shim runs the manager's own code and the chosen version from the folder above it
- * (`~/.pyenv/libexec`, `~/.pyenv/versions`, asdf's `installs`), so without it every shim exits 127. Only a dot
- * folder that holds one of those, and never the home or a hidden root itself (`~/shims` must not make the whole
- * home readable). Undefined otherwise.
+ * (`~/.pyenv/libexec`, `~/.pyenv/versions`, asdf's `installs`), so without it every shim exits 127. Only a folder
+ * named as those managers name theirs (`.pyenv`, `.rbenv`, `.asdf`…) that holds one of those, and never the home
+ * or a hidden root itself (`~/shims` must not make the whole home readable, `~/.local/shims` not all of `~/.local`).
+ * Undefined otherwise.
  */
 async function versionManagerRoot(shims: string, never: readonly string[]): Promise<string | undefined> {
   if (basename(shims) !== 'shims') return undefined;
   const root = dirname(shims);
-  if (!basename(root).startsWith('.') || never.some((n) => within(root, n))) return undefined;
+  if (!/^\.(?:[a-z]+env|asdf)$/.test(basename(root)) || never.some((n) => within(root, n))) return undefined;
   for (const inside of ['libexec', 'versions', 'installs']) {
     if ((await lstat(join(root, inside)).catch(() => undefined))?.isDirectory()) return root;
   }

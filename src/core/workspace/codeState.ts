@@ -4,10 +4,18 @@ import { join } from 'node:path';
 import { gitClient } from './gitClient';
 
 /**
+ * Interpreter and test-runner caches a run writes by itself where no `.gitignore` covers them (a Python project
+ * without one gets `__pycache__/` next to every module): not code, and counting them would make every green run
+ * look like one that rewrote its code (see runTests).
+ */
+const CACHES = [':(exclude,glob)**/__pycache__/**', ':(exclude,glob)**/.pytest_cache/**', ':(exclude,glob)**/.mypy_cache/**', ':(exclude,glob)**/.ruff_cache/**'];
+
+/**
  * The code of a worktree as one git tree id: every tracked and untracked (not ignored) file's content, as
  * `git add -A` would stage it, without `.shipwright` (the deliverables each phase commits there are out of the
- * worktree while tests run, see hideNewNotes, so they do not change what the tests see). Equal ids mean the same files with the same contents, committed or not. Not covered:
- * ignored files (`node_modules`, `.env`) and files inside submodules (only their commit). Staged into a copy of the
+ * worktree while tests run, see hideNewNotes, so they do not change what the tests see) and without CACHES. Equal
+ * ids mean the same files with the same contents, committed or not. Not covered: ignored files (`node_modules`,
+ * `.env`) and files inside submodules (only their commit). Staged into a copy of the
  * worktree's index, so only files changed since the last stage are hashed again, with new objects written to a
  * temporary object directory: the repository's index and objects are never touched. Clean filters (LFS) run as
  * for any `git add`.
@@ -22,7 +30,7 @@ export async function codeState(worktreePath: string): Promise<string> {
     await copyFile(index, copy).catch(() => undefined); // no index yet: start from an empty one
     await mkdir(join(tmp, 'objects'));
     const scratch = gitClient(worktreePath, { env: { GIT_INDEX_FILE: copy, GIT_OBJECT_DIRECTORY: join(tmp, 'objects'), GIT_ALTERNATE_OBJECT_DIRECTORIES: objects } });
-    await scratch.raw(['-c', 'core.splitIndex=false', 'add', '-A', '--', '.', ':(exclude).shipwright']);
+    await scratch.raw(['-c', 'core.splitIndex=false', 'add', '-A', '--', '.', ':(exclude).shipwright', ...CACHES]);
     await scratch.raw(['-c', 'core.splitIndex=false', 'rm', '-r', '--cached', '-q', '--ignore-unmatch', '--', '.shipwright']);
     return (await scratch.raw(['write-tree'])).trim();
   } finally {

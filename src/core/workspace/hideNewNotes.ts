@@ -7,8 +7,8 @@ import type { ProtectedSnapshot } from './protectedSnapshot';
 const NOTES = '.shipwright';
 
 /**
- * Takes the ticket's own notes out of the worktree for a test run: the files under `.shipwright/` that are not in
- * `baseCommit` (the deliverables each phase commits, `.shipwright/<id>/NN-<phase>.md`). A repository's own checks
+ * Takes the ticket's own notes out of the worktree for a test run: the committed, unchanged files under
+ * `.shipwright/` that are not in `baseCommit` (the deliverables each phase commits, `.shipwright/<id>/NN-<phase>.md`). A repository's own checks
  * that read every file (`remark --frail .` on wooorm/markdown-table, `prettier --check .`) then judge the code as
  * the run before any change did, instead of failing on Shipwright's markdown. Their bytes are in `snapshot` (taken
  * just before), so restoreProtected puts them back after the run. Tracked `.shipwright` files missing from the
@@ -21,14 +21,17 @@ export async function hideNewNotes(worktreePath: string, baseCommit: string, sna
   const git = gitClient(worktreePath);
   const missing = snapshot.missing.filter((p) => p.startsWith(`${NOTES}/`));
   if (missing.length > 0) {
-    await git.raw(['checkout', '--', ...missing]);
+    await git.raw(['checkout', '--', ...missing.map((p) => `:(literal)${p}`)]);
     for (const p of missing) {
       const bytes = await readFile(join(worktreePath, p)).catch(() => undefined);
       if (bytes !== undefined) snapshot.files.set(p, bytes);
     }
   }
   const atBase = await notesAt(worktreePath, baseCommit);
-  const hidden = [...snapshot.files.keys()].filter((p) => p.startsWith(`${NOTES}/`) && !atBase.has(p)).sort();
+  // Only notes as committed: one that exists nowhere else (untracked, or changed since its commit) is not deleted,
+  // since a run killed before the put-back would lose it.
+  const dirty = new Set(splitNul(await git.raw(['status', '--porcelain=v1', '-z', '--untracked-files=all', '--', NOTES])).map((f) => f.slice(3)));
+  const hidden = [...snapshot.files.keys()].filter((p) => p.startsWith(`${NOTES}/`) && !atBase.has(p) && !dirty.has(p)).sort();
   for (const p of hidden) await unlink(join(worktreePath, p)).catch(() => undefined);
   // Empty folders left behind go too (a linter may still list them); the deepest first.
   const folders = [...new Set(hidden.map((p) => dirname(p)))].sort((a, b) => b.length - a.length);

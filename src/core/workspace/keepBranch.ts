@@ -1,11 +1,11 @@
 import type { WorktreeInfo } from '../pipeline/phaseContext';
 import type { FileDecision } from '../ports/approvalPort';
 import { gitClient } from './gitClient';
-import { approvedChange, approvedCommit } from './mergeApproved';
+import { approvedChange, approvedCommit, refuseLocalPaths } from './mergeApproved';
 
 /** The branch kept for a pull request, and how to publish it. */
 export interface KeptBranch {
-  /** The branch to push: `<ticket branch>-pr`, or the ticket's own branch when nothing was approved. */
+  /** The branch to push: `<ticket branch>-pr` (or `-pr-2`…), or the ticket's own branch when nothing was approved. */
   branch: string;
   baseCommit: string;
   /** A command line for people, e.g. `git push -u origin shipwright/12-add-login-pr`. */
@@ -16,19 +16,25 @@ export interface KeptBranch {
 
 /**
  * Keeps the ticket's work for a pull request without touching the user's checkout: the approved change as one
- * commit on the base commit, on the branch `<ticket branch>-pr` (made or moved there), as `finish --merge` would
- * bring it. Rejected files and Shipwright's notes (`.shipwright/<id>/`, unless `opts.includeDeliverables`) stay
+ * commit on the base commit, on a new branch `<ticket branch>-pr` (`-pr-2`… when that name is taken; an existing
+ * branch is never moved), as `finish --merge` would bring it. Rejected files and Shipwright's notes (`.shipwright/<id>/`, unless `opts.includeDeliverables`) stay
  * out of it: a pull request's CI runs the repository's own checks, which may lint every markdown file
  * (`remark --frail .` on wooorm/markdown-table failed on the notes). The ticket's branch keeps every step and
  * note. With nothing approved, the ticket's branch is kept as it is and named.
- * @throws WorktreeError('stale') when an approved file changed after its decision
+ * @throws WorktreeError('stale') when an approved file changed after its decision; ('localPaths') when one holds an
+ *   absolute path of this machine
  */
 export async function keepBranch(worktree: WorktreeInfo, decisions: FileDecision[], opts: { includeDeliverables?: boolean } = {}): Promise<KeptBranch> {
   const { approved, leftOut } = await approvedChange(worktree, decisions, opts);
   const keep = (branch: string, left: string[]): KeptBranch => ({ branch, baseCommit: worktree.baseCommit, pushHint: `git push -u origin ${branch}`, leftOut: left });
   if (approved.length === 0) return keep(worktree.branch, []);
+  await refuseLocalPaths(worktree, approved);
   const commit = await approvedCommit(worktree, leftOut);
-  const branch = `${worktree.branch}-pr`;
-  await gitClient(worktree.path).raw(['branch', '-f', branch, commit]);
+  // Never moved: a branch of that name (a pull request of an earlier run of this id, with review commits on it)
+  // is someone's; the next free suffix is used instead.
+  const git = gitClient(worktree.path);
+  let branch = `${worktree.branch}-pr`;
+  for (let n = 2; (await git.raw(['branch', '--list', branch])).trim() !== ''; n++) branch = `${worktree.branch}-pr-${n}`;
+  await git.raw(['branch', branch, commit]);
   return keep(branch, leftOut.map((f) => f.path));
 }

@@ -69,17 +69,7 @@ export async function mergeApproved(worktree: WorktreeInfo, decisions: FileDecis
     throw new WorktreeError('dirty', `the merge would replace files of yours that git does not track (untracked or ignored): ${inTheWay.join(', ')}; move them away or reject those paths (--reject PATH), then merge again`, inTheWay);
   }
 
-  // A path of this machine in a merged file (a snapshot of test output, a generated config) would leak it into
-  // the user's history and break on every other machine.
-  const leaking: string[] = [];
-  for (const f of approved.filter((x) => x.status !== 'deleted')) {
-    const bytes = await gitClient(worktree.path).binaryCatFile(['blob', `${worktree.branch}:${f.path}`]);
-    const text = bytes.toString('utf8');
-    if (localPathsIn(text, worktree).length > 0) leaking.push(f.path);
-  }
-  if (leaking.length > 0) {
-    throw new WorktreeError('localPaths', `these files contain absolute paths of this machine (${worktree.path} or ${worktree.repoRoot}): ${leaking.join(', ')}; reject them (--reject PATH) or send them back`, leaking);
-  }
+  await refuseLocalPaths(worktree, approved);
 
   // Checked before the merge commit is built, so a refused merge leaves the ticket's branch as it was.
   const source = await approvedCommit(worktree, leftOut);
@@ -122,6 +112,22 @@ export async function approvedChange(worktree: WorktreeInfo, decisions: FileDeci
   const stale = approved.filter((f) => byPath.get(f.path)?.contentHash !== f.contentHash).map((f) => f.path);
   if (stale.length > 0) throw new WorktreeError('stale', `these files changed after they were approved; review them again: ${stale.join(', ')}`, stale);
   return { approved, leftOut: files.filter((f) => !approved.includes(f)) };
+}
+
+/**
+ * Refuses approved files that hold an absolute path of this machine (a snapshot of test output, a generated
+ * config): merged or pushed, it would leak into the user's history and break on every other machine.
+ * @throws WorktreeError('localPaths') naming them
+ */
+export async function refuseLocalPaths(worktree: WorktreeInfo, approved: readonly ChangedFile[]): Promise<void> {
+  const leaking: string[] = [];
+  for (const f of approved.filter((x) => x.status !== 'deleted')) {
+    const bytes = await gitClient(worktree.path).binaryCatFile(['blob', `${worktree.branch}:${f.path}`]);
+    if (localPathsIn(bytes.toString('utf8'), worktree).length > 0) leaking.push(f.path);
+  }
+  if (leaking.length > 0) {
+    throw new WorktreeError('localPaths', `these files contain absolute paths of this machine (${worktree.path} or ${worktree.repoRoot}): ${leaking.join(', ')}; reject them (--reject PATH) or send them back`, leaking);
+  }
 }
 
 /** A file Shipwright wrote for the process (`.shipwright/<ticket>/NN-<phase>.md`), not part of the change. */

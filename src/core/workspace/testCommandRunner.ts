@@ -25,6 +25,8 @@ export interface TestRunResult {
    * within each stream, stdout's lines first.
    */
   resultLines?: string;
+  /** True when lines matching `keepLines` were left out of `resultLines` at its cap: it is not the whole run. */
+  resultLinesTruncated?: boolean;
   /** Characters the command printed in all, before trimming. */
   outputChars: number;
   /** Wall time, ms. */
@@ -57,33 +59,63 @@ export interface TestRunOptions {
 
 /** The most characters of kept lines (about 20,000 test names): memory stays bounded on any run. */
 export const KEPT_LINES_MAX_CHARS = 2_000_000;
+/**
+ * Longer lines are never result lines and are not tested: the judge's patterns backtrack, and a line of megabytes
+ * (a progress bar of `\r`s, model-written output) would cost seconds per test.
+ */
+const KEPT_LINE_MAX_CHARS = 4_096;
 
 /**
  * Collects the lines of a stream that match `pattern` (chunks may end mid-line), colour codes removed first, up to
- * {@link KEPT_LINES_MAX_CHARS}.
+ * {@link KEPT_LINES_MAX_CHARS}; `truncated` once a matching line did not fit. Each chunk is scanned once; a line
+ * over {@link KEPT_LINE_MAX_CHARS} is dropped as it grows, so neither time nor memory depends on line length.
  */
 class LineKeeper {
   private partial = '';
+  private tooLong = false;
   private readonly kept: string[] = [];
   private chars = 0;
+  truncated = false;
 
   constructor(private readonly pattern: RegExp) {}
 
   push(chunk: string): void {
-    const lines = (this.partial + chunk).split('\n');
-    this.partial = lines.pop() ?? '';
-    for (const line of lines) this.keep(line);
+    let from = 0;
+    for (let nl = chunk.indexOf('\n'); nl >= 0; nl = chunk.indexOf('\n', from)) {
+      this.grow(chunk.slice(from, nl));
+      this.end();
+      from = nl + 1;
+    }
+    this.grow(chunk.slice(from));
   }
 
   text(): string {
-    if (this.partial !== '') this.keep(this.partial);
-    this.partial = '';
+    this.end();
     return this.kept.join('\n');
   }
 
-  private keep(raw: string): void {
+  private grow(piece: string): void {
+    if (this.tooLong) return;
+    if (this.partial.length + piece.length > KEPT_LINE_MAX_CHARS) {
+      this.tooLong = true;
+      this.partial = '';
+      return;
+    }
+    this.partial += piece;
+  }
+
+  private end(): void {
+    const raw = this.partial;
+    const skip = this.tooLong;
+    this.partial = '';
+    this.tooLong = false;
+    if (skip || raw === '') return;
     const line = stripVTControlCharacters(raw).replace(/\r$/, '');
-    if (this.chars + line.length > KEPT_LINES_MAX_CHARS || !this.pattern.test(line)) return;
+    if (!this.pattern.test(line)) return;
+    if (this.truncated || this.chars + line.length > KEPT_LINES_MAX_CHARS) {
+      this.truncated = true;
+      return;
+    }
     this.kept.push(line);
     this.chars += line.length + 1;
   }
@@ -129,6 +161,7 @@ export function runTestCommand(opts: TestRunOptions): Promise<TestRunResult> {
       // noise to the model, break the judge's failure patterns and make deliverables look binary to git.
       const clean = redactSecrets(stripVTControlCharacters(out.text()), process.env, opts.knownSecrets);
       const kept = keepers === undefined ? undefined : redactSecrets(keepers.map((k) => k.text()).filter((t) => t !== '').join('\n'), process.env, opts.knownSecrets).text;
+      const truncated = keepers?.some((k) => k.truncated) === true ? true : undefined;
       resolve({
         command: opts.command,
         exitCode,
@@ -136,6 +169,7 @@ export function runTestCommand(opts: TestRunOptions): Promise<TestRunResult> {
         cancelled,
         output: clean.text,
         resultLines: kept,
+        resultLinesTruncated: truncated,
         redacted: clean.redacted,
         confined: opts.sandbox?.confined ?? false,
         outputChars: out.totalChars,

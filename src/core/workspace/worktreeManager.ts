@@ -232,8 +232,8 @@ export class WorktreeManager {
 
   /**
    * Starts a ticket's worktree again from the checkout's HEAD now, with its dependencies brought again, when nothing
-   * in it is the ticket's or a person's: the branch still at the base commit, and no change outside what Shipwright
-   * brought (`git status`, untracked files included). For a resume after a set-up stop before any model call: the
+   * in it is the ticket's or a person's: the branch still at the base commit, and no file outside what Shipwright
+   * brought, tracked, untracked or ignored, but the caches a test run leaves (TEST_RUN_CACHE). For a resume after a set-up stop before any model call: the
    * person's fix (a commit to the test script, an install in the checkout) then reaches the worktree, which was
    * made before it. Undefined, with nothing touched, when the worktree holds anything of its own (a fix made in the
    * worktree is kept and used) or is not the ticket's worktree at `known.path`.
@@ -246,6 +246,9 @@ export class WorktreeManager {
     if (head !== known.baseCommit) return undefined;
     const ours = (p: string): boolean => wt.brought.some((b) => p === b || p.startsWith(`${b.replace(/\/+$/, '')}/`));
     if ((await statusPaths(wt.path)).some((p) => !ours(p.replace(/\/+$/, '')))) return undefined;
+    // Ignored files too (git status does not list them): a virtualenv or a `.env.local` a person made there is theirs.
+    const ignored = splitNul(await gitClient(wt.path).raw(['ls-files', '-z', '--others', '--ignored', '--exclude-standard', '--directory']));
+    if (ignored.some((p) => !ours(p.replace(/\/+$/, '')) && !TEST_RUN_CACHE.test(p))) return undefined;
     await this.remove(ticket.id, { deleteBranch: true });
     return this.create(ticket);
   }
@@ -299,8 +302,8 @@ export class WorktreeManager {
   }
 
   /**
-   * Removes a ticket's worktree (with `--force`: uncommitted work in it is discarded — only ever on request),
-   * and its branch too when `deleteBranch` is set.
+   * Removes a ticket's worktree (with `--force`: uncommitted work in it is discarded — on a person's request, or
+   * by `renew` once it found nothing of anyone's there), and its branch too when `deleteBranch` is set.
    * @throws WorktreeError('notFound') when the ticket has no worktree
    */
   async remove(ticketId: string, opts: { deleteBranch: boolean }): Promise<void> {
@@ -349,6 +352,12 @@ export class WorktreeManager {
     return done;
   }
 }
+
+/**
+ * What a test run leaves in a worktree by itself (ignored caches of test runners and interpreters), which renew
+ * may throw away: `__pycache__/`, `.pytest_cache/`, `.mypy_cache/`, `.ruff_cache/`, `.nyc_output/`, `coverage/`.
+ */
+const TEST_RUN_CACHE = /(^|\/)(__pycache__|\.pytest_cache|\.mypy_cache|\.ruff_cache|\.nyc_output|coverage)\/?$/;
 
 /**
  * Paths with uncommitted changes in a checkout (staged, unstaged, untracked), read without taking locks.

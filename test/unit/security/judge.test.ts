@@ -83,11 +83,13 @@ suite('security: the judge cannot be weakened', function () {
     assert.equal(readFileSync(join(h.worktree.path, 'test/sub.test.js'), 'utf8'), redTests);
   });
 
-  test('the checks\' configuration may change where the plan names it (a ticket about the checks); package.json\'s check fields and pyproject\'s checker sections never', () => {
-    const rules = (named: string[]) => ({ frozen: new Set<string>(), named: new Set(named), codeStep: true });
+  test('the checks\' configuration may change where the ticket and the plan name it (a ticket about the checks); package.json\'s check fields and pyproject\'s checker sections never', () => {
+    const rules = (named: string[], ticketText = 'Turn on strict mode in tsconfig.json') => ({ frozen: new Set<string>(), named: new Set(named), codeStep: true, ticketText });
     const change = (path: string, before: string | null, after: string | null) => [{ path, before, after }];
     assert.equal(judgeObjections(change('tsconfig.json', '{}', '{"compilerOptions":{"strict":false}}'), rules([])).length, 1);
     assert.deepEqual(judgeObjections(change('tsconfig.json', '{}', '{"compilerOptions":{"strict":true}}'), rules(['tsconfig.json'])), []);
+    // The plan is model output: naming the file there is not enough when the person's ticket does not.
+    assert.equal(judgeObjections(change('tsconfig.json', '{}', '{"compilerOptions":{"strict":false}}'), rules(['tsconfig.json'], 'Escape pipes in cells')).length, 1);
     assert.equal(judgeObjections(change('packages/a/.eslintrc.json', null, '{"rules":{}}'), rules([])).length, 1);
     assert.match(judgeObjections(change('package.json', '{"xo":{"rules":{}}}', '{"xo":{"rules":{"unicorn/prefer-string-replace-all":"off"}}}'), rules(['package.json']))[0]?.message ?? '', /fields xo decide how the tests and the repository's checks run/);
     assert.deepEqual(judgeObjections(change('package.json', '{"dependencies":{}}', '{"dependencies":{"ms":"2.1.3"}}'), rules([])), [], 'dependencies may change');

@@ -163,5 +163,6 @@ async function judgeRules(ctx: PhaseContext, spec: EditStepSpec): Promise<JudgeR
   } catch {
     // No plan or diagnosis (a ciFix phase on its own): no existing test is named.
   }
-  return { frozen: new Set(await frozenTests(ctx.worktree)), named: new Set(named), codeStep: spec.prompt !== 'implementationTests' };
+  const t = ctx.ticket;
+  return { frozen: new Set(await frozenTests(ctx.worktree)), named: new Set(named), codeStep: spec.prompt !== 'implementationTests', ticketText: [t.title, t.body, ...t.acceptanceCriteria].join('\n') };
 }

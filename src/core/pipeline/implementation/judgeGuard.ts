@@ -14,6 +14,11 @@ export interface JudgeRules {
   named: ReadonlySet<string>;
   /** True in code steps (tasks, fixes); false in the tests step, which writes the tests. */
   codeStep: boolean;
+  /**
+   * The ticket as the person wrote it (title, body, criteria): a check's configuration may change only when it
+   * names the file, since the plan that also has to name it is model output.
+   */
+  ticketText?: string;
 }
 
 /**
@@ -28,7 +33,8 @@ const RUNNER_CONFIG = /(^|\/)(\.npmrc|\.yarnrc(\.ya?ml)?|\.pnpmfile\.c?js|jest\.
  * Files that configure the repository's own checks, which a test command often runs before its tests (`xo && ava`,
  * `tsc && node --test`, `remark --frail .`): linters, formatters, type checkers and their ignore files. Loosening
  * one turns a refusal into a pass without changing the code (on wooorm/markdown-table a model wrote a
- * `.remarkignore`). They may change only where the plan names the file: a ticket about the checks themselves.
+ * `.remarkignore`). They may change only where the ticket and the plan both name the file: a ticket about the
+ * checks themselves.
  */
 const CHECK_CONFIG = /(^|\/)(\.eslintrc(\.[a-z]+)?|eslint\.config\.[cm]?[jt]s|\.eslintignore|\.prettierrc(\.[a-z]+)?|prettier\.config\.[cm]?[jt]s|\.prettierignore|\.remarkrc(\.[a-z]+)?|\.remarkignore|\.markdownlint(-cli2)?\.(jsonc?|ya?ml|c?js)|\.markdownlintignore|\.stylelintrc(\.[a-z]+)?|stylelint\.config\.[cm]?js|biome\.jsonc?|\.xo-config(\.[a-z]+)?|xo\.config\.[cm]?js|tsconfig(\.[\w-]+)*\.json|jsconfig\.json|\.editorconfig|\.?ruff\.toml|\.?mypy\.ini|\.flake8|\.?pylintrc|\.golangci\.ya?ml|\.?rustfmt\.toml|clippy\.toml)$/i;
 
@@ -57,7 +63,7 @@ function pytestSections(text: string | null): string {
 
 /**
  * Objections (source `tests`) to a planned change that would weaken the judge. Every step: test-runner or
- * package-manager configuration, the checks' configuration the plan does not name (CHECK_CONFIG), package.json's
+ * package-manager configuration, the checks' configuration the ticket does not ask for (CHECK_CONFIG), package.json's
  * script and check fields, pyproject's pytest and checkers' sections. Code steps also: a
  * frozen test file (written first and proven red), or an existing test file the plan does not name.
  */
@@ -67,7 +73,9 @@ export function judgeObjections(planned: readonly PlannedChange[], rules: JudgeR
   for (const c of planned) {
     const p = c.path;
     if (RUNNER_CONFIG.test(p)) refuse(p, `\`${p}\` configures how the tests run: it may not be changed by the model; change the code instead`);
-    else if (CHECK_CONFIG.test(p) && !rules.named.has(p)) refuse(p, `\`${p}\` configures the repository's own checks (a linter, formatter or type checker the test command runs), and the plan does not name it: it may not be changed; make the code pass the checks as they are`);
+    else if (CHECK_CONFIG.test(p) && !(rules.named.has(p) && (rules.ticketText ?? '').toLowerCase().includes((p.split('/').pop() ?? p).toLowerCase()))) {
+      refuse(p, `\`${p}\` configures the repository's own checks (a linter, formatter or type checker the test command runs), and the ticket does not ask for it to change: it may not be changed; make the code pass the checks as they are`);
+    }
     else if (/(^|\/)package\.json$/.test(p)) {
       const [a, b] = [fieldsOf(c.before), fieldsOf(c.after)];
       const changed = Object.keys({ ...a, ...b }).filter((k) => a[k] !== b[k]);

@@ -46,44 +46,91 @@ function normalise(name: string): string {
   return name.replace(/\s*\(?\d+(?:\.\d+)?\s*m?s\)?\s*$/, '').replace(/\s+/g, ' ').trim();
 }
 
+const TAP_RESULT = /^(\s*)(not )?ok \d+(?:\s+-)?\s+(.+?)\s*(?:#.*)?$/;
+const TAP_PLAN = /^(\s*)1\.\.\d+\s*$/;
+const SPEC_FAILED = /^(\s*)✖ (.+?)\s*$/;
+const SPEC_CLOSE = /^(\s*)([✔✖]) (.+?)\s*$/;
+const SPEC_GROUP = /^\s*▶ /;
+/** node:test's spec reporter repeats every failure after this line. */
+const SPEC_SUMMARY = /^\s*✖ failing tests:/;
+const indentOf = (line: string): number => line.length - line.trimStart().length;
+
 /**
- * Tests that only group others, as node:test prints them: in TAP a result line right after a deeper subtest plan
- * (`    1..15` then `not ok 1 - markdownTable()`, failed because a subtest failed), in its spec reporter a `▶ name`
- * line. They fail whenever a subtest fails, so a new subtest inside an existing test would read as "a test that
- * passed before now fails"; they are not tests of their own for the judge.
+ * The text without the result lines of tests that only failed because a subtest did, and of passing parents, as
+ * node:test prints them: in TAP a result line right after a deeper subtest plan (`    1..15` then `not ok 1 -
+ * markdownTable()`), failing only when a deeper `not ok` is in its block; in the spec reporter the `✔ name` that
+ * closes a `▶ name` group, or the `✖ name` closing one that holds a deeper `✖` (and its repeat in the failing-tests
+ * summary). Otherwise a new
+ * subtest inside an existing test would read as "a test that passed before now fails". Decided at each line's place,
+ * so a parent failing on its own, or another file's test of the same name, still counts.
  */
-function parentTests(text: string): Set<string> {
-  const parents = new Set<string>();
+function withoutParents(text: string): string {
   const lines = text.split('\n');
-  let previous: string | undefined;
-  for (const line of lines) {
-    if (line.trim() === '') continue;
-    const result = /^(\s*)(?:not )?ok \d+(?:\s+-)?\s+(.+?)\s*(?:#.*)?$/.exec(line);
-    const plan = previous === undefined ? null : /^(\s*)1\.\.\d+\s*$/.exec(previous);
-    if (result !== null && plan !== null && plan[1].length > result[1].length) parents.add(normalise(result[2]));
-    const group = /^\s*▶ (.+?)\s*$/.exec(line);
-    if (group !== null) parents.add(normalise(group[1]));
-    previous = line;
+  const drop = new Set<number>();
+  const parents = new Set<string>();
+  let summary = false;
+  const previous = (i: number): number => {
+    let j = i - 1;
+    while (j >= 0 && lines[j].trim() === '') j--;
+    return j;
+  };
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i];
+    if (SPEC_SUMMARY.test(line)) summary = true;
+    const tap = TAP_RESULT.exec(line);
+    if (tap !== null) {
+      const j = previous(i);
+      const plan = j >= 0 ? TAP_PLAN.exec(lines[j]) : null;
+      if (plan === null || plan[1].length <= tap[1].length) continue;
+      let childFailed = false;
+      for (let k = j - 1; k >= 0 && (lines[k].trim() === '' || indentOf(lines[k]) > tap[1].length); k--) {
+        if (/^\s*not ok /.test(lines[k])) { childFailed = true; break; }
+      }
+      if (tap[2] === undefined || childFailed) drop.add(i);
+      continue;
+    }
+    const close = SPEC_CLOSE.exec(line);
+    if (close === null) continue;
+    const failing = close[2] === '✖';
+    if (summary) {
+      if (failing && parents.has(normalise(close[3]))) drop.add(i);
+      continue;
+    }
+    let childFailed = false;
+    for (let k = previous(i); k >= 0; k = previous(k)) {
+      if (indentOf(lines[k]) > close[1].length) {
+        childFailed ||= SPEC_FAILED.test(lines[k]);
+        continue;
+      }
+      // The line that closes a `▶ name` group: a passing parent, or one failing because a subtest did.
+      if (indentOf(lines[k]) === close[1].length && SPEC_GROUP.test(lines[k]) && (!failing || childFailed)) {
+        drop.add(i);
+        if (failing) parents.add(normalise(close[3]));
+      }
+      break;
+    }
   }
-  return parents;
+  return drop.size === 0 ? text : lines.filter((_, i) => !drop.has(i)).join('\n');
 }
 
-/** The test names a run's output gives by `patterns`, parents left out; read from every result line when kept. */
-function names(run: Pick<TestRunResult, 'output' | 'resultLines'>, patterns: RegExp[]): string[] {
-  const text = run.resultLines ?? run.output;
+/**
+ * The test names a run gives by `patterns`, parents left out (withoutParents). Read from every result line of the
+ * whole run when they were kept; when they were cut at their cap, from those and the trimmed output together.
+ */
+function names(run: Pick<TestRunResult, 'output' | 'resultLines' | 'resultLinesTruncated'>, patterns: RegExp[]): string[] {
+  const text = withoutParents(run.resultLines === undefined ? run.output : run.resultLinesTruncated === true ? `${run.resultLines}\n${run.output}` : run.resultLines);
   const found = new Set<string>();
   for (const p of patterns) for (const m of text.matchAll(p)) found.add(normalise(m[1]));
   found.delete('');
-  for (const parent of parentTests(text)) found.delete(parent);
   return [...found];
 }
 
 /**
  * Lines worth keeping from a whole run for the judge (see TestRunOptions.keepLines): every failing and passing
- * test line and what parentTests reads. A verbose run of a real suite (pytest -v on tkem/cachetools: 23 KB for 277
- * tests) is longer than the output budget, and names cut from the middle would hide a test that passed before.
+ * test line and what withoutParents reads. A verbose run of a real suite (pytest -v on tkem/cachetools: 23 KB for
+ * 277 tests) is longer than the output budget, and names cut from the middle would hide a test that passed before.
  */
-export const RESULT_LINE = new RegExp([...FAILING, ...PASSING].map((r) => r.source).concat(['^\\s*1\\.\\.\\d+\\s*$', '^\\s*▶ ']).join('|'));
+export const RESULT_LINE = new RegExp([...FAILING, ...PASSING].map((r) => r.source).concat(['^\\s*1\\.\\.\\d+\\s*$', '^\\s*▶ ', SPEC_SUMMARY.source]).join('|'));
 
 /** A name that is only a file (`src/__tests__/index.ts`): jest's `FAIL <file>` line above its tests' failures. */
 const BARE_FILE = /^\S+\.\w{1,5}$/;
@@ -94,6 +141,8 @@ const BARE_FILE = /^\S+\.\w{1,5}$/;
  * failed before any change would stand for every test of its file, and a new failure in that file would be missed.
  */
 export function failingTests(run: TestRunResult): string[] | undefined {
+  // Result lines cut at their cap may have lost a failure: the run cannot be read whole.
+  if (run.resultLinesTruncated === true && run.exitCode !== 0) return undefined;
   const found = names(run, FAILING);
   if (run.exitCode !== 0 && found.length === 0) return undefined;
   const tests = found.filter((n) => !BARE_FILE.test(n));
@@ -192,8 +241,9 @@ export function setupProblem(run: TestRunResult): string | undefined {
     return `\`${notFound[1]}: not found\` (${describeTestRun(run)}): the test command calls the package manager ${notFound[1]}, which is not installed where the tests run; a testCommand that calls the test runner itself (such as \`npx vitest run\` or \`npx jest\`) avoids it`;
   }
   if (notFound !== null) return `\`${notFound[1]}: not found\` (${describeTestRun(run)}): the test runner is not installed where the tests run`;
+  // Only when no test was named: a test's own subprocess may print the same line.
   const runnerMissing = PY_RUNNER_MISSING.exec(run.output);
-  if (runnerMissing !== null) return `\`${runnerMissing[1]}: No module named ${runnerMissing[2]}\` (${describeTestRun(run)}): the test runner ${runnerMissing[2]} is not installed for that Python`;
+  if (runnerMissing !== null && names(run, [...FAILING, ...PASSING]).length === 0) return `\`${runnerMissing[1]}: No module named ${runnerMissing[2]}\` (${describeTestRun(run)}): the test runner ${runnerMissing[2]} is not installed for that Python`;
   const script = MISSING_SCRIPT.exec(run.output);
   if (script !== null) return `npm has no "${script[1]}" script (${describeTestRun(run)})`;
   const fetch = NPM_FETCH.exec(run.output);
@@ -247,7 +297,9 @@ export function judgeBaseline(run: TestRunResult): BaselineJudgement {
   if (setup !== undefined) {
     return { ok: false, advice: `the tests cannot run in the worktree before any change: ${setup}. Install the project's dependencies (${installHint(run.command)}) or ${SET_TEST_COMMAND}, then resume` };
   }
-  const noModule = run.exitCode === 0 ? null : PY_NO_MODULE.exec(run.output);
+  // Only when pytest stopped at collection (no test named): one test importing a missing module inside its body
+  // is a failure like any other, recorded as pre-existing.
+  const noModule = run.exitCode === 0 || names(run, FAILING).length > 0 ? null : PY_NO_MODULE.exec(run.output);
   if (noModule !== null) {
     const top = noModule[1].split('.')[0];
     return { ok: false, advice: `the tests cannot run in the worktree before any change: Python cannot import '${noModule[1]}' (${describeTestRun(run)}). If '${top}' is this repository's own package, make it importable where the tests run: \`PYTHONPATH=src\` (or \`.\`) before the test command in \`testCommand\`, or \`pip install -e .\` as \`worktree.setupCommand\`; else install it there (\`worktree.setupCommand\`), then resume` };
