@@ -125,7 +125,7 @@ export function createShipwrightMcpServer(o: ShipwrightMcpOptions): McpServer {
 
   server.registerTool('finish_ticket', {
     title: 'Merge or keep a ready ticket\'s branch',
-    description: 'Approves every changed file of a ready ticket and merges them into the user\'s branch (merge) or keeps the branch for a pull request (keep-branch). Refused unless the person who started the server allowed it (shipwright mcp --allow-merge).',
+    description: 'Approves every changed file of a ready ticket and merges them into the user\'s branch (merge), or puts the same change as one commit on a new <branch>-pr branch for a pull request (keep-branch; Shipwright\'s notes left out). Refused unless the person who started the server allowed it (shipwright mcp --allow-merge).',
     inputSchema: { ticketId: TicketId, mode: z.enum(['merge', 'keep-branch']) },
     annotations: { destructiveHint: true },
   }, async ({ ticketId, mode }) => {
