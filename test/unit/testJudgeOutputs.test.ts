@@ -156,6 +156,12 @@ suite('the test judge on real runners\' output', () => {
     const r = await runTestCommand({ command: `cat '${file}'`, cwd: __dirname, timeoutMs: 20_000, outputBudgetChars: 8_000, keepLines: RESULT_LINE });
     assert.equal(r.resultLines, 'not ok 1 - after the long line');
     assert.equal(r.resultLinesTruncated, undefined);
+    // Past the cap (2 MB of result lines: 250,000 of them here) the keeper stops and says so; a late failure was among those left out.
+    const many = await runTestCommand({ command: "yes 'ok 1 - passes' | head -n 250000; echo 'not ok 2 - fails late'; exit 1", cwd: __dirname, timeoutMs: 20_000, outputBudgetChars: 8_000, keepLines: RESULT_LINE });
+    assert.equal(many.resultLinesTruncated, true);
+    assert.ok(!(many.resultLines ?? '').includes('fails late'));
+    assert.equal(failingTests(many), undefined, 'a failing run that was cut cannot be read');
+    assert.equal(passes(many, { failures: ['fails late'], passing: [] }), false);
   });
 
   test('a name the new test neither declares nor imports is the wrong reason: ReferenceError (node:test TAP) and NameError (pytest -q)', () => {
