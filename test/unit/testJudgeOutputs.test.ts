@@ -143,19 +143,39 @@ suite('the test judge on real runners\' output', () => {
     // spec: a group whose subtests pass but which fails itself.
     const spec = ['▶ parent', '  ✔ child (1ms)', '✖ parent (2ms)', '', '✖ failing tests:', '', '✖ parent (2ms)'].join('\n');
     assert.deepEqual(failingTests(run('node --test', 1, spec)), ['parent']);
+    // A parent whose subtest failed (known before) and which then failed on its own: TAP says so in failureType,
+    // spec lists it in the failing-tests summary (where node leaves out parents that failed only through a subtest).
+    const known = { failures: ['X'], passing: [] };
+    const tapBoth = ['    not ok 1 - X', '      ---', "      failureType: 'testCodeFailure'", '      ...', '    1..1', 'not ok 1 - P', '  ---', '  duration_ms: 3', "  failureType: 'testCodeFailure'", "  error: 'P itself broke'", '  ...', '1..1'].join('\n');
+    assert.deepEqual(failingTests(run('node --test', 1, tapBoth)), ['X', 'P']);
+    assert.equal(passes(run('node --test', 1, tapBoth), known), false);
+    const tapOnlyChild = tapBoth.replace("  failureType: 'testCodeFailure'\n  error: 'P itself broke'", "  failureType: 'subtestsFailed'\n  error: '1 subtest failed'");
+    assert.deepEqual(failingTests(run('node --test', 1, tapOnlyChild)), ['X']);
+    const specBoth = ['▶ P', '  ✖ X (1ms)', '✖ P (2ms)', '', '✖ failing tests:', '', 'test at a.test.js:2:5', '✖ X (1ms)', 'test at a.test.js:1:1', '✖ P (2ms)'].join('\n');
+    assert.deepEqual(failingTests(run('node --test', 1, specBoth)), ['X', 'P']);
+    assert.equal(passes(run('node --test', 1, specBoth), known), false);
+    // Two runs in one command: the second file's leaf `parse` fails; the first file's parent of that name did not.
+    const twoRuns = ['▶ parse', '  ✖ old (1ms)', '✖ parse (2ms)', '✖ failing tests:', '✖ old (1ms)', '✔ other (1ms)', '▶ b', '  ✔ fine (1ms)', '▶ b (1ms)', '✖ parse (1ms)', '✖ failing tests:', '✖ parse (1ms)'].join('\n');
+    assert.deepEqual(failingTests(run('node --test a.test.js; node --test b.test.js', 1, twoRuns)), ['old', 'parse']);
+    assert.equal(passes(run('node --test', 1, twoRuns), { failures: ['old'], passing: [] }), false);
   });
 
   test('result lines cut at their cap are not read as the whole run: a failure may be among the lines left out', async () => {
     const truncated: TestRunResult = { ...run('pytest -v', 1, 'FAILED tests/a.py::test_old\n'), resultLines: 'FAILED tests/a.py::test_old', resultLinesTruncated: true };
     assert.equal(failingTests(truncated), undefined);
     assert.equal(passes(truncated, { failures: ['tests/a.py::test_old'], passing: [] }), false);
-    // A line longer than any result line is skipped as it streams, and the lines after it are kept.
+    // A result line of a megabyte (pytest under CI=true does not shorten its summary line) keeps its start, where the
+    // name is: the failure still counts; a long line of anything else is not kept; the lines after both are.
     const file = join(__dirname, '..', '..', '..', 'test-results', 'long-line.txt');
     mkdirSync(dirname(file), { recursive: true });
-    writeFileSync(file, `${'x'.repeat(1_000_000)}\nnot ok 1 - after the long line\n`);
-    const r = await runTestCommand({ command: `cat '${file}'`, cwd: __dirname, timeoutMs: 20_000, outputBudgetChars: 8_000, keepLines: RESULT_LINE });
-    assert.equal(r.resultLines, 'not ok 1 - after the long line');
+    writeFileSync(file, `${'x'.repeat(1_000_000)}\nFAILED tests/x.py::test_new - ValueError: bad input ${'y'.repeat(1_000_000)}\nnot ok 1 - after the long lines\n`);
+    const r = await runTestCommand({ command: `cat '${file}'; exit 1`, cwd: __dirname, timeoutMs: 20_000, outputBudgetChars: 8_000, keepLines: RESULT_LINE });
+    const kept = (r.resultLines ?? '').split('\n');
+    assert.equal(kept.length, 2);
+    assert.ok(kept[0].startsWith('FAILED tests/x.py::test_new - ValueError: bad input yyy') && kept[0].length === 4_096);
+    assert.equal(kept[1], 'not ok 1 - after the long lines');
     assert.equal(r.resultLinesTruncated, undefined);
+    assert.deepEqual(failingTests(r)?.sort(), ['after the long lines', 'tests/x.py::test_new']);
     // Past the cap (2 MB of result lines: 250,000 of them here) the keeper stops and says so; a late failure was among those left out.
     const many = await runTestCommand({ command: "yes 'ok 1 - passes' | head -n 250000; echo 'not ok 2 - fails late'; exit 1", cwd: __dirname, timeoutMs: 20_000, outputBudgetChars: 8_000, keepLines: RESULT_LINE });
     assert.equal(many.resultLinesTruncated, true);

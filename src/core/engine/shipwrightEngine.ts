@@ -176,7 +176,7 @@ export class ShipwrightEngine implements EngineApi {
         const renewed = await this.worktrees.renew(state.ticket, known).catch(async (e: unknown) => {
           // The new worktree exists when its set-up fails: the state must name its base, or the next resume would
           // count the commits since the old base (the person's fix) as the ticket's change.
-          const meta = await readWorktreeMeta(known.path);
+          const meta = await readWorktreeMeta(known.path).catch(() => undefined);
           if (meta !== undefined && meta.baseCommit !== known.baseCommit) {
             state.worktree = { ...known, branch: meta.branch, baseCommit: meta.baseCommit };
             await this.store.save(state);

@@ -60,15 +60,15 @@ export interface TestRunOptions {
 /** The most characters of kept lines (about 20,000 test names): memory stays bounded on any run. */
 export const KEPT_LINES_MAX_CHARS = 2_000_000;
 /**
- * Longer lines are never result lines and are not tested: the judge's patterns backtrack, and a line of megabytes
- * (a progress bar of `\r`s, model-written output) would cost seconds per test.
+ * Only this much of a line is kept and tested: the judge's patterns backtrack, and a line of megabytes (a progress
+ * bar of `\r`s, model-written output) would cost seconds per test; a result line's name is at its start.
  */
 const KEPT_LINE_MAX_CHARS = 4_096;
 
 /**
  * Collects the lines of a stream that match `pattern` (chunks may end mid-line), colour codes removed first, up to
  * {@link KEPT_LINES_MAX_CHARS}; `truncated` once a matching line did not fit. Each chunk is scanned once; a line
- * over {@link KEPT_LINE_MAX_CHARS} is dropped as it grows, so neither time nor memory depends on line length.
+ * is cut to its first {@link KEPT_LINE_MAX_CHARS} as it grows, so neither time nor memory depends on line length.
  */
 class LineKeeper {
   private partial = '';
@@ -97,8 +97,9 @@ class LineKeeper {
   private grow(piece: string): void {
     if (this.tooLong) return;
     if (this.partial.length + piece.length > KEPT_LINE_MAX_CHARS) {
+      // Its start is kept: a test's name comes first (`FAILED tests/x.py::test_new - ValueError: <5,000 chars>`).
+      this.partial = (this.partial + piece).slice(0, KEPT_LINE_MAX_CHARS);
       this.tooLong = true;
-      this.partial = '';
       return;
     }
     this.partial += piece;
@@ -106,10 +107,9 @@ class LineKeeper {
 
   private end(): void {
     const raw = this.partial;
-    const skip = this.tooLong;
     this.partial = '';
     this.tooLong = false;
-    if (skip || raw === '') return;
+    if (raw === '') return;
     const line = stripVTControlCharacters(raw).replace(/\r$/, '');
     if (!this.pattern.test(line)) return;
     if (this.truncated || this.chars + line.length > KEPT_LINES_MAX_CHARS) {

@@ -48,54 +48,68 @@ function normalise(name: string): string {
 
 const TAP_RESULT = /^(\s*)(not )?ok \d+(?:\s+-)?\s+(.+?)\s*(?:#.*)?$/;
 const TAP_PLAN = /^(\s*)1\.\.\d+\s*$/;
+/** node:test's TAP says why a test failed in its YAML block: `subtestsFailed` when only a subtest did. */
+const TAP_FAILURE_TYPE = /^\s*failureType: '(\w+)'/;
 const SPEC_FAILED = /^(\s*)✖ (.+?)\s*$/;
 const SPEC_CLOSE = /^(\s*)([✔✖]) (.+?)\s*$/;
 const SPEC_GROUP = /^\s*▶ /;
-/** node:test's spec reporter repeats every failure after this line. */
+/**
+ * node:test's spec reporter then lists the tests that failed on their own (a parent that failed only through a
+ * subtest is left out: `failureType !== kSubtestsFailed`, lib/internal/test_runner/reporter/spec.js). Kept among
+ * the result lines so that its entries never read as the close of a group above them.
+ */
 const SPEC_SUMMARY = /^\s*✖ failing tests:/;
 const indentOf = (line: string): number => line.length - line.trimStart().length;
 
 /**
- * The text without the result lines of tests that only failed because a subtest did, and of passing parents, as
- * node:test prints them: in TAP a result line right after a deeper subtest plan (`    1..15` then `not ok 1 -
- * markdownTable()`), failing only when a deeper `not ok` is in its block; in the spec reporter the `✔ name` that
- * closes a `▶ name` group, or the `✖ name` closing one that holds a deeper `✖` (and its repeat in the failing-tests
- * summary). Otherwise a new
- * subtest inside an existing test would read as "a test that passed before now fails". Decided at each line's place,
- * so a parent failing on its own, or another file's test of the same name, still counts.
+ * The text without the result lines of parents that did not fail on their own, as node:test prints them: in TAP
+ * a result line right after a deeper subtest plan (`    1..15` then `not ok 1 - markdownTable()`), dropped when
+ * passing, or failing with `failureType: 'subtestsFailed'` (without that line, as in result lines cut short, when
+ * a deeper `not ok` is in its block); in the spec reporter the `✔ name` that closes a `▶ name` group, or the
+ * `✖ name` closing one that holds a deeper `✖` (a parent that also failed on its own is listed again in the
+ * failing-tests summary, which is never dropped). Otherwise a new subtest inside an existing test would read as
+ * "a test that passed before now fails". Decided at each line's place, so another file's test of the same name
+ * still counts.
  */
 function withoutParents(text: string): string {
   const lines = text.split('\n');
   const drop = new Set<number>();
-  const parents = new Set<string>();
-  let summary = false;
   const previous = (i: number): number => {
     let j = i - 1;
     while (j >= 0 && lines[j].trim() === '') j--;
     return j;
   };
+  let summary = false;
   for (let i = 0; i < lines.length; i++) {
     const line = lines[i];
     if (SPEC_SUMMARY.test(line)) summary = true;
+    // A new run (another file's `node --test`, a workspace) starts with a group or a TAP result before any summary.
+    else if (SPEC_GROUP.test(line)) summary = false;
     const tap = TAP_RESULT.exec(line);
     if (tap !== null) {
       const j = previous(i);
       const plan = j >= 0 ? TAP_PLAN.exec(lines[j]) : null;
       if (plan === null || plan[1].length <= tap[1].length) continue;
+      if (tap[2] === undefined) {
+        drop.add(i);
+        continue;
+      }
+      let why: string | undefined;
+      for (let k = i + 1; k < lines.length && k <= i + 12 && (lines[k].trim() === '' || indentOf(lines[k]) > tap[1].length); k++) {
+        why = TAP_FAILURE_TYPE.exec(lines[k])?.[1] ?? why;
+        if (why !== undefined) break;
+      }
       let childFailed = false;
-      for (let k = j - 1; k >= 0 && (lines[k].trim() === '' || indentOf(lines[k]) > tap[1].length); k--) {
+      for (let k = j - 1; why === undefined && k >= 0 && (lines[k].trim() === '' || indentOf(lines[k]) > tap[1].length); k--) {
         if (/^\s*not ok /.test(lines[k])) { childFailed = true; break; }
       }
-      if (tap[2] === undefined || childFailed) drop.add(i);
+      if (why === 'subtestsFailed' || (why === undefined && childFailed)) drop.add(i);
       continue;
     }
+    if (summary) continue;
     const close = SPEC_CLOSE.exec(line);
     if (close === null) continue;
     const failing = close[2] === '✖';
-    if (summary) {
-      if (failing && parents.has(normalise(close[3]))) drop.add(i);
-      continue;
-    }
     let childFailed = false;
     for (let k = previous(i); k >= 0; k = previous(k)) {
       if (indentOf(lines[k]) > close[1].length) {
@@ -103,10 +117,7 @@ function withoutParents(text: string): string {
         continue;
       }
       // The line that closes a `▶ name` group: a passing parent, or one failing because a subtest did.
-      if (indentOf(lines[k]) === close[1].length && SPEC_GROUP.test(lines[k]) && (!failing || childFailed)) {
-        drop.add(i);
-        if (failing) parents.add(normalise(close[3]));
-      }
+      if (indentOf(lines[k]) === close[1].length && SPEC_GROUP.test(lines[k]) && (!failing || childFailed)) drop.add(i);
       break;
     }
   }
@@ -130,7 +141,7 @@ function names(run: Pick<TestRunResult, 'output' | 'resultLines' | 'resultLinesT
  * test line and what withoutParents reads. A verbose run of a real suite (pytest -v on tkem/cachetools: 23 KB for
  * 277 tests) is longer than the output budget, and names cut from the middle would hide a test that passed before.
  */
-export const RESULT_LINE = new RegExp([...FAILING, ...PASSING].map((r) => r.source).concat(['^\\s*1\\.\\.\\d+\\s*$', '^\\s*▶ ', SPEC_SUMMARY.source]).join('|'));
+export const RESULT_LINE = new RegExp([...FAILING, ...PASSING].map((r) => r.source).concat(['^\\s*1\\.\\.\\d+\\s*$', '^\\s*▶ ', SPEC_SUMMARY.source, TAP_FAILURE_TYPE.source]).join('|'));
 
 /** A name that is only a file (`src/__tests__/index.ts`): jest's `FAIL <file>` line above its tests' failures. */
 const BARE_FILE = /^\S+\.\w{1,5}$/;
