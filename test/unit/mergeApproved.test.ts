@@ -117,6 +117,7 @@ suite('changedFiles and mergeApproved', () => {
     assert.deepEqual(snapshotCheckout(repo.dir), before, 'the user\'s checkout is untouched');
     // With the notes asked for (worktree.mergeDeliverables), they are in it; nothing approved keeps the ticket's branch as it is.
     const first = repo.git('rev-parse', k.branch).trim();
+    assert.equal((await keepBranch(wt, await approveAll(['src/extra.js']))).branch, k.branch, 'the same change asked twice: the same branch');
     const withNotes = await keepBranch(wt, await approveAll(), { includeDeliverables: true });
     assert.equal(withNotes.branch, 'shipwright/m1-subtract-pr-2');
     assert.equal(repo.git('rev-parse', k.branch).trim(), first, 'the first pull-request branch is never moved');

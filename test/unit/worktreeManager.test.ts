@@ -134,6 +134,15 @@ suite('WorktreeManager', () => {
 
     rmSync(join(wt.path, '.venv'), { recursive: true });
     rmSync(join(wt.path, '.env.local'));
+    // A copy Shipwright brought (`worktree.copy`) and a person then edited there is theirs too.
+    writeFileSync(join(repo.dir, '.env'), 'A=1\n');
+    const copying = await WorktreeManager.open({ repoDir: repo.dir, config: config({ copy: ['.env'], link: [] }) });
+    const other = await copying.create({ id: 't2', title: 'copied env' });
+    const knownOther = { path: other.path, branch: other.branch, baseCommit: other.baseCommit, repoRoot: other.repoRoot };
+    writeFileSync(join(other.path, '.env'), 'A=1\nB=the fix\n');
+    assert.equal(await copying.renew({ id: 't2', title: 'copied env' }, knownOther), undefined);
+    assert.equal(readFileSync(join(other.path, '.env'), 'utf8'), 'A=1\nB=the fix\n');
+    rmSync(join(repo.dir, '.env'));
     mkdirSync(join(wt.path, 'src', '__pycache__'), { recursive: true });
     writeFileSync(join(wt.path, 'src', '__pycache__', 'x.pyc'), 'cache');
     writeFileSync(join(repo.dir, 'fix.txt'), 'the fix\n');

@@ -17,7 +17,8 @@ export interface KeptBranch {
 /**
  * Keeps the ticket's work for a pull request without touching the user's checkout: the approved change as one
  * commit on the base commit, on a new branch `<ticket branch>-pr` (`-pr-2`… when that name is taken; an existing
- * branch is never moved), as `finish --merge` would bring it. Rejected files and Shipwright's notes (`.shipwright/<id>/`, unless `opts.includeDeliverables`) stay
+ * branch is never moved, and one already holding the same change on the same base is reused), as `finish --merge`
+ * would bring it. Rejected files and Shipwright's notes (`.shipwright/<id>/`, unless `opts.includeDeliverables`) stay
  * out of it: a pull request's CI runs the repository's own checks, which may lint every markdown file
  * (`remark --frail .` on wooorm/markdown-table failed on the notes). The ticket's branch keeps every step and
  * note. With nothing approved, the ticket's branch is kept as it is and named.
@@ -31,10 +32,17 @@ export async function keepBranch(worktree: WorktreeInfo, decisions: FileDecision
   await refuseLocalPaths(worktree, approved);
   const commit = await approvedCommit(worktree, leftOut);
   // Never moved: a branch of that name (a pull request of an earlier run of this id, with review commits on it)
-  // is someone's; the next free suffix is used instead.
+  // is someone's; the next free suffix is used instead. One that already holds this very change (a finish asked
+  // twice) is reused rather than doubled.
   const git = gitClient(worktree.path);
-  let branch = `${worktree.branch}-pr`;
-  for (let n = 2; (await git.raw(['branch', '--list', branch])).trim() !== ''; n++) branch = `${worktree.branch}-pr-${n}`;
-  await git.raw(['branch', branch, commit]);
-  return keep(branch, leftOut.map((f) => f.path));
+  const [tree, parent] = (await git.raw(['rev-parse', `${commit}^{tree}`, `${commit}^`])).trim().split('\n');
+  for (let n = 1; ; n++) {
+    const branch = n === 1 ? `${worktree.branch}-pr` : `${worktree.branch}-pr-${n}`;
+    if ((await git.raw(['branch', '--list', branch])).trim() === '') {
+      await git.raw(['branch', branch, commit]);
+      return keep(branch, leftOut.map((f) => f.path));
+    }
+    const held = (await git.raw(['rev-parse', `${branch}^{tree}`, `${branch}^`]).catch(() => '')).trim().split('\n');
+    if (held[0] === tree && held[1] === parent) return keep(branch, leftOut.map((f) => f.path));
+  }
 }

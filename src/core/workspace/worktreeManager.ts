@@ -1,4 +1,4 @@
-import { cp, mkdir, realpath, symlink } from 'node:fs/promises';
+import { cp, mkdir, readFile, realpath, symlink } from 'node:fs/promises';
 import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
 import type { ShipwrightConfig } from '../config/shipwrightConfig';
 import type { WorktreeInfo } from '../pipeline/phaseContext';
@@ -233,7 +233,8 @@ export class WorktreeManager {
   /**
    * Starts a ticket's worktree again from the checkout's HEAD now, with its dependencies brought again, when nothing
    * in it is the ticket's or a person's: the branch still at the base commit, and no file outside what Shipwright
-   * brought, tracked, untracked or ignored, but the caches a test run leaves (TEST_RUN_CACHE). For a resume after a set-up stop before any model call: the
+   * brought, tracked, untracked or ignored, but the caches a test run leaves (TEST_RUN_CACHE), and no copied file
+   * (`worktree.copy`) edited there. For a resume after a set-up stop before any model call: the
    * person's fix (a commit to the test script, an install in the checkout) then reaches the worktree, which was
    * made before it. Undefined, with nothing touched, when the worktree holds anything of its own (a fix made in the
    * worktree is kept and used) or is not the ticket's worktree at `known.path`.
@@ -249,6 +250,11 @@ export class WorktreeManager {
     // Ignored files too (git status does not list them): a virtualenv or a `.env.local` a person made there is theirs.
     const ignored = splitNul(await gitClient(wt.path).raw(['ls-files', '-z', '--others', '--ignored', '--exclude-standard', '--directory']));
     if (ignored.some((p) => !ours(p.replace(/\/+$/, '')) && !TEST_RUN_CACHE.test(p))) return undefined;
+    // A copy Shipwright brought (`worktree.copy`: `.env`) that a person then edited there is theirs too.
+    for (const b of wt.brought.filter((e) => e !== DEPENDENCY_FOLDER)) {
+      const [mine, theirs] = await Promise.all([readFile(join(wt.path, b)).catch(() => undefined), readFile(join(this.repoRoot, b)).catch(() => undefined)]);
+      if (mine !== undefined && (theirs === undefined || !mine.equals(theirs))) return undefined;
+    }
     await this.remove(ticket.id, { deleteBranch: true });
     return this.create(ticket);
   }
