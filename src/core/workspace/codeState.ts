@@ -1,6 +1,7 @@
 import { copyFile, mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { BoundedAsyncCache } from './boundedAsyncCache';
 import { gitClient } from './gitClient';
 
 /**
@@ -39,21 +40,12 @@ export async function codeState(worktreePath: string): Promise<string> {
 }
 
 /** A worktree's index file and object folder (absolute), by worktree path: they do not move while it exists. */
-const paths = new Map<string, Promise<[string, string]>>();
-/** Worktrees remembered at most (one per ticket; an epic runs a few at once). */
-const MAX_PATHS = 32;
+const paths = new BoundedAsyncCache<[string, string]>();
 
 /** The index and objects paths of a worktree, asked of git once per worktree (a process saved on every call). */
 function gitPaths(worktreePath: string): Promise<[string, string]> {
-  const known = paths.get(worktreePath);
-  if (known !== undefined) return known;
-  const asked = gitClient(worktreePath).raw(['rev-parse', '--path-format=absolute', '--git-path', 'index', '--git-path', 'objects']).then((out) => {
-    const [index = '', objects = ''] = out.trim().split('\n');
-    return [index, objects] as [string, string];
+  return paths.get(worktreePath, async () => {
+    const [index = '', objects = ''] = (await gitClient(worktreePath).raw(['rev-parse', '--path-format=absolute', '--git-path', 'index', '--git-path', 'objects'])).trim().split('\n');
+    return [index, objects];
   });
-  // A failed answer is not kept: the next call asks again.
-  asked.catch(() => paths.delete(worktreePath));
-  paths.set(worktreePath, asked);
-  if (paths.size > MAX_PATHS) paths.delete(paths.keys().next().value ?? worktreePath);
-  return asked;
 }

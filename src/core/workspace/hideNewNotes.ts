@@ -1,5 +1,6 @@
 import { readFile, rmdir, unlink } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
+import { BoundedAsyncCache } from './boundedAsyncCache';
 import { gitClient, splitNul } from './gitClient';
 import type { ProtectedSnapshot } from './protectedSnapshot';
 
@@ -40,14 +41,8 @@ export async function hideNewNotes(worktreePath: string, baseCommit: string, sna
 }
 
 /** The `.shipwright` files of a commit, by commit id (a commit never changes): one git process per base commit. */
-const atCommit = new Map<string, Promise<Set<string>>>();
+const atCommit = new BoundedAsyncCache<Set<string>>();
 
 function notesAt(worktreePath: string, commit: string): Promise<Set<string>> {
-  const known = atCommit.get(commit);
-  if (known !== undefined) return known;
-  const asked = gitClient(worktreePath).raw(['ls-tree', '-r', '-z', '--name-only', commit, '--', NOTES]).then((out) => new Set(splitNul(out)));
-  asked.catch(() => atCommit.delete(commit));
-  atCommit.set(commit, asked);
-  if (atCommit.size > 32) atCommit.delete(atCommit.keys().next().value ?? commit);
-  return asked;
+  return atCommit.get(commit, async () => new Set(splitNul(await gitClient(worktreePath).raw(['ls-tree', '-r', '-z', '--name-only', commit, '--', NOTES]))));
 }

@@ -30,5 +30,6 @@ export async function baselineRunFor(ctx: PhaseContext, command: string, opts: {
   if (earlier?.codeState !== undefined && earlier.command === command && earlier.codeState === (await stateOf(ctx.worktree.path))) return earlier;
   const run = await runTests(ctx, command, 'implementation', 'green', { failures: [], passing: [] });
   if (run.cancelled || ctx.signal.aborted) throw new Error(`the test run before any change was cancelled (${command})`);
-  return { command, run, judged: judgeBaseline(run), codeState: opts.forReuse ? await stateOf(ctx.worktree.path) : undefined };
+  // A passing run's state was taken by runTests already: not staged and hashed twice.
+  return { command, run, judged: judgeBaseline(run), codeState: opts.forReuse ? (run.codeState ?? (await stateOf(ctx.worktree.path))) : undefined };
 }

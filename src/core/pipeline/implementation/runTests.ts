@@ -41,7 +41,8 @@ export async function runTests(ctx: PhaseContext, command: string, phase: PhaseI
   const run = await runOnce(ctx, command, phase, expect, baseline);
   if (!run.passed || before === undefined) return run;
   const after = await codeState(ctx.worktree.path).catch(() => undefined);
-  if (after === undefined || after === before) return run;
+  if (after === undefined) return run;
+  if (after === before) return { ...run, codeState: after };
   ctx.emit(stamp({ type: 'log', ticketId: ctx.ticket.id, level: 'info', message: `the test run changed the code it judged (a formatter or build step in \`${command}\` writes files): it runs once more on the code as it is now` }));
   const changed = (await gitClient(ctx.worktree.path).raw(['diff', '--name-only', 'HEAD']).catch(() => '')).trim().split('\n').filter((p) => p !== '');
   const again = await runOnce(ctx, command, phase, expect, baseline);
@@ -107,6 +108,8 @@ async function runOnce(ctx: PhaseContext, command: string, phase: PhaseId, expec
 /** A test run with the judge's verdict: `passed` is green against the baseline (see testJudge.passes). */
 export interface JudgedRun extends TestRunResult {
   passed: boolean;
+  /** {@link codeState} of the worktree right after the run, when runTests took it (a green run that changed nothing). */
+  codeState?: string;
 }
 
 /** Lines of a fully passing run's output kept for a prompt. */
