@@ -3,13 +3,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BoundedAsyncCache } from './boundedAsyncCache';
 import { gitClient } from './gitClient';
+import { TEST_RUN_CACHES } from './testRunCaches';
 
 /**
  * Interpreter and test-runner caches a run writes by itself where no `.gitignore` covers them (a Python project
  * without one gets `__pycache__/` next to every module): not code, and counting them would make every green run
  * look like one that rewrote its code (see runTests).
  */
-const CACHES = [':(exclude,glob)**/__pycache__/**', ':(exclude,glob)**/.pytest_cache/**', ':(exclude,glob)**/.mypy_cache/**', ':(exclude,glob)**/.ruff_cache/**'];
+const CACHES = TEST_RUN_CACHES.map((c) => `:(exclude,glob)**/${c}/**`);
 
 /**
  * The code of a worktree as one git tree id: every tracked and untracked (not ignored) file's content, as

@@ -12,6 +12,7 @@ import { bringDependencies, DEPENDENCY_FOLDER, planDependencies, type Dependency
 import { WorktreeError } from './worktreeError';
 import { readStaleMeta, readWorktreeMeta, writeWorktreeMeta, type WorktreeMeta } from './worktreeMeta';
 import { pathExists } from './pathExists';
+import { TEST_RUN_CACHES, TEST_RUN_REPORTS } from './testRunCaches';
 
 /** A ticket's worktree with what the engine remembers about where it started. */
 export interface WorktreeDetails extends WorktreeInfo, Omit<WorktreeMeta, 'baseCommit' | 'branch'> {}
@@ -359,11 +360,8 @@ export class WorktreeManager {
   }
 }
 
-/**
- * What a test run leaves in a worktree by itself (ignored caches of test runners and interpreters), which renew
- * may throw away: `__pycache__/`, `.pytest_cache/`, `.mypy_cache/`, `.ruff_cache/`, `.nyc_output/`, `coverage/`.
- */
-const TEST_RUN_CACHE = /(^|\/)(__pycache__|\.pytest_cache|\.mypy_cache|\.ruff_cache|\.nyc_output|coverage)\/?$/;
+/** What a test run leaves in a worktree by itself (caches and reports; see testRunCaches), which renew may throw away. */
+const TEST_RUN_CACHE = new RegExp(`(^|/)(${[...TEST_RUN_CACHES, ...TEST_RUN_REPORTS].map((c) => c.replace(/\./g, '\\.')).join('|')})/?$`);
 
 /**
  * Paths with uncommitted changes in a checkout (staged, unstaged, untracked), read without taking locks.
