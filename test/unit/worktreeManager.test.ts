@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { existsSync, lstatSync, mkdirSync, readFileSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ShipwrightConfig } from '../../src/core/config/shipwrightConfig';
@@ -151,6 +152,45 @@ suite('WorktreeManager', () => {
     const renewed = await manager.renew({ id: 't1', title: 'renew me' }, known);
     assert.equal(renewed?.baseCommit, repo.git('rev-parse', 'HEAD').trim(), 'a test run\'s cache is no reason to keep it');
     assert.ok(existsSync(join(wt.path, 'fix.txt')));
+  });
+
+  test('renew keeps an install a person made in the worktree\'s copies, and takes up a fix made to the checkout\'s', async () => {
+    writeFileSync(join(repo.dir, '.gitignore'), '.env\nnode_modules/\n.venv/\n');
+    repo.git('add', '.gitignore');
+    repo.git('commit', '-qm', 'ignore');
+    writeFileSync(join(repo.dir, '.env'), 'A=1\n');
+    mkdirSync(join(repo.dir, 'node_modules', 'left-pad'), { recursive: true });
+    writeFileSync(join(repo.dir, 'node_modules', 'left-pad', 'index.js'), 'module.exports = 1;\n');
+    mkdirSync(join(repo.dir, '.venv', 'lib'), { recursive: true });
+    writeFileSync(join(repo.dir, '.venv', 'lib', 'six.py'), '\n');
+    mkdirSync(join(repo.tmp, 'runner'));
+    writeFileSync(join(repo.tmp, 'runner', 'package.json'), '{"name":"runner","version":"1.0.0"}\n');
+    const manager = await WorktreeManager.open({ repoDir: repo.dir, config: config({ copy: ['.env', '.venv'], link: [], dependencies: 'copy' }) });
+    const knownOf = (w: { path: string; branch: string; baseCommit: string; repoRoot: string }) => ({ path: w.path, branch: w.branch, baseCommit: w.baseCommit, repoRoot: w.repoRoot });
+
+    // A person fixes the set-up stop inside the worktree, with npm itself: that install is theirs.
+    const a = await manager.create({ id: 'n1', title: 'npm there' });
+    execFileSync('npm', ['install', '--no-save', '--no-audit', '--no-fund', '--offline', join(repo.tmp, 'runner')], { cwd: a.path, stdio: 'ignore' });
+    assert.equal(await manager.renew({ id: 'n1', title: 'npm there' }, knownOf(a)), undefined);
+    assert.ok(existsSync(join(a.path, 'node_modules', 'runner')), 'the package the person installed is still there');
+
+    // Or with pip, into the copied virtualenv (a file added there), which is theirs as well.
+    const b = await manager.create({ id: 'n2', title: 'pip there' });
+    writeFileSync(join(b.path, '.venv', 'lib', 'pytest.py'), '\n');
+    assert.equal(await manager.renew({ id: 'n2', title: 'pip there' }, knownOf(b)), undefined);
+    assert.ok(existsSync(join(b.path, '.venv', 'lib', 'pytest.py')));
+
+    // A test run's cache inside a copy is nobody's; a fix made to the checkout's `.env` and node_modules is what
+    // the renewed worktree should start with, though the worktree's copies now differ from the checkout's.
+    const c = await manager.create({ id: 'n3', title: 'fixed in the checkout' });
+    mkdirSync(join(c.path, '.venv', 'lib', '__pycache__'));
+    writeFileSync(join(c.path, '.venv', 'lib', '__pycache__', 'six.cpython-311.pyc'), 'cache');
+    writeFileSync(join(repo.dir, '.env'), 'A=1\nB=the fix\n');
+    mkdirSync(join(repo.dir, 'node_modules', 'runner'));
+    const renewed = await manager.renew({ id: 'n3', title: 'fixed in the checkout' }, knownOf(c));
+    assert.ok(renewed !== undefined, 'nothing in the worktree was anyone\'s');
+    assert.equal(readFileSync(join(renewed.path, '.env'), 'utf8'), 'A=1\nB=the fix\n');
+    assert.ok(existsSync(join(renewed.path, 'node_modules', 'runner')));
   });
 
   test('a repository without a commit is refused with a reason', async () => {

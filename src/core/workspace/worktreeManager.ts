@@ -13,6 +13,7 @@ import { WorktreeError } from './worktreeError';
 import { readStaleMeta, readWorktreeMeta, writeWorktreeMeta, type WorktreeMeta } from './worktreeMeta';
 import { pathExists } from './pathExists';
 import { TEST_RUN_CACHES, TEST_RUN_REPORTS } from './testRunCaches';
+import { broughtStamp } from './broughtStamp';
 
 /** A ticket's worktree with what the engine remembers about where it started. */
 export interface WorktreeDetails extends WorktreeInfo, Omit<WorktreeMeta, 'baseCommit' | 'branch'> {}
@@ -180,6 +181,9 @@ export class WorktreeManager {
         throw new WorktreeError('setupFailed', `set-up command failed: ${describeTestRun(result.setup)}\n${result.setup.output}`, [created.canonical]);
       }
     }
+    // After the set-up command: what it wrote into a copy is Shipwright's doing, not a person's.
+    result.stamps = created.meta.stamps = await stampsOf(created.canonical, created.meta.brought);
+    await writeWorktreeMeta(created.canonical, created.meta);
     return result;
   }
 
@@ -227,6 +231,7 @@ export class WorktreeManager {
       if (run.exitCode !== 0) throw new WorktreeError('setupFailed', `the re-created worktree's dependencies could not be installed: ${describeTestRun(run)}\n${run.output}`, [canonical]);
     }
     if (plan.how !== 'none') meta.brought.push(DEPENDENCY_FOLDER);
+    meta.stamps = await stampsOf(canonical, meta.brought);
     await writeWorktreeMeta(canonical, meta);
     return { ...meta, path: canonical, repoRoot: this.repoRoot };
   }
@@ -234,8 +239,8 @@ export class WorktreeManager {
   /**
    * Starts a ticket's worktree again from the checkout's HEAD now, with its dependencies brought again, when nothing
    * in it is the ticket's or a person's: the branch still at the base commit, and no file outside what Shipwright
-   * brought, tracked, untracked or ignored, but the caches a test run leaves (TEST_RUN_CACHE), and no copied file
-   * (`worktree.copy`) edited there. For a resume after a set-up stop before any model call: the
+   * brought, tracked, untracked or ignored, but the caches a test run leaves (TEST_RUN_CACHE), and nothing it copied
+   * (`worktree.copy`, node_modules) changed there since (see broughtStamp). For a resume after a set-up stop before any model call: the
    * person's fix (a commit to the test script, an install in the checkout) then reaches the worktree, which was
    * made before it. Undefined, with nothing touched, when the worktree holds anything of its own (a fix made in the
    * worktree is kept and used) or is not the ticket's worktree at `known.path`.
@@ -251,10 +256,18 @@ export class WorktreeManager {
     // Ignored files too (git status does not list them): a virtualenv or a `.env.local` a person made there is theirs.
     const ignored = splitNul(await gitClient(wt.path).raw(['ls-files', '-z', '--others', '--ignored', '--exclude-standard', '--directory']));
     if (ignored.some((p) => !ours(p.replace(/\/+$/, '')) && !TEST_RUN_CACHE.test(p))) return undefined;
-    // A copy Shipwright brought (`worktree.copy`: `.env`) that a person then edited there is theirs too.
-    for (const b of wt.brought.filter((e) => e !== DEPENDENCY_FOLDER)) {
-      const [mine, theirs] = await Promise.all([readFile(join(wt.path, b)).catch(() => undefined), readFile(join(this.repoRoot, b)).catch(() => undefined)]);
-      if (mine !== undefined && (theirs === undefined || !mine.equals(theirs))) return undefined;
+    // A copy Shipwright brought (`worktree.copy`: `.env`, `.venv`; the copied node_modules) that someone changed
+    // there since (an edit, a `pip install` or `npm install` in the worktree) is theirs too. The checkout's own copy
+    // may differ and still be no reason to keep it: that can be the person's fix, which the new worktree should get.
+    const now = await stampsOf(wt.path, wt.brought);
+    if (wt.stamps !== undefined) {
+      if (Object.entries(wt.stamps).some(([entry, stamp]) => now[entry] !== stamp)) return undefined;
+    } else {
+      // A worktree made before stamps were kept: a copied file that differs from the checkout's is taken as edited.
+      for (const b of Object.keys(now).filter((e) => e !== DEPENDENCY_FOLDER)) {
+        const [mine, theirs] = await Promise.all([readFile(join(wt.path, b)).catch(() => undefined), readFile(join(this.repoRoot, b)).catch(() => undefined)]);
+        if (mine !== undefined && (theirs === undefined || !mine.equals(theirs))) return undefined;
+      }
     }
     await this.remove(ticket.id, { deleteBranch: true });
     return this.create(ticket);
@@ -358,6 +371,16 @@ export class WorktreeManager {
     }
     return done;
   }
+}
+
+/** The fingerprints (broughtStamp) of the brought entries that are copies; links have none. */
+async function stampsOf(worktreePath: string, brought: readonly string[]): Promise<Record<string, string>> {
+  const stamps: Record<string, string> = {};
+  for (const entry of brought) {
+    const stamp = await broughtStamp(join(worktreePath, entry));
+    if (stamp !== undefined) stamps[entry] = stamp;
+  }
+  return stamps;
 }
 
 /** What a test run leaves in a worktree by itself (caches and reports; see testRunCaches), which renew may throw away. */

@@ -18,6 +18,11 @@ export const WorktreeMeta = z.object({
   createdAt: z.string(),
   /** The `worktree.copy` / `worktree.link` entries Shipwright put into the worktree: never committed. */
   brought: z.array(z.string()).default([]),
+  /**
+   * Each copied entry of `brought` (not the linked ones) with its fingerprint right after it was brought
+   * (broughtStamp): a later difference means someone changed it in the worktree. Absent in worktrees made before.
+   */
+  stamps: z.record(z.string(), z.string()).optional(),
 });
 export type WorktreeMeta = z.infer<typeof WorktreeMeta>;
 export type WorktreeMetaInput = z.input<typeof WorktreeMeta>;
