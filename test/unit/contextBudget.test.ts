@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { withoutIndexLines } from '../../src/core/pipeline/withoutIndexLines';
 import { withoutLocalPaths } from '../../src/core/workspace/localPaths';
-import { setupProblem } from '../../src/core/pipeline/implementation/testJudge';
+import { setupProblem } from '../../src/core/pipeline/implementation/setupProblem';
 import { defaultConfig } from '../../src/core/config/defaultConfig';
 import { resolveConfig } from '../../src/core/config/loadConfig';
 import { AnthropicProvider } from '../../src/core/models/anthropicProvider';

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { failingTests, judgeBaseline, passes, redCheck, RESULT_LINE, setupProblem } from '../../src/core/pipeline/implementation/testJudge';
+import { failingTests, judgeBaseline, passes, redCheck, RESULT_LINE } from '../../src/core/pipeline/implementation/testJudge';
+import { setupProblem } from '../../src/core/pipeline/implementation/setupProblem';
 import { runTestCommand, type TestRunResult } from '../../src/core/workspace/testCommandRunner';
 
 /**

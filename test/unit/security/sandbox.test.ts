@@ -12,7 +12,7 @@ import { ShipwrightConfig } from '../../../src/core/config/shipwrightConfig';
 import { defaultConfig } from '../../../src/core/config/defaultConfig';
 import { runTestCommand, type TestRunResult } from '../../../src/core/workspace/testCommandRunner';
 import { applyEdits } from '../../../src/core/workspace/applyEdits';
-import { setupProblem } from '../../../src/core/pipeline/implementation/testJudge';
+import { setupProblem } from '../../../src/core/pipeline/implementation/setupProblem';
 import { requireSandbox } from './requireSandbox';
 import { git, makeFixtureRepo, snapshotCheckout } from '../../fixtures/fixtureRepo';
 import { WorktreeManager } from '../../../src/core/workspace/worktreeManager';
