@@ -96,6 +96,7 @@ suite('detectTestCommand', () => {
   });
   teardown(() => rmSync(dir, { recursive: true, force: true }));
 
+  const UNITTEST = 'import unittest\n\n\nclass TestA(unittest.TestCase):\n    def test_a(self):\n        self.assertTrue(True)\n';
   const cases: [string, Record<string, string>, string | undefined][] = [
     ['package.json scripts.test', { 'package.json': '{"scripts":{"test":"mocha"}}' }, 'npm test'],
     ['npm placeholder is ignored, Makefile wins', { 'package.json': '{"scripts":{"test":"echo \\"Error: no test specified\\" && exit 1"}}', Makefile: 'build:\n\tcc x.c\ntest: build\n\t./run\n' }, 'make test'],
@@ -107,7 +108,19 @@ suite('detectTestCommand', () => {
     // tkem/cachetools: src/cachetools/__init__.py and tests/, no pythonpath setting.
     ['a package under src/', { 'src/cachetools/__init__.py': '', 'tests/test_x.py': 'def test_x(): pass\n' }, 'PYTHONPATH=src python3 -m pytest -v'],
     ['a package under src/ that pytest puts on the path', { 'src/pkg/__init__.py': '', 'pyproject.toml': '[tool.pytest.ini_options]\npythonpath = ["src"]\n' }, 'python3 -m pytest -v'],
+    // hukkin/tomli: tests/ is a package of unittest.TestCase files (`from . import tomllib`), no pytest anywhere.
+    ['unittest tests in a tests package, package under src/', { 'src/tomli/__init__.py': '', 'tests/__init__.py': '', 'tests/test_misc.py': UNITTEST, 'pyproject.toml': '[project]\nname = "tomli"\n' }, 'PYTHONPATH=src python3 -m unittest discover -v'],
+    // discover from the root does not enter a folder without __init__.py (Python 3.11: `Ran 0 tests`).
+    ['unittest tests in a plain tests folder', { 'tests/test_a.py': UNITTEST }, 'python3 -m unittest discover -v -s tests'],
+    ['unittest tests at the root', { 'test_a.py': UNITTEST }, 'python3 -m unittest discover -v'],
+    ['unittest tests in a test folder', { 'test/__init__.py': '', 'test/test_a.py': UNITTEST }, 'python3 -m unittest discover -v'],
+    ['unittest tests that import pytest too', { 'tests/test_a.py': `import pytest\n${UNITTEST}` }, 'python3 -m pytest -v'],
+    ['unittest tests with a conftest.py', { 'tests/conftest.py': '', 'tests/test_a.py': UNITTEST }, 'python3 -m pytest -v'],
+    ['unittest tests with pytest in requirements-dev.txt', { 'requirements-dev.txt': 'pytest>=7\n', 'tests/test_a.py': UNITTEST }, 'python3 -m pytest -v'],
+    ['unittest tests with pytest in tox.ini', { 'tox.ini': '[tox]\n\n[pytest]\naddopts = -q\n', 'tests/test_a.py': UNITTEST }, 'python3 -m pytest -v'],
+    ['a plain test function next to unittest ones', { 'tests/test_a.py': UNITTEST, 'tests/test_b.py': 'def test_b():\n    assert True\n' }, 'python3 -m pytest -v'],
     ['Cargo.toml', { 'Cargo.toml': '[package]\nname = "x"\n' }, 'cargo test'],
+    ['a Rust crate with a Python helper script in test/', { 'Cargo.toml': '[package]\nname = "x"\n', 'test/gen.py': 'print(1)\n' }, 'cargo test'],
     ['go.mod', { 'go.mod': 'module example.com/x\n' }, 'go test ./...'],
     ['nothing', { 'README.md': '# hi\n' }, undefined],
     ['broken package.json', { 'package.json': '{ nope' }, undefined],

@@ -7,10 +7,10 @@ const NPM_PLACEHOLDER = /no test specified/;
 /**
  * Finds the project's test command from files at the repository root, in this order:
  * `package.json` `scripts.test` (not npm's placeholder) → `npm test`; a `Makefile` with a `test:` target →
- * `make test`; pytest (`pytest.ini`, `[tool.pytest…]` in `pyproject.toml`, `[tool:pytest]` in `setup.cfg`,
- * `conftest.py`, or a `tests/` folder holding `.py` files) → `python3 -m pytest -v` (`-v` names passing tests, so a
- * test the ticket breaks is seen), with `PYTHONPATH=src ` before it for a package under `src/` (see srcLayout);
- * `Cargo.toml` → `cargo test`;
+ * `make test`; Python tests (see pythonRunner): pytest → `python3 -m pytest -v`, the standard library's unittest →
+ * `python3 -m unittest discover -v` (with `-s tests` when `tests/` is no package; `-v` names passing tests, so a
+ * test the ticket breaks is seen), either with `PYTHONPATH=src ` before it for a package under `src/` (see
+ * srcLayout); `Cargo.toml` → `cargo test`;
  * `go.mod` → `go test ./...`. Returns undefined when none applies. Reads files only; runs nothing.
  */
 export async function detectTestCommand(root: string): Promise<string | undefined> {
@@ -22,7 +22,15 @@ export async function detectTestCommand(root: string): Promise<string | undefine
     if (make !== undefined && /^test\s*:/m.test(make)) return 'make test';
   }
 
-  if (await usesPytest(root)) return `${(await srcLayout(root)) ? 'PYTHONPATH=src ' : ''}python3 -m pytest -v`;
+  const python = await pythonRunner(root);
+  if (python !== undefined) {
+    const path = (await srcLayout(root)) ? 'PYTHONPATH=src ' : '';
+    if (python === 'pytest') return `${path}python3 -m pytest -v`;
+    // discover from the root finds `tests/test_*.py` only inside a package; a plain folder is the start directory.
+    const tests = await firstTestFolder(root);
+    const start = tests !== undefined && (await readText(join(root, tests, '__init__.py'))) === undefined ? ` -s ${tests}` : '';
+    return `${path}python3 -m unittest discover -v${start}`;
+  }
   if ((await readText(join(root, 'Cargo.toml'))) !== undefined) return 'cargo test';
   if ((await readText(join(root, 'go.mod'))) !== undefined) return 'go test ./...';
   return undefined;
@@ -41,17 +49,79 @@ function hasNpmTest(text: string): boolean {
   }
 }
 
-async function usesPytest(root: string): Promise<boolean> {
-  if ((await readText(join(root, 'pytest.ini'))) !== undefined) return true;
-  if ((await readText(join(root, 'conftest.py'))) !== undefined) return true;
-  if (/\[tool\.pytest|\bpytest\b/.test((await readText(join(root, 'pyproject.toml'))) ?? '')) return true;
-  if (/\[tool:pytest\]/.test((await readText(join(root, 'setup.cfg'))) ?? '')) return true;
-  try {
-    const entries = await readdir(join(root, 'tests'));
-    return entries.some((e) => e.endsWith('.py'));
-  } catch {
-    return false;
+/** The folders where Python test files are looked for, in this order (the root's own `test_*.py` as well). */
+const TEST_FOLDERS = ['tests', 'test'];
+/** pytest's own configuration: `[tool.pytest…]` in pyproject.toml, `[tool:pytest]` in setup.cfg, `[pytest]` in tox.ini. */
+const PYTEST_CONFIG: [string, RegExp][] = [['pyproject.toml', /\[tool\.pytest|\bpytest\b/], ['setup.cfg', /\[tool:pytest\]/], ['tox.ini', /^\[pytest\]/m]];
+/** Files naming a project's dependencies, where pytest listed means the project runs it. */
+const REQUIREMENTS = ['requirements.txt', 'requirements-dev.txt', 'requirements_dev.txt', 'dev-requirements.txt', 'requirements-test.txt', 'test-requirements.txt', 'setup.py'];
+/**
+ * A test file written for pytest: it imports pytest, or defines a test as a plain module-level function, which
+ * unittest never runs.
+ */
+const PYTEST_FILE = /^\s*(?:import pytest\b|from pytest\b)|^def test\w*\s*\(/m;
+/** A test file written for the standard library's unittest. */
+const UNITTEST_FILE = /^\s*(?:import unittest\b|from unittest\b)/m;
+/** How many test files are read at most (the first of each folder, sorted), to keep detection quick. */
+const MAX_TEST_FILES = 40;
+
+/**
+ * Which Python runner the repository's tests are written for, on evidence only: pytest when its configuration
+ * (`pytest.ini`, `conftest.py`, PYTEST_CONFIG), its listing as a dependency (REQUIREMENTS, pyproject) or a test file
+ * (PYTEST_FILE) says so; unittest when the test files import unittest and nothing says pytest (hukkin/tomli: a
+ * `tests/` folder of `unittest.TestCase` files, run by `python -m unittest`, without pytest installed); pytest
+ * for any other `.py` file in `tests/` (pytest runs plain test files and unittest's both). Undefined: no Python
+ * tests.
+ */
+async function pythonRunner(root: string): Promise<'pytest' | 'unittest' | undefined> {
+  if ((await readText(join(root, 'pytest.ini'))) !== undefined) return 'pytest';
+  if ((await readText(join(root, 'conftest.py'))) !== undefined) return 'pytest';
+  for (const [file, pattern] of PYTEST_CONFIG) if (pattern.test((await readText(join(root, file))) ?? '')) return 'pytest';
+  for (const file of REQUIREMENTS) if (/\bpytest\b/.test((await readText(join(root, file))) ?? '')) return 'pytest';
+  const files = await testFiles(root);
+  if (files.length === 0) return undefined;
+  let unittest = false;
+  for (const file of files) {
+    if (file.endsWith('conftest.py')) return 'pytest';
+    const text = (await readText(join(root, file))) ?? '';
+    if (PYTEST_FILE.test(text)) return 'pytest';
+    unittest ||= UNITTEST_FILE.test(text);
   }
+  return unittest ? 'unittest' : files.some((f) => f.startsWith('tests/')) ? 'pytest' : undefined;
+}
+
+/** The first of TEST_FOLDERS that exists at the root, as its name. */
+async function firstTestFolder(root: string): Promise<string | undefined> {
+  for (const folder of TEST_FOLDERS) {
+    try {
+      await readdir(join(root, folder));
+      return folder;
+    } catch {
+      // No such folder.
+    }
+  }
+  return undefined;
+}
+
+/**
+ * The `.py` files of the test folders (`tests/x.py`) and the root's `test_*.py`, up to MAX_TEST_FILES, as
+ * root-relative paths.
+ */
+async function testFiles(root: string): Promise<string[]> {
+  const found: string[] = [];
+  for (const folder of TEST_FOLDERS) {
+    try {
+      found.push(...(await readdir(join(root, folder))).filter((e) => e.endsWith('.py')).sort().map((e) => `${folder}/${e}`));
+    } catch {
+      // No such folder.
+    }
+  }
+  try {
+    found.push(...(await readdir(root)).filter((e) => /^test_\w*\.py$/.test(e)).sort());
+  } catch {
+    // An unreadable root has no tests to read.
+  }
+  return found.slice(0, MAX_TEST_FILES);
 }
 
 /**
