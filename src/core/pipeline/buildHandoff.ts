@@ -12,6 +12,9 @@ export function buildHandoff(ticketId: string, phase: PhaseId, attempts: readonl
   const last = attempts[attempts.length - 1];
   const models = [...new Set(attempts.map((a) => a.modelKey))];
   const open = last?.objections ?? [];
+  // Implementation's log also holds the steps that were accepted (the tests, earlier tasks): only some were objected to.
+  const objected = attempts.filter((a) => !a.accepted).length;
+  const tried = `${phase} was tried ${attempts.length} time(s) on ${models.join(' then ')}`;
   return {
     ticketId,
     phase,
@@ -20,7 +23,7 @@ export function buildHandoff(ticketId: string, phase: PhaseId, attempts: readonl
     text:
       (stoppedBecause
         ? `${phase} stopped: ${stoppedBecause}. ` + (attempts.length ? `Before that it was tried ${attempts.length} time(s) on ${models.join(' then ')}. ` : '')
-        : `${phase} was tried ${attempts.length} time(s) on ${models.join(' then ')} and each deliverable was objected to. `) +
+        : objected === attempts.length ? `${tried} and each deliverable was objected to. ` : `${tried}; ${objected} of those answers were objected to. `) +
       `Still open: ${open.map(objectionText).join(' | ') || 'nothing recorded'}. ` +
       `Retry with another model, edit the deliverable and continue, or stop the ticket.`,
   };

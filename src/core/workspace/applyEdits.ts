@@ -30,7 +30,7 @@ export interface PlannedChange {
 
 /** Options: `check` sees the whole planned change before anything is written; its objections stop the batch. */
 export interface ApplyEditsOptions {
-  check?: (planned: PlannedChange[]) => Objection[];
+  check?: (planned: PlannedChange[]) => Objection[] | Promise<Objection[]>;
   /** Protected paths a person allowed (config `protectedPaths.allow`; see confinePath). */
   allowProtected?: readonly string[];
 }
@@ -86,7 +86,7 @@ export async function applyEdits(worktreePath: string, edits: FileEdit[], opts: 
   }
 
   if (objections.length === 0 && opts.check !== undefined) {
-    objections.push(...opts.check([...pending.values()].map((p) => ({ path: p.rel, before: p.before, after: p.content }))));
+    objections.push(...(await opts.check([...pending.values()].map((p) => ({ path: p.rel, before: p.before, after: p.content })))));
   }
   if (objections.length > 0) return { ok: false, written: [], deleted: [], objections, protectedPaths };
   const written: string[] = [];

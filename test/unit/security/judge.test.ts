@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { FunctionalSpec } from '../../../src/core/deliverables/functionalSpec';
 import type { Plan } from '../../../src/core/deliverables/plan';
@@ -61,6 +61,25 @@ suite('security: the judge cannot be weakened', function () {
     assert.equal(readFileSync(join(wt, 'src/calculator.js'), 'utf8'), goodCode);
   });
 
+  test('a file git ignores is no part of the change: writing one is refused, so no green can rest on it', async () => {
+    const s = script({
+      tests: [edits('tests', write('test/sub.test.js', redTests))],
+      code: [
+        edits('code plus a helper nobody would see', write('src/calculator.js', goodCode), write('build/sub-shim.js', 'module.exports = (a, b) => a - b;\n')),
+        edits('the real fix', write('src/calculator.js', goodCode)),
+      ],
+    });
+    h = await startPhaseHarness(ticket, s.respond);
+    // Ignored in every worktree of the repository, as a .gitignore line or a global rule would have it.
+    writeFileSync(join(h.repo.dir, '.git', 'info', 'exclude'), 'build/\n');
+    const out = await implementationPhase(h.context(deliverables));
+    assert.equal(out.status, 'done', JSON.stringify(out));
+    const code = h.attempts.filter((a) => a.why.includes('T1'));
+    assert.match(code[0]?.objections.map((o) => `${o.where}: ${o.message}`).join() ?? '', /build\/sub-shim\.js: `build\/sub-shim\.js` is ignored by git/);
+    assert.equal(existsSync(join(h.worktree.path, 'build')), false, 'nothing of the refused batch was written');
+    assert.equal(code.length, 2);
+  });
+
   for (const sandbox of ['auto', 'off'] as const) test(`code that rewrites the frozen tests while they run gains nothing (sandbox ${sandbox}): read-only, or put back and the run failed`, async () => {
     const s = script({
       tests: [edits('tests', write('test/sub.test.js', redTests))],
@@ -94,6 +113,46 @@ suite('security: the judge cannot be weakened', function () {
     assert.match(judgeObjections(change('package.json', '{"xo":{"rules":{}}}', '{"xo":{"rules":{"unicorn/prefer-string-replace-all":"off"}}}'), rules(['package.json']))[0]?.message ?? '', /fields xo decide how the tests and the repository's checks run/);
     assert.deepEqual(judgeObjections(change('package.json', '{"dependencies":{}}', '{"dependencies":{"ms":"2.1.3"}}'), rules([])), [], 'dependencies may change');
     assert.equal(judgeObjections(change('pyproject.toml', '[tool.ruff]\nline-length = 88\n', '[tool.ruff]\nline-length = 200\n'), rules(['pyproject.toml'])).length, 1);
+  });
+
+  test('Rust and Python: Cargo.toml\'s test targets, cargo\'s config, a build script and a module named after the runner are the judge\'s; dependencies are not', () => {
+    const rules = (named: string[] = [], ticketText = 'Add Arguments::len()') => ({ frozen: new Set<string>(), named: new Set(named), codeStep: true, ticketText });
+    const change = (path: string, before: string | null, after: string | null) => [{ path, before, after }];
+    const cargo = '[package]\nname = "pico-args"\nversion = "0.5.0"\nedition = "2018"\n\n[features]\neq-separator = []\n';
+    // What a code step wrote on RazrFalcon/pico-args: `cargo test` then ran 0 tests.
+    assert.match(judgeObjections(change('Cargo.toml', cargo, cargo.replace('edition = "2018"\n', 'edition = "2018"\nautotests = false\n')), rules())[0]?.message ?? '', /decide which tests `cargo test` runs/);
+    assert.equal(judgeObjections(change('Cargo.toml', cargo, `${cargo}\n[[test]]\nname = "tests"\nharness = false\n`), rules()).length, 1);
+    assert.equal(judgeObjections(change('Cargo.toml', cargo, `${cargo}\n[profile.test]\nopt-level = 3\n`), rules()).length, 1);
+    assert.deepEqual(judgeObjections(change('Cargo.toml', cargo, `${cargo}\n[dependencies]\nitoa = "1"\n`), rules()), [], 'dependencies may change');
+    assert.deepEqual(judgeObjections(change('Cargo.toml', cargo, cargo.replace('eq-separator = []', 'eq-separator = []\nshort-space-opt = []')), rules()), [], 'features may change');
+    assert.equal(judgeObjections(change('.cargo/config.toml', null, '[build]\nrustflags = ["--cfg", "skip_tests"]\n'), rules()).length, 1);
+    assert.equal(judgeObjections(change('build.rs', null, 'fn main() { println!("cargo:rustc-cfg=skip"); }\n'), rules()).length, 1);
+    assert.deepEqual(judgeObjections(change('build.rs', null, 'fn main() {}\n'), rules(['build.rs'], 'Generate the table in build.rs')), [], 'a ticket about the build script');
+    // What a code step wrote on hukkin/tomli: `python -m unittest` imported it and printed `Ran 19 tests … OK`.
+    for (const p of ['unittest.py', 'src/pytest.py', 'pytest/__init__.py', 'src/zz_hook.pth']) assert.equal(judgeObjections(change(p, null, 'print("OK")\n'), rules()).length, 1, p);
+    assert.deepEqual(judgeObjections(change('src/tomli/_validate.py', null, 'def is_valid(s): ...\n'), rules()), []);
+  });
+
+  test('a Rust file\'s tests may not be switched off or removed, wherever they live; its code may change', () => {
+    const lib = 'pub fn free() {}\n\n#[cfg(test)]\nmod tests {\n    #[test]\n    fn a() { assert_eq!(1, 1); }\n    #[test]\n    fn b() { assert!(true); }\n}\n';
+    const rules = { frozen: new Set<string>(), named: new Set<string>(), codeStep: true, ticketText: 'Add len()' };
+    const change = (after: string) => [{ path: 'src/lib.rs', before: lib, after }];
+    // What a code step wrote on RazrFalcon/pico-args, and review passed: no test was compiled any more.
+    assert.match(judgeObjections(change(lib.replace('#[cfg(test)]', '#[cfg(all(test, feature = "len"))]')), rules).map((o) => o.message).join(), /would change when its tests are compiled/);
+    assert.match(judgeObjections(change(lib.replace('    #[test]\n    fn b', '    #[test]\n    #[ignore = "flaky"]\n    fn b')), rules).map((o) => o.message).join(), /would ignore tests/);
+    assert.match(judgeObjections(change(lib.replace('    #[test]\n    fn b() { assert!(true); }\n', '')), rules).map((o) => o.message).join(), /1 #\[test\] functions instead of 2/);
+    assert.deepEqual(judgeObjections(change(lib.replace('pub fn free() {}', 'pub fn free() {}\npub fn len() -> usize { 0 }')), rules), []);
+    assert.deepEqual(judgeObjections(change(lib.replace('    #[test]\n    fn a', '    #[test]\n    fn len_counts() { assert_eq!(super::len(), 0); }\n    #[test]\n    fn a')), { ...rules, codeStep: false }), [], 'the tests step adds a test');
+  });
+
+  test('unittest\'s and pytest\'s ways to skip at run time count as switching a test off', () => {
+    const before = 'import unittest\n\nclass T(unittest.TestCase):\n    def test_a(self):\n        self.assertEqual(f(), 1)\n';
+    const guarded = (): boolean => true;
+    for (const after of [
+      before.replace('        self.assertEqual', '        self.skipTest("later")\n        self.assertEqual'),
+      before.replace('    def test_a', '    @unittest.expectedFailure\n    def test_a'),
+      before.replace('        self.assertEqual', '        pytest.skip("later")\n        self.assertEqual'),
+    ]) assert.match(weakenedTests([{ path: 'tests/test_a.py', before, after }], guarded).map((o) => o.message).join(), /skip or single out/, after);
   });
 
   test('the counting guard ignores commented-out tests and sees tautologies', () => {

@@ -14,6 +14,7 @@ import type { AttemptRecord } from '../runState';
 import { fileContext } from './fileContext';
 import { implementationWork } from './implementationWork';
 import { frozenTests, judgeObjections, type JudgeRules } from './judgeGuard';
+import { ignoredEdits } from '../../workspace/ignoredEdits';
 
 /** Edits one answer may carry: a step of a plan touches a handful of files; thousands is an attack or a loop. */
 export const MAX_EDITS_PER_ANSWER = 100;
@@ -66,7 +67,7 @@ export type EditStepResult =
  * worktree (all or nothing, with `check`), then `verify` runs. Every attempt is recorded in the phase's run state
  * (`ctx.progress.recordAttempt`) and appended to `log`, which the caller uses for a handoff. Besides `spec.check`,
  * every batch passes judgeObjections (no test-runner configuration; in code steps no frozen test and no existing
- * test the plan does not name).
+ * test the plan does not name) and ignoredEdits (nothing the ticket's commit would leave out).
  * @throws what ModelSession.run throws (budget, chain exhausted, cancelled)
  */
 export async function runEditStep(ctx: PhaseContext, spec: EditStepSpec, log: AttemptRecord[]): Promise<EditStepResult> {
@@ -129,7 +130,10 @@ export async function runEditStep(ctx: PhaseContext, spec: EditStepSpec, log: At
     } else {
       // A vanished worktree is a stop, not an objection the model could answer.
       await ensureWorktree(ctx.worktree, ctx.ticket.id);
-      applied = await applyEdits(ctx.worktree.path, res.value.edits, { check: (planned) => [...spec.check(planned), ...judgeObjections(planned, judge)], allowProtected: ctx.config.protectedPaths.allow });
+      applied = await applyEdits(ctx.worktree.path, res.value.edits, {
+        check: async (planned) => [...spec.check(planned), ...judgeObjections(planned, judge), ...(await ignoredEdits(ctx.worktree.path, planned))],
+        allowProtected: ctx.config.protectedPaths.allow,
+      });
       // A protected place is a person's decision, not something to argue the model out of (nothing was written).
       if (applied.protectedPaths.length > 0) {
         const reasons = applied.protectedPaths.map((p) => applied?.objections.find((o) => o.where === p)?.message.replace(/^edit of `[^`]*` refused: /, '') ?? 'protected');

@@ -4,7 +4,7 @@ import type { PlannedChange } from '../../workspace/applyEdits';
 import { gitClient } from '../../workspace/gitClient';
 import type { Objection } from '../objection';
 import type { WorktreeInfo } from '../phaseContext';
-import { isTestPath } from './testGuard';
+import { isTestPath, weakenedRustTests } from './testGuard';
 
 /** What a step may not change so that the test command stays an honest judge. */
 export interface JudgeRules {
@@ -25,9 +25,13 @@ export interface JudgeRules {
  * Files that decide what the test command runs or how (by name, at any depth): package managers' config
  * (`.npmrc` can set `script-shell`, `.yarnrc*`, `.pnpmfile.cjs`), test runners' config (jest, vitest/vite,
  * mocha, ava, karma, playwright, cypress, babel transforms, pytest/tox/setup.cfg, `conftest.py` hooks,
- * `sitecustomize.py`), make. `package.json` is checked by field (see SCRIPT_FIELDS).
+ * `sitecustomize.py`, `.pth` files), make, cargo's (`.cargo/config.toml` sets rustflags such as `--cfg`, the
+ * target dir and runners; `rust-toolchain.toml` picks the compiler), and a module named after a Python runner
+ * (`unittest.py`, `pytest.py`, `pytest/__init__.py`…): `python -m unittest` imports the first one on sys.path,
+ * which starts with the working folder, so such a file IS the runner (seen on hukkin/tomli: a `unittest.py` that
+ * printed `Ran 19 tests … OK` was merged). `package.json` and `Cargo.toml` are checked by field.
  */
-const RUNNER_CONFIG = /(^|\/)(\.npmrc|\.yarnrc(\.ya?ml)?|\.pnpmfile\.c?js|jest\.config\.[cm]?[jt]s(on)?|vitest\.(config|workspace)\.[cm]?[jt]s|vite\.config\.[cm]?[jt]s|\.mocharc(\.[a-z]+)?|karma\.conf\.[cm]?[jt]s|ava\.config\.[cm]?js|playwright\.config\.[cm]?[jt]s|cypress\.config\.[cm]?[jt]s|babel\.config\.[cm]?js(on)?|\.babelrc(\.[a-z]+)?|pytest\.ini|tox\.ini|setup\.cfg|conftest\.py|sitecustomize\.py|usercustomize\.py|noxfile\.py|Makefile|GNUmakefile|\.c8rc(\.json)?|\.nycrc(\.[a-z]+)?)$/i;
+const RUNNER_CONFIG = /(^|\/)(\.cargo\/config(\.toml)?|rust-toolchain(\.toml)?|(unittest|pytest|_pytest|nose2?|doctest|coverage)(\.py|\/__init__\.py)|[^/]+\.pth|\.npmrc|\.yarnrc(\.ya?ml)?|\.pnpmfile\.c?js|jest\.config\.[cm]?[jt]s(on)?|vitest\.(config|workspace)\.[cm]?[jt]s|vite\.config\.[cm]?[jt]s|\.mocharc(\.[a-z]+)?|karma\.conf\.[cm]?[jt]s|ava\.config\.[cm]?js|playwright\.config\.[cm]?[jt]s|cypress\.config\.[cm]?[jt]s|babel\.config\.[cm]?js(on)?|\.babelrc(\.[a-z]+)?|pytest\.ini|tox\.ini|setup\.cfg|conftest\.py|sitecustomize\.py|usercustomize\.py|noxfile\.py|Makefile|GNUmakefile|\.c8rc(\.json)?|\.nycrc(\.[a-z]+)?)$/i;
 
 /**
  * Files that configure the repository's own checks, which a test command often runs before its tests (`xo && ava`,
@@ -55,17 +59,45 @@ function fieldsOf(text: string | null): Record<string, string> {
   }
 }
 
+/**
+ * A Rust build script: it runs before every `cargo test` and can set `cfg` flags that switch tests off
+ * (`cargo:rustc-cfg`). Like the checks' configuration, it may change only when the ticket and the plan name it.
+ */
+const BUILD_SCRIPT = /(^|\/)build\.rs$/;
+
+/**
+ * The parts of a Cargo.toml that decide which tests `cargo test` builds and runs: the target tables (`[lib]`,
+ * `[[bin]]`, `[[test]]`, `[[bench]]`, `[[example]]`: `test = false`, `harness`, `path`), `[profile.*]`,
+ * `[workspace]` (which members there are), and `[package]`'s target auto-discovery and build-script keys
+ * (`autotests = false` left a crate with 0 tests run on RazrFalcon/pico-args). Dependencies and features may change.
+ * Source: https://doc.rust-lang.org/cargo/reference/cargo-targets.html#target-auto-discovery
+ */
+function cargoTestSettings(text: string | null): string {
+  if (text === null) return '';
+  const keys = /^\s*(?:package\.)?(?:auto(?:tests|benches|examples|bins|lib)|build|workspace)\s*=.*$|^\s*(?:lib|bin|test|bench|example|profile)\..*$/gm;
+  return text.split(/^(?=\[)/m).map((section) => {
+    if (/^\[\[?\s*(?:lib|bin|test|bench|example|profile|workspace)\b/.test(section)) return section;
+    return /^\[\s*package\s*\]|^[^[]/.test(section) ? (section.match(keys) ?? []).join('\n') : '';
+  }).filter((part) => part !== '').join('\n');
+}
+
 /** pyproject.toml sections that configure pytest, coverage and the checks (ruff, mypy, black, pylint, isort, pyright). */
 function pytestSections(text: string | null): string {
   if (text === null) return '';
   return text.split(/^(?=\[)/m).filter((s) => /^\[tool\.(pytest|coverage|tox|hatch\.envs|ruff|mypy|black|pylint|isort|pyright)/.test(s)).join('');
 }
 
+/** True when the plan names the file and the ticket as the person wrote it names it too (its base name). */
+function namedByTicket(path: string, rules: JudgeRules): boolean {
+  return rules.named.has(path) && (rules.ticketText ?? '').toLowerCase().includes((path.split('/').pop() ?? path).toLowerCase());
+}
+
 /**
  * Objections (source `tests`) to a planned change that would weaken the judge. Every step: test-runner or
- * package-manager configuration, the checks' configuration the ticket does not ask for (CHECK_CONFIG), package.json's
- * script and check fields, pyproject's pytest and checkers' sections. Code steps also: a
- * frozen test file (written first and proven red), or an existing test file the plan does not name.
+ * package-manager configuration, the checks' configuration and a build script the ticket does not ask for
+ * (CHECK_CONFIG, BUILD_SCRIPT), package.json's script and check fields, Cargo.toml's test targets, pyproject's
+ * pytest and checkers' sections, a Rust file's tests weakened (weakenedRustTests). Code steps also: a frozen test
+ * file (written first and proven red), or an existing test file the plan does not name.
  */
 export function judgeObjections(planned: readonly PlannedChange[], rules: JudgeRules): Objection[] {
   const out: Objection[] = [];
@@ -73,8 +105,14 @@ export function judgeObjections(planned: readonly PlannedChange[], rules: JudgeR
   for (const c of planned) {
     const p = c.path;
     if (RUNNER_CONFIG.test(p)) refuse(p, `\`${p}\` configures how the tests run: it may not be changed by the model; change the code instead`);
-    else if (CHECK_CONFIG.test(p) && !(rules.named.has(p) && (rules.ticketText ?? '').toLowerCase().includes((p.split('/').pop() ?? p).toLowerCase()))) {
+    else if (CHECK_CONFIG.test(p) && !namedByTicket(p, rules)) {
       refuse(p, `\`${p}\` configures the repository's own checks (a linter, formatter or type checker the test command runs), and the ticket does not ask for it to change: it may not be changed; make the code pass the checks as they are`);
+    }
+    else if (BUILD_SCRIPT.test(p) && !namedByTicket(p, rules)) {
+      refuse(p, `\`${p}\` is the crate's build script, which runs before every test run and can switch tests off, and the ticket does not ask for it to change: it may not be changed; change the code instead`);
+    }
+    else if (/(^|\/)Cargo\.toml$/.test(p) && cargoTestSettings(c.before) !== cargoTestSettings(c.after)) {
+      refuse(p, `\`${p}\`: the target tables ([lib], [[test]], [[bin]]…), [profile.*], [workspace] and [package]'s autotests/autobins/build keys decide which tests \`cargo test\` runs and may not be changed (dependencies and features may)`);
     }
     else if (/(^|\/)package\.json$/.test(p)) {
       const [a, b] = [fieldsOf(c.before), fieldsOf(c.after)];
@@ -83,6 +121,7 @@ export function judgeObjections(planned: readonly PlannedChange[], rules: JudgeR
     } else if (/(^|\/)pyproject\.toml$/.test(p) && pytestSections(c.before) !== pytestSections(c.after)) {
       refuse(p, `\`${p}\`: the [tool.pytest…]/[tool.coverage…] and checkers' ([tool.ruff…], [tool.mypy…]) sections decide how the tests and checks run and may not be changed`);
     }
+    out.push(...weakenedRustTests([c]));
     if (!rules.codeStep) continue;
     if (rules.frozen.has(p)) refuse(p, `\`${p}\` holds the tests written first and proven red: they are frozen; make the code pass them as they are`);
     else if (c.before !== null && isTestPath(p) && !rules.named.has(p)) {
