@@ -1,12 +1,13 @@
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import type { FunctionalSpec } from '../../../src/core/deliverables/functionalSpec';
 import type { Plan } from '../../../src/core/deliverables/plan';
 import { implementationPhase } from '../../../src/core/pipeline/phases/implementationPhase';
-import { judgeObjections } from '../../../src/core/pipeline/implementation/judgeGuard';
+import { judgeObjections, pythonTopLevel } from '../../../src/core/pipeline/implementation/judgeGuard';
 import { weakenedTests } from '../../../src/core/pipeline/implementation/testGuard';
 import type { Ticket } from '../../../src/core/ticket/ticket';
+import { makeFixtureRepo } from '../../fixtures/fixtureRepo';
 import { edits, script, startPhaseHarness, write, type PhaseHarness } from '../../fixtures/phaseHarness';
 
 const ticket: Ticket = { id: 'sub', kind: 'feature', title: 'Add subtract', body: 'The calculator needs sub(a, b).', acceptanceCriteria: ['sub(a, b) returns a - b'], dependsOn: [] };
@@ -131,6 +132,26 @@ suite('security: the judge cannot be weakened', function () {
     // What a code step wrote on hukkin/tomli: `python -m unittest` imported it and printed `Ran 19 tests … OK`.
     for (const p of ['unittest.py', 'src/pytest.py', 'pytest/__init__.py', 'src/zz_hook.pth']) assert.equal(judgeObjections(change(p, null, 'print("OK")\n'), rules()).length, 1, p);
     assert.deepEqual(judgeObjections(change('src/tomli/_validate.py', null, 'def is_valid(s): ...\n'), rules()), []);
+  });
+
+  test('a new module named like one of the repository\'s own (a root tomli.py beside src/tomli/) is refused: it would be imported instead', async () => {
+    const repo = makeFixtureRepo();
+    try {
+      for (const [p, text] of [['src/tomli/__init__.py', ''], ['src/tomli/_parser.py', ''], ['tests/test_misc.py', ''], ['six.py', ''], ['docs/conf.py', '']]) {
+        mkdirSync(dirname(join(repo.dir, p)), { recursive: true });
+        writeFileSync(join(repo.dir, p), text);
+      }
+      repo.git('add', '.');
+      repo.git('commit', '-qm', 'python');
+      const names = await pythonTopLevel(repo.dir);
+      assert.deepEqual([...names].sort(), ['six', 'test_misc', 'tomli']);
+      const rules = { frozen: new Set<string>(), named: new Set<string>(), codeStep: true, ticketText: 'Add is_valid()', pythonNames: names };
+      const change = (path: string) => [{ path, before: null, after: 'def is_valid(s):\n    return True\n' }];
+      for (const p of ['tomli.py', 'tests/tomli.py', 'tomli/__init__.py', 'src/six.py']) assert.match(judgeObjections(change(p), rules)[0]?.message ?? '', /second module named/, p);
+      for (const p of ['src/tomli/_validate.py', 'tests/test_is_valid.py', 'docs/tomli.py']) assert.deepEqual(judgeObjections(change(p), rules), [], p);
+    } finally {
+      repo.cleanup();
+    }
   });
 
   test('a Rust file\'s tests may not be switched off or removed, wherever they live; its code may change', () => {

@@ -13,7 +13,7 @@ import { stamp } from '../pipelineEvent';
 import type { AttemptRecord } from '../runState';
 import { fileContext } from './fileContext';
 import { implementationWork } from './implementationWork';
-import { frozenTests, judgeObjections, type JudgeRules } from './judgeGuard';
+import { frozenTests, judgeObjections, pythonTopLevel, type JudgeRules } from './judgeGuard';
 import { ignoredEdits } from '../../workspace/ignoredEdits';
 
 /** Edits one answer may carry: a step of a plan touches a handful of files; thousands is an attack or a loop. */
@@ -168,5 +168,6 @@ async function judgeRules(ctx: PhaseContext, spec: EditStepSpec): Promise<JudgeR
     // No plan or diagnosis (a ciFix phase on its own): no existing test is named.
   }
   const t = ctx.ticket;
-  return { frozen: new Set(await frozenTests(ctx.worktree)), named: new Set(named), codeStep: spec.prompt !== 'implementationTests', ticketText: [t.title, t.body, ...t.acceptanceCriteria].join('\n') };
+  const [frozen, pythonNames] = await Promise.all([frozenTests(ctx.worktree), pythonTopLevel(ctx.worktree.path)]);
+  return { frozen: new Set(frozen), named: new Set(named), codeStep: spec.prompt !== 'implementationTests', ticketText: [t.title, t.body, ...t.acceptanceCriteria].join('\n'), pythonNames };
 }

@@ -19,6 +19,26 @@ export interface JudgeRules {
    * names the file, since the plan that also has to name it is model output.
    */
   ticketText?: string;
+  /**
+   * The repository's top-level Python modules and packages by import name (`tomli` for `src/tomli/__init__.py`,
+   * `six` for `six.py`; see pythonTopLevel): a new file of the same name where Python looks first would be imported
+   * instead of them.
+   */
+  pythonNames?: ReadonlySet<string>;
+}
+
+/** A top-level Python module or package file at the root, or under `src/`, `lib/` or `tests/`: its import name. */
+const TOP_LEVEL_PY = /^(?:(?:src|lib|tests?)\/)?([A-Za-z_]\w*)(?:\.py|\/__init__\.py)$/;
+
+/**
+ * The import names of the repository's top-level Python modules and packages (see TOP_LEVEL_PY), from the files
+ * git tracks in the worktree. One git process; empty for a repository without Python.
+ * @throws GitCommandError when git cannot list the worktree's files
+ */
+export async function pythonTopLevel(worktreePath: string): Promise<Set<string>> {
+  const specs = ['*.py', '*/__init__.py', 'src/*.py', 'src/*/__init__.py', 'lib/*.py', 'lib/*/__init__.py', 'test/*.py', 'tests/*.py'].map((g) => `:(glob)${g}`);
+  const out = await gitClient(worktreePath).raw(['ls-files', '-z', '--', ...specs]);
+  return new Set(out.split('\0').map((p) => TOP_LEVEL_PY.exec(p)?.[1]).filter((n): n is string => n !== undefined && n !== '__init__'));
 }
 
 /**
@@ -96,7 +116,8 @@ function namedByTicket(path: string, rules: JudgeRules): boolean {
  * Objections (source `tests`) to a planned change that would weaken the judge. Every step: test-runner or
  * package-manager configuration, the checks' configuration and a build script the ticket does not ask for
  * (CHECK_CONFIG, BUILD_SCRIPT), package.json's script and check fields, Cargo.toml's test targets, pyproject's
- * pytest and checkers' sections, a Rust file's tests weakened (weakenedRustTests). Code steps also: a frozen test
+ * pytest and checkers' sections, a Rust file's tests weakened (weakenedRustTests), a new file shadowing one of the
+ * repository's Python modules (pythonNames). Code steps also: a frozen test
  * file (written first and proven red), or an existing test file the plan does not name.
  */
 export function judgeObjections(planned: readonly PlannedChange[], rules: JudgeRules): Objection[] {
@@ -122,6 +143,10 @@ export function judgeObjections(planned: readonly PlannedChange[], rules: JudgeR
       refuse(p, `\`${p}\`: the [tool.pytest…]/[tool.coverage…] and checkers' ([tool.ruff…], [tool.mypy…]) sections decide how the tests and checks run and may not be changed`);
     }
     out.push(...weakenedRustTests([c]));
+    const shadows = c.before === null ? TOP_LEVEL_PY.exec(p)?.[1] : undefined;
+    if (shadows !== undefined && rules.pythonNames?.has(shadows)) {
+      refuse(p, `\`${p}\` would be a second module named \`${shadows}\`: Python imports whichever it finds first on its path, so the tests could run against it instead of the repository's own \`${shadows}\`; change that one instead`);
+    }
     if (!rules.codeStep) continue;
     if (rules.frozen.has(p)) refuse(p, `\`${p}\` holds the tests written first and proven red: they are frozen; make the code pass them as they are`);
     else if (c.before !== null && isTestPath(p) && !rules.named.has(p)) {
