@@ -146,6 +146,10 @@ suite('WorktreeManager', () => {
     rmSync(join(repo.dir, '.env'));
     mkdirSync(join(wt.path, 'src', '__pycache__'), { recursive: true });
     writeFileSync(join(wt.path, 'src', '__pycache__', 'x.pyc'), 'cache');
+    // What `cargo test` leaves before any test runs (RazrFalcon/pico-args), ignored as `cargo new` has it.
+    writeFileSync(join(repo.dir, '.git', 'info', 'exclude'), '.venv/\n.env.local\n__pycache__/\n/target\n');
+    mkdirSync(join(wt.path, 'target', 'debug'), { recursive: true });
+    writeFileSync(join(wt.path, 'target', 'debug', 'pico_args.d'), 'build output');
     writeFileSync(join(repo.dir, 'fix.txt'), 'the fix\n');
     repo.git('add', 'fix.txt');
     repo.git('commit', '-qm', 'the fix');

@@ -5,7 +5,8 @@
 export const TEST_RUN_CACHES = ['__pycache__', '.pytest_cache', '.mypy_cache', '.ruff_cache'] as const;
 
 /**
- * Report folders a test run writes (nyc, c8 and jest's `coverage/`): renew may throw them away when they are
- * ignored, but codeState keeps them, since a folder of that name may hold code somewhere in a repository.
+ * Report and build folders a test run writes (nyc, c8 and jest's `coverage/`, cargo's `target/`, which `cargo
+ * test` fills before any test runs): renew may throw them away when they are ignored, but codeState keeps them,
+ * since a folder of that name may hold code somewhere in a repository.
  */
-export const TEST_RUN_REPORTS = ['.nyc_output', 'coverage'] as const;
+export const TEST_RUN_REPORTS = ['.nyc_output', 'coverage', 'target'] as const;
