@@ -202,12 +202,12 @@ suite('the test judge on real runners\' output', () => {
     const clean = { failures: [], passing: [] };
     const submodule = run('python3 -m pytest -q', 2, output('pytest-q-missing-submodule.txt'));
     assert.match(redCheck(submodule, ['tests/test_peek.py'], clean)[0]?.message ?? '', /the module 'cachetools\.inspect', which does not exist and which no task of the plan creates/);
-    assert.deepEqual(redCheck(submodule, ['tests/test_peek.py'], clean, ['src/cachetools/inspect.py', 'tests/test_peek.py']), []);
+    assert.deepEqual(redCheck(submodule, ['tests/test_peek.py'], clean, { files: ['src/cachetools/inspect.py', 'tests/test_peek.py'], text: '' }), []);
     assert.match(redCheck(run('python3 -m pytest -q', 2, output('pytest-q-missing-package.txt')), ['tests/test_peek.py'], clean)[0]?.message ?? '', /the package 'freezegun', which is not installed/);
     // Under -v the baseline names passing tests; a planned module stopping collection is still red, not "before any test ran".
     const verbose = judgeBaseline(run('pytest -v', 0, output('pytest-pass.txt')));
     assert.ok(verbose.ok && verbose.baseline.passing.length > 0);
-    assert.deepEqual(redCheck(submodule, ['tests/test_peek.py'], verbose.baseline, ['src/cachetools/inspect.py']), []);
+    assert.deepEqual(redCheck(submodule, ['tests/test_peek.py'], verbose.baseline, { files: ['src/cachetools/inspect.py'], text: '' }), []);
   });
 
   test('the repository\'s own Python package not importable before any change stops with how to make it importable, not "failures cannot be told apart"', () => {

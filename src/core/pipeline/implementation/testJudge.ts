@@ -1,7 +1,10 @@
 import type { TestRunResult } from '../../workspace/testCommandRunner';
 import { describeTestRun } from '../../workspace/testCommandRunner';
 import type { Objection } from '../objection';
+import { LIBTEST_FAILING, LIBTEST_PASSING, LIBTEST_SUMMARY } from './libtestLines';
+import { judgeRustcErrors } from './rustcErrors';
 import { installHint, setupProblem } from './setupProblem';
+import { UNITTEST_FAILING, UNITTEST_PASSING, UNITTEST_SPLIT_LINES } from './unittestLines';
 
 /**
  * The suite before any change of the ticket: the failing tests that were there already (excluded from the
@@ -17,11 +20,25 @@ export interface Baseline {
 export const CLEAN_BASELINE: Baseline = { failures: [], passing: [] };
 
 /**
+ * What the plan adds, to tell a missing part of the code the plan will write from a test's own mistake: the files
+ * its tasks create or change (a Python module), and its tasks' titles and descriptions, where the new names are
+ * written (a Rust method or function).
+ */
+export interface PlannedWork {
+  files: readonly string[];
+  text: string;
+}
+
+/** No plan known: every new module or name is the test's mistake. */
+const NO_PLAN: PlannedWork = { files: [], text: '' };
+
+/**
  * Failing-test lines of the common runners, each capturing the test's name:
  * TAP (node:test, tape: `not ok 3 - name`), mocha (`  1) name`), uvu (`FAIL  suite  "name"`), vitest
  * (`FAIL  file > suite > name`, `× name`), jest (`✕ name` when verbose; `● suite › name` above each failure's
  * details, and `FAIL file` above a file's), ava 3 (`✖ name`), ava 4 and later (`✘ [fail]: name`), pytest
- * (`FAILED path::name`), go (`--- FAIL: Name`).
+ * (`FAILED path::name`; not unittest's `FAILED (failures=1)`), go (`--- FAIL: Name`), cargo's libtest
+ * (LIBTEST_FAILING), unittest -v (UNITTEST_FAILING).
  */
 const FAILING = [
   // jest's `● Console` (logged output) and `● Test suite failed to run` (a file that did not load) name no test.
@@ -31,15 +48,22 @@ const FAILING = [
   /^\s*FAIL\s+(.+?)\s*$/gm,
   // Not eslint's and xo's `✖  12:5  message  rule` or `✖ 3 problems (…)`, nor node's spec reporter's `✖ failing tests:`.
   /^\s*[✕×✗✘✖]\s+(?:\[fail\]:\s*)?(?!\s*(?:\d+:\d+\s|\d+ problems? \(|failing tests:))(.+?)\s*$/gm,
-  /^FAILED (\S+)/gm,
+  /^FAILED (?!\()(\S+)/gm,
   /^\s*--- FAIL: (\S+)/gm,
+  ...LIBTEST_FAILING,
+  ...UNITTEST_FAILING,
 ];
-/** Passing-test lines: TAP `ok 3 - name`, mocha/jest/vitest `✔ name` / `✓ name`, go `--- PASS: Name`, pytest `PASSED`. */
+/**
+ * Passing-test lines: TAP `ok 3 - name`, mocha/jest/vitest `✔ name` / `✓ name`, go `--- PASS: Name`, pytest
+ * `PASSED`, libtest `test name ... ok`, unittest -v `test_x (…) ... ok`.
+ */
 const PASSING = [
   /^\s*ok \d+(?:\s+-)?\s+(.+?)\s*(?:#.*)?$/gm,
   /^\s*[✔✓√]\s+(.+?)\s*$/gm,
   /^\s*--- PASS: (\S+)/gm,
   /^(\S+::\S+) PASSED/gm,
+  ...LIBTEST_PASSING,
+  ...UNITTEST_PASSING,
 ];
 
 /** A name without its duration (`(12ms)`, `12 ms`) and with single spaces, so two runs compare equal. */
@@ -147,7 +171,7 @@ export function namesAnyTest(run: Pick<TestRunResult, 'output' | 'resultLines' |
  * test line and what withoutParents reads. A verbose run of a real suite (pytest -v on tkem/cachetools: 23 KB for
  * 277 tests) is longer than the output budget, and names cut from the middle would hide a test that passed before.
  */
-export const RESULT_LINE = new RegExp([...FAILING, ...PASSING].map((r) => r.source).concat(['^\\s*1\\.\\.\\d+\\s*$', '^\\s*▶ ', SPEC_SUMMARY.source, TAP_FAILURE_TYPE.source]).join('|'));
+export const RESULT_LINE = new RegExp([...FAILING, ...PASSING].map((r) => r.source).concat(['^\\s*1\\.\\.\\d+\\s*$', '^\\s*▶ ', SPEC_SUMMARY.source, TAP_FAILURE_TYPE.source, LIBTEST_SUMMARY.source, ...UNITTEST_SPLIT_LINES]).join('|'));
 
 /** A name that is only a file (`src/__tests__/index.ts`): jest's `FAIL <file>` line above its tests' failures. */
 const BARE_FILE = /^\S+\.\w{1,5}$/;
@@ -166,21 +190,32 @@ export function failingTests(run: TestRunResult): string[] | undefined {
   return tests.length > 0 ? tests : found;
 }
 
-/** Output of a runner that found no test at all (node:test, mocha, pytest, jest, go). */
-const NO_TESTS = /^# tests 0$|\b0 passing\b(?![\s\S]*\bfailing\b)|no tests ran|collected 0 items|No tests found|no test files/m;
+/** Output of a runner that found no test at all (node:test, mocha, pytest, jest, go, unittest: 3.11 and 3.12+). */
+const NO_TESTS = /^# tests 0$|\b0 passing\b(?![\s\S]*\bfailing\b)|no tests ran|collected 0 items|No tests found|no test files|^Ran 0 tests in |^NO TESTS RAN$/m;
 /**
  * A name the code uses that is declared nowhere: JavaScript's `ReferenceError: x is not defined` (node:test's TAP
  * gives the message and the error's name on lines of their own), Python's `NameError: name 'x' is not defined`.
  */
-const NOT_DEFINED = /\bReferenceError: ([\w$]+) is not defined\b|^\s*error: '([\w$]+) is not defined'\s*$(?:\n.*){0,3}?\n\s*name: 'ReferenceError'|\bNameError: name '(\w+)' is not defined/m;
-/** A source location in a stack frame or a pytest report: `(file:///…/test.js:327:12)`, `tests/test_peek.py:7: NameError`. */
-const LOCATION = /([\w.\/~<>@+-]+\.(?:[cm]?[jt]sx?|py)):(\d+)/;
+const NOT_DEFINED = /\bReferenceError: ([\w$]+) is not defined\b|^\s*error: '([\w$]+) is not defined'\s*$(?:\n.*){0,3}?\n\s*name: 'ReferenceError'|\bNameError: name '(\w+)' is not defined/gm;
+/**
+ * A source location in a stack frame, a pytest report or a rustc error: `(file:///…/test.js:327:12)`,
+ * `tests/test_peek.py:7: NameError`, `--> src/lib.rs:12:5`.
+ */
+const LOCATION = /([\w.\/~<>@+-]+\.(?:[cm]?[jt]sx?|py|rs)):(\d+)/;
+/** A frame of a Python traceback (unittest, pytest --tb=native): `  File "./tests/test_x.py", line 14, in test_y`. */
+const TRACEBACK_FRAME = /^\s*File "([^"\n]+)", line (\d+)/;
 
 /**
- * Where an error matched at `index` was thrown: the first source location within the lines after it (its stack),
- * or undefined when none follows.
+ * Where an error matched at `index` was thrown: the frame of a Python traceback just above it (the innermost frame
+ * comes last, above the error, with its code and carets), else the first source location within the lines after
+ * it (a JavaScript stack, pytest's `file:line: Error`); undefined when there is neither.
  */
 function thrownAt(output: string, index: number): string | undefined {
+  const above = output.slice(0, index).split('\n').slice(0, -1);
+  for (let i = above.length - 1; i >= 0 && i >= above.length - 6 && above[i].trim() !== ''; i--) {
+    const frame = TRACEBACK_FRAME.exec(above[i]);
+    if (frame !== null) return `${frame[1]}:${frame[2]}`;
+  }
   for (const line of output.slice(index).split('\n').slice(0, 14)) {
     const at = LOCATION.exec(line);
     // A `file://` URL's path: `file:///abs/x.js` → `/abs/x.js`, `file://./x.js` (runTests' relative form) → `./x.js`.
@@ -276,16 +311,17 @@ export function judgeBaseline(run: TestRunResult): BaselineJudgement {
  * Whether a run after the tests step is red for the right reason: the new tests fail, by assertion or because
  * the code they call does not exist yet, and nothing else fails newly. Objections (source `tests`): a time-out;
  * a set-up problem or missing package the new tests need; no tests found; tests that pass before any code; a
- * syntax error in a new test file; a run that stopped before any test ran (no test named, passing or failing,
- * where the run before any change named some, and neither a missing name of the code nor a throw from a new test
- * file explains it: a linter or a build step refused the tests); only the baseline's failures failing; tests that
- * passed before now failing.
+ * syntax error in a new test file; rustc refusing a new test file for its syntax or for a name the `plan` does not
+ * add (judgeRustcErrors); a name a new test uses without declaring it (JavaScript, Python); a run that stopped
+ * before any test ran (no test named, passing or failing, where the run before any change named some, and neither
+ * a missing name of the code, a name the plan adds (rustc) nor a throw from a new test file explains it: a linter
+ * or a build step refused the tests); only the baseline's failures failing; tests that passed before now failing.
  */
-export function redCheck(run: TestRunResult, testPaths: readonly string[], baseline: Baseline = CLEAN_BASELINE, plannedFiles: readonly string[] = []): Objection[] {
+export function redCheck(run: TestRunResult, testPaths: readonly string[], baseline: Baseline = CLEAN_BASELINE, plan: PlannedWork = NO_PLAN): Objection[] {
   const tests = (message: string): Objection[] => [{ source: 'tests', message }];
   if (run.timedOut) return tests(`${describeTestRun(run)}: a test probably waits forever; tests must finish`);
   const noModule = run.exitCode === 0 ? null : PY_NO_MODULE.exec(run.output);
-  if (noModule !== null && !planned(noModule[1], plannedFiles)) {
+  if (noModule !== null && !planned(noModule[1], plan.files)) {
     // The suite imported before the tests step, so the module is new: the plan's to create, or a mistake.
     return tests(noModule[1].includes('.')
       ? `the tests import the module '${noModule[1]}', which does not exist and which no task of the plan creates (${describeTestRun(run)}): import the module the plan adds or changes`
@@ -303,8 +339,9 @@ export function redCheck(run: TestRunResult, testPaths: readonly string[], basel
   if (syntax !== null && testPaths.some((p) => run.output.includes(p.split('/').pop() ?? p))) {
     return tests(`the tests fail for the wrong reason: a ${syntax[0]} in the test code itself (${describeTestRun(run)}); they must fail only because the behaviour is missing`);
   }
-  const undeclared = NOT_DEFINED.exec(run.output);
-  if (undeclared !== null) {
+  const rustc = judgeRustcErrors(run.output, testPaths, plan.text);
+  if (rustc.kind === 'wrong') return tests(`the tests fail for the wrong reason: ${rustc.reason} (${describeTestRun(run)})`);
+  for (const undeclared of run.output.matchAll(NOT_DEFINED)) {
     // Thrown in a test file, it never passes, whatever the code does: the test uses a name it does not import.
     const where = thrownAt(run.output, undeclared.index);
     const name = undeclared[1] ?? undeclared[2] ?? undeclared[3];
@@ -314,8 +351,9 @@ export function redCheck(run: TestRunResult, testPaths: readonly string[], basel
     }
   }
   const failing = failingTests(run);
-  // A module the plan creates stops pytest at collection: the behaviour is missing, as with MISSING_NAME.
-  if (failing === undefined && baseline.passing.length > 0 && names(run, PASSING).length === 0 && !MISSING_NAME.test(run.output) && noModule === null && !thrownIn(run.output, testPaths)) {
+  // A module the plan creates stops pytest at collection, a name the plan adds stops cargo's build: the behaviour
+  // is missing, as with MISSING_NAME.
+  if (failing === undefined && baseline.passing.length > 0 && names(run, PASSING).length === 0 && !MISSING_NAME.test(run.output) && noModule === null && rustc.kind !== 'missing' && !thrownIn(run.output, testPaths)) {
     // The runner's lines were recognised before any change; now the run names no test at all, passing or failing:
     // a step before the tests (a linter, a type check, a build) stopped it, and the new tests never ran.
     return tests(`${describeTestRun(run)} before any test ran: none of the ${baseline.passing.length} tests that passed before any change is reported, and no failing test is named. A step before the tests (a linter, a type check, a build) probably refused the new test code; the tests must pass the repository's own checks and fail only where the behaviour is missing`);

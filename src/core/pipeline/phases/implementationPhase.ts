@@ -75,7 +75,7 @@ export async function implementationPhase(ctx: PhaseContext): Promise<PhaseOutco
       check: (planned) => [...onlyTestFiles(planned, work.testPaths), ...weakenedTests(planned, isTestPath)],
       verify: async (applied) => {
         run = await runTests(ctx, command, 'implementation', 'red', judgedBaseline);
-        return { objections: redCheck(run, applied.written, judgedBaseline, work.tasks.flatMap((t) => t.files)), revert: true };
+        return { objections: redCheck(run, applied.written, judgedBaseline, { files: work.tasks.flatMap((t) => t.files), text: work.tasks.map((t) => `${t.title}\n${t.description}`).join('\n') }), revert: true };
       },
       cap: { attempts: ctx.config.attemptCap, escalation: ctx.config.escalationAttempts },
     }, log);
