@@ -33,8 +33,13 @@ export interface SandboxInput {
   repoRoot: string;
   home?: string;
   availability?: SandboxAvailability;
-  /** Existing worktree files bound read-only (the frozen tests: a run may not rewrite its own judge). */
+  /**
+   * Existing worktree files and folders (worktree-relative) bound read-only: the frozen tests (a run may not
+   * rewrite its own judge) and the dependencies Shipwright copied in (see SandboxSettings.writableDependencies).
+   */
   readOnly?: readonly string[];
+  /** Existing worktree folders (worktree-relative) inside `readOnly` ones bound writable again: runners' caches. */
+  writable?: readonly string[];
 }
 
 /** Folders hidden under an empty tmpfs in every sandbox besides the home, the checkout and the worktrees folder. */
@@ -50,7 +55,8 @@ const ALWAYS_HIDDEN = ['/home', '/root', '/tmp', '/var/tmp', '/run', '/mnt', '/m
  *   run `git status` or `git log` but not move a ref); `paths.write` read-write;
  * - the worktree read-write, as its own mount: `link(2)` across mounts fails (EXDEV), so a test cannot hard-link
  *   an outside file into the worktree for a later edit to write through; its `.git` file read-only, so a test
- *   cannot point the engine's next git call at a git dir of its making; `readOnly` files (the frozen tests) too;
+ *   cannot point the engine's next git call at a git dir of its making; `readOnly` entries (the frozen tests, the
+ *   copied dependencies) too, with the `writable` folders inside them (runners' caches) opened again;
  * - every namespace unshared (`--unshare-all`; the network is shared back only when allowed), all capabilities
  *   dropped (as root, bwrap otherwise keeps them, and `umount` would uncover the hidden folders), a new session
  *   (no TIOCSTI into the engine's terminal), `--die-with-parent`; the PID namespace ends every process the
@@ -95,6 +101,11 @@ export async function prepareSandbox(input: SandboxInput): Promise<CommandSandbo
     const st = await lstat(p).catch(() => undefined);
     if (st !== undefined && (st.isFile() || st.isDirectory()) && within(input.worktree, p)) protect.push(p);
   }
+  const reopen: string[] = [];
+  for (const p of (input.writable ?? []).map((r) => join(input.worktree, r))) {
+    const st = await lstat(p).catch(() => undefined);
+    if (st !== undefined && st.isDirectory() && within(input.worktree, p)) reopen.push(p);
+  }
 
   const mounts = (network: boolean): string[] => [
     '--ro-bind', '/', '/',
@@ -107,6 +118,7 @@ export async function prepareSandbox(input: SandboxInput): Promise<CommandSandbo
     ...settings.paths.write.flatMap((p) => ['--bind-try', p, p]),
     '--bind', input.worktree, input.worktree,
     ...protect.flatMap((p) => ['--ro-bind', p, p]),
+    ...reopen.flatMap((p) => ['--bind', p, p]),
   ];
   const { bwrap } = availability;
   return {

@@ -37,6 +37,14 @@ export const SandboxSettings = z.preprocess(
      * dependencies' merged work).
      */
     setupNetwork: z.boolean().default(true),
+    /**
+     * Whether test runs may write inside what Shipwright copied into the worktree (the copied node_modules, the
+     * `worktree.copy` entries such as `.venv`). Off by default: the code the tests run is model-written, and a
+     * runner it rewrote there (`node_modules/.bin/…` made to `exit 0`) would pass every later run while no diff a
+     * person reads shows it. The caches runners keep there (node_modules/.cache, .vite, .vitest) stay writable.
+     * Turn on for a test script that generates into node_modules (`prisma generate` in `pretest`).
+     */
+    writableDependencies: z.boolean().default(false),
     /** Extra absolute paths: `read` is bound read-only (e.g. a toolchain under the home), `write` read-write. */
     paths: z.object({ read: z.array(AbsolutePath).default([]), write: z.array(AbsolutePath).default([]) }).default({ read: [], write: [] }),
   }),

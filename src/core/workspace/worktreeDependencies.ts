@@ -1,5 +1,5 @@
 import { constants } from 'node:fs';
-import { cp, symlink } from 'node:fs/promises';
+import { cp, lstat, mkdir, symlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { isDirectory, pathExists } from './pathExists';
 
@@ -67,3 +67,31 @@ export async function bringDependencies(repoRoot: string, worktree: string, how:
   else await cp(from, to, { recursive: true, verbatimSymlinks: true, mode: constants.COPYFILE_FICLONE });
 }
 
+
+/**
+ * Folders inside node_modules that test runners write as caches: `.cache` (babel-loader, nyc, ava, eslint, xo
+ * and prettier through find-cache-dir: https://github.com/sindresorhus/find-cache-dir), `.vite` (Vite's
+ * `cacheDir` default, where Vitest keeps its results too: https://vite.dev/config/shared-options#cachedir),
+ * `.vite-temp` (Vite's bundled config file) and `.vitest` (older Vitest's results). Writable in test runs when
+ * the rest of the copied node_modules is not (see SandboxSettings.writableDependencies).
+ */
+export const DEPENDENCY_CACHES = ['.cache', '.vite', '.vite-temp', '.vitest'] as const;
+
+/**
+ * Makes the DEPENDENCY_CACHES folders in a worktree's own node_modules (a copy or an install, not a link) so they
+ * can be bound writable, and returns them worktree-relative; none when node_modules is a link or absent.
+ */
+export async function dependencyCaches(worktree: string): Promise<string[]> {
+  const st = await lstat(join(worktree, DEPENDENCY_FOLDER)).catch(() => undefined);
+  if (st === undefined || !st.isDirectory()) return [];
+  const made: string[] = [];
+  for (const c of DEPENDENCY_CACHES) {
+    const rel = `${DEPENDENCY_FOLDER}/${c}`;
+    // A cache name that is a symlink in the copy could point anywhere: left read-only.
+    const there = await lstat(join(worktree, rel)).catch(() => undefined);
+    if (there !== undefined && !there.isDirectory()) continue;
+    await mkdir(join(worktree, rel), { recursive: true });
+    made.push(rel);
+  }
+  return made;
+}

@@ -81,6 +81,34 @@ suite('security: the judge cannot be weakened', function () {
     assert.equal(code.length, 2);
   });
 
+  test('code run by the tests cannot rewrite the copied dependencies: a runner tampered with in node_modules would have passed the next run', async () => {
+    // The next run's runner is `node_modules/.bin/checker`; code that rewrites it to `exit 0` while the tests run
+    // would make every later run green, and node_modules is never part of the change a person reads.
+    const tamper = `${wrongCode}try { require('node:fs').writeFileSync(require('node:path').join(__dirname, '..', 'node_modules', '.bin', 'checker'), '#!/bin/sh\\nexit 0\\n'); } catch {}\n`;
+    const s = script({
+      tests: [edits('tests', write('test/sub.test.js', redTests))],
+      code: [
+        edits('tamper with the runner', write('src/calculator.js', tamper)),
+        edits('wrong again', write('src/calculator.js', wrongCode)),
+        edits('the real fix', write('src/calculator.js', goodCode)),
+      ],
+    });
+    h = await startPhaseHarness(ticket, s.respond);
+    mkdirSync(join(h.repo.dir, 'node_modules', '.bin'), { recursive: true });
+    // A runner keeps a cache in node_modules/.cache (as babel, nyc, ava and eslint do): that stays writable.
+    const checker = '#!/bin/sh\nmkdir -p node_modules/.cache/checker && date > node_modules/.cache/checker/last-run\nexec node --test\n';
+    writeFileSync(join(h.repo.dir, 'node_modules', '.bin', 'checker'), checker, { mode: 0o755 });
+    writeFileSync(join(h.repo.dir, '.git', 'info', 'exclude'), 'node_modules/\n');
+    const other = { ...ticket, id: 'sub-deps' };
+    const worktree = await h.addWorktree(other);
+    const out = await implementationPhase(h.context(deliverables, { testCommand: 'node_modules/.bin/checker' }, { ticket: other, worktree }));
+    assert.equal(out.status, 'done', JSON.stringify(out));
+    assert.equal(readFileSync(join(worktree.path, 'src/calculator.js'), 'utf8'), goodCode, 'green came from the real fix');
+    assert.equal(readFileSync(join(worktree.path, 'node_modules', '.bin', 'checker'), 'utf8'), checker);
+    assert.ok(existsSync(join(worktree.path, 'node_modules', '.cache', 'checker', 'last-run')), 'the runner\'s cache was written');
+    assert.equal(h.attempts.filter((a) => a.why.includes('T1')).length, 3);
+  });
+
   for (const sandbox of ['auto', 'off'] as const) test(`code that rewrites the frozen tests while they run gains nothing (sandbox ${sandbox}): read-only, or put back and the run failed`, async () => {
     const s = script({
       tests: [edits('tests', write('test/sub.test.js', redTests))],

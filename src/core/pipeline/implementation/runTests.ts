@@ -9,6 +9,8 @@ import { hideNewNotes } from '../../workspace/hideNewNotes';
 import { pathExists } from '../../workspace/pathExists';
 import { restoreProtected, snapshotProtected } from '../../workspace/protectedSnapshot';
 import { runTestCommand, describeTestRun, type TestRunResult } from '../../workspace/testCommandRunner';
+import { dependencyCaches, DEPENDENCY_FOLDER } from '../../workspace/worktreeDependencies';
+import { readWorktreeMeta } from '../../workspace/worktreeMeta';
 import type { PhaseContext } from '../phaseContext';
 import type { PhaseId } from '../phaseId';
 import { stamp } from '../pipelineEvent';
@@ -57,7 +59,10 @@ async function runOnce(ctx: PhaseContext, command: string, phase: PhaseId, expec
   await ensureWorktree(ctx.worktree, ctx.ticket.id);
   // Read once for this run: the tests step's commit cannot change while its tests are checked and run.
   const frozen = await readFrozenTests(ctx.worktree);
-  const sandbox = await prepareSandbox({ settings: ctx.config.sandbox, worktree: ctx.worktree.path, repoRoot: ctx.worktree.repoRoot, readOnly: frozen.files });
+  // What Shipwright copied in (node_modules, `.venv`) is read-only to the code the tests run, but for runners' caches.
+  const brought = ctx.config.sandbox.writableDependencies ? [] : ((await readWorktreeMeta(ctx.worktree.path))?.brought ?? []);
+  const caches = brought.includes(DEPENDENCY_FOLDER) ? await dependencyCaches(ctx.worktree.path) : [];
+  const sandbox = await prepareSandbox({ settings: ctx.config.sandbox, worktree: ctx.worktree.path, repoRoot: ctx.worktree.repoRoot, readOnly: [...frozen.files, ...brought], writable: caches });
   if (!sandbox.confined && !told.has(sandbox.description)) {
     told.add(sandbox.description);
     ctx.emit(stamp({ type: 'log', ticketId: ctx.ticket.id, level: 'warn', message: `Not sandboxed: ${sandbox.description}.` }));
