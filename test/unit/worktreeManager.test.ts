@@ -197,6 +197,20 @@ suite('WorktreeManager', () => {
     assert.ok(existsSync(join(renewed.path, 'node_modules', 'runner')));
   });
 
+  test('a virtualenv the set-up command made is Shipwright\'s: brought (read-only to test runs) and no reason to keep the worktree on renew', async () => {
+    writeFileSync(join(repo.dir, '.gitignore'), '.venv/\n');
+    repo.git('add', '.gitignore');
+    repo.git('commit', '-qm', 'ignore the venv');
+    const manager = await WorktreeManager.open({ repoDir: repo.dir, config: config({ copy: [], link: [], setupCommand: 'python3 -m venv .venv --without-pip' }) });
+    const wt = await manager.create({ id: 'v1', title: 'venv made by set-up' });
+    assert.equal(wt.setup?.exitCode, 0, wt.setup?.output);
+    assert.ok(existsSync(join(wt.path, '.venv', 'pyvenv.cfg')));
+    assert.ok(wt.brought.includes('.venv'), JSON.stringify(wt.brought));
+    const renewed = await manager.renew({ id: 'v1', title: 'venv made by set-up' }, { path: wt.path, branch: wt.branch, baseCommit: wt.baseCommit, repoRoot: wt.repoRoot });
+    assert.ok(renewed !== undefined, 'nothing in it was a person\'s');
+    assert.ok(renewed.brought.includes('.venv'));
+  });
+
   test('a repository without a commit is refused with a reason', async () => {
     const empty = join(repo.tmp, 'empty');
     mkdirSync(empty);

@@ -181,6 +181,13 @@ export class WorktreeManager {
         throw new WorktreeError('setupFailed', `set-up command failed: ${describeTestRun(result.setup)}\n${result.setup.output}`, [created.canonical]);
       }
     }
+    if (setupCommand !== undefined) {
+      // A virtualenv the set-up command made (`python3 -m venv .venv && .venv/bin/pip install -e .`) is brought like
+      // a copied one: never the ticket's change, renewable, and read-only to test runs (see runTests).
+      const made = (await virtualenvsIn(created.canonical)).filter((v) => !created.meta.brought.includes(v));
+      created.meta.brought.push(...made);
+      result.brought = created.meta.brought;
+    }
     // After the set-up command: what it wrote into a copy is Shipwright's doing, not a person's.
     result.stamps = created.meta.stamps = await stampsOf(created.canonical, created.meta.brought);
     await writeWorktreeMeta(created.canonical, created.meta);
@@ -371,6 +378,18 @@ export class WorktreeManager {
     }
     return done;
   }
+}
+
+/**
+ * The ignored top-level folders of a worktree that are Python virtual environments (they hold `pyvenv.cfg`,
+ * PEP 405: https://peps.python.org/pep-0405/), worktree-relative.
+ */
+async function virtualenvsIn(worktreePath: string): Promise<string[]> {
+  const ignored = splitNul(await gitClient(worktreePath).raw(['ls-files', '-z', '--others', '--ignored', '--exclude-standard', '--directory']));
+  const top = [...new Set(ignored.map((p) => p.replace(/\/+$/, '')).filter((p) => p !== '' && !p.includes('/')))];
+  const envs: string[] = [];
+  for (const dir of top) if (await pathExists(join(worktreePath, dir, 'pyvenv.cfg'))) envs.push(dir);
+  return envs;
 }
 
 /** The fingerprints (broughtStamp) of the brought entries that are copies; links have none. */
