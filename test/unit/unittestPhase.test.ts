@@ -1,0 +1,65 @@
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Plan } from '../../src/core/deliverables/plan';
+import type { FunctionalSpec } from '../../src/core/deliverables/functionalSpec';
+import { implementationPhase } from '../../src/core/pipeline/phases/implementationPhase';
+import type { Ticket } from '../../src/core/ticket/ticket';
+import { edits, script, startPhaseHarness, stepOf, userText, write, type PhaseHarness } from '../fixtures/phaseHarness';
+
+const ticket: Ticket = {
+  id: 'valid', kind: 'feature', title: 'A cheap validity check', body: 'Callers want kv.is_valid(text) without catching ValueError.', acceptanceCriteria: ['kv.is_valid(text) is True for a valid document and False otherwise'], dependsOn: [],
+};
+const spec: FunctionalSpec = {
+  summary: 'Add kv.is_valid(text).', userStories: ['As a caller I want to check a document cheaply'],
+  acceptanceCriteria: [{ id: 'AC-1', text: 'kv.is_valid(text) is True for a valid document and False otherwise' }], outOfScope: [], openQuestions: [], needFiles: [],
+};
+const plan: Plan = {
+  tasks: [{ id: 'T1', title: 'is_valid', description: 'Add def is_valid(text) -> bool to src/kv/_parse.py and export it from src/kv/__init__.py.', files: ['src/kv/_parse.py', 'src/kv/__init__.py'], tests: ['tests/test_is_valid.py'], criteria: ['AC-1'] }],
+  needFiles: [],
+};
+
+const tests = (body: string): string => `import unittest\n\nimport kv\n\n\nclass TestIsValid(unittest.TestCase):\n${body}`;
+/**
+ * `textwrap` used and never imported: a NameError in the test itself, which no code can make pass (on a line of its
+ * own, as the probe's model wrote it: inside `kv.is_valid(…)` the missing attribute would be raised first).
+ */
+const nameErrorTests = tests('    def test_valid(self):\n        doc = textwrap.dedent("a = 1\\n")\n        self.assertIs(kv.is_valid(doc), True)\n\n    def test_invalid(self):\n        self.assertIs(kv.is_valid("a 1\\n"), False)\n');
+const goodTests = tests('    def test_valid(self):\n        self.assertIs(kv.is_valid("a = 1\\n"), True)\n\n    def test_invalid(self):\n        """A line without `=` is not valid."""\n        self.assertIs(kv.is_valid("a 1\\n"), False)\n');
+const fixture = (path: string): string => readFileSync(join(__dirname, '..', '..', '..', 'test', 'fixtures', 'pykv', path), 'utf8');
+const code = `${fixture('src/kv/_parse.py')}\n\ndef is_valid(text):\n    """Whether \`text\` parses."""\n    try:\n        loads(text)\n    except ValueError:\n        return False\n    return True\n`;
+const init = fixture('src/kv/__init__.py').replace('from ._parse import loads', 'from ._parse import is_valid, loads').replace('__all__ = ("loads",)', '__all__ = ("is_valid", "loads")');
+
+/**
+ * The implementation phase on a real Python repository tested with the standard library's unittest
+ * (test/fixtures/pykv: src layout, a tests/ package, one test failing before any change, no pytest), run by the
+ * real python3: the command is detected, names are read from `unittest -v`, a NameError in the new test is refused.
+ */
+suite('implementation on a unittest repository', function () {
+  this.timeout(120_000);
+  let h: PhaseHarness | undefined;
+  teardown(async () => {
+    await h?.close();
+    h = undefined;
+  });
+
+  test('detected as unittest; a NameError in the new test is the wrong reason; the known failure is excluded from red and from green', async () => {
+    const s = script({
+      tests: [edits('tests', write('tests/test_is_valid.py', nameErrorTests)), edits('tests', write('tests/test_is_valid.py', goodTests))],
+      code: [edits('is_valid', write('src/kv/_parse.py', code), write('src/kv/__init__.py', init))],
+    });
+    h = await startPhaseHarness(ticket, s.respond, 'pykv');
+    const out = await implementationPhase(h.context({ discovery: spec, planning: plan }));
+    assert.equal(out.status, 'done', JSON.stringify(out));
+    const runs = h.events.flatMap((e) => (e.type === 'testRun' ? [e] : []));
+    assert.ok(runs.every((r) => r.summary.includes('`PYTHONPATH=src python3 -m unittest discover -v`')), runs.map((r) => r.summary).join('\n'));
+    assert.ok(h.events.some((e) => e.type === 'log' && /already fails before any change.*test_quoted_value \(tests\.test_known\.TestKnown\.test_quoted_value\)/.test(e.message)));
+    const objections = h.attempts.map((a) => a.objections.map((o) => o.message).join(' | '));
+    assert.match(objections[0], /wrong reason: `textwrap` is not defined where the test uses it \(\.\/tests\/test_is_valid\.py:8\)/);
+    assert.equal(objections[1], '');
+    assert.match(userText(s.seen.filter((r) => stepOf(r) === 'tests')[1]), /`textwrap` is not defined/);
+    // Green with the known failure still failing: the last run exits 1 and passes.
+    const last = runs.at(-1);
+    assert.ok(last !== undefined && last.passed && last.exitCode === 1, last?.summary);
+  });
+});
