@@ -9,7 +9,8 @@ import { runTestCommand, type TestRunResult } from '../../src/core/workspace/tes
  * as runTests leaves it): `cargo test --offline` (Rust 1.95) on RazrFalcon/pico-args and `PYTHONPATH=src python3 -m
  * unittest -v` (Python 3.11) on hukkin/tomli, with the tests of a ticket adding `Arguments::len()`/`is_empty()`
  * (pico-args) and `is_valid()` (tomli). cargo-syntax-error, cargo-unplanned-name and unittest-v-name-error are the
- * outputs a real-repository probe (helper-26, /tmp/rr27) saw accepted as red.
+ * outputs a real-repository probe (helper-26, /tmp/rr27) saw accepted as red. pytest-tb-short-name-error is pytest 9
+ * (`-q --tb=short`) on the same tomli test file.
  */
 const output = (name: string): string => readFileSync(join(__dirname, '..', '..', '..', 'test', 'fixtures', 'runner-output', name), 'utf8');
 const run = (command: string, exitCode: number, text: string): TestRunResult => ({
@@ -95,6 +96,8 @@ suite('the test judge on cargo test and python -m unittest -v', () => {
     // Raised in the code under test, the NameError is not the test's fault.
     const inCode = output('unittest-v-name-error.txt').replace(/File "\.\/tests\/test_is_valid\.py", line 14, in test_invalid_document/, 'File "./src/tomli/_parser.py", line 14, in is_valid');
     assert.match(redCheck(run(unittest, 1, inCode), ['tests/test_is_valid.py'], before.baseline, plan)[0]?.message ?? '', /line 10|:10\)/, 'the other NameError, in the test, is still found');
+    // pytest --tb=short prints the frame above the error too; the location after it is the next failure's.
+    assert.match(redCheck(run('python3 -m pytest -q --tb=short', 1, output('pytest-tb-short-name-error.txt')), ['tests/test_is_valid.py'], before.baseline, plan)[0]?.message ?? '', /`textwrap` is not defined where the test uses it \(tests\/test_is_valid\.py:14\)/);
     const both = inCode.replace(/File "\.\/tests\/test_is_valid\.py", line 10, in test_valid_document/, 'File "./src/tomli/_parser.py", line 10, in is_valid');
     assert.deepEqual(redCheck(run(unittest, 1, both), ['tests/test_is_valid.py'], before.baseline, plan), []);
   });

@@ -202,8 +202,11 @@ const NOT_DEFINED = /\bReferenceError: ([\w$]+) is not defined\b|^\s*error: '([\
  * `tests/test_peek.py:7: NameError`, `--> src/lib.rs:12:5`.
  */
 const LOCATION = /([\w.\/~<>@+-]+\.(?:[cm]?[jt]sx?|py|rs)):(\d+)/;
-/** A frame of a Python traceback (unittest, pytest --tb=native): `  File "./tests/test_x.py", line 14, in test_y`. */
-const TRACEBACK_FRAME = /^\s*File "([^"\n]+)", line (\d+)/;
+/**
+ * A frame of a Python traceback, the innermost one right above the error: `  File "./tests/test_x.py", line 14, in
+ * test_y` (unittest, pytest --tb=native), `tests/test_x.py:14: in test_y` (pytest --tb=short).
+ */
+const TRACEBACK_FRAME = /^\s*File "([^"\n]+)", line (\d+)|^([\w.\/~<>@+-]+\.py):(\d+): in \w+/;
 
 /**
  * Where an error matched at `index` was thrown: the frame of a Python traceback just above it (the innermost frame
@@ -214,7 +217,7 @@ function thrownAt(output: string, index: number): string | undefined {
   const above = output.slice(0, index).split('\n').slice(0, -1);
   for (let i = above.length - 1; i >= 0 && i >= above.length - 6 && above[i].trim() !== ''; i--) {
     const frame = TRACEBACK_FRAME.exec(above[i]);
-    if (frame !== null) return `${frame[1]}:${frame[2]}`;
+    if (frame !== null) return `${frame[1] ?? frame[3]}:${frame[2] ?? frame[4]}`;
   }
   for (const line of output.slice(index).split('\n').slice(0, 14)) {
     const at = LOCATION.exec(line);
