@@ -69,6 +69,14 @@ suite('the test judge on cargo test and python -m unittest -v', () => {
     assert.match(redCheck(run(cargo, 101, output('cargo-baseline-fail.txt')), ['tests/tests.rs'], before.baseline, lenPlan)[0]?.message ?? '', /only the tests that failed before any change fail \(known_failure\)/);
     assert.equal(passes(run(cargo, 101, output('cargo-baseline-fail.txt')), before.baseline), true);
     assert.equal(passes(red, before.baseline), false);
+    // A `#[should_panic]` test that did not panic and a test returning Err fail under their names too; under
+    // `cargo test -q` (terse: passing tests are dots) the `---- name stdout ----` headers name the failures.
+    const kinds = ['empty_value_panics', 'finish_keeps_free_values', 'known_failure', 'returns_an_error'];
+    assert.deepEqual(failingTests(run(cargo, 101, output('cargo-red-kinds.txt')))?.sort(), kinds);
+    const terse = run('cargo test -q', 101, output('cargo-q-red.txt'));
+    assert.deepEqual(failingTests(terse)?.sort(), kinds);
+    assert.deepEqual(redCheck(terse, ['tests/tests.rs'], { failures: ['known_failure'], passing: [] }, lenPlan), []);
+    assert.equal(passes(terse, { failures: ['known_failure'], passing: [] }), false);
   });
 
   test('unittest -v: every test is named, one with a docstring (its first line printed between name and result) too; `FAILED (failures=1, errors=2)` is no test', () => {

@@ -1,7 +1,7 @@
 import type { TestRunResult } from '../../workspace/testCommandRunner';
 import { describeTestRun } from '../../workspace/testCommandRunner';
 import type { Objection } from '../objection';
-import { LIBTEST_FAILING, LIBTEST_PASSING, LIBTEST_SUMMARY } from './libtestLines';
+import { LIBTEST_FAILING, LIBTEST_PASSING } from './libtestLines';
 import { judgeRustcErrors } from './rustcErrors';
 import { installHint, setupProblem } from './setupProblem';
 import { UNITTEST_FAILING, UNITTEST_PASSING, UNITTEST_SPLIT_LINES } from './unittestLines';
@@ -171,7 +171,7 @@ export function namesAnyTest(run: Pick<TestRunResult, 'output' | 'resultLines' |
  * test line and what withoutParents reads. A verbose run of a real suite (pytest -v on tkem/cachetools: 23 KB for
  * 277 tests) is longer than the output budget, and names cut from the middle would hide a test that passed before.
  */
-export const RESULT_LINE = new RegExp([...FAILING, ...PASSING].map((r) => r.source).concat(['^\\s*1\\.\\.\\d+\\s*$', '^\\s*▶ ', SPEC_SUMMARY.source, TAP_FAILURE_TYPE.source, LIBTEST_SUMMARY.source, ...UNITTEST_SPLIT_LINES]).join('|'));
+export const RESULT_LINE = new RegExp([...FAILING, ...PASSING].map((r) => r.source).concat(['^\\s*1\\.\\.\\d+\\s*$', '^\\s*▶ ', SPEC_SUMMARY.source, TAP_FAILURE_TYPE.source, ...UNITTEST_SPLIT_LINES]).join('|'));
 
 /** A name that is only a file (`src/__tests__/index.ts`): jest's `FAIL <file>` line above its tests' failures. */
 const BARE_FILE = /^\S+\.\w{1,5}$/;
