@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Plan } from '../../src/core/deliverables/plan';
 import type { FunctionalSpec } from '../../src/core/deliverables/functionalSpec';
+import { codeContextFor } from '../../src/core/pipeline/codeContextFor';
 import { implementationPhase } from '../../src/core/pipeline/phases/implementationPhase';
 import type { Ticket } from '../../src/core/ticket/ticket';
 import { edits, script, startPhaseHarness, stepOf, userText, write, type PhaseHarness } from '../fixtures/phaseHarness';
@@ -41,6 +42,12 @@ suite('implementation on a unittest repository', function () {
   teardown(async () => {
     await h?.close();
     h = undefined;
+  });
+
+  test('the spec phases are told the repository\'s runner is unittest, not left to guess (a pytest-style test function would never run)', async () => {
+    h = await startPhaseHarness(ticket, script({}).respond, 'pykv');
+    const { code } = await codeContextFor(h.context({}));
+    assert.match(code, /^Test command: `PYTHONPATH=src python3 -m unittest discover -v`\nTest framework: unittest\nTest files \(3\): tests\/__init__\.py, tests\/test_known\.py, tests\/test_loads\.py/);
   });
 
   test('detected as unittest; a NameError in the new test is the wrong reason; the known failure is excluded from red and from green', async () => {

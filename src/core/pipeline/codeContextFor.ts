@@ -87,6 +87,9 @@ function frameworkOf(packageJson: string, command: string | undefined): string {
   if (found !== undefined) return `${found[1]}${script !== '' ? ` (package.json scripts.test: \`${script}\`)` : ''}`;
   if (/node (?:--test|--experimental-test)/.test(`${script} ${command ?? ''}`)) return `node:test${script !== '' ? ` (\`${script}\`)` : ''}`;
   if (command?.includes('pytest')) return 'pytest';
+  // Python's standard library runner (`python3 -m unittest discover -v`, see detectTestCommand): tests are
+  // unittest.TestCase methods, which it runs; a plain pytest-style function it never finds.
+  if (command !== undefined && /\bunittest\b/.test(command)) return 'unittest';
   if (command?.startsWith('go test')) return 'go test';
   if (command?.startsWith('cargo test')) return 'cargo test';
   return 'unknown';
