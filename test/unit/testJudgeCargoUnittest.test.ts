@@ -120,6 +120,11 @@ suite('the test judge on cargo test and python -m unittest -v', () => {
     assert.match(redCheck(run(unittest, 1, output('unittest-v-red-broken.txt')), ['tests/test_is_valid.py'], before.baseline)[0]?.message ?? '', /tests that passed before now fail: test_load \(tests\.test_misc\.TestMiscellaneous\.test_load\);/);
     assert.equal(passes(run(unittest, 1, output('unittest-v-baseline-fail.txt')), before.baseline), true);
     assert.equal(passes(red, before.baseline), false);
+    // The repository's own package not importable (no PYTHONPATH=src): unittest names the failed import as a test
+    // (`tests (unittest.loader._FailedTest.tests)`), which is no failure to exclude but a set-up to fix, as under pytest.
+    const unimportable = judgeBaseline(run('python3 -m unittest discover -v', 1, output('unittest-v-own-package-missing.txt')));
+    assert.ok(!unimportable.ok);
+    assert.match(unimportable.advice, /Python cannot import 'tomli' .*`PYTHONPATH=src`/);
     // `discover` from the root of a layout whose tests/ is no package (Python 3.11 prints this and exits 0).
     assert.match(redCheck(run(unittest, 0, '\n----------------------------------------------------------------------\nRan 0 tests in 0.000s\n\nOK\n'), ['tests/test_a.py'])[0]?.message ?? '', /ran no tests/);
   });

@@ -4,7 +4,7 @@ import type { Objection } from '../objection';
 import { LIBTEST_FAILING, LIBTEST_PASSING } from './libtestLines';
 import { judgeRustcErrors } from './rustcErrors';
 import { installHint, setupProblem } from './setupProblem';
-import { UNITTEST_FAILING, UNITTEST_PASSING, UNITTEST_SPLIT_LINES } from './unittestLines';
+import { UNITTEST_FAILING, UNITTEST_IMPORT_FAILURE, UNITTEST_PASSING, UNITTEST_SPLIT_LINES } from './unittestLines';
 
 /**
  * The suite before any change of the ticket: the failing tests that were there already (excluded from the
@@ -295,9 +295,10 @@ export function judgeBaseline(run: TestRunResult): BaselineJudgement {
   if (setup !== undefined) {
     return { ok: false, advice: `the tests cannot run in the worktree before any change: ${setup}. Install the project's dependencies (${installHint(run.command)}) or ${SET_TEST_COMMAND}, then resume` };
   }
-  // Only when pytest stopped at collection (no test named): one test importing a missing module inside its body
-  // is a failure like any other, recorded as pre-existing.
-  const noModule = run.exitCode === 0 || names(run, FAILING).length > 0 ? null : PY_NO_MODULE.exec(run.output);
+  // Only when pytest stopped at collection, or unittest failed to import test modules, and no test is named failing
+  // otherwise: one test importing a missing module inside its body is a failure like any other, recorded as
+  // pre-existing.
+  const noModule = run.exitCode === 0 || names(run, FAILING).some((n) => !UNITTEST_IMPORT_FAILURE.test(n)) ? null : PY_NO_MODULE.exec(run.output);
   if (noModule !== null) {
     const top = noModule[1].split('.')[0];
     return { ok: false, advice: `the tests cannot run in the worktree before any change: Python cannot import '${noModule[1]}' (${describeTestRun(run)}). If '${top}' is this repository's own package, make it importable where the tests run: \`PYTHONPATH=src\` (or \`.\`) before the test command in \`testCommand\`, or \`pip install -e .\` as \`worktree.setupCommand\`; else install it there (\`worktree.setupCommand\`), then resume` };

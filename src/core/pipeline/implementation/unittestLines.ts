@@ -22,3 +22,10 @@ export const UNITTEST_PASSING = [/^([\w.]+ \([\w.]+\))(?:\n[^\n]*?)? \.\.\. ok$/
  * patterns above read together: both are kept among a long run's result lines, which are kept line by line.
  */
 export const UNITTEST_SPLIT_LINES = ['^[\\w.]+ \\([\\w.]+\\)$', ' \\.\\.\\. (?:ok|FAIL|ERROR|unexpected success)$'];
+
+/**
+ * The name unittest gives a test module it could not import (`tests.test_x (unittest.loader._FailedTest.tests.test_x)`,
+ * Lib/unittest/loader.py `_make_failed_import_test`): a failure of the set-up, not a test, where no test of the
+ * module ran.
+ */
+export const UNITTEST_IMPORT_FAILURE = /\(unittest\.loader\._FailedTest\./;
