@@ -3,6 +3,7 @@ import { homedir } from 'node:os';
 import { basename, delimiter, dirname, isAbsolute, join, relative, sep } from 'node:path';
 import { detectSandbox, type SandboxAvailability } from './detectSandbox';
 import { gitReadPaths } from './gitReadPaths';
+import { rustupAccess } from './rustupAccess';
 import { sandboxEnv } from './sandboxEnv';
 import { SandboxError } from './sandboxError';
 import type { SandboxSettings } from './sandboxSettings';
@@ -50,7 +51,8 @@ const ALWAYS_HIDDEN = ['/home', '/root', '/tmp', '/var/tmp', '/run', '/mnt', '/m
  * command runs as `bwrap … -- /bin/sh -c <command>` with:
  * - the system read-only (`--ro-bind / /`), a fresh /dev and /proc, a private empty /tmp;
  * - the user's home, /home, /root, /run, the user's checkout and the other worktrees hidden (empty tmpfs), then
- *   read back read-only: PATH folders (a version manager's whole folder for its `shims`) and the node installation found there, targets of the worktree's top-level
+ *   read back read-only: PATH folders (a version manager's whole folder for its `shims`; for rustup's proxies, the
+ *   rustup home and the cargo home's registry, see rustupAccess) and the node installation found there, targets of the worktree's top-level
  *   symlinks (a linked node_modules), `paths.read`, what git needs of the repository (gitReadPaths: a test can
  *   run `git status` or `git log` but not move a ref); `paths.write` read-write;
  * - the worktree read-write, as its own mount: `link(2)` across mounts fails (EXDEV), so a test cannot hard-link
@@ -61,7 +63,8 @@ const ALWAYS_HIDDEN = ['/home', '/root', '/tmp', '/var/tmp', '/run', '/mnt', '/m
  *   dropped (as root, bwrap otherwise keeps them, and `umount` would uncover the hidden folders), a new session
  *   (no TIOCSTI into the engine's terminal), `--die-with-parent`; the PID namespace ends every process the
  *   command left behind when it exits;
- * - the environment of {@link sandboxEnv}.
+ * - the environment of {@link sandboxEnv}, with RUSTUP_HOME, CARGO_HOME and RUSTUP_AUTO_INSTALL=0 when rustup's
+ *   proxies are on PATH (rustupAccess), and without network no download retries (withoutNetworkRetries).
  * `mode: off`, and platforms without bubblewrap (macOS, Windows), run unconfined with the cleaned environment.
  * Source for bwrap's flags: bwrap(1), bubblewrap 0.8.
  * @throws SandboxError('unavailable') on Linux with mode `auto` when bubblewrap is missing or cannot start, with
@@ -81,10 +84,20 @@ export async function prepareSandbox(input: SandboxInput): Promise<CommandSandbo
   const hides = outermost(hidden);
   const inHidden = (p: string): boolean => hides.some((h) => within(h, p));
   const readBack = new Set<string>();
+  const toolchainEnv: Record<string, string> = {};
+  const tooWide = (p: string): boolean => [home, ...hides].some((n) => within(p, n));
   for (const dir of (process.env.PATH ?? '').split(delimiter)) {
     if (!isAbsolute(dir)) continue;
     const real = await realpath(dir).catch(() => undefined);
-    if (real === undefined || !inHidden(real) || within(input.worktree, real)) continue;
+    if (real === undefined || within(input.worktree, real)) continue;
+    // Also outside the hidden folders (`/usr/local/cargo/bin`): the proxies need RUSTUP_HOME named either way. The
+    // first on PATH is the one the shell runs.
+    const rustup = Object.keys(toolchainEnv).length > 0 ? undefined : await rustupAccess(real, { home, env: process.env, tooWide });
+    if (rustup !== undefined) {
+      for (const p of rustup.read) if (inHidden(p)) readBack.add(p);
+      Object.assign(toolchainEnv, rustup.env);
+    }
+    if (!inHidden(real)) continue;
     readBack.add((await versionManagerRoot(real, [home, ...hides])) ?? real);
   }
   const node = await nodePrefix();
@@ -133,7 +146,7 @@ export async function prepareSandbox(input: SandboxInput): Promise<CommandSandbo
         '--chdir', input.worktree,
         '--', '/bin/sh', '-c', command,
       ],
-      env: withoutNetworkRetries(sandboxEnv({ confined: true, home, allow: settings.env }), opts.network),
+      env: withoutNetworkRetries({ ...toolchainEnv, ...sandboxEnv({ confined: true, home, allow: settings.env }) }, opts.network),
     }),
   };
 }
@@ -141,11 +154,19 @@ export async function prepareSandbox(input: SandboxInput): Promise<CommandSandbo
 /**
  * Without network, npm would retry a download for about a minute (npx of a runner the project lacks) before it
  * fails: `npm_config_fetch_retries=0` makes it fail at once (EAI_AGAIN), which the test judge reads as a missing
- * runner. What npm may fetch is unchanged (a registry on the sandbox's loopback still works); a value the
- * project passes through `sandbox.env` wins.
+ * runner. cargo retries a failed download 3 times too (`net.retry`, env `CARGO_NET_RETRY`,
+ * https://doc.rust-lang.org/cargo/reference/config.html#netretry; measured: 11 s for one missing crate with cargo
+ * 1.95): `CARGO_NET_RETRY=0`. What they may fetch is unchanged (a registry on the sandbox's loopback still works);
+ * a value the project passes through `sandbox.env` wins.
  */
 function withoutNetworkRetries(env: Record<string, string>, network: boolean): Record<string, string> {
-  return network || Object.keys(env).some((k) => k.toLowerCase() === 'npm_config_fetch_retries') ? env : { ...env, npm_config_fetch_retries: '0' };
+  if (network) return env;
+  const set = new Set(Object.keys(env).map((k) => k.toLowerCase()));
+  return {
+    ...env,
+    ...(set.has('npm_config_fetch_retries') ? {} : { npm_config_fetch_retries: '0' }),
+    ...(set.has('cargo_net_retry') ? {} : { CARGO_NET_RETRY: '0' }),
+  };
 }
 
 function unconfined(settings: SandboxSettings, why: string): CommandSandbox {

@@ -3,7 +3,7 @@ import { describeTestRun } from '../../workspace/testCommandRunner';
 import type { Objection } from '../objection';
 import { LIBTEST_FAILING, LIBTEST_PASSING } from './libtestLines';
 import { judgeRustcErrors } from './rustcErrors';
-import { installHint, setupProblem } from './setupProblem';
+import { setupFix, setupProblem } from './setupProblem';
 import { UNITTEST_FAILING, UNITTEST_IMPORT_FAILURE, UNITTEST_PASSING, UNITTEST_SPLIT_LINES } from './unittestLines';
 
 /**
@@ -293,7 +293,7 @@ export function judgeBaseline(run: TestRunResult): BaselineJudgement {
   if (run.timedOut) return { ok: false, advice: `the test command times out before any change (${describeTestRun(run)}): raise \`testTimeoutMs\` or ${SET_TEST_COMMAND} to a faster command, then resume` };
   const setup = setupProblem(run);
   if (setup !== undefined) {
-    return { ok: false, advice: `the tests cannot run in the worktree before any change: ${setup}. Install the project's dependencies (${installHint(run.command)}) or ${SET_TEST_COMMAND}, then resume` };
+    return { ok: false, advice: `the tests cannot run in the worktree before any change: ${setup}. ${setupFix(run)} or ${SET_TEST_COMMAND}, then resume` };
   }
   // Only when pytest stopped at collection, or unittest failed to import test modules, and no test is named failing
   // otherwise: one test importing a missing module inside its body is a failure like any other, recorded as
