@@ -59,7 +59,7 @@ suite('set-up problems of a Rust project, on real rustup and cargo output', () =
     for (const [file, path] of [['cargo-target-dir-lock-erofs.txt', '/opt/sandbox-target/debug/.cargo-lock'], ['cargo-target-dir-new-erofs.txt', '/opt/sandbox-target']]) {
       const r = run('cargo test', 101, file);
       assert.match(setupProblem(r) ?? '', new RegExp(`the tests could not write \`${path.replace(/\./g, '\\.')}[^\`]*\`: read-only file system .*only the worktree and a private /tmp are writable`), file);
-      assert.match(advice(r), /a cargo `target-dir` outside the worktree.*add the folder to `sandbox\.paths\.write`/, file);
+      assert.match(advice(r), /a cargo `target-dir` outside the worktree.*create the folder and add it to `sandbox\.paths\.write`/, file);
     }
     // A read-only file in the worktree (a frozen test) is the run's own business.
     const frozen = { ...run('npm test', 1, 'cargo-target-dir-lock-erofs.txt'), output: "Error: EROFS: read-only file system, open './test/frozen.test.js'\n" };

@@ -96,7 +96,8 @@ function toolchainStop(run: TestRunResult): SetupStop | undefined {
   const problem = `the tests could not write ${where}: read-only file system (${ran}); where they run only the worktree and a private /tmp are writable`;
   if (path !== undefined && /\/registry\/(?:src|cache|index)\//.test(path)) return { problem, fix: 'Unpack the crates into your cargo home beforehand: `cargo fetch` in your checkout' };
   if (path !== undefined && /(?:^|\/)\.?rustup\//.test(path)) return { problem, fix: 'Install the toolchain in your checkout beforehand (`rustup toolchain install`)' };
-  return { problem, fix: 'If the tests must write there (a cargo `target-dir` outside the worktree, set in .cargo/config.toml, for one), add the folder to `sandbox.paths.write`; else keep their writes in the worktree' };
+  // `sandbox.paths.write` binds only a folder that exists (a new cargo target-dir is named by a temporary sibling).
+  return { problem, fix: 'If the tests must write there (a cargo `target-dir` outside the worktree, set in .cargo/config.toml, for one), create the folder and add it to `sandbox.paths.write` (one that does not exist is not bound); else keep their writes in the worktree' };
 }
 
 /** setupProblem's and setupFix's reading of a run. */
