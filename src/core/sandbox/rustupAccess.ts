@@ -48,7 +48,8 @@ export async function rustupAccess(dir: string, opts: { home: string; env: NodeJ
     env.RUSTUP_HOME = rustupHome;
   }
   const cargoHome = await canonicalDir(opts.env.CARGO_HOME ?? (basename(dir) === 'bin' ? dirname(dir) : undefined));
-  if (cargoHome !== undefined) {
+  // A `rustup` in `~/bin` would make the home itself the cargo home: then nothing of it is read back.
+  if (cargoHome !== undefined && !opts.tooWide(cargoHome)) {
     env.CARGO_HOME = cargoHome;
     for (const inside of ['registry', 'git']) {
       const p = await canonicalDir(join(cargoHome, inside));

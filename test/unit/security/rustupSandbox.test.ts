@@ -96,11 +96,15 @@ suite('security: a rustup toolchain in the sandbox (real bubblewrap)', function 
     assert.ok(!r.output.includes('CRATES-TOKEN-CANARY'), r.output);
     assert.ok(!r.output.includes('wrote-rustup-home'), r.output);
     assert.ok(!r.output.includes('PRIVATE-KEY-CANARY'), r.output);
-    // A `~/bin/rustup` must not read back the whole home as its "cargo home".
+    // A `~/bin/rustup` must not make the home its "cargo home": neither the home nor a `~/registry` is read back.
     mkdirSync(join(l.home, 'bin'), { recursive: true });
+    mkdirSync(join(l.home, 'registry'), { recursive: true });
     writeFileSync(join(l.home, 'bin', 'rustup'), '#!/bin/sh\n', { mode: 0o755 });
-    const wide = await withEnv({ PATH: join(l.home, 'bin') }, () => run(l!, `cat ${l!.home}/.ssh/id_ed25519; ls ${l!.home}`));
+    writeFileSync(join(l.home, 'registry', 'notes.txt'), 'HOME-REGISTRY-CANARY\n');
+    const wide = await withEnv({ PATH: join(l.home, 'bin') }, () => run(l!, `cat ${l!.home}/.ssh/id_ed25519 ${l!.home}/registry/notes.txt; echo "cargo-home=$CARGO_HOME"`));
     assert.ok(!wide.output.includes('PRIVATE-KEY-CANARY'), wide.output);
+    assert.ok(!wide.output.includes('HOME-REGISTRY-CANARY'), wide.output);
+    assert.match(wide.output, /^cargo-home=$/m);
   });
 
   test('real cargo (rustup on this machine): a crate without dependencies tests, one whose dependency is already fetched tests with --offline, and a missing one is a set-up problem at once', async function () {
