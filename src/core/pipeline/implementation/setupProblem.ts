@@ -46,8 +46,18 @@ const READ_ONLY = /Read-only file system \(os error 30\)|\bEROFS\b|\[Errno 30\] 
 /** A path as runTests leaves them: absolute, `~/…` (the home), `./…` (the worktree); quoted or not. */
 const PATH_TOKEN = /(?:~|\.{1,2})?\/[^\s`'":]+/g;
 
+/**
+ * cargo making a folder that does not exist yet (a new `target-dir`): it makes a sibling named after it plus
+ * tempfile's 6 random characters, then renames it (cargo-util's `create_dir_all_excluded_from_backups_atomic`,
+ * `TempFileBuilder::new().prefix(base).tempdir_in(parent)`), so the error names that sibling:
+ * `error: Read-only file system (os error 30) at path "/opt/target3bX9aQ"`. The folder is the name without them.
+ */
+const CARGO_NEW_FOLDER = /^error: Read-only file system \(os error 30\) at path "(.+?)[A-Za-z0-9]{6}"\s*$/m;
+
 /** The path a read-only error (READ_ONLY, at `index`) names: the last one on its line or, for cargo, on the 4 lines above. */
 function readOnlyPath(output: string, index: number): string | undefined {
+  const folder = CARGO_NEW_FOLDER.exec(output);
+  if (folder !== null) return folder[1];
   const lineEnd = output.indexOf('\n', index);
   const lines = output.slice(0, lineEnd === -1 ? undefined : lineEnd).split('\n').slice(-5).reverse();
   for (const line of lines) {
