@@ -69,6 +69,13 @@ suite('set-up problems of a Rust project, on real rustup and cargo output', () =
     assert.equal(setupProblem(named), undefined);
   });
 
+  test('a test script writing into the copied node_modules (read-only to test runs) is told about sandbox.writableDependencies', () => {
+    // Node 20's own message, from a write into a node_modules bound read-only by bubblewrap as runTests binds it.
+    const r = run('npm test', 1, 'node-erofs-node-modules.txt');
+    assert.match(setupProblem(r) ?? '', /could not write `\.\/node_modules\/@prisma\/client\/index\.js` \(`npm test` exited 1 in 0\.1 s\): the dependencies Shipwright copied into the worktree are read-only to test runs/);
+    assert.match(advice(r), /set `"sandbox": \{ "writableDependencies": true \}`/);
+  });
+
   test('cargo missing from PATH (run R7) gets Rust advice, not npm\'s; Python and JavaScript keep theirs', () => {
     const r = run('cargo test', 127, 'cargo-not-found.txt');
     assert.match(setupProblem(r) ?? '', /`cargo: not found`/);

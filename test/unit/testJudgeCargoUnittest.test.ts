@@ -10,7 +10,8 @@ import { runTestCommand, type TestRunResult } from '../../src/core/workspace/tes
  * unittest -v` (Python 3.11) on hukkin/tomli, with the tests of a ticket adding `Arguments::len()`/`is_empty()`
  * (pico-args) and `is_valid()` (tomli). cargo-syntax-error, cargo-unplanned-name and unittest-v-name-error are the
  * outputs a real-repository probe (helper-26, /tmp/rr27) saw accepted as red. pytest-tb-short-name-error is pytest 9
- * (`-q --tb=short`) on the same tomli test file.
+ * (`-q --tb=short`) on the same tomli test file. cargo-no-fail-fast-* is `cargo test --no-fail-fast --offline` on a
+ * two-target crate of a reviewer's probe (a lib test failing before the change; `doubles` in tests/other.rs).
  */
 const output = (name: string): string => readFileSync(join(__dirname, '..', '..', '..', 'test', 'fixtures', 'runner-output', name), 'utf8');
 const run = (command: string, exitCode: number, text: string): TestRunResult => ({
@@ -28,6 +29,17 @@ suite('the test judge on cargo test and python -m unittest -v', () => {
     assert.equal(before.baseline.passing.length, 36);
     assert.ok(before.baseline.passing.includes('no_args') && before.baseline.passing.includes('invalid_flag_01'));
     assert.equal(failingTests(run(cargo, 101, output('cargo-missing-method.txt'))), undefined);
+  });
+
+  test('cargo --no-fail-fast (what detection runs): a test broken in a later target is seen though an earlier target failed before the ticket', () => {
+    // A crate whose lib tests hold a failure from before the ticket (known_failure); the change breaks `doubles` in
+    // tests/other.rs. Plain `cargo test` stops after the lib target and never runs it, so nothing could see it.
+    const before = judgeBaseline(run('cargo test --no-fail-fast', 101, output('cargo-no-fail-fast-before.txt')));
+    assert.ok(before.ok);
+    assert.deepEqual(before.baseline.failures, ['tests::known_failure']);
+    assert.ok(before.baseline.passing.includes('doubles'));
+    assert.equal(passes(run('cargo test --no-fail-fast', 101, output('cargo-no-fail-fast-after.txt')), before.baseline), false);
+    assert.equal(passes(run('cargo test --no-fail-fast', 101, output('cargo-no-fail-fast-before.txt')), before.baseline), true);
   });
 
   test('rustc: a parse error in the test, or a name that neither exists nor is planned, is the wrong reason; a method, function, type or import the plan adds is red', () => {

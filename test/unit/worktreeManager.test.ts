@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { ShipwrightConfig } from '../../src/core/config/shipwrightConfig';
 import { commitAll } from '../../src/core/workspace/commitAll';
 import { WorktreeError } from '../../src/core/workspace/worktreeError';
+import { dependencyCaches } from '../../src/core/workspace/worktreeDependencies';
 import { WorktreeManager } from '../../src/core/workspace/worktreeManager';
 import { git, makeFixtureRepo, snapshotCheckout, type FixtureRepo } from '../fixtures/fixtureRepo';
 
@@ -187,6 +188,8 @@ suite('WorktreeManager', () => {
     // A test run's cache inside a copy is nobody's; a fix made to the checkout's `.env` and node_modules is what
     // the renewed worktree should start with, though the worktree's copies now differ from the checkout's.
     const c = await manager.create({ id: 'n3', title: 'fixed in the checkout' });
+    // The baseline run that found the set-up problem made the runners' cache folders first (runTests).
+    await dependencyCaches(c.path);
     mkdirSync(join(c.path, '.venv', 'lib', '__pycache__'));
     writeFileSync(join(c.path, '.venv', 'lib', '__pycache__', 'six.cpython-311.pyc'), 'cache');
     writeFileSync(join(repo.dir, '.env'), 'A=1\nB=the fix\n');

@@ -2,7 +2,7 @@ import { createHash, type Hash } from 'node:crypto';
 import { lstat, readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { TEST_RUN_CACHES } from './testRunCaches';
-import { DEPENDENCY_FOLDER } from './worktreeDependencies';
+import { DEPENDENCY_CACHES, DEPENDENCY_FOLDER } from './worktreeDependencies';
 
 /**
  * The record each package manager rewrites on every install into a node_modules folder: npm's hidden lockfile
@@ -19,8 +19,8 @@ const WALK_LIMIT = 20_000;
  * node_modules), taken right after it was brought and again later: a different one means someone changed it in
  * the worktree since (a person's `npm install` or `pip install` there, an edited `.env`), so it is theirs.
  * - a file: its bytes;
- * - node_modules: the installed packages' names (top level and scoped) and each package manager's install record
- *   (INSTALL_RECORDS), since a walk of 10⁵ files would cost seconds per ticket;
+ * - node_modules: the installed packages' names (top level and scoped, not the runners' DEPENDENCY_CACHES) and each
+ *   package manager's install record (INSTALL_RECORDS), since a walk of 10⁵ files would cost seconds per ticket;
  * - another folder: every entry's relative path, and each file's mode, size and mtime (ms), leaving out the caches a test run writes
  *   (TEST_RUN_CACHES); past WALK_LIMIT entries, the top level only.
  * Undefined for a symlink (a `worktree.link` entry: nothing of it lives in the worktree) or a path that is gone.
@@ -46,6 +46,8 @@ async function namesIn(dir: string): Promise<string[]> {
 
 async function stampPackages(dir: string, hash: Hash): Promise<void> {
   for (const name of await namesIn(dir)) {
+    // The runners' cache folders, made before every test run (see dependencyCaches), are nobody's install.
+    if ((DEPENDENCY_CACHES as readonly string[]).includes(name)) continue;
     hash.update(`${name}\0`);
     if (name.startsWith('@')) for (const inner of await namesIn(join(dir, name))) hash.update(`${name}/${inner}\0`);
   }

@@ -10,7 +10,8 @@ const NPM_PLACEHOLDER = /no test specified/;
  * `make test`; Python tests (see pythonRunner): pytest → `python3 -m pytest -v`, the standard library's unittest →
  * `python3 -m unittest discover -v` (with `-s tests` when `tests/` is no package; `-v` names passing tests, so a
  * test the ticket breaks is seen), either with `PYTHONPATH=src ` before it for a package under `src/` (see
- * srcLayout); `Cargo.toml` → `cargo test`;
+ * srcLayout); `Cargo.toml` → `cargo test --no-fail-fast` (every test target runs even when one fails:
+ * https://doc.rust-lang.org/cargo/commands/cargo-test.html#test-options);
  * `go.mod` → `go test ./...`. Returns undefined when none applies. Reads files only; runs nothing.
  */
 export async function detectTestCommand(root: string): Promise<string | undefined> {
@@ -31,7 +32,9 @@ export async function detectTestCommand(root: string): Promise<string | undefine
     const start = tests !== undefined && (await readText(join(root, tests, '__init__.py'))) === undefined ? ` -s ${tests}` : '';
     return `${path}python3 -m unittest discover -v${start}`;
   }
-  if ((await readText(join(root, 'Cargo.toml'))) !== undefined) return 'cargo test';
+  // cargo stops at the first test target that fails, so with one failing before the ticket the targets after it
+  // would never run, and a test broken there could never be seen.
+  if ((await readText(join(root, 'Cargo.toml'))) !== undefined) return 'cargo test --no-fail-fast';
   if ((await readText(join(root, 'go.mod'))) !== undefined) return 'go test ./...';
   return undefined;
 }

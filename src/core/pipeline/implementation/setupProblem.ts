@@ -100,7 +100,14 @@ function toolchainStop(run: TestRunResult): SetupStop | undefined {
   }
   const readOnly = READ_ONLY.exec(run.output);
   const path = readOnly === null ? undefined : readOnlyPath(run.output, readOnly.index);
-  // A path in the worktree (`./…`) is a frozen test or the like: the run's own business, not the set-up's.
+  // The copied dependencies are read-only to test runs (runTests): a test script that generates into them.
+  if (readOnly !== null && path !== undefined && /^\.\/(?:node_modules|\.?venv)(?:\/|$)/.test(path)) {
+    return {
+      problem: `the tests could not write \`${path}\` (${ran}): the dependencies Shipwright copied into the worktree are read-only to test runs, so that code the tests run cannot rewrite a runner there`,
+      fix: 'If the test script generates into them (`prisma generate` in `pretest`), set `"sandbox": { "writableDependencies": true }`; else keep its writes out of them',
+    };
+  }
+  // Another path in the worktree (`./…`) is a frozen test or the like: the run's own business, not the set-up's.
   if (readOnly === null || (path !== undefined && /^\.(?:\/|$)/.test(path))) return undefined;
   const where = path === undefined ? 'outside the worktree' : `\`${path}\``;
   const problem = `the tests could not write ${where}: read-only file system (${ran}); where they run only the worktree and a private /tmp are writable`;
