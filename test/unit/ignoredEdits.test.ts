@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { ShipwrightConfig } from '../../src/core/config/shipwrightConfig';
 import { ignoredEdits } from '../../src/core/workspace/ignoredEdits';
 import { WorktreeManager } from '../../src/core/workspace/worktreeManager';
-import { makeFixtureRepo, type FixtureRepo } from '../fixtures/fixtureRepo';
+import { git, makeFixtureRepo, type FixtureRepo } from '../fixtures/fixtureRepo';
 
 suite('ignoredEdits', () => {
   let repo: FixtureRepo;
@@ -35,5 +35,22 @@ suite('ignoredEdits', () => {
     assert.equal(where.has('keep.log'), false, 'a tracked file is part of the change whatever the ignore rules say');
     assert.equal(where.has('src/new.js'), false);
     assert.equal(out.length, 5);
+  });
+
+  test('an edit inside a submodule (not checked out in the worktree) is refused with git\'s reason, not thrown', async () => {
+    const lib = join(repo.tmp, 'lib');
+    mkdirSync(lib);
+    git(lib, 'init', '-q');
+    writeFileSync(join(lib, 'lib.c'), 'int lib;\n');
+    git(lib, 'add', '.');
+    git(lib, '-c', 'user.name=t', '-c', 'user.email=t@t', 'commit', '-qm', 'lib');
+    repo.git('-c', 'protocol.file.allow=always', 'submodule', 'add', '-q', lib, 'sub');
+    repo.git('commit', '-qm', 'submodule');
+    const config = ShipwrightConfig.parse({ models: {}, chains: {}, worktree: { copy: [], link: [] } });
+    const wt = await (await WorktreeManager.open({ repoDir: repo.dir, config })).create({ id: 's1', title: 'submodule' });
+    const out = await ignoredEdits(wt.path, [{ path: 'sub/new.c', before: null, after: 'int x;\n' }, { path: 'src/new.js', before: null, after: 'x\n' }]);
+    assert.equal(out.length, 1, JSON.stringify(out));
+    assert.equal(out[0].where, 'sub/new.c');
+    assert.match(out[0].message, /cannot be part of the ticket's change \(.*submodule.*\)/);
   });
 });
