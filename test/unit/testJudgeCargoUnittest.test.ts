@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { failingTests, judgeBaseline, passes, redCheck, RESULT_LINE, type PlannedWork } from '../../src/core/pipeline/implementation/testJudge';
+import { failingTests, judgeBaseline, newTestNames, passes, redCheck, RESULT_LINE, type PlannedWork } from '../../src/core/pipeline/implementation/testJudge';
 import { runTestCommand, type TestRunResult } from '../../src/core/workspace/testCommandRunner';
 
 /**
@@ -12,6 +12,8 @@ import { runTestCommand, type TestRunResult } from '../../src/core/workspace/tes
  * outputs a real-repository probe (helper-26, /tmp/rr27) saw accepted as red. pytest-tb-short-name-error is pytest 9
  * (`-q --tb=short`) on the same tomli test file. cargo-no-fail-fast-* is `cargo test --no-fail-fast --offline` on a
  * two-target crate of a reviewer's probe (a lib test failing before the change; `doubles` in tests/other.rs).
+ * unittest-v-new-tests-* and unittest-v-exit-forced are `PYTHONPATH=src python3 -m unittest discover -v` on tomli
+ * before the ticket, after its tests step, and after a code step that registered `atexit` → `os._exit(0)`.
  */
 const output = (name: string): string => readFileSync(join(__dirname, '..', '..', '..', 'test', 'fixtures', 'runner-output', name), 'utf8');
 const run = (command: string, exitCode: number, text: string): TestRunResult => ({
@@ -29,6 +31,22 @@ suite('the test judge on cargo test and python -m unittest -v', () => {
     assert.equal(before.baseline.passing.length, 36);
     assert.ok(before.baseline.passing.includes('no_args') && before.baseline.passing.includes('invalid_flag_01'));
     assert.equal(failingTests(run(cargo, 101, output('cargo-missing-method.txt'))), undefined);
+  });
+
+  test('a run whose exit status the code forced to 0 (an atexit hook on hukkin/tomli) is not green while it names a new test failing', () => {
+    const base = run(unittest, 0, output('unittest-v-new-tests-base.txt'));
+    const judged = judgeBaseline(base);
+    assert.ok(judged.ok);
+    const red = run(unittest, 1, output('unittest-v-new-tests-red.txt'));
+    const newTests = newTestNames(red, judged.baseline, base);
+    assert.equal(newTests.length, 3, JSON.stringify(newTests));
+    assert.ok(newTests.some((n) => n.includes('test_exported')));
+    // What the code step's `atexit.register(lambda: os._exit(0))` left: exit 0, the three new tests still FAIL/ERROR.
+    const forced = run(unittest, 0, output('unittest-v-exit-forced.txt'));
+    assert.equal(passes(forced, judged.baseline), true, 'judged by its exit code alone, as before');
+    assert.equal(passes(forced, { ...judged.baseline, newTests }), false);
+    // The suite passing for real (the baseline's own run) stays green with the new tests recorded.
+    assert.equal(passes(base, { ...judged.baseline, newTests }), true);
   });
 
   test('cargo --no-fail-fast (what detection runs): a test broken in a later target is seen though an earlier target failed before the ticket', () => {

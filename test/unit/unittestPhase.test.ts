@@ -69,4 +69,35 @@ suite('implementation on a unittest repository', function () {
     const last = runs.at(-1);
     assert.ok(last !== undefined && last.passed && last.exitCode === 1, last?.summary);
   });
+
+  test('a `unittest.pyc` that code under test wrote at the root (imported as unittest, printing OK) is deleted before the next run, which is red', async () => {
+    // Wrong code that, when the tests import it, compiles a fake unittest (print OK, exit 0) to ./unittest.pyc: a
+    // sourceless module `python -m unittest` would import instead of the real one on every later run.
+    const plant = [
+      'import os as _os, py_compile as _pc, tempfile as _tf',
+      '_src = _os.path.join(_tf.gettempdir(), "fake_unittest.py")',
+      'with open(_src, "w") as _f:',
+      '    _f.write("import sys\\nprint(\'Ran 2 tests in 0.001s\\\\n\\\\nOK\')\\nsys.exit(0)\\n")',
+      'try:',
+      '    _pc.compile(_src, cfile=_os.path.join(_os.getcwd(), "unittest.pyc"), doraise=True)',
+      'except Exception:',
+      '    pass',
+    ].join('\n');
+    const wrong = code.replace('    return True\n', '    return False\n');
+    const s = script({
+      tests: [edits('tests', write('tests/test_is_valid.py', goodTests))],
+      code: [
+        edits('plant', write('src/kv/_parse.py', `${wrong}\n${plant}\n`), write('src/kv/__init__.py', init)),
+        edits('wrong again', write('src/kv/_parse.py', wrong), write('src/kv/__init__.py', init)),
+        edits('is_valid', write('src/kv/_parse.py', code), write('src/kv/__init__.py', init)),
+      ],
+    });
+    h = await startPhaseHarness(ticket, s.respond, 'pykv');
+    const out = await implementationPhase(h.context({ discovery: spec, planning: plan }));
+    assert.equal(out.status, 'done', JSON.stringify(out));
+    const code3 = h.attempts.filter((a) => a.why.includes('T1'));
+    assert.equal(code3.length, 3, 'the second, wrong answer was not judged by the planted module');
+    assert.ok(h.events.some((e) => e.type === 'log' && /bytecode without its source.*deleted before the test run: unittest\.pyc/.test(e.message)));
+    assert.equal(readFileSync(join(h.worktree.path, 'src/kv/_parse.py'), 'utf8'), code);
+  });
 });

@@ -39,7 +39,7 @@ export interface SandboxInput {
    * rewrite its own judge) and the dependencies Shipwright copied in (see SandboxSettings.writableDependencies).
    */
   readOnly?: readonly string[];
-  /** Existing worktree folders (worktree-relative) inside `readOnly` ones bound writable again: runners' caches. */
+  /** Existing worktree folders (worktree-relative) inside `readOnly` ones made writable again, empty for each run: runners' caches. */
   writable?: readonly string[];
 }
 
@@ -58,7 +58,7 @@ const ALWAYS_HIDDEN = ['/home', '/root', '/tmp', '/var/tmp', '/run', '/mnt', '/m
  * - the worktree read-write, as its own mount: `link(2)` across mounts fails (EXDEV), so a test cannot hard-link
  *   an outside file into the worktree for a later edit to write through; its `.git` file read-only, so a test
  *   cannot point the engine's next git call at a git dir of its making; `readOnly` entries (the frozen tests, the
- *   copied dependencies) too, with the `writable` folders inside them (runners' caches) opened again;
+ *   copied dependencies) too, with the `writable` folders inside them (runners' caches) an empty tmpfs each run;
  * - every namespace unshared (`--unshare-all`; the network is shared back only when allowed), all capabilities
  *   dropped (as root, bwrap otherwise keeps them, and `umount` would uncover the hidden folders), a new session
  *   (no TIOCSTI into the engine's terminal), `--die-with-parent`; the PID namespace ends every process the
@@ -131,7 +131,8 @@ export async function prepareSandbox(input: SandboxInput): Promise<CommandSandbo
     ...settings.paths.write.flatMap((p) => ['--bind-try', p, p]),
     '--bind', input.worktree, input.worktree,
     ...protect.flatMap((p) => ['--ro-bind', p, p]),
-    ...reopen.flatMap((p) => ['--bind', p, p]),
+    // Empty for each run: a cache entry one run planted (babel's, keyed by a file's mtime) cannot judge the next.
+    ...reopen.flatMap((p) => ['--tmpfs', p]),
   ];
   const { bwrap } = availability;
   return {

@@ -11,7 +11,8 @@ const KEPT_CONFINED = ['PATH', 'LANG', 'LC_ALL', 'LC_CTYPE', 'TZ'];
 
 /**
  * The environment of a command the engine runs. Confined (bubblewrap): only PATH, locale and time zone, a blank
- * HOME (`home`, an empty private folder inside the sandbox), TMPDIR=/tmp, TERM=dumb, CI=true, NO_COLOR, plus the
+ * HOME (`home`, an empty private folder inside the sandbox), TMPDIR=/tmp, PYTHONPYCACHEPREFIX under it, TERM=dumb,
+ * CI=true, NO_COLOR, plus the
  * names in `allow`. Unconfined: the engine's environment without any variable whose name looks like a
  * credential (`*_API_KEY`, `*_TOKEN`, `*SECRET*`…) unless listed in `allow`. Either way the model providers' keys
  * ({@link NEVER_PASSED_ENV}) are never passed: a test that prints one would send it to the next prompt.
@@ -27,6 +28,10 @@ export function sandboxEnv(opts: { confined: boolean; home: string; allow: reado
     }
     env.HOME = opts.home;
     env.TMPDIR = '/tmp';
+    // Python's bytecode cache in the run's private /tmp, read and written there only: a `.pyc` that code under test
+    // left in a `__pycache__` of the worktree (an unchecked-hash one is never compared with its source, PEP 552)
+    // would otherwise run instead of the source in every later run. https://docs.python.org/3/using/cmdline.html#envvar-PYTHONPYCACHEPREFIX
+    env.PYTHONPYCACHEPREFIX = '/tmp/pycache';
     env.TERM = 'dumb';
   } else {
     for (const [name, v] of Object.entries(from)) {

@@ -73,7 +73,8 @@ export async function bringDependencies(repoRoot: string, worktree: string, how:
  * and prettier through find-cache-dir: https://github.com/sindresorhus/find-cache-dir), `.vite` (Vite's
  * `cacheDir` default, where Vitest keeps its results too: https://vite.dev/config/shared-options#cachedir),
  * `.vite-temp` (Vite's bundled config file) and `.vitest` (older Vitest's results). Writable in test runs when
- * the rest of the copied node_modules is not (see SandboxSettings.writableDependencies).
+ * the rest of the copied node_modules is not (see SandboxSettings.writableDependencies), and empty at the start of
+ * each: what one run cached never reaches the next.
  */
 export const DEPENDENCY_CACHES = ['.cache', '.vite', '.vite-temp', '.vitest'] as const;
 

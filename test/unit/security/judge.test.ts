@@ -96,7 +96,7 @@ suite('security: the judge cannot be weakened', function () {
     h = await startPhaseHarness(ticket, s.respond);
     mkdirSync(join(h.repo.dir, 'node_modules', '.bin'), { recursive: true });
     // A runner keeps a cache in node_modules/.cache (as babel, nyc, ava and eslint do): that stays writable.
-    const checker = '#!/bin/sh\nmkdir -p node_modules/.cache/checker && date > node_modules/.cache/checker/last-run\nexec node --test\n';
+    const checker = '#!/bin/sh\nset -e\nmkdir -p node_modules/.cache/checker && date > node_modules/.cache/checker/last-run\nexec node --test\n';
     writeFileSync(join(h.repo.dir, 'node_modules', '.bin', 'checker'), checker, { mode: 0o755 });
     writeFileSync(join(h.repo.dir, '.git', 'info', 'exclude'), 'node_modules/\n');
     const other = { ...ticket, id: 'sub-deps' };
@@ -105,7 +105,9 @@ suite('security: the judge cannot be weakened', function () {
     assert.equal(out.status, 'done', JSON.stringify(out));
     assert.equal(readFileSync(join(worktree.path, 'src/calculator.js'), 'utf8'), goodCode, 'green came from the real fix');
     assert.equal(readFileSync(join(worktree.path, 'node_modules', '.bin', 'checker'), 'utf8'), checker);
-    assert.ok(existsSync(join(worktree.path, 'node_modules', '.cache', 'checker', 'last-run')), 'the runner\'s cache was written');
+    // The runner wrote its cache (with `set -e` it would have failed every run otherwise), into a folder that is
+    // empty again for each run: nothing one run cached can judge the next.
+    assert.equal(existsSync(join(worktree.path, 'node_modules', '.cache', 'checker', 'last-run')), false);
     assert.equal(h.attempts.filter((a) => a.why.includes('T1')).length, 3);
   });
 

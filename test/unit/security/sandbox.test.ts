@@ -121,6 +121,20 @@ suite('security: the sandbox of test and set-up commands (real bubblewrap)', fun
     assert.equal(readFileSync(join(l.worktree, 'ok.txt'), 'utf8'), 'written\n', r.output);
   });
 
+  test('Python bytecode a run left in a __pycache__ of the worktree is not read by the next run (an unchecked-hash .pyc would outlive its source)', async () => {
+    // Run 1 (code under test) compiles a version of mod.py returning "planted" into mod's __pycache__ as an
+    // unchecked-hash pyc (PEP 552: never compared with its source); then the source says "real".
+    mkdirSync(join(l.worktree, 'pkg'));
+    writeFileSync(join(l.worktree, 'pkg', '__init__.py'), '');
+    writeFileSync(join(l.worktree, 'pkg', 'mod.py'), 'def value():\n    return "planted"\n');
+    const plant = "import py_compile, sys; py_compile.compile('pkg/mod.py', cfile='pkg/__pycache__/mod.' + sys.implementation.cache_tag + '.pyc', invalidation_mode=py_compile.PycInvalidationMode.UNCHECKED_HASH, doraise=True)";
+    const first = await run(`python3 -c "${plant.replace(/"/g, '\\"')}" && ls pkg/__pycache__`);
+    assert.match(first.output, /mod\.cpython-\d+\.pyc/, first.output);
+    writeFileSync(join(l.worktree, 'pkg', 'mod.py'), 'def value():\n    return "real"\n');
+    const second = await run('python3 -c "import pkg.mod; print(pkg.mod.value())"');
+    assert.match(second.output, /^real$/m, second.output);
+  });
+
   test('the .git file cannot be redirected to a git dir of the test\'s making', async () => {
     const before = readFileSync(join(l.worktree, '.git'), 'utf8');
     await run('echo "gitdir: /tmp/evil" > .git; rm -f .git');

@@ -4,21 +4,29 @@ import { CLEAN_BASELINE, type Baseline } from './testJudge';
 
 /** The trailer, one per pre-existing failing test, on the commit of the tests step. */
 const TRAILER = 'Shipwright-Baseline-Failure';
+/** The trailer, one per test the tests step wrote (as the red run named it), on the same commit. */
+const NEW_TEST = 'Shipwright-New-Test';
 
 /**
- * The baseline's failing tests as commit trailers for the tests step, so every later run of the ticket (other
- * phases, a resumed run, a re-created worktree) judges against the same baseline. Empty when the baseline passed.
+ * The baseline's failing tests and the new tests (Baseline.newTests) as commit trailers for the tests step, so every
+ * later run of the ticket (other phases, a resumed run, a re-created worktree) judges against the same baseline.
+ * A name is kept on one line (a trailer cannot span lines).
  */
 export function baselineTrailers(baseline: Baseline): string[] {
-  return baseline.failures.map((f) => `${TRAILER}: ${f}`);
+  const line = (n: string): string => n.replace(/\s+/g, ' ');
+  return [...baseline.failures.map((f) => `${TRAILER}: ${line(f)}`), ...(baseline.newTests ?? []).map((t) => `${NEW_TEST}: ${line(t)}`)];
 }
 
 /**
- * The baseline recorded on the ticket's branch (trailers of commits since its base); a clean baseline when none
- * was recorded (the baseline passed, or the tests step has not been committed yet).
+ * The baseline recorded on the ticket's branch (trailers of commits since its base): its failures and the new
+ * tests; a clean baseline when none was recorded (the tests step has not been committed yet).
  */
 export async function readBaseline(worktree: WorktreeInfo): Promise<Baseline> {
-  const out = await gitClient(worktree.path).raw(['log', `--format=%(trailers:key=${TRAILER},valueonly,unfold)`, `${worktree.baseCommit}..HEAD`]);
-  const failures = [...new Set(out.split('\n').map((l) => l.trim()).filter((l) => l !== ''))];
-  return failures.length === 0 ? CLEAN_BASELINE : { failures, passing: [] };
+  const read = async (key: string): Promise<string[]> => {
+    const out = await gitClient(worktree.path).raw(['log', `--format=%(trailers:key=${key},valueonly,unfold)`, `${worktree.baseCommit}..HEAD`]);
+    return [...new Set(out.split('\n').map((l) => l.trim()).filter((l) => l !== ''))];
+  };
+  const [failures, newTests] = await Promise.all([read(TRAILER), read(NEW_TEST)]);
+  if (failures.length === 0 && newTests.length === 0) return CLEAN_BASELINE;
+  return { failures, passing: [], ...(newTests.length > 0 ? { newTests } : {}) };
 }

@@ -11,6 +11,7 @@ import { restoreProtected, snapshotProtected } from '../../workspace/protectedSn
 import { runTestCommand, describeTestRun, type TestRunResult } from '../../workspace/testCommandRunner';
 import { dependencyCaches, DEPENDENCY_FOLDER } from '../../workspace/worktreeDependencies';
 import { readWorktreeMeta } from '../../workspace/worktreeMeta';
+import { removeSourcelessBytecode } from '../../workspace/sourcelessBytecode';
 import type { PhaseContext } from '../phaseContext';
 import type { PhaseId } from '../phaseId';
 import { stamp } from '../pipelineEvent';
@@ -60,8 +61,11 @@ async function runOnce(ctx: PhaseContext, command: string, phase: PhaseId, expec
   // Read once for this run: the tests step's commit cannot change while its tests are checked and run.
   const frozen = await readFrozenTests(ctx.worktree);
   // What Shipwright copied in (node_modules, `.venv`) is read-only to the code the tests run, but for runners' caches.
-  const brought = ctx.config.sandbox.writableDependencies ? [] : ((await readWorktreeMeta(ctx.worktree.path))?.brought ?? []);
+  const meta = await readWorktreeMeta(ctx.worktree.path);
+  const brought = ctx.config.sandbox.writableDependencies ? [] : (meta?.brought ?? []);
   const caches = brought.includes(DEPENDENCY_FOLDER) ? await dependencyCaches(ctx.worktree.path) : [];
+  const stale = await removeSourcelessBytecode(ctx.worktree.path, meta?.brought ?? []);
+  if (stale.length > 0) ctx.emit(stamp({ type: 'log', ticketId: ctx.ticket.id, level: 'warn', message: `Python bytecode without its source, which would be imported as a module, was deleted before the test run: ${stale.join(', ')}` }));
   const sandbox = await prepareSandbox({ settings: ctx.config.sandbox, worktree: ctx.worktree.path, repoRoot: ctx.worktree.repoRoot, readOnly: [...frozen.files, ...brought], writable: caches });
   if (!sandbox.confined && !told.has(sandbox.description)) {
     told.add(sandbox.description);

@@ -14,6 +14,11 @@ import { UNITTEST_FAILING, UNITTEST_IMPORT_FAILURE, UNITTEST_PASSING, UNITTEST_S
 export interface Baseline {
   failures: string[];
   passing: string[];
+  /**
+   * The tests the tests step wrote, as the red run named them failing (see newTestNames); recorded with the
+   * baseline. A run that still names one of them failing is never green, whatever its exit code.
+   */
+  newTests?: string[];
 }
 
 /** A baseline that passed (also what a run without a recorded baseline is judged against). */
@@ -159,6 +164,17 @@ function names(run: Pick<TestRunResult, 'output' | 'resultLines' | 'resultLinesT
   for (const p of patterns) for (const m of text.matchAll(p)) found.add(normalise(m[1]));
   found.delete('');
   return [...found];
+}
+
+/**
+ * The tests a red run names failing that the run before any change (`before`) did not name at all, failing or
+ * passing, and the baseline does not know: the tests the tests step wrote, as this runner names them. A line the
+ * runner prints on every run in a failing test's form (jest's `● Validation Warning:`) is in both, so it is never
+ * one. At most 100.
+ */
+export function newTestNames(red: TestRunResult, baseline: Baseline, before: TestRunResult): string[] {
+  const known = new Set([...baseline.failures, ...baseline.passing, ...names(before, [...FAILING, ...PASSING])]);
+  return names(red, FAILING).filter((n) => !known.has(n)).slice(0, 100);
 }
 
 /** Whether a run names any test, failing or passing, in a form the judge reads (setupProblem's test of a run that tested something). */
@@ -375,11 +391,17 @@ export function redCheck(run: TestRunResult, testPaths: readonly string[], basel
 
 /**
  * Green: the run passes, or (with pre-existing failures) every test that fails failed already before any
- * change — the new tests and the rest of the baseline pass.
+ * change — the new tests and the rest of the baseline pass. Never while the run names one of the baseline's
+ * `newTests` failing, even with exit code 0.
  */
 export function passes(run: TestRunResult, baseline: Baseline = CLEAN_BASELINE): boolean {
-  if (run.exitCode === 0 && !run.timedOut) return true;
-  if (run.timedOut || baseline.failures.length === 0) return false;
+  if (run.timedOut) return false;
+  // Code under test can force the exit status (an `atexit` hook calling `os._exit(0)`, `process.exitCode = 0` in an
+  // exit listener) while the runner still names the new tests failing: seen on hukkin/tomli and hapijs/bourne.
+  const newTests = baseline.newTests ?? [];
+  if (newTests.length > 0 && names(run, FAILING).some((n) => newTests.includes(n))) return false;
+  if (run.exitCode === 0) return true;
+  if (baseline.failures.length === 0) return false;
   const failing = failingTests(run);
   return failing !== undefined && failing.every((f) => baseline.failures.includes(f));
 }

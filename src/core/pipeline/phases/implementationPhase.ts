@@ -8,7 +8,7 @@ import { runHumanFix } from '../implementation/humanFixStep';
 import { implementationWork, taskText } from '../implementation/implementationWork';
 import { excerpt, renderImplementationReport, type ImplementationReport, type StepReport } from '../implementation/implementationReport';
 import { baselineTrailers } from '../implementation/baselineRecord';
-import { redCheck, type Baseline } from '../implementation/testJudge';
+import { newTestNames, redCheck, type Baseline } from '../implementation/testJudge';
 import { runAsText, runTests, type JudgedRun } from '../implementation/runTests';
 import { commitStep, stepCommits, stepFiles, stepsDone } from '../implementation/stepCommits';
 import { isTestPath, onlyTestFiles, weakenedTests } from '../implementation/testGuard';
@@ -81,7 +81,9 @@ export async function implementationPhase(ctx: PhaseContext): Promise<PhaseOutco
     }, log);
     if (!step.ok) return handoff(ctx, log, 'the tests could not be made to fail for the right reason');
     newTests = step.applied.written;
-    await commitStep(ctx, stepCommits.tests, `shipwright(${ctx.ticket.id}): failing tests first (red) — ${ctx.ticket.title}`, baselineTrailers(judgedBaseline));
+    // The red run names the new tests: a later run that still names one failing is not green, whatever it exits with.
+    baseline = { ...judgedBaseline, newTests: newTestNames(run, judgedBaseline, baselineRun) };
+    await commitStep(ctx, stepCommits.tests, `shipwright(${ctx.ticket.id}): failing tests first (red) — ${ctx.ticket.title}`, baselineTrailers(baseline));
     report.red = { run: describeTestRun(run), excerpt: excerpt(run.output) };
     steps.push({ step: stepCommits.tests, title: 'tests first', explanation: step.edits.explanation, written: step.applied.written, deleted: step.applied.deleted, attempts: step.attempts, modelKey: step.modelKey, run: describeTestRun(run) });
   }
