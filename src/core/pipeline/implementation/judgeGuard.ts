@@ -4,6 +4,8 @@ import type { PlannedChange } from '../../workspace/applyEdits';
 import { gitClient } from '../../workspace/gitClient';
 import type { Objection } from '../objection';
 import type { WorktreeInfo } from '../phaseContext';
+import { cargoTestSettings } from './cargoTestSettings';
+import { shadowedModule, TOP_LEVEL_PY } from './pythonShadowedModule';
 import { isTestPath, weakenedRustTests } from './testGuard';
 
 /** What a step may not change so that the test command stays an honest judge. */
@@ -27,9 +29,6 @@ export interface JudgeRules {
   pythonNames?: ReadonlySet<string>;
 }
 
-/** A top-level Python module or package file at the root, or under `src/`, `lib/` or `tests/`: its import name. */
-const TOP_LEVEL_PY = /^(?:(?:src|lib|tests?)\/)?([A-Za-z_]\w*)(?:\.py|\/__init__\.py)$/;
-
 /**
  * The import names of the repository's top-level Python modules and packages (see TOP_LEVEL_PY), from the files
  * git tracks in the worktree. One git process; empty for a repository without Python.
@@ -45,13 +44,11 @@ export async function pythonTopLevel(worktreePath: string): Promise<Set<string>>
  * Files that decide what the test command runs or how (by name, at any depth): package managers' config
  * (`.npmrc` can set `script-shell`, `.yarnrc*`, `.pnpmfile.cjs`), test runners' config (jest, vitest/vite,
  * mocha, ava, karma, playwright, cypress, babel transforms, pytest/tox/setup.cfg, `conftest.py` hooks,
- * `sitecustomize.py`, `.pth` files), make, cargo's (`.cargo/config.toml` sets rustflags such as `--cfg`, the
- * target dir and runners; `rust-toolchain.toml` picks the compiler), and a module named after a Python runner
- * (`unittest.py`, `pytest.py`, `pytest/__init__.py`…): `python -m unittest` imports the first one on sys.path,
- * which starts with the working folder, so such a file IS the runner (seen on hukkin/tomli: a `unittest.py` that
- * printed `Ran 19 tests … OK` was merged). `package.json` and `Cargo.toml` are checked by field.
+ * `sitecustomize.py`, `.pth` files), make, and cargo's (`.cargo/config.toml` sets rustflags such as `--cfg`, the
+ * target dir and runners; `rust-toolchain.toml` picks the compiler). A new module named after Python's runner or its
+ * standard library is checked where it would be imported (shadowedModule); `package.json` and `Cargo.toml` by field.
  */
-const RUNNER_CONFIG = /(^|\/)(\.cargo\/config(\.toml)?|rust-toolchain(\.toml)?|(unittest|pytest|_pytest|nose2?|doctest|coverage)(\.py|\/__init__\.py)|[^/]+\.pth|\.npmrc|\.yarnrc(\.ya?ml)?|\.pnpmfile\.c?js|jest\.config\.[cm]?[jt]s(on)?|vitest\.(config|workspace)\.[cm]?[jt]s|vite\.config\.[cm]?[jt]s|\.mocharc(\.[a-z]+)?|karma\.conf\.[cm]?[jt]s|ava\.config\.[cm]?js|playwright\.config\.[cm]?[jt]s|cypress\.config\.[cm]?[jt]s|babel\.config\.[cm]?js(on)?|\.babelrc(\.[a-z]+)?|pytest\.ini|tox\.ini|setup\.cfg|conftest\.py|sitecustomize\.py|usercustomize\.py|noxfile\.py|Makefile|GNUmakefile|\.c8rc(\.json)?|\.nycrc(\.[a-z]+)?)$/i;
+const RUNNER_CONFIG = /(^|\/)(\.cargo\/config(\.toml)?|rust-toolchain(\.toml)?|[^/]+\.pth|\.npmrc|\.yarnrc(\.ya?ml)?|\.pnpmfile\.c?js|jest\.config\.[cm]?[jt]s(on)?|vitest\.(config|workspace)\.[cm]?[jt]s|vite\.config\.[cm]?[jt]s|\.mocharc(\.[a-z]+)?|karma\.conf\.[cm]?[jt]s|ava\.config\.[cm]?js|playwright\.config\.[cm]?[jt]s|cypress\.config\.[cm]?[jt]s|babel\.config\.[cm]?js(on)?|\.babelrc(\.[a-z]+)?|pytest\.ini|tox\.ini|setup\.cfg|conftest\.py|sitecustomize\.py|usercustomize\.py|noxfile\.py|Makefile|GNUmakefile|\.c8rc(\.json)?|\.nycrc(\.[a-z]+)?)$/i;
 
 /**
  * Files that configure the repository's own checks, which a test command often runs before its tests (`xo && ava`,
@@ -85,22 +82,6 @@ function fieldsOf(text: string | null): Record<string, string> {
  */
 const BUILD_SCRIPT = /(^|\/)build\.rs$/;
 
-/**
- * The parts of a Cargo.toml that decide which tests `cargo test` builds and runs: the target tables (`[lib]`,
- * `[[bin]]`, `[[test]]`, `[[bench]]`, `[[example]]`: `test = false`, `harness`, `path`), `[profile.*]`,
- * `[workspace]` (which members there are), and `[package]`'s target auto-discovery and build-script keys
- * (`autotests = false` left a crate with 0 tests run on RazrFalcon/pico-args). Dependencies and features may change.
- * Source: https://doc.rust-lang.org/cargo/reference/cargo-targets.html#target-auto-discovery
- */
-function cargoTestSettings(text: string | null): string {
-  if (text === null) return '';
-  const keys = /^\s*(?:package\.)?(?:auto(?:tests|benches|examples|bins|lib)|build|workspace)\s*=.*$|^\s*(?:lib|bin|test|bench|example|profile)\..*$/gm;
-  return text.split(/^(?=\[)/m).map((section) => {
-    if (/^\[\[?\s*(?:lib|bin|test|bench|example|profile|workspace)\b/.test(section)) return section;
-    return /^\[\s*package\s*\]|^[^[]/.test(section) ? (section.match(keys) ?? []).join('\n') : '';
-  }).filter((part) => part !== '').join('\n');
-}
-
 /** pyproject.toml sections that configure pytest, coverage and the checks (ruff, mypy, black, pylint, isort, pyright). */
 function pytestSections(text: string | null): string {
   if (text === null) return '';
@@ -117,7 +98,7 @@ function namedByTicket(path: string, rules: JudgeRules): boolean {
  * package-manager configuration, the checks' configuration and a build script the ticket does not ask for
  * (CHECK_CONFIG, BUILD_SCRIPT), package.json's script and check fields, Cargo.toml's test targets, pyproject's
  * pytest and checkers' sections, a Rust file's tests weakened (weakenedRustTests), a new file shadowing one of the
- * repository's Python modules (pythonNames). Code steps also: a frozen test
+ * repository's Python modules (pythonNames), the standard library's or a test runner's (shadowedModule). Code steps also: a frozen test
  * file (written first and proven red), or an existing test file the plan does not name.
  */
 export function judgeObjections(planned: readonly PlannedChange[], rules: JudgeRules): Objection[] {
@@ -132,8 +113,11 @@ export function judgeObjections(planned: readonly PlannedChange[], rules: JudgeR
     else if (BUILD_SCRIPT.test(p) && !namedByTicket(p, rules)) {
       refuse(p, `\`${p}\` is the crate's build script, which runs before every test run and can switch tests off, and the ticket does not ask for it to change: it may not be changed; change the code instead`);
     }
+    else if (/(^|\/)Cargo\.toml$/.test(p) && c.after !== null && cargoTestSettings(c.after) === undefined) {
+      refuse(p, `\`${p}\` would not be valid TOML, and cargo reads which tests to run from it: write it as valid TOML and change only dependencies and features`);
+    }
     else if (/(^|\/)Cargo\.toml$/.test(p) && cargoTestSettings(c.before) !== cargoTestSettings(c.after)) {
-      refuse(p, `\`${p}\`: the target tables ([lib], [[test]], [[bin]]…), [profile.*], [workspace] and [package]'s autotests/autobins/build keys decide which tests \`cargo test\` runs and may not be changed (dependencies and features may)`);
+      refuse(p, `\`${p}\`: the target tables ([lib], [[test]], [[bin]]…), [profile.*], [workspace], [patch]/[replace], dev-dependencies from a path or git, and [package]'s autotests/autobins/build keys decide which tests \`cargo test\` runs and may not be changed (dependencies from the registry and features may)`);
     }
     else if (/(^|\/)package\.json$/.test(p)) {
       const [a, b] = [fieldsOf(c.before), fieldsOf(c.after)];
@@ -143,7 +127,11 @@ export function judgeObjections(planned: readonly PlannedChange[], rules: JudgeR
       refuse(p, `\`${p}\`: the [tool.pytest…]/[tool.coverage…] and checkers' ([tool.ruff…], [tool.mypy…]) sections decide how the tests and checks run and may not be changed`);
     }
     out.push(...weakenedRustTests([c]));
-    const shadows = c.before === null ? TOP_LEVEL_PY.exec(p)?.[1] : undefined;
+    const runner = c.before === null ? shadowedModule(p) : undefined;
+    if (runner !== undefined) {
+      refuse(p, `\`${p}\` would be a module named \`${runner}\`, like one of Python's standard library or its test runners: Python imports the first \`${runner}\` on its path, which starts with the working folder, so this file would run instead of the real one (\`python -m unittest\` imports \`argparse\`, \`difflib\`, \`unittest\`…); give it another name`);
+    }
+    const shadows = c.before === null && runner === undefined ? TOP_LEVEL_PY.exec(p)?.[1] : undefined;
     if (shadows !== undefined && rules.pythonNames?.has(shadows)) {
       refuse(p, `\`${p}\` would be a second module named \`${shadows}\`: Python imports whichever it finds first on its path, so the tests could run against it instead of the repository's own \`${shadows}\`; change that one instead`);
     }
