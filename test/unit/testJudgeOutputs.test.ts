@@ -10,7 +10,7 @@ import { runTestCommand, type TestRunResult } from '../../src/core/workspace/tes
  * ava 3.15 (sindresorhus/slugify's), ava 6.4, xo 0.38 as `npm test`'s linter, Node 20's test runner and mocha 12 on
  * ES modules (a missing export, a missing file, a name a package lacks), mocha on a test file that throws while loading,
  * pytest 9 -v stopped at collection (recorded by a reviewer helper), jest 29 through kcd-scripts with two test files, tsc 5 on an import the code does not export, npx
- * without network and in npm's offline mode.
+ * without network and in npm's offline mode, @hapi/lab 26 on a test using an undeclared name (hapijs/bourne).
  */
 const output = (name: string): string => readFileSync(join(__dirname, '..', '..', '..', 'test', 'fixtures', 'runner-output', name), 'utf8');
 const run = (command: string, exitCode: number, text: string): TestRunResult => ({
@@ -18,6 +18,14 @@ const run = (command: string, exitCode: number, text: string): TestRunResult => 
 });
 
 suite('the test judge on real runners\' output', () => {
+  test('@hapi/lab: a name the new test never declares (`Bourn`, printed without ReferenceError above the frames) is the wrong reason', () => {
+    // @hapi/lab 26 on hapijs/bourne, a test calling `Bourn.parse` (a typo of Bourne): a probe paid six code attempts for it.
+    const red = run('lab -a @hapi/code test/wn.js', 1, output('lab-not-defined.txt'));
+    const objections = redCheck(red, ['test/wn.js']);
+    assert.equal(objections.length, 1, JSON.stringify(objections));
+    assert.match(objections[0].message, /wrong reason: `Bourn` is not defined where the test uses it \(\.\/test\/wn\.js:8\)/);
+  });
+
   test('ava 3 (`✖ name`) and ava 4 and later (`✘ [fail]: name`) name their failing tests as they name passing ones', () => {
     assert.deepEqual(failingTests(run('npx ava', 1, output('ava3-fail.txt'))), ['known failure']);
     assert.deepEqual(failingTests(run('npx ava', 1, output('ava6-fail.txt'))), ['breaks']);

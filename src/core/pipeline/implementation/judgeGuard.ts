@@ -43,12 +43,13 @@ export async function pythonTopLevel(worktreePath: string): Promise<Set<string>>
 /**
  * Files that decide what the test command runs or how (by name, at any depth): package managers' config
  * (`.npmrc` can set `script-shell`, `.yarnrc*`, `.pnpmfile.cjs`), test runners' config (jest, vitest/vite,
- * mocha, ava, karma, playwright, cypress, babel transforms, pytest/tox/setup.cfg, `conftest.py` hooks,
+ * mocha, ava, karma, playwright, cypress, lab (`.labrc.js`: a grep filter and an exit hook faked green on
+ * hapijs/bourne), tap, jasmine, babel transforms, pytest/tox/setup.cfg, `conftest.py` hooks,
  * `sitecustomize.py`, `.pth` files), make, and cargo's (`.cargo/config.toml` sets rustflags such as `--cfg`, the
  * target dir and runners; `rust-toolchain.toml` picks the compiler). A new module named after Python's runner or its
  * standard library is checked where it would be imported (shadowedModule); `package.json` and `Cargo.toml` by field.
  */
-const RUNNER_CONFIG = /(^|\/)(\.cargo\/config(\.toml)?|rust-toolchain(\.toml)?|[^/]+\.pth|\.npmrc|\.yarnrc(\.ya?ml)?|\.pnpmfile\.c?js|jest\.config\.[cm]?[jt]s(on)?|vitest\.(config|workspace)\.[cm]?[jt]s|vite\.config\.[cm]?[jt]s|\.mocharc(\.[a-z]+)?|karma\.conf\.[cm]?[jt]s|ava\.config\.[cm]?js|playwright\.config\.[cm]?[jt]s|cypress\.config\.[cm]?[jt]s|babel\.config\.[cm]?js(on)?|\.babelrc(\.[a-z]+)?|pytest\.ini|tox\.ini|setup\.cfg|conftest\.py|sitecustomize\.py|usercustomize\.py|noxfile\.py|Makefile|GNUmakefile|\.c8rc(\.json)?|\.nycrc(\.[a-z]+)?)$/i;
+const RUNNER_CONFIG = /(^|\/)(\.cargo\/config(\.toml)?|rust-toolchain(\.toml)?|[^/]+\.pth|\.npmrc|\.yarnrc(\.ya?ml)?|\.pnpmfile\.c?js|jest\.config\.[cm]?[jt]s(on)?|vitest\.(config|workspace)\.[cm]?[jt]s|vite\.config\.[cm]?[jt]s|\.mocharc(\.[a-z]+)?|karma\.conf\.[cm]?[jt]s|ava\.config\.[cm]?js|playwright\.config\.[cm]?[jt]s|cypress\.config\.[cm]?[jt]s|babel\.config\.[cm]?js(on)?|\.babelrc(\.[a-z]+)?|pytest\.ini|tox\.ini|setup\.cfg|conftest\.py|sitecustomize\.py|usercustomize\.py|noxfile\.py|Makefile|GNUmakefile|\.c8rc(\.json)?|\.nycrc(\.[a-z]+)?|\.labrc(\.[cm]?js)?|\.taprc(\.[a-z]+)?|jasmine\.(json|[cm]?js))$/i;
 
 /**
  * Files that configure the repository's own checks, which a test command often runs before its tests (`xo && ava`,
@@ -63,7 +64,7 @@ const CHECK_CONFIG = /(^|\/)(\.eslintrc(\.[a-z]+)?|eslint\.config\.[cm]?[jt]s|\.
  * package.json fields that configure how tests run, or the checks that run with them (xo, eslint, prettier,
  * remark, stylelint, type-coverage); the rest (dependencies, exports…) a code step may change.
  */
-const SCRIPT_FIELDS = ['scripts', 'jest', 'mocha', 'ava', 'c8', 'nyc', 'vitest', 'tap', 'babel', 'type', 'workspaces', 'packageManager', 'overrides', 'resolutions', 'pnpm', 'xo', 'eslintConfig', 'eslintIgnore', 'prettier', 'remarkConfig', 'stylelint', 'typeCoverage'];
+const SCRIPT_FIELDS = ['scripts', 'jest', 'mocha', 'ava', 'c8', 'nyc', 'vitest', 'tap', 'lab', 'babel', 'type', 'workspaces', 'packageManager', 'overrides', 'resolutions', 'pnpm', 'xo', 'eslintConfig', 'eslintIgnore', 'prettier', 'remarkConfig', 'stylelint', 'typeCoverage'];
 
 function fieldsOf(text: string | null): Record<string, string> {
   if (text === null) return {};

@@ -210,9 +210,10 @@ export function failingTests(run: TestRunResult): string[] | undefined {
 const NO_TESTS = /^# tests 0$|\b0 passing\b(?![\s\S]*\bfailing\b)|no tests ran|collected 0 items|No tests found|no test files|^Ran 0 tests in |^NO TESTS RAN$/m;
 /**
  * A name the code uses that is declared nowhere: JavaScript's `ReferenceError: x is not defined` (node:test's TAP
- * gives the message and the error's name on lines of their own), Python's `NameError: name 'x' is not defined`.
+ * gives the message and the error's name on lines of their own; @hapi/lab prints the message alone, above the stack
+ * frames), Python's `NameError: name 'x' is not defined`.
  */
-const NOT_DEFINED = /\bReferenceError: ([\w$]+) is not defined\b|^\s*error: '([\w$]+) is not defined'\s*$(?:\n.*){0,3}?\n\s*name: 'ReferenceError'|\bNameError: name '(\w+)' is not defined/gm;
+const NOT_DEFINED = /\bReferenceError: ([\w$]+) is not defined\b|^\s*error: '([\w$]+) is not defined'\s*$(?:\n.*){0,3}?\n\s*name: 'ReferenceError'|\bNameError: name '(\w+)' is not defined|^[ \t]+([\w$]+) is not defined[ \t]*\n(?:[ \t]*\n)?[ \t]+at /gm;
 /**
  * A source location in a stack frame, a pytest report or a rustc error: `(file:///…/test.js:327:12)`,
  * `tests/test_peek.py:7: NameError`, `--> src/lib.rs:12:5`.
@@ -364,7 +365,7 @@ export function redCheck(run: TestRunResult, testPaths: readonly string[], basel
   for (const undeclared of run.output.matchAll(NOT_DEFINED)) {
     // Thrown in a test file, it never passes, whatever the code does: the test uses a name it does not import.
     const where = thrownAt(run.output, undeclared.index);
-    const name = undeclared[1] ?? undeclared[2] ?? undeclared[3];
+    const name = undeclared[1] ?? undeclared[2] ?? undeclared[3] ?? undeclared[4];
     const base = (p: string): string => p.split('/').pop() ?? p;
     if (where !== undefined && testPaths.some((p) => base(where.replace(/:\d+$/, '')) === base(p))) {
       return tests(`the tests fail for the wrong reason: \`${name}\` is not defined where the test uses it (${where}): a name the test neither declares nor imports, which no code can make pass; declare or import it, or correct its spelling`);
