@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { failingTests, judgeBaseline, newTestNames, passes, redCheck, RESULT_LINE, type PlannedWork } from '../../src/core/pipeline/implementation/testJudge';
+import { judgeRustcErrors } from '../../src/core/pipeline/implementation/rustcErrors';
 import { runTestCommand, type TestRunResult } from '../../src/core/workspace/testCommandRunner';
 
 /**
@@ -14,6 +15,7 @@ import { runTestCommand, type TestRunResult } from '../../src/core/workspace/tes
  * two-target crate of a reviewer's probe (a lib test failing before the change; `doubles` in tests/other.rs).
  * unittest-v-new-tests-* and unittest-v-exit-forced are `PYTHONPATH=src python3 -m unittest discover -v` on tomli
  * before the ticket, after its tests step, and after a code step that registered `atexit` → `os._exit(0)`.
+ * cargo-missing-derived: a reviewer's crate whose new test calls `Args::default()` and `.clone()` before the derive.
  */
 const output = (name: string): string => readFileSync(join(__dirname, '..', '..', '..', 'test', 'fixtures', 'runner-output', name), 'utf8');
 const run = (command: string, exitCode: number, text: string): TestRunResult => ({
@@ -47,6 +49,13 @@ suite('the test judge on cargo test and python -m unittest -v', () => {
     assert.equal(passes(forced, { ...judged.baseline, newTests }), false);
     // The suite passing for real (the baseline's own run) stays green with the new tests recorded.
     assert.equal(passes(base, { ...judged.baseline, newTests }), true);
+  });
+
+  test('rustc: methods a standard trait the plan names brings (derive Default and Clone) are red for the right reason; unnamed, the wrong one', () => {
+    // A reviewer's probe: `Args::default()` and `a.clone()` in a new test, E0599 for both until the derive exists.
+    const derived = output('cargo-missing-derived.txt');
+    assert.deepEqual(judgeRustcErrors(derived, ['tests/args.rs'], 'derive Default and Clone for `Args` in src/lib.rs, so that a default Args has n = 0.'), { kind: 'missing' });
+    assert.equal(judgeRustcErrors(derived, ['tests/args.rs'], 'give `Args` a field n in src/lib.rs').kind, 'wrong');
   });
 
   test('cargo --no-fail-fast (what detection runs): a test broken in a later target is seen though an earlier target failed before the ticket', () => {

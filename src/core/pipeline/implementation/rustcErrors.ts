@@ -57,9 +57,29 @@ function inPaths(at: string | undefined, paths: readonly string[]): boolean {
   return paths.some((p) => file === p || file.endsWith(`/${p}`) || p.endsWith(`/${file}`));
 }
 
-/** Whether `name` is written in the plan's text as a word of its own (`len` in "pub fn len(&self)"). */
+/**
+ * Methods a plan gets without writing them when it names the standard trait that brings them ("derive Default and
+ * Clone for `Args`" gives `.clone()` and `Args::default()`). Source: the std trait docs, https://doc.rust-lang.org/std/
+ * (clone::Clone, default::Default, cmp::{PartialEq, PartialOrd, Ord}, hash::Hash, fmt::{Debug, Display},
+ * str::FromStr, convert::{From, Into, AsRef}, iter::{Iterator, IntoIterator}, ops::Deref, string::ToString).
+ */
+const TRAIT_METHODS: Record<string, readonly string[]> = {
+  Clone: ['clone', 'clone_from'], Default: ['default'], PartialEq: ['eq', 'ne'], PartialOrd: ['partial_cmp', 'lt', 'le', 'gt', 'ge'],
+  Ord: ['cmp', 'max', 'min', 'clamp'], Hash: ['hash'], Debug: ['fmt'], Display: ['fmt', 'to_string'], ToString: ['to_string'],
+  FromStr: ['from_str', 'parse'], From: ['from', 'into'], Into: ['into'], AsRef: ['as_ref'], Iterator: ['next', 'collect', 'map', 'count'],
+  IntoIterator: ['into_iter'], Deref: ['deref'],
+};
+
+function wordIn(word: string, text: string): boolean {
+  return new RegExp(`(?<![\\w])${word.replace(/[^\w]/g, '')}(?![\\w])`).test(text);
+}
+
+/**
+ * Whether the plan's text adds `name`: written as a word of its own (`len` in "pub fn len(&self)"), or a method of
+ * a standard trait the plan names (TRAIT_METHODS).
+ */
 function inPlan(name: string, planText: string): boolean {
-  return new RegExp(`(?<![\\w])${name.replace(/[^\w]/g, '')}(?![\\w])`).test(planText);
+  return wordIn(name, planText) || Object.entries(TRAIT_METHODS).some(([trait, methods]) => methods.includes(name) && wordIn(trait, planText));
 }
 
 /** What rustc's errors say about red tests: why they can never pass, or that the build stopped at what the code lacks. */
