@@ -6,7 +6,8 @@ import type { Objection } from '../objection';
 import type { WorktreeInfo } from '../phaseContext';
 import { cargoTestSettings } from './cargoTestSettings';
 import { shadowedModule, TOP_LEVEL_PY } from './pythonShadowedModule';
-import { isTestPath, weakenedRustTests } from './testGuard';
+import { weakenedRustTests } from './rustTestGuard';
+import { isTestPath } from './testGuard';
 
 /** What a step may not change so that the test command stays an honest judge. */
 export interface JudgeRules {
@@ -127,7 +128,7 @@ export function judgeObjections(planned: readonly PlannedChange[], rules: JudgeR
     } else if (/(^|\/)pyproject\.toml$/.test(p) && pytestSections(c.before) !== pytestSections(c.after)) {
       refuse(p, `\`${p}\`: the [tool.pytest…]/[tool.coverage…] and checkers' ([tool.ruff…], [tool.mypy…]) sections decide how the tests and checks run and may not be changed`);
     }
-    out.push(...weakenedRustTests([c]));
+    out.push(...weakenedRustTests([c], rules.codeStep));
     const runner = c.before === null ? shadowedModule(p) : undefined;
     if (runner !== undefined) {
       refuse(p, `\`${p}\` would be a module named \`${runner}\`, like one of Python's standard library or its test runners: Python imports the first \`${runner}\` on its path, which starts with the working folder, so this file would run instead of the real one (\`python -m unittest\` imports \`argparse\`, \`difflib\`, \`unittest\`…); give it another name`);
