@@ -1,6 +1,6 @@
 import type { PlannedChange } from '../../workspace/applyEdits';
 import type { Objection } from '../objection';
-import { RUST_TEST_ATTRIBUTE, rustAttributes, rustCode, rustTestCode, type RustAttribute } from './rustAttributes';
+import { RUST_TEST_ATTRIBUTE, rustFile, type RustAttribute } from './rustFile';
 
 /**
  * Rust's conditional-compilation attributes that mention `test` (`#[cfg(test)]` on a tests module,
@@ -89,17 +89,17 @@ interface RustTests {
 }
 
 function rustTests(text: string): RustTests {
-  const attrs = rustAttributes(text);
+  const { attributes: attrs, code, testCode } = rustFile(text);
   const onTests = attrs.filter((a) => a.item === 'test-fn' || a.item === 'test-mod');
   return {
     tests: attrs.filter((a) => !a.inner && RUST_TEST_ATTRIBUTE.test(a.text)).length,
-    assertions: rustTestCode(text).match(ASSERTION)?.length ?? 0,
+    assertions: testCode.match(ASSERTION)?.length ?? 0,
     ignores: onTests.filter((a) => IGNORE.test(a.text)).length,
     shouldPanics: onTests.filter((a) => SHOULD_PANIC.test(a.text)).length,
     // `#[cfg(test)]` is how a tests module is written; adding it never switches a test off under `cargo test`.
     gates: attrs.filter((a) => (a.inner || a.item === 'test-fn' || a.item === 'test-mod') && a.text !== '#[cfg(test)]' && gates(a)).map((a) => a.text),
     testCfgs: attrs.filter((a) => TEST_CFG.test(a.text)).map((a) => a.text),
-    macros: [...rustCode(text).matchAll(STD_MACRO)].map((m) => m[1]),
+    macros: [...code.matchAll(STD_MACRO)].map((m) => m[1]),
   };
 }
 
