@@ -19,6 +19,7 @@ const weakened: [string, string][] = [
   ['# [ignore] written with a space', lib.replace('    #[test]', '    #[test]\n    # [ignore]')],
   ['#![cfg(any())] inside the tests module', lib.replace('    use super::*;', '    #![cfg(any())]\n    use super::*;')],
   ['the test\'s assertion removed', lib.replace('        assert_eq!(len(), 3);\n', '        let _ = len();\n')],
+  ['the expected value changed (the tests step\'s tests in src/lib.rs are no frozen test file)', lib.replace('assert_eq!(len(), 3)', 'assert_eq!(len(), 0)')],
   ['a macro_rules! assert_eq defined above the tests', `macro_rules! assert_eq { ($($t:tt)*) => {} }\n${lib}`],
   ['a no-op macro imported as assert_eq', lib.replace('    use super::*;', '    use super::*;\n    macro_rules! nothing { ($($t:tt)*) => {} }\n    use nothing as assert_eq;')],
 ];
@@ -57,11 +58,15 @@ suite('security: a Rust test cannot be switched off or made unable to fail, howe
     assert.deepEqual(refusals(lib.replace('    #[test]\n    fn len_counts', '    #[test]\n    fn len_of_empty() { assert_eq!(len(), 3); }\n\n    #[test]\n    fn len_counts')), []);
     assert.deepEqual(refusals(lib.replace('#[cfg(test)]', '#[cfg(test)]\n#[cfg_attr(test, allow(clippy::unwrap_used))]')), []);
     assert.deepEqual(refusals(lib.replace('    #[test]', '    #[test]\n    #[should_panic(expected = "empty")]'), lib, { ...rules, codeStep: false }), []);
+    // The tests step writes and changes tests; a code step may reformat one or comment on it.
+    assert.deepEqual(refusals(lib.replace('assert_eq!(len(), 3)', 'assert_eq!(len(), 4)'), lib, { ...rules, codeStep: false }), []);
+    assert.deepEqual(refusals(lib.replace('        assert_eq!(len(), 3);', '        // three items\n        assert_eq!(\n            len(),\n            3\n        );')), []);
+    assert.match(refusals(lib.replace('assert_eq!(len(), 3)', 'assert_eq!(len(), 0)')).join(), /would change the test `len_counts`/);
     // An assertion in the library code is ordinary code.
     const checked = lib.replace('pub fn len() -> usize { 0 }', 'pub fn len() -> usize { assert!(true); 0 }');
     assert.deepEqual(refusals(lib, checked), []);
     // Comments and strings are no attributes.
-    assert.deepEqual(refusals(lib.replace('    #[test]', '    // #[ignore] until len() exists\n    #[test]').replace('assert_eq!(len(), 3);', 'assert_eq!(len(), 3, "#[should_panic]");')), []);
+    assert.deepEqual(refusals(lib.replace('    #[test]\n    fn len_counts', '    // #[ignore] until len() exists\n    #[test]\n    fn len_message() { assert_eq!(len(), 3, "#[should_panic]"); }\n\n    #[test]\n    fn len_counts')), []);
   });
 
   test('a test module in its own file (`mod tests;`) keeps its cfg; an inner #![cfg] on a whole file is refused', () => {

@@ -23,13 +23,18 @@ const RAW_STRING = /b?r(#*)"/y;
  * The code of a Rust file with comments (`//`, nested `/* *\/`) and the contents of string and character literals
  * (raw strings included) blanked to spaces, so that the result has the same length and positions and nothing in
  * a comment or a string reads as code. Newlines are kept. A heuristic scanner, not rustc's lexer: enough to find
- * attributes, braces and macro definitions.
+ * attributes, braces and macro definitions. `source`: the same with only the comments blanked.
  * Source: https://doc.rust-lang.org/reference/tokens.html (literals), .../comments.html (nesting).
  */
-function rustCode(text: string): string {
+function rustCode(text: string): { code: string; source: string } {
   const out = text.split('');
-  const blank = (from: number, to: number): void => {
-    for (let k = from; k < to; k++) if (out[k] !== '\n') out[k] = ' ';
+  const src = text.split('');
+  const blank = (from: number, to: number, comment = false): void => {
+    for (let k = from; k < to; k++) {
+      if (out[k] === '\n') continue;
+      out[k] = ' ';
+      if (comment) src[k] = ' ';
+    }
   };
   // Only these can open a comment or a literal; the scan jumps from one to the next (half the time of a char-by-char walk).
   const opening = /\/[/*]|["']|(?<!\w)b?r#*"/g;
@@ -43,7 +48,7 @@ function rustCode(text: string): string {
     if (two === '//') {
       const end = text.indexOf('\n', i);
       const stop = end === -1 ? text.length : end;
-      blank(i, stop);
+      blank(i, stop, true);
       i = stop;
     } else if (two === '/*') {
       let depth = 0;
@@ -53,7 +58,7 @@ function rustCode(text: string): string {
         else if (text.startsWith('*/', j)) { depth--; j += 2; }
         else j++;
       } while (depth > 0 && j < text.length);
-      blank(i, j);
+      blank(i, j, true);
       i = j;
     } else if (text[i] === '"' || ((text[i] === 'r' || text[i] === 'b') && !/\w/.test(text[i - 1] ?? ' ') && rawAt(text, i) !== undefined)) {
       const raw = text[i] === '"' ? undefined : rawAt(text, i);
@@ -75,7 +80,7 @@ function rustCode(text: string): string {
     } else i++; // `b` or `r` of an identifier
 
   }
-  return out.join('');
+  return { code: out.join(''), source: src.join('') };
 }
 
 /** A raw string literal opening at `i` (`r"`, `r#"`, `br##"`): its `#`s and where its contents start. */
@@ -96,7 +101,7 @@ function closing(code: string, open: number): number {
   return code.length;
 }
 
-const FN_ITEM = /\s*(?:pub(?:\s*\([^)]*\))?\s+)?(?:(?:const|async|unsafe|extern(?:\s*"\s*")?)\s+)*fn\b/y;
+const FN_ITEM = /\s*(?:pub(?:\s*\([^)]*\))?\s+)?(?:(?:const|async|unsafe|extern(?:\s*"\s*")?)\s+)*fn\s+(?:r#)?(\w+)/y;
 const MOD_ITEM = /\s*(?:pub(?:\s*\([^)]*\))?\s+)?mod\s+(?:r#)?(\w+)\s*([;{])/y;
 
 /** A Rust file read for its tests: its attributes and where the bodies of its test functions and test modules are. */
@@ -106,10 +111,13 @@ interface RustScan {
   testBodies: [number, number][];
   /** The file as rustCode gives it. */
   code: string;
+  /** Each test function as `name:body`, the body without comments or whitespace (strings kept). */
+  testFunctions: string[];
 }
 
 function scan(text: string): RustScan {
-  const code = rustCode(text);
+  const { code, source } = rustCode(text);
+  const testFunctions: string[] = [];
   const found: { start: number; end: number; text: string; inner: boolean }[] = [];
   for (const m of code.matchAll(/#\s*(!?)\s*\[/g)) {
     const start = m.index;
@@ -136,7 +144,11 @@ function scan(text: string): RustScan {
     if (fn !== null && run.some((r) => RUST_TEST_ATTRIBUTE.test(r.text))) {
       item = 'test-fn';
       const open = code.indexOf('{', a.end + 1 + fn[0].length);
-      if (open !== -1) testBodies.push([open, closing(code, open)]);
+      if (open !== -1) {
+        const close = closing(code, open);
+        testBodies.push([open, close]);
+        testFunctions.push(`${fn[1]}:${source.slice(open, close + 1).replace(/\s+/g, '')}`);
+      }
     } else if (mod !== null) {
       // Tests a macro writes (`proptest!`, `quickcheck!`) or another file holds have no `#[test]` to see here:
       // `#[cfg(test)]` says it too.
@@ -152,7 +164,7 @@ function scan(text: string): RustScan {
     attributes.push(...run.map((r) => ({ text: r.text, inner: false, item })));
     run = [];
   }
-  return { attributes, testBodies, code };
+  return { attributes, testBodies, code, testFunctions };
 }
 
 /** A Rust file read for its tests (see rustFile). */
@@ -163,6 +175,8 @@ export interface RustFile {
   code: string;
   /** The code of its test functions and test modules only, everything else blanked as rustCode blanks comments. */
   testCode: string;
+  /** Each test function as `name:body` (body without comments or whitespace): what a code step may not rewrite. */
+  testFunctions: string[];
 }
 
 /**
@@ -171,9 +185,9 @@ export interface RustFile {
  * 220 kB file (regex-syntax's ast/parse.rs) on this machine.
  */
 export function rustFile(text: string): RustFile {
-  const { attributes, testBodies, code } = scan(text);
+  const { attributes, testBodies, code, testFunctions } = scan(text);
   const keep = new Uint8Array(code.length);
   for (const [open, close] of testBodies) keep.fill(1, open, close + 1);
   const testCode = code.replace(/[^\n]/g, (ch, i: number) => (keep[i] === 1 ? ch : ' '));
-  return { attributes, code, testCode };
+  return { attributes, code, testCode, testFunctions };
 }

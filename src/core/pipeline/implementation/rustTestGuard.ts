@@ -86,10 +86,12 @@ interface RustTests {
   testCfgs: string[];
   /** Std assertion macros defined or imported under their name (STD_MACRO). */
   macros: string[];
+  /** Each test function as `name:body` (see rustFile). */
+  testFunctions: string[];
 }
 
 function rustTests(text: string): RustTests {
-  const { attributes: attrs, code, testCode } = rustFile(text);
+  const { attributes: attrs, code, testCode, testFunctions } = rustFile(text);
   const onTests = attrs.filter((a) => a.item === 'test-fn' || a.item === 'test-mod');
   return {
     tests: attrs.filter((a) => !a.inner && RUST_TEST_ATTRIBUTE.test(a.text)).length,
@@ -100,6 +102,7 @@ function rustTests(text: string): RustTests {
     gates: attrs.filter((a) => (a.inner || a.item === 'test-fn' || a.item === 'test-mod') && a.text !== '#[cfg(test)]' && gates(a)).map((a) => a.text),
     testCfgs: attrs.filter((a) => TEST_CFG.test(a.text)).map((a) => a.text),
     macros: [...code.matchAll(STD_MACRO)].map((m) => m[1]),
+    testFunctions,
   };
 }
 
@@ -111,7 +114,9 @@ function rustTests(text: string): RustTests {
  * `cfg`/`cfg_attr`/`path` attribute on a test function, on a module holding tests, or inside a file or module
  * (`#![cfg(any())]`); a `cfg` attribute mentioning `test` changed or removed; and, in any Rust file, new or not, a
  * `macro_rules!` named like a std assertion macro (STD_MACRO); fewer assertions inside the tests (ASSERTION; outside
- * them `assert!` is ordinary code and may go). Each form was measured with cargo 1.95 to turn a failing `cargo test` into a pass (review 29).
+ * them `assert!` is ordinary code and may go); in code steps, an existing test function's body changed (comments and
+ * whitespace aside): the tests step's tests in `src/*.rs` are not frozen as test files are (no test path), and a
+ * changed expected value (`assert_eq!(len(), 3)` → `0`) turns red into green with every count unchanged. Each form was measured with cargo 1.95 to turn a failing `cargo test` into a pass (review 29).
  * @param codeStep true in code steps; the tests step may write a `#[should_panic]` test of its own
  */
 export function weakenedRustTests(planned: readonly PlannedChange[], codeStep = true): Objection[] {
@@ -125,6 +130,9 @@ export function weakenedRustTests(planned: readonly PlannedChange[], codeStep = 
     if (macros.length > 0) refuse(`would define its own ${macros.map((m) => `\`${m}!\``).join(', ')}, which takes the place of the standard macro the tests fail through: do not redefine assertion macros`);
     if (c.before === null) continue;
     if (a.tests < b.tests) refuse(`would have ${a.tests} #[test] functions instead of ${b.tests}: do not remove tests`);
+    const names = new Set(a.testFunctions.map((f) => f.slice(0, f.indexOf(':'))));
+    const rewritten = [...new Set(added(a.testFunctions, b.testFunctions).map((f) => f.slice(0, f.indexOf(':'))))].filter((n) => names.has(n));
+    if (codeStep && rewritten.length > 0) refuse(`would change the test${rewritten.length > 1 ? 's' : ''} ${rewritten.map((n) => `\`${n}\``).join(', ')}: tests in the code are the judge as much as test files are; make the code pass them as they are (new tests may be added)`);
     if (a.assertions < b.assertions) refuse(`would have ${a.assertions} assertions in its tests instead of ${b.assertions}: do not weaken tests, fix the code`);
     if (a.ignores > b.ignores) refuse('would ignore tests (#[ignore] added): run them all');
     if (codeStep && a.shouldPanics > b.shouldPanics) refuse('would mark tests #[should_panic], so a failing assertion passes: leave the tests as they are and fix the code');
