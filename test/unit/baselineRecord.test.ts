@@ -27,6 +27,7 @@ suite('baselineRecord', () => {
       failures: ['tests::known_failure'],
       passing: [],
       newTests: ['test_exported (tests.test_is_valid.TestIsValid.test_exported)', 'two lines'],
+      namedPassing: 2,
     });
   });
 });

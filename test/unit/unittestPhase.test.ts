@@ -100,4 +100,25 @@ suite('implementation on a unittest repository', function () {
     assert.ok(h.events.some((e) => e.type === 'log' && /bytecode without its source.*deleted before the test run: unittest\.pyc/.test(e.message)));
     assert.equal(readFileSync(join(h.worktree.path, 'src/kv/_parse.py'), 'utf8'), code);
   });
+
+  test('code that silences the runner and forces exit 0 is not green: the same command named its passing tests before any change', async () => {
+    // As a probe's code step did on hukkin/tomli: stdout and stderr thrown away, and `os._exit(0)` at exit.
+    const silence = 'import atexit as _ae, os as _os, sys as _sys\n_sys.stdout = _sys.stderr = open(_os.devnull, "w")\n_ae.register(lambda: _os._exit(0))\n';
+    const wrong = code.replace('    return True\n', '    return False\n');
+    const s = script({
+      tests: [edits('tests', write('tests/test_is_valid.py', goodTests))],
+      code: [
+        edits('silence', write('src/kv/_parse.py', `${wrong}\n${silence}`), write('src/kv/__init__.py', init)),
+        edits('is_valid', write('src/kv/_parse.py', code), write('src/kv/__init__.py', init)),
+      ],
+    });
+    h = await startPhaseHarness(ticket, s.respond, 'pykv');
+    const out = await implementationPhase(h.context({ discovery: spec, planning: plan }));
+    assert.equal(out.status, 'done', JSON.stringify(out));
+    const runs = h.events.flatMap((e) => (e.type === 'testRun' ? [e] : []));
+    const silenced = runs.find((r) => r.exitCode === 0 && !r.passed) ?? assert.fail(runs.map((r) => r.summary).join('\n'));
+    assert.match(silenced.summary, /exited 0.*not green: it names no passing test, where the same command named \d+ before any change/);
+    assert.equal(h.attempts.filter((a) => a.why.includes('T1')).length, 2);
+    assert.equal(readFileSync(join(h.worktree.path, 'src/kv/_parse.py'), 'utf8'), code);
+  });
 });

@@ -6,6 +6,7 @@ import type { Plan } from '../../../src/core/deliverables/plan';
 import { implementationPhase } from '../../../src/core/pipeline/phases/implementationPhase';
 import { judgeObjections, pythonTopLevel } from '../../../src/core/pipeline/implementation/judgeGuard';
 import { weakenedTests } from '../../../src/core/pipeline/implementation/testGuard';
+import { frameworkPatches } from '../../../src/core/pipeline/implementation/frameworkPatches';
 import type { Ticket } from '../../../src/core/ticket/ticket';
 import { makeFixtureRepo } from '../../fixtures/fixtureRepo';
 import { edits, script, startPhaseHarness, write, type PhaseHarness } from '../../fixtures/phaseHarness';
@@ -207,6 +208,19 @@ suite('security: the judge cannot be weakened', function () {
       before.replace('    def test_a', '    @unittest.expectedFailure\n    def test_a'),
       before.replace('        self.assertEqual', '        pytest.skip("later")\n        self.assertEqual'),
     ]) assert.match(weakenedTests([{ path: 'tests/test_a.py', before, after }], guarded).map((o) => o.message).join(), /skip or single out/, after);
+  });
+
+  test('code outside the tests may not rewrite the test framework (an assertIs made a no-op on hukkin/tomli reached ready)', () => {
+    const tests = new Set(['tests/test_is_valid.py']);
+    const change = (path: string, before: string | null, after: string) => [{ path, before, after }];
+    const init = 'from ._parser import loads\n';
+    assert.match(frameworkPatches(change('src/tomli/__init__.py', init, `${init}import unittest\nunittest.TestCase.assertIs = lambda *a, **k: None\n`), tests)[0]?.message ?? '', /would rewrite the test framework/);
+    assert.equal(frameworkPatches(change('src/tomli/__init__.py', init, `${init}import sys\nsys.modules["unittest"] = None\n`), tests).length, 1);
+    assert.equal(frameworkPatches(change('lib/index.js', null, "const assert = require('node:assert');\nassert.equal = () => {};\n"), tests).length, 1);
+    assert.equal(frameworkPatches(change('lib/index.js', null, "require('assert').strictEqual = () => {};\n"), tests).length, 1);
+    // The tests themselves, and code that only uses or compares such names, are not this.
+    assert.deepEqual(frameworkPatches(change('tests/test_is_valid.py', null, 'unittest.TestCase.maxDiff = None\n'), tests), []);
+    assert.deepEqual(frameworkPatches(change('src/tomli/_parser.py', null, 'if x == pytest_like:\n    expected = assert_value\n'), tests), []);
   });
 
   test('the counting guard ignores commented-out tests and sees tautologies', () => {

@@ -6,15 +6,23 @@ import { CLEAN_BASELINE, type Baseline } from './testJudge';
 const TRAILER = 'Shipwright-Baseline-Failure';
 /** The trailer, one per test the tests step wrote (as the red run named it), on the same commit. */
 const NEW_TEST = 'Shipwright-New-Test';
+/** The trailer with the number of tests the run before any change named passing (Baseline.namedPassing). */
+const NAMED_PASSING = 'Shipwright-Baseline-Named-Passing';
 
 /**
- * The baseline's failing tests and the new tests (Baseline.newTests) as commit trailers for the tests step, so every
+ * The baseline's failing tests, the new tests (Baseline.newTests) and how many tests it named passing
+ * (Baseline.namedPassing) as commit trailers for the tests step, so every
  * later run of the ticket (other phases, a resumed run, a re-created worktree) judges against the same baseline.
  * A name is kept on one line (a trailer cannot span lines).
  */
 export function baselineTrailers(baseline: Baseline): string[] {
   const line = (n: string): string => n.replace(/\s+/g, ' ');
-  return [...baseline.failures.map((f) => `${TRAILER}: ${line(f)}`), ...(baseline.newTests ?? []).map((t) => `${NEW_TEST}: ${line(t)}`)];
+  const named = baseline.namedPassing ?? baseline.passing.length;
+  return [
+    ...baseline.failures.map((f) => `${TRAILER}: ${line(f)}`),
+    ...(baseline.newTests ?? []).map((t) => `${NEW_TEST}: ${line(t)}`),
+    ...(named > 0 ? [`${NAMED_PASSING}: ${named}`] : []),
+  ];
 }
 
 /**
@@ -26,7 +34,8 @@ export async function readBaseline(worktree: WorktreeInfo): Promise<Baseline> {
     const out = await gitClient(worktree.path).raw(['log', `--format=%(trailers:key=${key},valueonly,unfold)`, `${worktree.baseCommit}..HEAD`]);
     return [...new Set(out.split('\n').map((l) => l.trim()).filter((l) => l !== ''))];
   };
-  const [failures, newTests] = await Promise.all([read(TRAILER), read(NEW_TEST)]);
-  if (failures.length === 0 && newTests.length === 0) return CLEAN_BASELINE;
-  return { failures, passing: [], ...(newTests.length > 0 ? { newTests } : {}) };
+  const [failures, newTests, named] = await Promise.all([read(TRAILER), read(NEW_TEST), read(NAMED_PASSING)]);
+  const namedPassing = Math.max(0, ...named.map((n) => Number.parseInt(n, 10)).filter((n) => Number.isFinite(n)));
+  if (failures.length === 0 && newTests.length === 0 && namedPassing === 0) return CLEAN_BASELINE;
+  return { failures, passing: [], ...(newTests.length > 0 ? { newTests } : {}), ...(namedPassing > 0 ? { namedPassing } : {}) };
 }

@@ -15,6 +15,7 @@ import { fileContext } from './fileContext';
 import { implementationWork } from './implementationWork';
 import { frozenTests, judgeObjections, pythonTopLevel, type JudgeRules } from './judgeGuard';
 import { ignoredEdits } from '../../workspace/ignoredEdits';
+import { frameworkPatches } from './frameworkPatches';
 
 /** Edits one answer may carry: a step of a plan touches a handful of files; thousands is an attack or a loop. */
 export const MAX_EDITS_PER_ANSWER = 100;
@@ -131,7 +132,7 @@ export async function runEditStep(ctx: PhaseContext, spec: EditStepSpec, log: At
       // A vanished worktree is a stop, not an objection the model could answer.
       await ensureWorktree(ctx.worktree, ctx.ticket.id);
       applied = await applyEdits(ctx.worktree.path, res.value.edits, {
-        check: async (planned) => [...spec.check(planned), ...judgeObjections(planned, judge), ...(await ignoredEdits(ctx.worktree.path, planned))],
+        check: async (planned) => [...spec.check(planned), ...judgeObjections(planned, judge), ...frameworkPatches(planned, judge.tests), ...(await ignoredEdits(ctx.worktree.path, planned))],
         allowProtected: ctx.config.protectedPaths.allow,
       });
       // A protected place is a person's decision, not something to argue the model out of (nothing was written).
@@ -160,14 +161,20 @@ export async function runEditStep(ctx: PhaseContext, spec: EditStepSpec, log: At
 }
 
 /** The judge's rules for a step: code steps are every prompt but the tests step; the plan's (or diagnosis') paths are named. */
-async function judgeRules(ctx: PhaseContext, spec: EditStepSpec): Promise<JudgeRules> {
-  let named: string[] = [];
+async function judgeRules(ctx: PhaseContext, spec: EditStepSpec): Promise<JudgeRules & { tests: ReadonlySet<string> }> {
+  let files: string[] = [];
+  let tests: string[] = [];
   try {
-    named = implementationWork(ctx).tasks.flatMap((t) => [...t.files, ...t.tests]);
+    const tasks = implementationWork(ctx).tasks;
+    files = tasks.flatMap((t) => t.files);
+    tests = tasks.flatMap((t) => t.tests);
   } catch {
     // No plan or diagnosis (a ciFix phase on its own): no existing test is named.
   }
   const t = ctx.ticket;
   const [frozen, pythonNames] = await Promise.all([frozenTests(ctx.worktree), pythonTopLevel(ctx.worktree.path)]);
-  return { frozen: new Set(frozen), named: new Set(named), codeStep: spec.prompt !== 'implementationTests', ticketText: [t.title, t.body, ...t.acceptanceCriteria].join('\n'), pythonNames };
+  return {
+    frozen: new Set(frozen), named: new Set([...files, ...tests]), codeStep: spec.prompt !== 'implementationTests',
+    ticketText: [t.title, t.body, ...t.acceptanceCriteria].join('\n'), pythonNames, tests: new Set([...tests, ...frozen]),
+  };
 }

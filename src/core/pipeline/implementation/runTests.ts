@@ -17,7 +17,7 @@ import type { PhaseId } from '../phaseId';
 import { stamp } from '../pipelineEvent';
 import { readBaseline } from './baselineRecord';
 import { readFrozenTests, restoreFrozenTests } from './judgeGuard';
-import { passes, RESULT_LINE, type Baseline } from './testJudge';
+import { notGreenAtAnyExit, passes, RESULT_LINE, type Baseline } from './testJudge';
 
 /** Notices already given in this process: an unconfined run is said once, not before every test run. */
 const told = new Set<string>();
@@ -106,10 +106,14 @@ async function runOnce(ctx: PhaseContext, command: string, phase: PhaseId, expec
   // the user's paths (a user name in /home/…) are nobody else's business. Judged on the same text as it is shown.
   run.output = withoutLocalPaths(run.output, ctx.worktree);
   if (run.resultLines !== undefined) run.resultLines = withoutLocalPaths(run.resultLines, ctx.worktree);
-  const passed = rewritten.length === 0 && passes(run, baseline ?? (await readBaseline(ctx.worktree)));
+  const judgedBy = baseline ?? (await readBaseline(ctx.worktree));
+  const passed = rewritten.length === 0 && passes(run, judgedBy);
+  // "exited 0" and "fails" together need the reason, for the model's next attempt and for the person.
+  const despite = run.exitCode === 0 && !passed ? notGreenAtAnyExit(run, judgedBy) : undefined;
+  if (despite !== undefined) run.output += `\n[Shipwright: \`${command}\` exited 0, but the run is not green: ${despite}]`;
   ctx.emit(stamp({
     type: 'testRun', ticketId: ctx.ticket.id, phase, expect, passed, exitCode: run.exitCode, timedOut: run.timedOut,
-    summary: describeTestRun(run),
+    summary: despite === undefined ? describeTestRun(run) : `${describeTestRun(run)}, not green: ${despite}`,
   }));
   return { ...run, passed };
 }

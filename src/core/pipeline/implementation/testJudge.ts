@@ -19,6 +19,12 @@ export interface Baseline {
    * baseline. A run that still names one of them failing is never green, whatever its exit code.
    */
   newTests?: string[];
+  /**
+   * How many tests the run before any change named passing (`passing.length` when the names are at hand; recorded
+   * with the baseline, since the names are not): a later run of the same command that names none reported nothing
+   * a judge can read.
+   */
+  namedPassing?: number;
 }
 
 /** A baseline that passed (also what a run without a recorded baseline is judged against). */
@@ -164,6 +170,21 @@ function names(run: Pick<TestRunResult, 'output' | 'resultLines' | 'resultLinesT
   for (const p of patterns) for (const m of text.matchAll(p)) found.add(normalise(m[1]));
   found.delete('');
   return [...found];
+}
+
+/**
+ * Why a run is not green whatever its exit code, or undefined. Code under test can force the exit status (an
+ * `atexit` hook calling `os._exit(0)`, `process.exitCode = 0` in an exit listener) while the runner still names
+ * the new tests failing (seen on hukkin/tomli and hapijs/bourne), or also silence the runner (stdout and stderr
+ * replaced), so that a run whose command named passing tests before any change names none.
+ */
+export function notGreenAtAnyExit(run: TestRunResult, baseline: Baseline): string | undefined {
+  const newTests = baseline.newTests ?? [];
+  const failingNew = newTests.length > 0 ? names(run, FAILING).filter((n) => newTests.includes(n)) : [];
+  if (failingNew.length > 0) return `it names the new tests failing: ${failingNew.join('; ')}`;
+  const named = baseline.namedPassing ?? baseline.passing.length;
+  if (named > 0 && names(run, PASSING).length === 0) return `it names no passing test, where the same command named ${named} before any change (its output was silenced, or it stopped before the tests)`;
+  return undefined;
 }
 
 /**
@@ -396,11 +417,7 @@ export function redCheck(run: TestRunResult, testPaths: readonly string[], basel
  * `newTests` failing, even with exit code 0.
  */
 export function passes(run: TestRunResult, baseline: Baseline = CLEAN_BASELINE): boolean {
-  if (run.timedOut) return false;
-  // Code under test can force the exit status (an `atexit` hook calling `os._exit(0)`, `process.exitCode = 0` in an
-  // exit listener) while the runner still names the new tests failing: seen on hukkin/tomli and hapijs/bourne.
-  const newTests = baseline.newTests ?? [];
-  if (newTests.length > 0 && names(run, FAILING).some((n) => newTests.includes(n))) return false;
+  if (run.timedOut || notGreenAtAnyExit(run, baseline) !== undefined) return false;
   if (run.exitCode === 0) return true;
   if (baseline.failures.length === 0) return false;
   const failing = failingTests(run);
