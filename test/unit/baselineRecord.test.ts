@@ -20,7 +20,7 @@ suite('baselineRecord', () => {
     const info = { path: wt.path, branch: wt.branch, baseCommit: wt.baseCommit, repoRoot: wt.repoRoot };
     assert.deepEqual(await readBaseline(info), { failures: [], passing: [] }, 'nothing recorded yet');
     writeFileSync(join(wt.path, 'test_new.py'), 'x = 1\n');
-    const trailers = baselineTrailers({ failures: ['tests::known_failure'], passing: ['a', 'b'], newTests: ['test_exported (tests.test_is_valid.TestIsValid.test_exported)', 'two\nlines'] });
+    const trailers = baselineTrailers({ failures: ['tests::known_failure'], passing: ['a', 'b'], newTests: ['test_exported (tests.test_is_valid.TestIsValid.test_exported)', 'two\nlines'], summarized: true });
     const ctx = { worktree: info, ticket: { id: 'b1', kind: 'feature' as const, title: 'baseline', body: '', acceptanceCriteria: [], dependsOn: [] }, emit: () => undefined, config };
     await commitStep(ctx, stepCommits.tests, 'failing tests first (red)', trailers);
     assert.deepEqual(await readBaseline(info), {
@@ -28,6 +28,7 @@ suite('baselineRecord', () => {
       passing: [],
       newTests: ['test_exported (tests.test_is_valid.TestIsValid.test_exported)', 'two lines'],
       namedPassing: 2,
+      summarized: true,
     });
   });
 });

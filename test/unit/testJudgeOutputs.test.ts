@@ -10,7 +10,8 @@ import { runTestCommand, type TestRunResult } from '../../src/core/workspace/tes
  * ava 3.15 (sindresorhus/slugify's), ava 6.4, xo 0.38 as `npm test`'s linter, Node 20's test runner and mocha 12 on
  * ES modules (a missing export, a missing file, a name a package lacks), mocha on a test file that throws while loading,
  * pytest 9 -v stopped at collection (recorded by a reviewer helper), jest 29 through kcd-scripts with two test files, tsc 5 on an import the code does not export, npx
- * without network and in npm's offline mode, @hapi/lab 26 on a test using an undeclared name (hapijs/bourne).
+ * without network and in npm's offline mode, @hapi/lab 26 on hapijs/bourne (passing, and a test using an undeclared
+ * name).
  */
 const output = (name: string): string => readFileSync(join(__dirname, '..', '..', '..', 'test', 'fixtures', 'runner-output', name), 'utf8');
 const run = (command: string, exitCode: number, text: string): TestRunResult => ({
@@ -18,6 +19,19 @@ const run = (command: string, exitCode: number, text: string): TestRunResult => 
 });
 
 suite('the test judge on real runners\' output', () => {
+  test('@hapi/lab\'s dot reporter names no passing test, but a run that prints no summary where the baseline printed one is not green (output silenced, exit forced to 0)', () => {
+    const base = run('lab -a @hapi/code', 0, output('lab-pass.txt'));
+    const judged = judgeBaseline(base);
+    assert.ok(judged.ok);
+    assert.equal(judged.baseline.passing.length, 0, 'lab names no passing test');
+    assert.equal(judged.baseline.summarized, true);
+    // What a probe's code step left on hapijs/bourne: process.stdout/stderr writes made no-ops, exit code forced to 0.
+    assert.equal(passes(run('lab -a @hapi/code', 0, ''), judged.baseline), false);
+    assert.equal(passes(base, judged.baseline), true);
+    // A command that printed no summary before any change is judged by its exit code as before.
+    assert.equal(passes(run('lab -a @hapi/code', 0, ''), { failures: [], passing: [], summarized: false }), true);
+  });
+
   test('@hapi/lab: a name the new test never declares (`Bourn`, printed without ReferenceError above the frames) is the wrong reason', () => {
     // @hapi/lab 26 on hapijs/bourne, a test calling `Bourn.parse` (a typo of Bourne): a probe paid six code attempts for it.
     const red = run('lab -a @hapi/code test/wn.js', 1, output('lab-not-defined.txt'));

@@ -8,10 +8,13 @@ const TRAILER = 'Shipwright-Baseline-Failure';
 const NEW_TEST = 'Shipwright-New-Test';
 /** The trailer with the number of tests the run before any change named passing (Baseline.namedPassing). */
 const NAMED_PASSING = 'Shipwright-Baseline-Named-Passing';
+/** The trailer saying the run before any change printed its runner's summary (Baseline.summarized). */
+const SUMMARY = 'Shipwright-Baseline-Summary';
 
 /**
- * The baseline's failing tests, the new tests (Baseline.newTests) and how many tests it named passing
- * (Baseline.namedPassing) as commit trailers for the tests step, so every
+ * The baseline's failing tests, the new tests (Baseline.newTests), how many tests it named passing
+ * (Baseline.namedPassing) and whether it printed a summary (Baseline.summarized) as commit trailers for the tests
+ * step, so every
  * later run of the ticket (other phases, a resumed run, a re-created worktree) judges against the same baseline.
  * A name is kept on one line (a trailer cannot span lines).
  */
@@ -22,6 +25,7 @@ export function baselineTrailers(baseline: Baseline): string[] {
     ...baseline.failures.map((f) => `${TRAILER}: ${line(f)}`),
     ...(baseline.newTests ?? []).map((t) => `${NEW_TEST}: ${line(t)}`),
     ...(named > 0 ? [`${NAMED_PASSING}: ${named}`] : []),
+    ...(baseline.summarized === true ? [`${SUMMARY}: yes`] : []),
   ];
 }
 
@@ -34,8 +38,9 @@ export async function readBaseline(worktree: WorktreeInfo): Promise<Baseline> {
     const out = await gitClient(worktree.path).raw(['log', `--format=%(trailers:key=${key},valueonly,unfold)`, `${worktree.baseCommit}..HEAD`]);
     return [...new Set(out.split('\n').map((l) => l.trim()).filter((l) => l !== ''))];
   };
-  const [failures, newTests, named] = await Promise.all([read(TRAILER), read(NEW_TEST), read(NAMED_PASSING)]);
+  const [failures, newTests, named, summary] = await Promise.all([read(TRAILER), read(NEW_TEST), read(NAMED_PASSING), read(SUMMARY)]);
   const namedPassing = Math.max(0, ...named.map((n) => Number.parseInt(n, 10)).filter((n) => Number.isFinite(n)));
-  if (failures.length === 0 && newTests.length === 0 && namedPassing === 0) return CLEAN_BASELINE;
-  return { failures, passing: [], ...(newTests.length > 0 ? { newTests } : {}), ...(namedPassing > 0 ? { namedPassing } : {}) };
+  const summarized = summary.includes('yes');
+  if (failures.length === 0 && newTests.length === 0 && namedPassing === 0 && !summarized) return CLEAN_BASELINE;
+  return { failures, passing: [], ...(newTests.length > 0 ? { newTests } : {}), ...(namedPassing > 0 ? { namedPassing } : {}), ...(summarized ? { summarized } : {}) };
 }

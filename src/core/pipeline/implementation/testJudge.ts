@@ -25,6 +25,24 @@ export interface Baseline {
    * a judge can read.
    */
   namedPassing?: number;
+  /**
+   * Whether the run before any change printed its runner's summary (RUN_SUMMARY): a later run of the same command
+   * that prints none had its output silenced, even where no passing test is named (dot reporters, jest by default).
+   */
+  summarized?: boolean;
+}
+
+/**
+ * The closing summary of the common runners (any one is enough): mocha `3 passing`, jest `Tests: 3 passed`, vitest
+ * `Tests  3 passed`, pytest `=== 3 passed in 0.1s ===`, unittest `Ran 3 tests in`, libtest `test result: ok.`,
+ * node:test and tape `# pass 3` / `ℹ pass 3`, ava `3 tests passed`, @hapi/lab `3 tests complete` / `1 of 3 tests
+ * failed`, uvu `Total: 3`, go `ok  pkg 0.1s` / `PASS`.
+ */
+const RUN_SUMMARY = /^\s*\d+ passing\b|^Tests:\s+.*\b\d+ (?:passed|failed|total)\b|^\s*Tests\s+.*\b\d+ (?:passed|failed)\b|^=+ .*\b\d+ (?:passed|failed|errors?)\b.* in [\d.]+s|^Ran \d+ tests? in |^test result: (?:ok|FAILED)\.|^# (?:pass|fail|tests) +\d+|^ℹ (?:pass|fail|tests) \d+|^\s*\d+ tests? (?:passed|failed)\b|^\d+ tests? complete\b|^\d+ of \d+ tests? failed\b|^\s*Total:\s+\d+|^(?:ok|FAIL)\s+\S+\s+[\d.]+s\b|^(?:PASS|FAIL)$/m;
+
+/** Whether a run printed one of the runners' summaries (RUN_SUMMARY), in its kept result lines or its output. */
+function summarized(run: Pick<TestRunResult, 'output' | 'resultLines'>): boolean {
+  return RUN_SUMMARY.test(run.output) || (run.resultLines !== undefined && RUN_SUMMARY.test(run.resultLines));
 }
 
 /** A baseline that passed (also what a run without a recorded baseline is judged against). */
@@ -176,7 +194,7 @@ function names(run: Pick<TestRunResult, 'output' | 'resultLines' | 'resultLinesT
  * Why a run is not green whatever its exit code, or undefined. Code under test can force the exit status (an
  * `atexit` hook calling `os._exit(0)`, `process.exitCode = 0` in an exit listener) while the runner still names
  * the new tests failing (seen on hukkin/tomli and hapijs/bourne), or also silence the runner (stdout and stderr
- * replaced), so that a run whose command named passing tests before any change names none.
+ * replaced), so that a run whose command named passing tests, or printed its summary, before any change shows none.
  */
 export function notGreenAtAnyExit(run: TestRunResult, baseline: Baseline): string | undefined {
   const newTests = baseline.newTests ?? [];
@@ -184,6 +202,7 @@ export function notGreenAtAnyExit(run: TestRunResult, baseline: Baseline): strin
   if (failingNew.length > 0) return `it names the new tests failing: ${failingNew.join('; ')}`;
   const named = baseline.namedPassing ?? baseline.passing.length;
   if (named > 0 && names(run, PASSING).length === 0) return `it names no passing test, where the same command named ${named} before any change (its output was silenced, or it stopped before the tests)`;
+  if (baseline.summarized === true && !summarized(run)) return 'it prints no test summary, where the same command printed one before any change (its output was silenced, or it stopped before the tests)';
   return undefined;
 }
 
@@ -208,7 +227,7 @@ export function namesAnyTest(run: Pick<TestRunResult, 'output' | 'resultLines' |
  * test line and what withoutParents reads. A verbose run of a real suite (pytest -v on tkem/cachetools: 23 KB for
  * 277 tests) is longer than the output budget, and names cut from the middle would hide a test that passed before.
  */
-export const RESULT_LINE = new RegExp([...FAILING, ...PASSING].map((r) => r.source).concat(['^\\s*1\\.\\.\\d+\\s*$', '^\\s*▶ ', SPEC_SUMMARY.source, TAP_FAILURE_TYPE.source, ...UNITTEST_SPLIT_LINES]).join('|'));
+export const RESULT_LINE = new RegExp([...FAILING, ...PASSING].map((r) => r.source).concat([RUN_SUMMARY.source, '^\\s*1\\.\\.\\d+\\s*$', '^\\s*▶ ', SPEC_SUMMARY.source, TAP_FAILURE_TYPE.source, ...UNITTEST_SPLIT_LINES]).join('|'));
 
 /** A name that is only a file (`src/__tests__/index.ts`): jest's `FAIL <file>` line above its tests' failures. */
 const BARE_FILE = /^\S+\.\w{1,5}$/;
@@ -341,12 +360,12 @@ export function judgeBaseline(run: TestRunResult): BaselineJudgement {
     const top = noModule[1].split('.')[0];
     return { ok: false, advice: `the tests cannot run in the worktree before any change: Python cannot import '${noModule[1]}' (${describeTestRun(run)}). If '${top}' is this repository's own package, make it importable where the tests run: \`PYTHONPATH=src\` (or \`.\`) before the test command in \`testCommand\`, or \`pip install -e .\` as \`worktree.setupCommand\`; else install it there (\`worktree.setupCommand\`), then resume` };
   }
-  if (run.exitCode === 0) return { ok: true, baseline: { failures: [], passing } };
+  if (run.exitCode === 0) return { ok: true, baseline: { failures: [], passing, summarized: summarized(run) } };
   const failures = failingTests(run);
   if (failures === undefined) {
     return { ok: false, advice: `the test suite already fails before any change (${describeTestRun(run)}) and its failing tests cannot be told apart in the output: fix the suite or ${SET_TEST_COMMAND} to a passing part of it, then resume` };
   }
-  return { ok: true, baseline: { failures, passing } };
+  return { ok: true, baseline: { failures, passing, summarized: summarized(run) } };
 }
 
 /**
