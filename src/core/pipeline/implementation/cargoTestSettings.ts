@@ -1,9 +1,4 @@
-import type * as SmolToml from 'smol-toml' with { 'resolution-mode': 'import' };
-import type { TomlTable, TomlValue } from 'smol-toml' with { 'resolution-mode': 'import' };
-
-// smol-toml's types are ESM-only while it ships a CommonJS build under `require` (TypeScript would refuse a static
-// import from this CommonJS code with TS1479): the types come from an import-mode type import, the code from require.
-const { parse } = require('smol-toml') as typeof SmolToml; // require() is untyped; this is the module imported above as a type
+import { canonicalJson, parseTomlTable, tomlTable as table, type TomlTable, type TomlValue } from './tomlTable';
 
 /** `[package]` keys that decide which targets cargo discovers and builds (the rest: name, version, metadata…). */
 const PACKAGE_KEYS = ['autotests', 'autobins', 'autoexamples', 'autobenches', 'autolib', 'build', 'workspace'];
@@ -31,12 +26,8 @@ const WHOLE = ['lib', 'bin', 'test', 'bench', 'example', 'profile', 'patch', 're
  */
 export function cargoTestSettings(text: string | null): string | undefined {
   if (text === null) return '';
-  let toml: TomlTable;
-  try {
-    toml = parse(text);
-  } catch {
-    return undefined;
-  }
+  const toml = parseTomlTable(text);
+  if (toml === undefined) return undefined;
   const pkg = table(toml.package) ?? table(toml.project) ?? {};
   const workspace = table(toml.workspace);
   const devDeps = (t: TomlTable | undefined): TomlTable[] => [sourced(t?.['dev-dependencies']), sourced(t?.dev_dependencies)];
@@ -48,23 +39,10 @@ export function cargoTestSettings(text: string | null): string | undefined {
     // Only platforms with such dev-dependencies: a new `[target.'cfg(unix)'.dependencies]` table changes nothing.
     targetDevDependencies: Object.fromEntries(Object.entries(table(toml.target) ?? {}).map(([cfg, t]): [string, TomlTable[]] => [cfg, devDeps(table(t))]).filter(([, d]) => d.some((t) => Object.keys(t).length > 0))),
   };
-  return canonical(settings);
-}
-
-function table(v: TomlValue | undefined): TomlTable | undefined {
-  return typeof v === 'object' && v !== null && !Array.isArray(v) && !(v instanceof Date) ? v : undefined;
+  return canonicalJson(settings);
 }
 
 /** The dependencies of a table that come from a path or a git repository rather than a registry. */
 function sourced(deps: TomlValue | undefined): TomlTable {
   return Object.fromEntries(Object.entries(table(deps) ?? {}).filter(([, d]) => table(d)?.path !== undefined || table(d)?.git !== undefined));
-}
-
-/** JSON with every object's keys sorted: the same settings give the same string in whatever order they were written. */
-function canonical(v: unknown): string {
-  if (Array.isArray(v)) return `[${v.map(canonical).join(',')}]`;
-  if (typeof v === 'object' && v !== null && !(v instanceof Date)) {
-    return `{${Object.keys(v).sort().map((k) => `${JSON.stringify(k)}:${canonical((v as Record<string, unknown>)[k])}`).join(',')}}`; // a plain object: checked above
-  }
-  return JSON.stringify(v) ?? 'null';
 }

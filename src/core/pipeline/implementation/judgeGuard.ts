@@ -5,6 +5,7 @@ import { gitClient } from '../../workspace/gitClient';
 import type { Objection } from '../objection';
 import type { WorktreeInfo } from '../phaseContext';
 import { cargoTestSettings } from './cargoTestSettings';
+import { pyprojectTestSettings } from './pyprojectTestSettings';
 import { shadowedModule, TOP_LEVEL_PY } from './pythonShadowedModule';
 import { weakenedRustTests } from './rustTestGuard';
 import { isTestPath } from './testGuard';
@@ -84,12 +85,6 @@ function fieldsOf(text: string | null): Record<string, string> {
  */
 const BUILD_SCRIPT = /(^|\/)build\.rs$/;
 
-/** pyproject.toml sections that configure pytest, coverage and the checks (ruff, mypy, black, pylint, isort, pyright). */
-function pytestSections(text: string | null): string {
-  if (text === null) return '';
-  return text.split(/^(?=\[)/m).filter((s) => /^\[tool\.(pytest|coverage|tox|hatch\.envs|ruff|mypy|black|pylint|isort|pyright)/.test(s)).join('');
-}
-
 /** True when the plan names the file and the ticket as the person wrote it names it too (its base name). */
 function namedByTicket(path: string, rules: JudgeRules): boolean {
   return rules.named.has(path) && (rules.ticketText ?? '').toLowerCase().includes((path.split('/').pop() ?? path).toLowerCase());
@@ -125,7 +120,9 @@ export function judgeObjections(planned: readonly PlannedChange[], rules: JudgeR
       const [a, b] = [fieldsOf(c.before), fieldsOf(c.after)];
       const changed = Object.keys({ ...a, ...b }).filter((k) => a[k] !== b[k]);
       if (changed.length > 0) refuse(p, `\`${p}\`: the fields ${changed.join(', ')} decide how the tests and the repository's checks run and may not be changed (dependencies may)`);
-    } else if (/(^|\/)pyproject\.toml$/.test(p) && pytestSections(c.before) !== pytestSections(c.after)) {
+    } else if (/(^|\/)pyproject\.toml$/.test(p) && c.after !== null && pyprojectTestSettings(c.after) === undefined) {
+      refuse(p, `\`${p}\` would not be valid TOML, and pytest and the checkers read their settings from it: write it as valid TOML`);
+    } else if (/(^|\/)pyproject\.toml$/.test(p) && pyprojectTestSettings(c.before) !== pyprojectTestSettings(c.after)) {
       refuse(p, `\`${p}\`: the [tool.pytest…]/[tool.coverage…] and checkers' ([tool.ruff…], [tool.mypy…]) sections decide how the tests and checks run and may not be changed`);
     }
     out.push(...weakenedRustTests([c], rules.codeStep));
