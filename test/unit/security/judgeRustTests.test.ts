@@ -85,6 +85,8 @@ suite('security: unittest\'s skips, however imported, count as switching a test 
     ['@skip after from-import', before.replace('    def test_loads', '    @skip("later")\n    def test_loads')],
     ['@skipIf after from-import', before.replace('    def test_loads', '    @skipIf(True, "later")\n    def test_loads')],
     ['@unittest.skipUnless', before.replace('    def test_loads', '    @unittest.skipUnless(False, "later")\n    def test_loads')],
+    ['pytestmark = [pytest.mark.skip] (no call)', before.replace('import kv\n', 'import kv\nimport pytest\n\npytestmark = [pytest.mark.skip]\n')],
+    ['__unittest_skip__ on the class', before.replace('    def test_loads', '    __unittest_skip__ = True\n\n    def test_loads')],
   ] as const) {
     test(`${name} is refused`, () => assert.match(weakenedTests([{ path: 'tests/test_kv.py', before, after }], () => true).map((o) => o.message).join(), /skip or single out/));
   }

@@ -15,12 +15,12 @@ const ASSERTION = /\bassert(?:\.\w+)*\s*\(|^\s*assert\s|\bexpect\s*\(|\.should\b
 const TEST_CASE = /(?:^|[^.\w])(?:it|test)\s*\(|\bdef test_\w+|\bfunc Test\w+|#\[test\]/g;
 /**
  * Ways to switch tests off or to run only some: .skip/.only/.todo, xit/xdescribe, pytest's and unittest's skips
- * (decorators, also imported bare: `from unittest import skip` then `@skip(…)`/`@skipIf`/`@skipUnless`/
+ * (decorators and a module's `pytestmark = pytest.mark.skip`, also imported bare: `from unittest import skip` then `@skip(…)`/`@skipIf`/`@skipUnless`/
  * `@expectedFailure`; `pytest.skip(…)`, `pytest.importorskip(…)`, `self.skipTest(…)`, `raise unittest.SkipTest(…)`
- * or `raise SkipTest(…)`, which unittest counts as a skip: https://docs.python.org/3/library/unittest.html#skipping-tests-and-expected-failures),
+ * or `raise SkipTest(…)` and a class's `__unittest_skip__ = True`, which unittest counts as skips: https://docs.python.org/3/library/unittest.html#skipping-tests-and-expected-failures),
  * Go t.Skip, `{ skip: true }`. Rust's are weakenedRustTests'.
  */
-const DISABLED = /\.(?:skip|only|todo)\s*\(|\bx(?:it|describe|test)\s*\(|@pytest\.mark\.(?:skip|xfail)|\bpytest\.(?:skip|xfail|importorskip)\s*\(|@(?:unittest\.)?(?:skip(?:If|Unless)?|expectedFailure)\b|\bself\.skipTest\s*\(|\braise\s+(?:[\w.]+\.)?SkipTest\b|\bt\.Skip\w*\(|\b(?:skip|only|todo)\s*:\s*true/g;
+const DISABLED = /\.(?:skip|only|todo)\s*\(|\bx(?:it|describe|test)\s*\(|\bpytest\.mark\.(?:skip|xfail)|\b__unittest_skip__\b|\bpytest\.(?:skip|xfail|importorskip)\s*\(|@(?:unittest\.)?(?:skip(?:If|Unless)?|expectedFailure)\b|\bself\.skipTest\s*\(|\braise\s+(?:[\w.]+\.)?SkipTest\b|\bt\.Skip\w*\(|\b(?:skip|only|todo)\s*:\s*true/g;
 
 /** Assertions that cannot fail: `assert(true)`, `assert True`, the same expression on both sides (`typeof f === typeof f`, `assert.equal(x, x)`, `expect(x).toBe(x)`). */
 const TAUTOLOGY = /\bassert(?:\.\w+)?\(\s*(?:true|1|!0|!!1)\s*[,)]|^\s*assert\s+True\b|\bassert(?:\.\w+)?\(\s*([^,()]+?(?:\([^()]*\))?)\s*(?:===|!==|==|,)\s*\1\s*[,)]|\bexpect\(\s*([^()]+?)\s*\)\.(?:toBe|toEqual|toStrictEqual)\(\s*\2\s*\)/gm;
