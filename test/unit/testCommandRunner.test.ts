@@ -118,6 +118,8 @@ suite('detectTestCommand', () => {
     ['unittest tests with a conftest.py', { 'tests/conftest.py': '', 'tests/test_a.py': UNITTEST }, 'python3 -m pytest -v'],
     ['unittest tests with pytest in requirements-dev.txt', { 'requirements-dev.txt': 'pytest>=7\n', 'tests/test_a.py': UNITTEST }, 'python3 -m pytest -v'],
     ['unittest tests with pytest in tox.ini', { 'tox.ini': '[tox]\n\n[pytest]\naddopts = -q\n', 'tests/test_a.py': UNITTEST }, 'python3 -m pytest -v'],
+    // tkem/cachetools: unittest-style test files, run by tox with pytest.
+    ['a tox environment that installs and runs pytest (cachetools)', { 'tox.ini': '[tox]\nenvlist = py\n\n[testenv]\ndeps =\n    pytest\ncommands =\n    py.test --basetemp={envtmpdir} {posargs}\n', 'tests/test_a.py': UNITTEST }, 'python3 -m pytest -v'],
     ['a plain test function next to unittest ones', { 'tests/test_a.py': UNITTEST, 'tests/test_b.py': 'def test_b():\n    assert True\n' }, 'python3 -m pytest -v'],
     ['Cargo.toml', { 'Cargo.toml': '[package]\nname = "x"\n' }, 'cargo test --no-fail-fast'],
     ['a Rust crate with a Python helper script in test/', { 'Cargo.toml': '[package]\nname = "x"\n', 'test/gen.py': 'print(1)\n' }, 'cargo test --no-fail-fast'],

@@ -54,8 +54,11 @@ function hasNpmTest(text: string): boolean {
 
 /** The folders where Python test files are looked for, in this order (the root's own `test_*.py` as well). */
 const TEST_FOLDERS = ['tests', 'test'];
-/** pytest's own configuration: `[tool.pytest…]` in pyproject.toml, `[tool:pytest]` in setup.cfg, `[pytest]` in tox.ini. */
-const PYTEST_CONFIG: [string, RegExp][] = [['pyproject.toml', /\[tool\.pytest|\bpytest\b/], ['setup.cfg', /\[tool:pytest\]/], ['tox.ini', /^\[pytest\]/m]];
+/**
+ * pytest's own configuration or use: `[tool.pytest…]` in pyproject.toml, `[tool:pytest]` in setup.cfg, `[pytest]` in
+ * tox.ini or a tox environment that installs or runs it (`deps = pytest`, `commands = py.test …`: tkem/cachetools).
+ */
+const PYTEST_CONFIG: [string, RegExp][] = [['pyproject.toml', /\[tool\.pytest|\bpytest\b/], ['setup.cfg', /\[tool:pytest\]/], ['tox.ini', /^\[pytest\]|\bpy\.?test\b/m]];
 /** Files naming a project's dependencies, where pytest listed means the project runs it. */
 const REQUIREMENTS = ['requirements.txt', 'requirements-dev.txt', 'requirements_dev.txt', 'dev-requirements.txt', 'requirements-test.txt', 'test-requirements.txt', 'setup.py'];
 /**
