@@ -34,11 +34,16 @@ export function baselineTrailers(baseline: Baseline): string[] {
  * tests; a clean baseline when none was recorded (the tests step has not been committed yet).
  */
 export async function readBaseline(worktree: WorktreeInfo): Promise<Baseline> {
-  const read = async (key: string): Promise<string[]> => {
-    const out = await gitClient(worktree.path).raw(['log', `--format=%(trailers:key=${key},valueonly,unfold)`, `${worktree.baseCommit}..HEAD`]);
-    return [...new Set(out.split('\n').map((l) => l.trim()).filter((l) => l !== ''))];
-  };
-  const [failures, newTests, named, summary] = await Promise.all([read(TRAILER), read(NEW_TEST), read(NAMED_PASSING), read(SUMMARY)]);
+  // One git process for the four keys (every test run outside the tests step reads this): `Key: value` lines.
+  const keys = [TRAILER, NEW_TEST, NAMED_PASSING, SUMMARY];
+  const out = await gitClient(worktree.path).raw(['log', `--format=%(trailers:${keys.map((k) => `key=${k}`).join(',')},unfold)`, `${worktree.baseCommit}..HEAD`]);
+  const values = new Map<string, Set<string>>(keys.map((k) => [k.toLowerCase(), new Set<string>()]));
+  for (const l of out.split('\n')) {
+    const m = /^([\w-]+):\s*(.*?)\s*$/.exec(l);
+    if (m !== null && m[2] !== '') values.get(m[1].toLowerCase())?.add(m[2]);
+  }
+  const read = (key: string): string[] => [...(values.get(key.toLowerCase()) ?? [])];
+  const [failures, newTests, named, summary] = [read(TRAILER), read(NEW_TEST), read(NAMED_PASSING), read(SUMMARY)];
   const namedPassing = Math.max(0, ...named.map((n) => Number.parseInt(n, 10)).filter((n) => Number.isFinite(n)));
   const summarized = summary.includes('yes');
   if (failures.length === 0 && newTests.length === 0 && namedPassing === 0 && !summarized) return CLEAN_BASELINE;
