@@ -6,8 +6,8 @@ import { isTestPath } from './testGuard';
  * Code outside the tests that rewrites the test framework the tests run under: an assignment to one of its
  * methods or a replacement of its module. Python: `unittest.TestCase.assertIs = …`, `TestCase.assertEqual = …`,
  * `setattr(unittest.TestCase, …)`, `pytest.fail = …`, `sys.modules["unittest"] = …`; JavaScript: `assert.equal = …`,
- * `expect.extend` aside, `expect.x = …`, `chai.x = …`, `Code.expect = …` (@hapi/code), `require('assert').x = …`,
- * `Object.defineProperty(assert, …)`. On hukkin/tomli a code step made `assertIs` a no-op in `src/tomli/__init__.py`,
+ * `expect.x = …` (a call such as `expect.extend({…})` is no assignment and passes), `chai.x = …`, `Code.expect = …`
+ * (@hapi/code), `require('assert').x = …`, `Object.defineProperty(assert, …)`. On hukkin/tomli a code step made `assertIs` a no-op in `src/tomli/__init__.py`,
  * and an always-True `is_valid` reached ready.
  */
 const PATCHES = [
